@@ -1,0 +1,59 @@
+from odoo import api, fields, models
+
+
+class SerialBatch(models.Model):
+    """A production run or supplier batch that groups serial units.
+
+    Units of a batch take their manufacture and expiration dates from it by default.
+    """
+
+    _name = "serial.batch"
+    _description = "Serial Unit Batch"
+    _inherit = ["mail.thread"]
+    _order = "create_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char("Batch Number", required=True, index="trigram", tracking=True)
+    product_id = fields.Many2one(
+        "product.product",
+        required=True,
+        index=True,
+        check_company=True,
+        domain="[('tracking', '!=', 'none')]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    manufacture_date = fields.Date(tracking=True)
+    expiration_date = fields.Datetime(tracking=True)
+    supplier_id = fields.Many2one("res.partner", "Supplier", check_company=True)
+    note = fields.Html()
+    lot_ids = fields.One2many("stock.lot", "batch_id", "Units")
+    unit_count = fields.Integer(compute="_compute_unit_count")
+
+    _name_uniq = models.UniqueIndex(
+        "(company_id, product_id, name)",
+        "A batch number must be unique per product and company.",
+    )
+
+    @api.depends("lot_ids")
+    def _compute_unit_count(self):
+        counts = dict(
+            self.env["stock.lot"]._read_group(
+                [("batch_id", "in", self.ids)], ["batch_id"], ["__count"]
+            )
+        )
+        for batch in self:
+            batch.unit_count = counts.get(batch, 0)
+
+    def action_view_units(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "serial_tracking.stock_lot_action_serial_units"
+        )
+        action["domain"] = [("batch_id", "=", self.id)]
+        action["context"] = {
+            "default_batch_id": self.id,
+            "default_product_id": self.product_id.id,
+        }
+        return action

@@ -1,0 +1,74 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+EVENT_TYPES = [
+    ("generated", "Generated"),
+    ("received", "Received"),
+    ("moved", "Moved"),
+    ("delivered", "Delivered"),
+    ("returned", "Returned by customer"),
+    ("vendor_return", "Returned to vendor"),
+    ("adjusted", "Inventory adjustment"),
+    ("scrapped", "Scrapped"),
+    ("consumed", "Consumed"),
+    ("relabelled", "Relabelled"),
+    ("quarantined", "Quarantined"),
+    ("released", "Released from quarantine"),
+    ("recalled", "Recalled"),
+    ("cancelled", "Done move cancelled"),
+    ("note", "Note"),
+]
+
+
+class SerialEvent(models.Model):
+    """One entry of a serial unit's timeline.
+
+    Events are append-only: they are written by the stock flows (one set-based ``create``
+    per validation, see ``stock.move._action_done``) or by users as notes, and are never
+    rewritten afterwards. They disappear only with their unit.
+    """
+
+    _name = "serial.event"
+    _description = "Serial Unit Event"
+    _order = "date desc, id desc"
+    _rec_name = "event_type"
+    _check_company_auto = True
+
+    lot_id = fields.Many2one(
+        "stock.lot",
+        "Serial Unit",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+    )
+    product_id = fields.Many2one(related="lot_id.product_id", store=True, index=True)
+    company_id = fields.Many2one(related="lot_id.company_id", store=True, index=True)
+    event_type = fields.Selection(EVENT_TYPES, "Event", required=True, index=True)
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    user_id = fields.Many2one(
+        "res.users", "Done by", required=True, default=lambda self: self.env.user
+    )
+    location_id = fields.Many2one("stock.location", "From")
+    location_dest_id = fields.Many2one("stock.location", "To")
+    partner_id = fields.Many2one("res.partner", "Partner", index="btree_not_null")
+    picking_id = fields.Many2one("stock.picking", "Transfer", index="btree_not_null")
+    move_id = fields.Many2one("stock.move", "Stock Move", index="btree_not_null")
+    reference = fields.Char(help="Name of the document behind the event.")
+    description = fields.Text()
+
+    def write(self, vals):
+        raise UserError(
+            self.env._(
+                "Timeline events cannot be changed: add a note to the unit instead."
+            )
+        )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        if not self.env.context.get("serial_unit_unlink"):
+            raise UserError(
+                self.env._(
+                    "Timeline events cannot be deleted: they live as long as their unit."
+                )
+            )
