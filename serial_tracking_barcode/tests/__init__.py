@@ -1,1 +1,2 @@
 from . import test_dispatch_scan
+from . import test_dispatch_concurrency
