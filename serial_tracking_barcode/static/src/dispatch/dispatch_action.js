@@ -1,4 +1,4 @@
-import { Component, onMounted, onWillStart, onWillUnmount, useState } from "@odoo/owl";
+import { Component, onMounted, onWillStart, onWillUnmount, useRef, useState } from "@odoo/owl";
 import { scanBarcode } from "@web/core/barcode/barcode_dialog";
 import { isBarcodeScannerSupported } from "@web/core/barcode/barcode_video_scanner";
 import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
@@ -57,6 +57,7 @@ export class DispatchAction extends Component {
             storageKey: `serial_tracking_barcode.dispatch_queue.${this.pickingId}`,
         });
         this.state.pending = this.queue.pending;
+        this.manualInput = useRef("manualInput");
         const barcode = useService("barcode");
         useBus(barcode.bus, "barcode_scanned", (ev) => this.onBarcodeScanned(ev.detail.barcode));
         onWillStart(() => this.load());
@@ -157,6 +158,9 @@ export class DispatchAction extends Component {
     onManualSubmit() {
         const code = this.state.manualCode;
         this.state.manualCode = "";
+        if (this.manualInput.el) {
+            this.manualInput.el.value = "";
+        }
         this.enqueue(code);
     }
 
