@@ -1,8 +1,6 @@
 import logging
 import uuid
 
-from psycopg2 import errors as pg_errors
-
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
@@ -117,53 +115,74 @@ class StockPicking(models.Model):
         """Apply one scan and return a JSON-able dict.
 
         ``{"status": "ok"|"error", "reason": <code>, "message": <translated>, "code":
-        ..., "scan_uid": ..., "replayed": bool, "lines": [<updated line>, ...],
-        "version": int}``
+        ..., "scan_uid": ..., "replayed": bool, "lines": [<line update>, ...],
+        "version": int}``; a line update is ``{"id", "product_id", "ordered",
+        "scanned", "serials", "complete"}``.
 
         ``scan_uid`` is the client's idempotency key: a scan whose key was already
         recorded (a retry after a lost answer) is not applied again; its original
         outcome is returned. On any error nothing is recorded.
+
+        This is the hot path of the screen: a handful of targeted queries, no wide
+        ORM reads; uncommon cases fall back to the ORM.
         """
-        self._serial_dispatch_check_access()
+        self._serial_dispatch_check_access(check_type=False)
         code = (code or "").strip()
         if not isinstance(scan_uid, str) or not 8 <= len(scan_uid) <= 64:
             raise UserError(
                 self.env._("A scan needs a scan key of 8 to 64 characters.")
             )
-        self._serial_dispatch_lock()
-        previous = (
-            self.env["serial.dispatch.scan"]
-            .sudo()
-            .search([("scan_uid", "=", scan_uid)], limit=1)
+        info = self._serial_dispatch_lock()
+        if info["type_code"] != "outgoing":
+            raise UserError(
+                self.env._(
+                    "%(name)s is not a delivery: it cannot be dispatched.",
+                    name=info["name"],
+                )
+            )
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT picking_id, move_id FROM serial_dispatch_scan "
+                "WHERE scan_uid = %s",
+                scan_uid,
+            )
         )
-        if previous:
-            if previous.picking_id != self:
+        if rows:
+            if rows[0][0] != self.id:
                 raise UserError(
                     self.env._("This scan key belongs to another delivery.")
                 )
             return self._serial_dispatch_result(
                 "ok",
                 "ok",
-                self._serial_dispatch_ok_message(previous.product_id, previous.lot_id),
+                self.env._("This scan was already recorded."),
                 code=code,
                 scan_uid=scan_uid,
-                moves=previous.move_id,
+                move_ids=[rows[0][1]],
                 replayed=True,
+                version=info["version"],
             )
         try:
-            move, lot = self._serial_dispatch_record(code, scan_uid)
+            move_id, message = self._serial_dispatch_record(code, scan_uid, info)
         except ScanRefused as refusal:
             return self._serial_dispatch_result(
-                "error", refusal.reason, refusal.message, code=code, scan_uid=scan_uid
+                "error",
+                refusal.reason,
+                refusal.message,
+                code=code,
+                scan_uid=scan_uid,
+                version=info["version"],
             )
-        self._serial_dispatch_bump()
+        version = self._serial_dispatch_bump()
         return self._serial_dispatch_result(
             "ok",
             "ok",
-            self._serial_dispatch_ok_message(move.product_id, lot),
+            message,
             code=code,
             scan_uid=scan_uid,
-            moves=move,
+            move_ids=[move_id],
+            version=version,
         )
 
     def serial_dispatch_set_quantity(self, move_id, quantity):
@@ -215,7 +234,7 @@ class StockPicking(models.Model):
             "ok",
             "ok",
             self.env._("Quantity updated."),
-            moves=move,
+            move_ids=move.ids,
         )
 
     def serial_dispatch_rescan(self):
@@ -294,14 +313,14 @@ class StockPicking(models.Model):
 
     # ------------------------------------------------------------------ helpers
 
-    def _serial_dispatch_check_access(self):
+    def _serial_dispatch_check_access(self, check_type=True):
         self.ensure_one()
         if not self.env.user.has_group("stock.group_stock_user"):
             raise AccessError(
                 self.env._("Only inventory users can dispatch deliveries.")
             )
         self.check_access("write")
-        if self.picking_type_code != "outgoing":
+        if check_type and self.picking_type_code != "outgoing":
             raise UserError(
                 self.env._(
                     "%(name)s is not a delivery: it cannot be dispatched.",
@@ -310,20 +329,46 @@ class StockPicking(models.Model):
             )
 
     def _serial_dispatch_lock(self):
-        """Row lock on the delivery: scans of one delivery run one after the other."""
-        self.env.cr.execute(
-            SQL("SELECT id FROM stock_picking WHERE id = %s FOR NO KEY UPDATE", self.id)
-        )
+        """Row lock on the delivery: scans of one delivery run one after the other.
 
-    def _serial_dispatch_bump(self):
-        self.env.cr.execute(
+        Returns what the scan needs to know about the delivery, read by the same query.
+        """
+        self.env["stock.picking"].flush_model()
+        rows = self.env.execute_query_dict(
             SQL(
-                "UPDATE stock_picking SET serial_dispatch_version = "
-                "COALESCE(serial_dispatch_version, 0) + 1 WHERE id = %s",
+                """
+                SELECT p.name, p.state, p.company_id, t.code AS type_code,
+                       l.parent_path, COALESCE(p.serial_dispatch_version, 0) AS version
+                  FROM stock_picking p
+                  JOIN stock_picking_type t ON t.id = p.picking_type_id
+                  JOIN stock_location l ON l.id = p.location_id
+                 WHERE p.id = %s
+                   FOR NO KEY UPDATE OF p
+                """,
                 self.id,
             )
         )
-        self.invalidate_recordset(["serial_dispatch_version"])
+        return rows[0]
+
+    def _serial_dispatch_bump(self):
+        """Bump the delivery's version: the write that serializes concurrent scans."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                UPDATE stock_picking
+                   SET serial_dispatch_version =
+                           COALESCE(serial_dispatch_version, 0) + 1,
+                       serial_dispatch_confirmed = FALSE
+                 WHERE id = %s
+             RETURNING serial_dispatch_version
+                """,
+                self.id,
+            )
+        )
+        self.invalidate_recordset(
+            ["serial_dispatch_version", "serial_dispatch_confirmed"]
+        )
+        return rows[0][0]
 
     def _serial_dispatch_drop_scans(self):
         if self:
@@ -338,8 +383,9 @@ class StockPicking(models.Model):
         message,
         code="",
         scan_uid=None,
-        moves=None,
+        move_ids=None,
         replayed=False,
+        version=None,
     ):
         return {
             "status": status,
@@ -348,46 +394,87 @@ class StockPicking(models.Model):
             "code": code,
             "scan_uid": scan_uid,
             "replayed": replayed,
-            "lines": self._serial_dispatch_lines(moves) if moves else [],
-            "version": self.serial_dispatch_version,
+            "lines": self._serial_dispatch_line_updates(move_ids) if move_ids else [],
+            "version": self.serial_dispatch_version if version is None else version,
         }
 
-    def _serial_dispatch_ok_message(self, product, lot):
-        if lot:
-            return self.env._(
-                "%(product)s: serial %(serial)s scanned.",
-                product=product.display_name,
-                serial=lot.name,
+    def _serial_dispatch_line_updates(self, move_ids):
+        """What a scan changes on lines: their scanned quantity and serials."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT m.id, m.product_id, m.product_qty, COALESCE(SUM(s.quantity), 0),
+                       ARRAY_REMOVE(ARRAY_AGG(l.name ORDER BY l.name), NULL)
+                  FROM stock_move m
+             LEFT JOIN serial_dispatch_scan s ON s.move_id = m.id
+             LEFT JOIN stock_lot l ON l.id = s.lot_id
+                 WHERE m.id = ANY(%s)
+              GROUP BY m.id
+                """,
+                list(move_ids),
             )
-        return self.env._("%(product)s scanned.", product=product.display_name)
+        )
+        return [
+            {
+                "id": move_id,
+                "product_id": product_id,
+                "ordered": ordered,
+                "scanned": scanned,
+                "serials": serials,
+                "complete": scanned >= ordered,
+            }
+            for move_id, product_id, ordered, scanned, serials in rows
+        ]
 
     def _serial_dispatch_lines(self, moves=None):
-        """One dict per order line (stock.move): product, ordered, scanned, serials."""
-        if moves is None:
-            moves = self.move_ids.filtered(lambda m: m.state != "cancel")
-        scans = {
-            move.id: (qty, lots)
-            for move, qty, lots in self.env["serial.dispatch.scan"]._read_group(
-                [("move_id", "in", moves.ids)],
-                ["move_id"],
-                ["quantity:sum", "lot_id:recordset"],
+        """One dict per order line (stock.move): product, ordered, scanned, serials.
+
+        One query for the quantities and serials of every line, one read of products.
+        """
+        move_ids = moves.ids if moves is not None else None
+        self.env["serial.dispatch.scan"].flush_model()
+        self.env["stock.move"].flush_model(["picking_id", "state", "product_qty"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT m.id, m.product_id, m.product_qty,
+                          COALESCE(SUM(s.quantity), 0),
+                          ARRAY_REMOVE(ARRAY_AGG(l.name ORDER BY l.name), NULL)
+                     FROM stock_move m
+                LEFT JOIN serial_dispatch_scan s ON s.move_id = m.id
+                LEFT JOIN stock_lot l ON l.id = s.lot_id
+                    WHERE %s
+                 GROUP BY m.id
+                 ORDER BY m.sequence, m.id""",
+                SQL("m.id = ANY(%s)", move_ids)
+                if move_ids is not None
+                else SQL("m.picking_id = %s AND m.state != 'cancel'", self.id),
             )
+        )
+        products = self.env["product.product"].browse({row[1] for row in rows})
+        info = {
+            product.id: (
+                product.display_name,
+                product.barcode or "",
+                product.tracking,
+                product.uom_id.name,
+            )
+            for product in products
         }
         lines = []
-        for move in moves:
-            scanned, lots = scans.get(move.id, (0.0, self.env["stock.lot"]))
+        for move_id, product_id, ordered, scanned, serials in rows:
+            name, barcode, tracking, uom = info[product_id]
             lines.append(
                 {
-                    "id": move.id,
-                    "product_id": move.product_id.id,
-                    "product": move.product_id.display_name,
-                    "barcode": move.product_id.barcode or "",
-                    "tracking": move.product_id.tracking,
-                    "ordered": move.product_qty,
+                    "id": move_id,
+                    "product_id": product_id,
+                    "product": name,
+                    "barcode": barcode,
+                    "tracking": tracking,
+                    "ordered": ordered,
                     "scanned": scanned,
-                    "uom": move.product_id.uom_id.name,
-                    "serials": sorted(lots.mapped("name")),
-                    "complete": scanned >= move.product_qty,
+                    "uom": uom,
+                    "serials": serials,
+                    "complete": scanned >= ordered,
                 }
             )
         return lines
@@ -422,35 +509,73 @@ class StockPicking(models.Model):
     # --- decoding and matching
 
     def _serial_dispatch_products_by_gtin(self, gtin):
-        """Products whose barcode is this GTIN-14 or its GTIN-13/12/8 form."""
-        candidates = {gtin, gtin[1:], gtin[2:], gtin[6:]}
-        return (
-            self.env["product.product"]
-            .with_context(active_test=False)
-            .search([("barcode", "in", sorted(candidates))])
+        """Ids of the products whose barcode is this GTIN-14 or a shorter form."""
+        candidates = sorted({gtin, gtin[1:], gtin[2:], gtin[6:]})
+        return [row["id"] for row in self._serial_dispatch_products_sql(candidates)]
+
+    def _serial_dispatch_products_sql(self, barcodes):
+        self.env["product.product"].flush_model(["barcode"])
+        return self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT pp.id, pt.tracking,
+                       COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS product_name
+                  FROM product_product pp
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE pp.barcode = ANY(%(barcodes)s)
+              ORDER BY pp.active DESC, pp.id
+                """,
+                barcodes=barcodes,
+                lang=self.env.lang or "en_US",
+            )
+        )
+
+    def _serial_dispatch_lots_sql(self, where):
+        """Serials matching ``where`` (SQL condition on ``lot``), with their product."""
+        self.env["stock.lot"].flush_model(
+            ["name", "manufacturer_serial", "company_id", "product_id", "unit_state"]
+        )
+        return self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT lot.id, lot.name, lot.product_id, lot.unit_state, pt.tracking,
+                       COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS product_name
+                  FROM stock_lot lot
+                  JOIN product_product pp ON pp.id = lot.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE (lot.company_id = %(company)s OR lot.company_id IS NULL)
+                   AND %(where)s
+                """,
+                where=where,
+                company=self.company_id.id,
+                lang=self.env.lang or "en_US",
+            )
         )
 
     def _serial_dispatch_lookup(self, code):
-        """Return ``(lots, products)`` a code may name (both possibly empty)."""
-        Lot = self.env["stock.lot"]
-        company = self.company_id.id
+        """Return ``(lots, products)`` a code may name, as lists of dicts.
+
+        Serials by name or manufacturer serial (index lookups), GS1 element strings and
+        Digital Link URLs (GTIN + serial), else product barcodes.
+        """
         if looks_like_gs1(code):
             try:
                 gs1 = decode(code)
             except Gs1Error:
                 gs1 = None
             if gs1 and gs1.gtin:
-                products = self._serial_dispatch_products_by_gtin(gs1.gtin)
+                product_ids = self._serial_dispatch_products_by_gtin(gs1.gtin)
                 if not gs1.serial:
-                    return Lot, products
-                lots = Lot.search(
-                    [
-                        ("product_id", "in", products.ids),
-                        ("company_id", "in", [company, False]),
-                        "|",
-                        ("name", "=", gs1.serial),
-                        ("manufacturer_serial", "=", gs1.serial),
-                    ]
+                    return [], self._serial_dispatch_products_sql(
+                        sorted({gs1.gtin, gs1.gtin[1:], gs1.gtin[2:], gs1.gtin[6:]})
+                    )
+                lots = self._serial_dispatch_lots_sql(
+                    SQL(
+                        "lot.product_id = ANY(%(products)s) AND (lot.name = %(serial)s "
+                        "OR lot.manufacturer_serial = %(serial)s)",
+                        products=product_ids,
+                        serial=gs1.serial,
+                    )
                 )
                 if not lots:
                     raise ScanRefused(
@@ -461,251 +586,414 @@ class StockPicking(models.Model):
                             gtin=gs1.gtin,
                         ),
                     )
-                return lots, products
-        Lot.flush_model(["name", "manufacturer_serial", "company_id"])
-        rows = self.env.execute_query(
+                return lots, []
+        lots = self._serial_dispatch_lots_sql(SQL("lot.name = %s", code))
+        if not lots:
+            lots = self._serial_dispatch_lots_sql(
+                SQL("lot.manufacturer_serial = %s", code)
+            )
+        if lots:
+            return lots, []
+        return [], self._serial_dispatch_products_sql([code])
+
+    def _serial_dispatch_moves(self, product_id):
+        """Open lines of the product on this delivery: ``[(move_id, missing), ...]``."""
+        self.env["stock.move"].flush_model(
+            ["picking_id", "product_id", "state", "product_qty", "sequence"]
+        )
+        return self.env.execute_query(
             SQL(
-                """SELECT id FROM stock_lot WHERE name = %(code)s AND (company_id =
-                %(company)s OR company_id IS NULL) UNION SELECT id FROM stock_lot
-                WHERE manufacturer_serial = %(code)s AND (company_id = %(company)s OR
-                company_id IS NULL)
+                """
+                SELECT m.id, MAX(m.product_qty) - COALESCE(SUM(s.quantity), 0)
+                  FROM stock_move m
+             LEFT JOIN serial_dispatch_scan s ON s.move_id = m.id
+                 WHERE m.picking_id = %(picking)s AND m.product_id = %(product)s
+                   AND m.state NOT IN ('done', 'cancel')
+              GROUP BY m.id
+              ORDER BY MAX(m.sequence), m.id
                 """,
-                code=code,
-                company=company,
+                picking=self.id,
+                product=product_id,
             )
         )
-        lots = Lot.browse(row[0] for row in rows)
-        if lots:
-            return lots, lots.product_id
-        products = (
-            self.env["product.product"]
-            .with_context(active_test=False)
-            .search([("barcode", "=", code)], limit=1)
-        )
-        return Lot, products
 
     def _serial_dispatch_resolve(self, code):
-        """Return ``(product, lot)`` named by the code for this delivery, or refuse."""
+        """Return ``(product, lot, moves)`` named by the code, or refuse.
+
+        ``product`` and ``lot`` are dicts (lot None for untracked products), ``moves``
+        the product's open lines on the delivery.
+        """
         if not code:
             raise ScanRefused("unknown_code", self.env._("Empty scan."))
         lots, products = self._serial_dispatch_lookup(code)
-        open_moves = self.move_ids.filtered(lambda m: m.state not in CLOSED_STATES)
-        order_products = open_moves.product_id
-        lot = (
-            lots.filtered(lambda lot: lot.product_id in order_products)[:1] or lots[:1]
-        )
-        product = lot.product_id if lot else products[:1]
-        if not product:
+        if not lots and not products:
             raise ScanRefused(
                 "unknown_code",
                 self.env._(
                     "Unknown barcode %(code)s: no serial or product has it.", code=code
                 ),
             )
-        if product not in order_products:
+        for candidate in lots or products:
+            moves = self._serial_dispatch_moves(
+                candidate["product_id"] if lots else candidate["id"]
+            )
+            if moves:
+                break
+        else:
             raise ScanRefused(
                 "product_not_in_order",
                 self.env._(
-                    "%(product)s is not on this delivery.", product=product.display_name
+                    "%(product)s is not on this delivery.",
+                    product=(lots or products)[0]["product_name"],
                 ),
             )
-        if not lot and product.tracking == "serial":
-            raise ScanRefused(
-                "serial_required",
-                self.env._(
-                    "%(product)s is tracked by serial: scan the unit's serial number.",
-                    product=product.display_name,
-                ),
-            )
-        return product, lot
+        if lots:
+            lot = candidate
+            product = {
+                "id": lot["product_id"],
+                "tracking": lot["tracking"],
+                "product_name": lot["product_name"],
+            }
+        else:
+            lot, product = None, candidate
+            if product["tracking"] == "serial":
+                raise ScanRefused(
+                    "serial_required",
+                    self.env._(
+                        "%(product)s is tracked by serial: scan the unit's serial "
+                        "number.",
+                        product=product["product_name"],
+                    ),
+                )
+        return product, lot, moves
 
-    def _serial_dispatch_quant(self, lot):
-        """The first line of this product that still misses units."""
-        self.env["stock.quant"].flush_model(
-            [
-                "lot_id",
-                "location_id",
-                "package_id",
-                "owner_id",
-                "quantity",
-                "reserved_quantity",
-            ]
-        )
-        self.env["stock.location"].flush_model(["parent_path"])
+    def _serial_dispatch_lot_state(self, lot_id, parent_path):
+        """Where the serial stands, in one query: its open scan, the quant holding it
+        under the delivery's source location, and the open move lines reserving it."""
+        self.env["stock.quant"].flush_model()
+        self.env["stock.move.line"].flush_model()
+        self.env["serial.dispatch.scan"].flush_model()
         rows = self.env.execute_query_dict(
             SQL(
-                """SELECT q.id, q.location_id, q.package_id, q.owner_id, q.quantity,
-                q.reserved_quantity FROM stock_quant q JOIN stock_location l ON l.id
-                = q.location_id WHERE q.lot_id = %(lot)s AND q.quantity > 0 AND
-                l.parent_path LIKE %(path)s ORDER BY q.quantity DESC, q.id LIMIT 1
+                """
+                SELECT (SELECT s.picking_id FROM serial_dispatch_scan s
+                         WHERE s.lot_id = %(lot)s AND s.state = 'open' LIMIT 1)
+                           AS scanned_on,
+                       (SELECT JSON_AGG(JSON_BUILD_ARRAY(ml.id, ml.picking_id,
+                                                         ml.move_id, ml.picked))
+                          FROM stock_move_line ml
+                         WHERE ml.lot_id = %(lot)s AND ml.quantity > 0
+                           AND ml.state NOT IN ('done', 'cancel')) AS lines,
+                       q.id AS quant_id, q.location_id, q.package_id, q.owner_id,
+                       q.reserved_quantity
+                  FROM (SELECT 1) AS one
+             LEFT JOIN LATERAL (
+                       SELECT q.*
+                         FROM stock_quant q
+                         JOIN stock_location l ON l.id = q.location_id
+                        WHERE q.lot_id = %(lot)s AND q.quantity > 0
+                          AND l.parent_path LIKE %(path)s
+                     ORDER BY q.quantity DESC, q.id
+                        LIMIT 1) q ON TRUE
                 """,
-                lot=lot.id,
-                path=f"{self.location_id.parent_path}%",
+                lot=lot_id,
+                path=f"{parent_path}%",
             )
         )
-        return rows[0] if rows else None
+        return rows[0]
 
-    def _serial_dispatch_check_lot(self, lot):
-        """Refuse a serial that cannot go out on this delivery; return (quant,
-        own_line).
+    def _serial_dispatch_check_lot(self, lot, info):
+        """Refuse a serial that cannot go out on this delivery.
+
+        Returns ``(state, own_line)``: the serial's state (see ``_lot_state``) and the
+        line of this delivery already reserving it, ``(id, move_id, picked)`` or None.
         """
-        if lot.unit_state in BLOCKED_UNIT_STATES:
-            state = dict(lot._fields["unit_state"]._description_selection(self.env))
+        if lot["unit_state"] in BLOCKED_UNIT_STATES:
+            labels = dict(
+                self.env["stock.lot"]
+                ._fields["unit_state"]
+                ._description_selection(self.env)
+            )
             raise ScanRefused(
                 "unit_blocked",
                 self.env._(
                     "Serial %(serial)s is %(state)s: it must not be shipped.",
-                    serial=lot.name,
-                    state=state[lot.unit_state].lower(),
+                    serial=lot["name"],
+                    state=labels[lot["unit_state"]].lower(),
                 ),
             )
-        scan = (
-            self.env["serial.dispatch.scan"]
-            .sudo()
-            .search([("lot_id", "=", lot.id), ("state", "=", "open")], limit=1)
-        )
-        if scan:
-            self._serial_dispatch_refuse_scanned(lot, scan.picking_id)
-        quant = self._serial_dispatch_quant(lot)
-        if not quant:
+        state = self._serial_dispatch_lot_state(lot["id"], info["parent_path"])
+        if state["scanned_on"]:
+            self._serial_dispatch_refuse_scanned(lot["name"], state["scanned_on"])
+        if not state["quant_id"]:
             raise ScanRefused(
                 "not_in_stock",
                 self.env._(
                     "Serial %(serial)s is not in stock in %(location)s.",
-                    serial=lot.name,
+                    serial=lot["name"],
                     location=self.location_id.display_name,
                 ),
             )
-        self.env["stock.move.line"].flush_model(
-            ["lot_id", "state", "quantity", "picking_id"]
-        )
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT id, picking_id FROM stock_move_line WHERE lot_id = %s AND
-                state NOT IN ('done', 'cancel') AND quantity > 0
-                """,
-                lot.id,
-            )
-        )
-        elsewhere = [picking_id for _id, picking_id in rows if picking_id != self.id]
+        lines = state["lines"] or []
+        elsewhere = [
+            picking_id for _id, picking_id, _m, _p in lines if picking_id != self.id
+        ]
         if elsewhere:
             other = self.sudo().browse(elsewhere[0])
             raise ScanRefused(
                 "reserved_elsewhere",
                 self.env._(
                     "Serial %(serial)s is reserved for %(other)s.",
-                    serial=lot.name,
+                    serial=lot["name"],
                     other=other.name or self.env._("another operation"),
                 ),
             )
-        own = self.env["stock.move.line"].browse(
-            [ml_id for ml_id, picking_id in rows if picking_id == self.id]
-        )
-        return quant, own[:1]
+        own = [(ml_id, move_id, picked) for ml_id, _p, move_id, picked in lines]
+        return state, (own[0] if own else None)
 
-    def _serial_dispatch_refuse_scanned(self, lot, picking):
-        if picking == self:
+    def _serial_dispatch_refuse_scanned(self, serial, picking_id):
+        picking = self.sudo().browse(picking_id)
+        if picking_id == self.id:
             message = self.env._(
-                "Serial %(serial)s is already scanned on this delivery.",
-                serial=lot.name,
+                "Serial %(serial)s is already scanned on this delivery.", serial=serial
             )
         elif picking.company_id in self.env.user.company_ids:
             message = self.env._(
                 "Serial %(serial)s is already scanned on %(other)s.",
-                serial=lot.name,
+                serial=serial,
                 other=picking.name,
             )
         else:
             message = self.env._(
                 "Serial %(serial)s is already scanned on another delivery.",
-                serial=lot.name,
+                serial=serial,
             )
         raise ScanRefused("already_scanned", message)
 
-    def _serial_dispatch_pick_move(self, product, own_line=None):
-        """The first line of this product that still misses units (the reserved one
-        first).
-        """
-        moves = self.move_ids.filtered(
-            lambda m: m.product_id == product and m.state not in CLOSED_STATES
-        )
-        scanned = dict(
-            self.env["serial.dispatch.scan"]._read_group(
-                [("move_id", "in", moves.ids)], ["move_id"], ["quantity:sum"]
+    def _serial_dispatch_record(self, code, scan_uid, info):
+        """Check and record one scan; return ``(move_id, message)`` or raise
+        ScanRefused."""
+        if info["state"] in CLOSED_STATES:
+            raise ScanRefused(
+                "delivery_closed",
+                self.env._("Delivery %(name)s is already closed.", name=info["name"]),
             )
+        product, lot, moves = self._serial_dispatch_resolve(code)
+        state, own_line = (
+            self._serial_dispatch_check_lot(lot, info) if lot else (None, None)
         )
-        open_moves = moves.filtered(lambda m: scanned.get(m, 0.0) < m.product_qty)
+        open_moves = [move_id for move_id, missing in moves if missing > 0]
         if not open_moves:
             raise ScanRefused(
                 "line_complete",
                 self.env._(
                     "%(product)s: all ordered units are already scanned.",
-                    product=product.display_name,
+                    product=product["product_name"],
                 ),
             )
-        if own_line and own_line.move_id in open_moves:
-            return own_line.move_id
-        return open_moves[0]
-
-    def _serial_dispatch_record(self, code, scan_uid):
-        """Check and record one scan; return ``(move, lot)`` or raise
-        :class:`ScanRefused`.
-        """
-        if self.state in CLOSED_STATES:
-            raise ScanRefused(
-                "delivery_closed",
-                self.env._("Delivery %(name)s is already closed.", name=self.name),
+        move_id = open_moves[0]
+        if own_line and own_line[1] in open_moves:
+            move_id = own_line[1]
+        if not lot:
+            self._serial_dispatch_insert_scan(move_id, product, None, scan_uid, code)
+            return move_id, self.env._(
+                "%(product)s scanned.", product=product["product_name"]
             )
-        product, lot = self._serial_dispatch_resolve(code)
-        quant, own_line = self._serial_dispatch_check_lot(lot) if lot else (None, None)
-        move = self._serial_dispatch_pick_move(product, own_line)
+        message = self.env._(
+            "%(product)s: serial %(serial)s scanned.",
+            product=product["product_name"],
+            serial=lot["name"],
+        )
+        plan = self._serial_dispatch_plan(move_id, state, own_line)
+        if plan:
+            self._serial_dispatch_insert_scan(
+                move_id, product, lot, scan_uid, code, line_id=plan["line_id"]
+            )
+            self._serial_dispatch_apply_plan(plan, move_id, lot, state)
+            return move_id, message
+        # Uncommon case (no free line of one unit, reservation elsewhere in this
+        # delivery, odd quants): Odoo's own move line logic, in a savepoint.
         try:
             with self.env.cr.savepoint():
-                scan = self.env["serial.dispatch.scan"].create(
-                    {
-                        "picking_id": self.id,
-                        "move_id": move.id,
-                        "lot_id": lot.id if lot else False,
-                        "product_id": product.id,
-                        "company_id": self.company_id.id,
-                        "scan_uid": scan_uid,
-                        "code": code[:256],
-                    }
+                scan_id = self._serial_dispatch_insert_scan(
+                    move_id, product, lot, scan_uid, code
                 )
-                if lot:
-                    scan.move_line_id = self._serial_dispatch_take_line(
-                        move, lot, quant, own_line
+                line = self._serial_dispatch_orm_take_line(
+                    self.env["stock.move"].browse(move_id),
+                    self.env["stock.lot"].browse(lot["id"]),
+                    state,
+                    self.env["stock.move.line"].browse(own_line[0] if own_line else []),
+                )
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE serial_dispatch_scan SET move_line_id = %s "
+                        "WHERE id = %s",
+                        line.id,
+                        scan_id,
                     )
-                self.serial_dispatch_confirmed = False
-        except pg_errors.UniqueViolation as error:
-            if error.diag.constraint_name == "serial_dispatch_scan__scan_uid_uniq":
-                # the same scan key sent twice at once: let Odoo retry the request
-                raise
+                )
+                self.env.flush_all()
+        except UserError as error:
+            self.env.invalidate_all()
+            raise ScanRefused("not_available", str(error)) from error
+        return move_id, message
+
+    def _serial_dispatch_insert_scan(
+        self, move_id, product, lot, scan_uid, code, line_id=None
+    ):
+        """Insert the scan row; return its id, or refuse when the serial is taken.
+
+        ``ON CONFLICT DO NOTHING`` on the partial unique index: a concurrent scan of
+        the same serial waits here until the other transaction ends; if that one
+        committed, PostgreSQL raises a serialization failure and Odoo retries the
+        request, which then sees the scan and answers "already scanned".
+        """
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO serial_dispatch_scan
+                       (picking_id, move_id, move_line_id, lot_id, product_id,
+                        company_id, scan_uid, code, quantity, state, create_uid,
+                        write_uid, create_date, write_date)
+                VALUES (%(picking)s, %(move)s, %(line)s, %(lot)s, %(product)s,
+                        %(company)s, %(uid_key)s, %(code)s, 1.0, 'open', %(user)s,
+                        %(user)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')
+           ON CONFLICT DO NOTHING
+             RETURNING id
+                """,
+                picking=self.id,
+                move=move_id,
+                line=line_id,
+                lot=lot["id"] if lot else None,
+                product=product["id"],
+                company=self.company_id.id,
+                uid_key=scan_uid,
+                code=code[:256],
+                user=self.env.uid,
+            )
+        )
+        self.env["serial.dispatch.scan"].invalidate_model()
+        if not rows:
             raise ScanRefused(
                 "already_scanned",
                 self.env._(
                     "Serial %(serial)s has just been scanned on another delivery.",
-                    serial=lot.name,
+                    serial=lot["name"] if lot else code,
                 ),
-            ) from error
-        except UserError as error:
-            raise ScanRefused("not_available", str(error)) from error
-        return move, lot
+            )
+        return rows[0][0]
 
-    def _serial_dispatch_take_line(self, move, lot, quant, own_line):
-        """Put the serial on a move line of ``move`` and mark it picked.
+    def _serial_dispatch_plan(self, move_id, state, own_line):
+        """How to put the serial on a line of the move with plain SQL, or None.
 
-        The line already reserving it is used as is; otherwise an unpicked line of the
-        move is switched to this serial (Odoo's move line ``write`` moves the quant
-        reservation from the old serial to the new one); otherwise a new reserved line
-        is created.
+        * the serial is already reserved on an unpicked line of this move: pick it;
+        * the serial is free and the move has an unpicked line of one unit reserving
+          another serial: swap the serials (what ``stock.move.line.write({'lot_id'})``
+          does: the old quant gives back its reservation, the new one takes it).
         """
-        if own_line and own_line.move_id == move and not own_line.picked:
-            own_line.picked = True
-            return own_line
         if own_line:
-            # Reserved on another line of this delivery that is not being filled:
-            # release it.
+            line_id, line_move_id, picked = own_line
+            if line_move_id == move_id and not picked:
+                return {"kind": "pick", "line_id": line_id}
+            return None
+        if state["reserved_quantity"]:
+            return None
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT ml.id AS line_id, ml.lot_id, q.id AS old_quant_id
+                  FROM stock_move_line ml
+                  JOIN product_product pp ON pp.id = ml.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             LEFT JOIN LATERAL (
+                       SELECT q.id FROM stock_quant q
+                        WHERE q.product_id = ml.product_id
+                          AND q.location_id = ml.location_id
+                          AND q.lot_id IS NOT DISTINCT FROM ml.lot_id
+                          AND q.package_id IS NOT DISTINCT FROM ml.package_id
+                          AND q.owner_id IS NOT DISTINCT FROM ml.owner_id
+                          AND q.reserved_quantity >= 1
+                     ORDER BY q.id LIMIT 1) q ON TRUE
+                 WHERE ml.move_id = %s AND NOT ml.picked AND ml.quantity = 1
+                   AND ml.product_uom_id = pt.uom_id
+              ORDER BY ml.id
+                 LIMIT 1
+                """,
+                move_id,
+            )
+        )
+        if not rows or not rows[0]["old_quant_id"]:
+            return None
+        return {"kind": "swap", **rows[0]}
+
+    def _serial_dispatch_apply_plan(self, plan, move_id, lot, state):
+        if plan["kind"] == "pick":
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE stock_move_line SET picked = TRUE, write_uid = %(user)s,
+                           write_date = NOW() AT TIME ZONE 'UTC'
+                     WHERE id = %(line)s;
+                    UPDATE stock_move SET picked = TRUE
+                     WHERE id = %(move)s AND NOT picked;
+                    """,
+                    line=plan["line_id"],
+                    move=move_id,
+                    user=self.env.uid,
+                )
+            )
+            self._serial_dispatch_invalidate()
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE stock_quant SET reserved_quantity = reserved_quantity - 1,
+                       write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(user)s
+                 WHERE id = %(old_quant)s;
+                UPDATE stock_quant SET reserved_quantity = reserved_quantity + 1,
+                       write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(user)s
+                 WHERE id = %(new_quant)s;
+                UPDATE stock_move_line
+                   SET lot_id = %(lot)s, location_id = %(location)s,
+                       package_id = %(package)s, owner_id = %(owner)s, picked = TRUE,
+                       write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(user)s
+                 WHERE id = %(line)s;
+                UPDATE stock_move SET picked = TRUE WHERE id = %(move)s AND NOT picked;
+                """,
+                old_quant=plan["old_quant_id"],
+                new_quant=state["quant_id"],
+                lot=lot["id"],
+                location=state["location_id"],
+                package=state["package_id"],
+                owner=state["owner_id"],
+                line=plan["line_id"],
+                move=move_id,
+                user=self.env.uid,
+            )
+        )
+        self._serial_dispatch_invalidate()
+        self._serial_dispatch_lots_changed(
+            self.env["stock.lot"].browse(
+                [lot["id"]] + ([plan["lot_id"]] if plan["lot_id"] else [])
+            )
+        )
+
+    def _serial_dispatch_invalidate(self):
+        """Forget cached values written by the SQL of the fast path."""
+        self.env["stock.move.line"].invalidate_model()
+        self.env["stock.quant"].invalidate_model()
+        self.env["stock.move"].invalidate_model(["picked"])
+
+    def _serial_dispatch_lots_changed(self, lots):
+        """Reservations changed outside the ORM: let the core re-derive unit states."""
+        if hasattr(lots, "_refresh_unit_state"):
+            lots._refresh_unit_state()
+
+    def _serial_dispatch_orm_take_line(self, move, lot, quant, own_line):
+        """General case through the ORM (Odoo's move line write/create/unlink keep the
+        quant reservations in sync)."""
+        if own_line:
+            # Reserved on another line of this delivery that is not being filled.
             own_line.unlink()
         vals = {
             "lot_id": lot.id,

@@ -8,7 +8,9 @@ from odoo.tests.common import ChromeBrowser
 
 from .common import SerialDispatchCommon
 
-ARTEFACTS = pathlib.Path(__file__).resolve().parents[2] / ".local" / "artefacts" / "dispatch"
+ARTEFACTS = (
+    pathlib.Path(__file__).resolve().parents[2] / ".local" / "artefacts" / "dispatch"
+)
 SCREENSHOT_MARKER = "serial_dispatch_screenshot:"
 
 
@@ -27,9 +29,13 @@ def screenshots_on_request():
     taken = []
     original = ChromeBrowser._handle_console
 
-    def handle_console(browser, type, args=None, stackTrace=None, **kw):  # noqa: A002
+    def handle_console(browser, type, args=None, stackTrace=None, **kw):
         value = args and args[0].get("value")
-        if type == "log" and isinstance(value, str) and value.startswith(SCREENSHOT_MARKER):
+        if (
+            type == "log"
+            and isinstance(value, str)
+            and value.startswith(SCREENSHOT_MARKER)
+        ):
             name = value[len(SCREENSHOT_MARKER) :]
             future = browser._websocket_send(
                 "Page.captureScreenshot", params={"format": "png"}, with_future=True
@@ -105,11 +111,10 @@ class TestDispatchUi(SerialDispatchCommon, HttpCase):
 
     @no_retry
     def test_hoot_unit_tests(self):
-        """Hoot unit tests of the screen's components (suite @serial_tracking_barcode)."""
+        """Hoot unit tests of the screen's components (@serial_tracking_barcode)."""
         suite = self._hoot_hash("@serial_tracking_barcode")
         self.browser_js(
-            "/web/tests?headless&loglevel=2&preset=desktop&timeout=15000"
-            f"&id={suite}",
+            f"/web/tests?headless&loglevel=2&preset=desktop&timeout=15000&id={suite}",
             "",
             "",
             login="admin",
