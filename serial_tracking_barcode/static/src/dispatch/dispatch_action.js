@@ -80,14 +80,19 @@ export class DispatchAction extends Component {
         this.state.lines = lines;
     }
 
+    /** Merge line updates (scanned quantity, serials...) returned by the server. */
     applyLines(lines) {
+        let unknown = false;
         for (const updated of lines) {
-            const index = this.state.lines.findIndex((line) => line.id === updated.id);
-            if (index >= 0) {
-                this.state.lines[index] = updated;
+            const line = this.state.lines.find((line) => line.id === updated.id);
+            if (line) {
+                Object.assign(line, updated);
             } else {
-                this.state.lines.push(updated);
+                unknown = true;
             }
+        }
+        if (unknown) {
+            this.load(); // a line added meanwhile (e.g. by another user): reload
         }
     }
 
