@@ -20,9 +20,9 @@ class SerialDispatchCommon(TransactionCase):
       confirmed and reserved (reserving ``DSP0000``..``DSP0002``).
     """
 
-    GTIN_SERIAL = "4006381333931"
-    BARCODE_PLAIN = "5901234123457"
-    GTIN_OTHER = "9501101530003"
+    GTIN_SERIAL = "7612345001012"
+    BARCODE_PLAIN = "7612345001029"
+    GTIN_OTHER = "7612345001036"
 
     @classmethod
     def setUpClass(cls):

@@ -165,9 +165,9 @@ class TestDispatchScan(SerialDispatchCommon):
         self.assertRefused("DSP0003", "line_complete")
 
     def test_quarantined_or_recalled_unit(self):
-        self.lots[6].sudo().unit_state = "quarantined"
+        self.lots[6]._set_sticky_state("quarantined", "quarantined")
         self.assertRefused("DSP0006", "unit_blocked")
-        self.lots[0].sudo().unit_state = "recalled"
+        self.lots[0]._set_sticky_state("recalled", "recalled")
         self.assertRefused("DSP0000", "unit_blocked")
 
     def test_closed_delivery(self):
