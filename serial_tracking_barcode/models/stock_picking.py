@@ -132,7 +132,7 @@ class StockPicking(models.Model):
             raise UserError(
                 self.env._("A scan needs a scan key of 8 to 64 characters.")
             )
-        info = self._serial_dispatch_lock()
+        info = self._serial_dispatch_lock(scan_uid)
         if info["type_code"] != "outgoing":
             raise UserError(
                 self.env._(
@@ -140,16 +140,9 @@ class StockPicking(models.Model):
                     name=info["name"],
                 )
             )
-        self.env.flush_all()
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT picking_id, move_id FROM serial_dispatch_scan "
-                "WHERE scan_uid = %s",
-                scan_uid,
-            )
-        )
-        if rows:
-            if rows[0][0] != self.id:
+        if info["previous"]:
+            picking_id, move_id = info["previous"]
+            if picking_id != self.id:
                 raise UserError(
                     self.env._("This scan key belongs to another delivery.")
                 )
@@ -159,7 +152,7 @@ class StockPicking(models.Model):
                 self.env._("This scan was already recorded."),
                 code=code,
                 scan_uid=scan_uid,
-                move_ids=[rows[0][1]],
+                move_ids=[move_id],
                 replayed=True,
                 version=info["version"],
             )
@@ -328,24 +321,30 @@ class StockPicking(models.Model):
                 )
             )
 
-    def _serial_dispatch_lock(self):
+    def _serial_dispatch_lock(self, scan_uid=None):
         """Row lock on the delivery: scans of one delivery run one after the other.
 
-        Returns what the scan needs to know about the delivery, read by the same query.
+        Returns what the scan needs to know about the delivery, read by the same
+        query, with ``previous``: ``[picking_id, move_id]`` of the scan already
+        recorded with this scan key, if any.
         """
-        self.env["stock.picking"].flush_model()
+        self.env.flush_all()
         rows = self.env.execute_query_dict(
             SQL(
                 """
                 SELECT p.name, p.state, p.company_id, t.code AS type_code,
-                       l.parent_path, COALESCE(p.serial_dispatch_version, 0) AS version
+                       l.parent_path, COALESCE(p.serial_dispatch_version, 0) AS version,
+                       (SELECT JSON_BUILD_ARRAY(s.picking_id, s.move_id)
+                          FROM serial_dispatch_scan s
+                         WHERE s.scan_uid = %(scan_uid)s) AS previous
                   FROM stock_picking p
                   JOIN stock_picking_type t ON t.id = p.picking_type_id
                   JOIN stock_location l ON l.id = p.location_id
-                 WHERE p.id = %s
+                 WHERE p.id = %(picking)s
                    FOR NO KEY UPDATE OF p
                 """,
-                self.id,
+                picking=self.id,
+                scan_uid=scan_uid,
             )
         )
         return rows[0]
@@ -530,29 +529,92 @@ class StockPicking(models.Model):
             )
         )
 
-    def _serial_dispatch_lots_sql(self, where):
-        """Serials matching ``where`` (SQL condition on ``lot``), with their product."""
-        self.env["stock.lot"].flush_model(
-            ["name", "manufacturer_serial", "company_id", "product_id", "unit_state"]
-        )
+    def _serial_dispatch_lots_sql(self, where, parent_path):
+        """Serials matching ``where`` (SQL condition on ``lot``), each with everything
+        a scan decides on, in one query:
+
+        * its product, and the product's open lines on this delivery with what each
+          still misses (``moves``, ``first_open``);
+        * the delivery it is already scanned on (``scanned_on``);
+        * the open move lines reserving it (``lines``);
+        * the quant holding it under the delivery's source location (``quant_*``);
+        * the first unpicked one-unit line of ``first_open`` with the quant it
+          reserves (``free_line_id``, ``free_lot_id``, ``old_quant_id``).
+        """
+        self.env.flush_all()
         return self.env.execute_query_dict(
             SQL(
                 """
                 SELECT lot.id, lot.name, lot.product_id, lot.unit_state, pt.tracking,
-                       COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS product_name
+                       COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS product_name,
+                       mv.moves, mv.first_open, sc.picking_id AS scanned_on, mls.lines,
+                       q.id AS quant_id, q.location_id, q.package_id, q.owner_id,
+                       q.reserved_quantity, fl.id AS free_line_id,
+                       fl.lot_id AS free_lot_id, fl.old_quant_id
                   FROM stock_lot lot
                   JOIN product_product pp ON pp.id = lot.product_id
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             LEFT JOIN LATERAL (
+                       SELECT JSON_AGG(JSON_BUILD_ARRAY(x.id, x.missing)
+                                       ORDER BY x.seq, x.id) AS moves,
+                              (ARRAY_AGG(x.id ORDER BY x.seq, x.id)
+                                   FILTER (WHERE x.missing > 0))[1] AS first_open
+                         FROM (SELECT m.id, MAX(m.sequence) AS seq,
+                                      MAX(m.product_qty) - COALESCE(SUM(s.quantity), 0)
+                                          AS missing
+                                 FROM stock_move m
+                            LEFT JOIN serial_dispatch_scan s ON s.move_id = m.id
+                                WHERE m.picking_id = %(picking)s
+                                  AND m.product_id = lot.product_id
+                                  AND m.state NOT IN ('done', 'cancel')
+                             GROUP BY m.id) x) mv ON TRUE
+             LEFT JOIN LATERAL (
+                       SELECT s.picking_id FROM serial_dispatch_scan s
+                        WHERE s.lot_id = lot.id AND s.state = 'open'
+                        LIMIT 1) sc ON TRUE
+             LEFT JOIN LATERAL (
+                       SELECT JSON_AGG(JSON_BUILD_ARRAY(ml.id, ml.picking_id,
+                                                        ml.move_id, ml.picked)) AS lines
+                         FROM stock_move_line ml
+                        WHERE ml.lot_id = lot.id AND ml.quantity > 0
+                          AND ml.state NOT IN ('done', 'cancel')) mls ON TRUE
+             LEFT JOIN LATERAL (
+                       SELECT q.*
+                         FROM stock_quant q
+                         JOIN stock_location l ON l.id = q.location_id
+                        WHERE q.lot_id = lot.id AND q.quantity > 0
+                          AND l.parent_path LIKE %(path)s
+                     ORDER BY q.quantity DESC, q.id
+                        LIMIT 1) q ON TRUE
+             LEFT JOIN LATERAL (
+                       SELECT ml.id, ml.lot_id, oq.id AS old_quant_id
+                         FROM stock_move_line ml
+                         JOIN product_template fpt ON fpt.id = pp.product_tmpl_id
+                    LEFT JOIN LATERAL (
+                              SELECT oq.id FROM stock_quant oq
+                               WHERE oq.product_id = ml.product_id
+                                 AND oq.location_id = ml.location_id
+                                 AND oq.lot_id IS NOT DISTINCT FROM ml.lot_id
+                                 AND oq.package_id IS NOT DISTINCT FROM ml.package_id
+                                 AND oq.owner_id IS NOT DISTINCT FROM ml.owner_id
+                                 AND oq.reserved_quantity >= 1
+                            ORDER BY oq.id LIMIT 1) oq ON TRUE
+                        WHERE ml.move_id = mv.first_open AND NOT ml.picked
+                          AND ml.quantity = 1 AND ml.product_uom_id = fpt.uom_id
+                     ORDER BY ml.id
+                        LIMIT 1) fl ON TRUE
                  WHERE (lot.company_id = %(company)s OR lot.company_id IS NULL)
                    AND %(where)s
                 """,
                 where=where,
+                picking=self.id,
+                path=f"{parent_path}%",
                 company=self.company_id.id,
                 lang=self.env.lang or "en_US",
             )
         )
 
-    def _serial_dispatch_lookup(self, code):
+    def _serial_dispatch_lookup(self, code, parent_path):
         """Return ``(lots, products)`` a code may name, as lists of dicts.
 
         Serials by name or manufacturer serial (index lookups), GS1 element strings and
@@ -575,7 +637,8 @@ class StockPicking(models.Model):
                         "OR lot.manufacturer_serial = %(serial)s)",
                         products=product_ids,
                         serial=gs1.serial,
-                    )
+                    ),
+                    parent_path,
                 )
                 if not lots:
                     raise ScanRefused(
@@ -587,10 +650,10 @@ class StockPicking(models.Model):
                         ),
                     )
                 return lots, []
-        lots = self._serial_dispatch_lots_sql(SQL("lot.name = %s", code))
+        lots = self._serial_dispatch_lots_sql(SQL("lot.name = %s", code), parent_path)
         if not lots:
             lots = self._serial_dispatch_lots_sql(
-                SQL("lot.manufacturer_serial = %s", code)
+                SQL("lot.manufacturer_serial = %s", code), parent_path
             )
         if lots:
             return lots, []
@@ -617,7 +680,7 @@ class StockPicking(models.Model):
             )
         )
 
-    def _serial_dispatch_resolve(self, code):
+    def _serial_dispatch_resolve(self, code, parent_path):
         """Return ``(product, lot, moves)`` named by the code, or refuse.
 
         ``product`` and ``lot`` are dicts (lot None for untracked products), ``moves``
@@ -625,7 +688,7 @@ class StockPicking(models.Model):
         """
         if not code:
             raise ScanRefused("unknown_code", self.env._("Empty scan."))
-        lots, products = self._serial_dispatch_lookup(code)
+        lots, products = self._serial_dispatch_lookup(code, parent_path)
         if not lots and not products:
             raise ScanRefused(
                 "unknown_code",
@@ -634,9 +697,10 @@ class StockPicking(models.Model):
                 ),
             )
         for candidate in lots or products:
-            moves = self._serial_dispatch_moves(
-                candidate["product_id"] if lots else candidate["id"]
-            )
+            if lots:
+                moves = [tuple(move) for move in candidate["moves"] or []]
+            else:
+                moves = self._serial_dispatch_moves(candidate["id"])
             if moves:
                 break
         else:
@@ -667,41 +731,6 @@ class StockPicking(models.Model):
                 )
         return product, lot, moves
 
-    def _serial_dispatch_lot_state(self, lot_id, parent_path):
-        """Where the serial stands, in one query: its open scan, the quant holding it
-        under the delivery's source location, and the open move lines reserving it."""
-        self.env["stock.quant"].flush_model()
-        self.env["stock.move.line"].flush_model()
-        self.env["serial.dispatch.scan"].flush_model()
-        rows = self.env.execute_query_dict(
-            SQL(
-                """
-                SELECT (SELECT s.picking_id FROM serial_dispatch_scan s
-                         WHERE s.lot_id = %(lot)s AND s.state = 'open' LIMIT 1)
-                           AS scanned_on,
-                       (SELECT JSON_AGG(JSON_BUILD_ARRAY(ml.id, ml.picking_id,
-                                                         ml.move_id, ml.picked))
-                          FROM stock_move_line ml
-                         WHERE ml.lot_id = %(lot)s AND ml.quantity > 0
-                           AND ml.state NOT IN ('done', 'cancel')) AS lines,
-                       q.id AS quant_id, q.location_id, q.package_id, q.owner_id,
-                       q.reserved_quantity
-                  FROM (SELECT 1) AS one
-             LEFT JOIN LATERAL (
-                       SELECT q.*
-                         FROM stock_quant q
-                         JOIN stock_location l ON l.id = q.location_id
-                        WHERE q.lot_id = %(lot)s AND q.quantity > 0
-                          AND l.parent_path LIKE %(path)s
-                     ORDER BY q.quantity DESC, q.id
-                        LIMIT 1) q ON TRUE
-                """,
-                lot=lot_id,
-                path=f"{parent_path}%",
-            )
-        )
-        return rows[0]
-
     def _serial_dispatch_check_lot(self, lot, info):
         """Refuse a serial that cannot go out on this delivery.
 
@@ -722,7 +751,7 @@ class StockPicking(models.Model):
                     state=labels[lot["unit_state"]].lower(),
                 ),
             )
-        state = self._serial_dispatch_lot_state(lot["id"], info["parent_path"])
+        state = lot
         if state["scanned_on"]:
             self._serial_dispatch_refuse_scanned(lot["name"], state["scanned_on"])
         if not state["quant_id"]:
@@ -778,7 +807,7 @@ class StockPicking(models.Model):
                 "delivery_closed",
                 self.env._("Delivery %(name)s is already closed.", name=info["name"]),
             )
-        product, lot, moves = self._serial_dispatch_resolve(code)
+        product, lot, moves = self._serial_dispatch_resolve(code, info["parent_path"])
         state, own_line = (
             self._serial_dispatch_check_lot(lot, info) if lot else (None, None)
         )
@@ -804,7 +833,7 @@ class StockPicking(models.Model):
             product=product["product_name"],
             serial=lot["name"],
         )
-        plan = self._serial_dispatch_plan(move_id, state, own_line)
+        plan = self._serial_dispatch_plan(move_id, lot, own_line)
         if plan:
             self._serial_dispatch_insert_scan(
                 move_id, product, lot, scan_uid, code, line_id=plan["line_id"]
@@ -898,6 +927,16 @@ class StockPicking(models.Model):
             return None
         if state["reserved_quantity"]:
             return None
+        if move_id == state["first_open"]:
+            # Found by the lookup query already.
+            if not state["free_line_id"] or not state["old_quant_id"]:
+                return None
+            return {
+                "kind": "swap",
+                "line_id": state["free_line_id"],
+                "lot_id": state["free_lot_id"],
+                "old_quant_id": state["old_quant_id"],
+            }
         rows = self.env.execute_query_dict(
             SQL(
                 """

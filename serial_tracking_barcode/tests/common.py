@@ -78,6 +78,7 @@ class SerialDispatchCommon(TransactionCase):
                 lot.product_id, cls.stock_location, 1, lot_id=lot
             )
         Quant._update_available_quantity(cls.product_plain, cls.stock_location, 50)
+        (cls.lots | cls.lot_other)._refresh_unit_state()  # quants made without moves
         cls.delivery = cls._make_delivery(
             [(cls.product_serial, 3), (cls.product_plain, 2)]
         )

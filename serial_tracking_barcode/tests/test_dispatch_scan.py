@@ -65,6 +65,13 @@ class TestDispatchScan(SerialDispatchCommon):
             reserved, lines.lot_id, "quant reservations follow the move lines"
         )
         self.assertEqual(sum(quants.mapped("reserved_quantity")), 3)
+        # The unit states follow the reservation swap, as the core derives them.
+        released = self.lots[:3] - lines.lot_id
+        self.assertEqual(self.lots[7].unit_state, "reserved")
+        self.assertEqual(released.unit_state, "in_stock")
+        states = self.lots.mapped("unit_state")
+        self.lots._refresh_unit_state()
+        self.assertEqual(self.lots.mapped("unit_state"), states)
 
     def test_scan_gs1_hri_and_digital_link(self):
         result = self.scan(f"(01)0{self.GTIN_SERIAL}(21)DSP0002")
