@@ -1010,12 +1010,8 @@ class StockPicking(models.Model):
                 user=self.env.uid,
             )
         )
+        self._serial_dispatch_swap_unit_states(lot["id"], plan["lot_id"])
         self._serial_dispatch_invalidate()
-        self._serial_dispatch_lots_changed(
-            self.env["stock.lot"].browse(
-                [lot["id"]] + ([plan["lot_id"]] if plan["lot_id"] else [])
-            )
-        )
 
     def _serial_dispatch_invalidate(self):
         """Forget cached values written by the SQL of the fast path."""
@@ -1023,10 +1019,52 @@ class StockPicking(models.Model):
         self.env["stock.quant"].invalidate_model()
         self.env["stock.move"].invalidate_model(["picked"])
 
-    def _serial_dispatch_lots_changed(self, lots):
-        """Reservations changed outside the ORM: let the core re-derive unit states."""
-        if hasattr(lots, "_refresh_unit_state"):
-            lots._refresh_unit_state()
+    def _serial_dispatch_swap_unit_states(self, new_lot_id, old_lot_id):
+        """Unit states after a reservation swap, as the core's ``_refresh_unit_state``
+        derives them, restricted to what a reservation changes (holder and dates come
+        from done moves, which a reservation does not touch): the scanned unit becomes
+        reserved; the released one, if nothing else reserves it, is in stock again, or
+        returned when it last came in from a customer. Quarantined and recalled units
+        keep their state. (The general refresh plans a much larger query, which would
+        cost more than the whole scan; ``test_scan_unreserved_serial_swaps_reservation``
+        checks both agree.)
+        """
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE stock_lot
+                   SET unit_state = 'reserved', write_uid = %(user)s,
+                       write_date = NOW() AT TIME ZONE 'UTC'
+                 WHERE id = %(new)s
+                   AND unit_state NOT IN ('reserved', 'quarantined', 'recalled');
+                UPDATE stock_lot lot
+                   SET unit_state = CASE WHEN (
+                           SELECT src.usage
+                             FROM stock_move_line ml
+                             JOIN stock_location src ON src.id = ml.location_id
+                             JOIN stock_location dst ON dst.id = ml.location_dest_id
+                            WHERE ml.lot_id = lot.id AND ml.state = 'done'
+                              AND ml.quantity > 0
+                              AND dst.usage IN ('internal', 'transit')
+                              AND src.usage NOT IN ('internal', 'transit')
+                         ORDER BY date_trunc('second', ml.date) DESC, ml.id DESC
+                            LIMIT 1) = 'customer' THEN 'returned' ELSE 'in_stock' END,
+                       write_uid = %(user)s, write_date = NOW() AT TIME ZONE 'UTC'
+                 WHERE lot.id = %(old)s AND lot.unit_state = 'reserved'
+                   AND NOT EXISTS (
+                       SELECT 1
+                         FROM stock_move_line ml
+                         JOIN stock_location l ON l.id = ml.location_id
+                        WHERE ml.lot_id = lot.id AND ml.quantity > 0
+                          AND ml.state NOT IN ('done', 'cancel')
+                          AND l.usage IN ('internal', 'transit'));
+                """,
+                new=new_lot_id,
+                old=old_lot_id,
+                user=self.env.uid,
+            )
+        )
+        self.env["stock.lot"].invalidate_model(["unit_state"])
 
     def _serial_dispatch_orm_take_line(self, move, lot, quant, own_line):
         """General case through the ORM (Odoo's move line write/create/unlink keep the
