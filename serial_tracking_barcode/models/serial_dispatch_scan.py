@@ -7,8 +7,10 @@ class SerialDispatchScan(models.Model):
     The database, not timing, keeps scans safe when several people scan at once:
 
     * ``_lot_open_uniq``: a serial can be scanned on at most one open delivery (and only
-      once on it); a second concurrent scan of the same serial fails with a unique
-      violation that the scan service turns into the "already scanned" feedback;
+      once on it). The scan service inserts with ``ON CONFLICT DO NOTHING``: a second
+      concurrent scan of the same serial waits on this index until the first
+      transaction ends, then gets a serialization failure, Odoo retries the request,
+      and the retry answers "already scanned";
     * ``_scan_uid_uniq``: the client's idempotency key, so a scan retried after a
       dropped connection is never applied twice.
 
