@@ -157,7 +157,9 @@ class StockPicking(models.Model):
                 version=info["version"],
             )
         try:
-            move_id, message = self._serial_dispatch_record(code, scan_uid, info)
+            move_id, message, bumped = self._serial_dispatch_record(
+                code, scan_uid, info
+            )
         except ScanRefused as refusal:
             return self._serial_dispatch_result(
                 "error",
@@ -167,7 +169,13 @@ class StockPicking(models.Model):
                 scan_uid=scan_uid,
                 version=info["version"],
             )
-        version = self._serial_dispatch_bump()
+        if bumped:  # in the same statement batch as the scan (row locked by us)
+            version = info["version"] + 1
+            self.invalidate_recordset(
+                ["serial_dispatch_version", "serial_dispatch_confirmed"]
+            )
+        else:
+            version = self._serial_dispatch_bump()
         return self._serial_dispatch_result(
             "ok",
             "ok",
@@ -825,8 +833,10 @@ class StockPicking(models.Model):
             move_id = own_line[1]
         if not lot:
             self._serial_dispatch_insert_scan(move_id, product, None, scan_uid, code)
-            return move_id, self.env._(
-                "%(product)s scanned.", product=product["product_name"]
+            return (
+                move_id,
+                self.env._("%(product)s scanned.", product=product["product_name"]),
+                False,
             )
         message = self.env._(
             "%(product)s: serial %(serial)s scanned.",
@@ -839,7 +849,7 @@ class StockPicking(models.Model):
                 move_id, product, lot, scan_uid, code, line_id=plan["line_id"]
             )
             self._serial_dispatch_apply_plan(plan, move_id, lot, state)
-            return move_id, message
+            return move_id, message, True
         # Uncommon case (no free line of one unit, reservation elsewhere in this
         # delivery, odd quants): Odoo's own move line logic, in a savepoint.
         try:
@@ -865,7 +875,7 @@ class StockPicking(models.Model):
         except UserError as error:
             self.env.invalidate_all()
             raise ScanRefused("not_available", str(error)) from error
-        return move_id, message
+        return move_id, message, False
 
     def _serial_dispatch_insert_scan(
         self, move_id, product, lot, scan_uid, code, line_id=None
@@ -966,8 +976,11 @@ class StockPicking(models.Model):
         return {"kind": "swap", **rows[0]}
 
     def _serial_dispatch_apply_plan(self, plan, move_id, lot, state):
+        """Record the plan in one statement batch: move line, quants, move, unit
+        states, and the delivery's version bump."""
+        user = self.env.uid
         if plan["kind"] == "pick":
-            self.env.cr.execute(
+            statements = [
                 SQL(
                     """
                     UPDATE stock_move_line SET picked = TRUE, write_uid = %(user)s,
@@ -978,40 +991,55 @@ class StockPicking(models.Model):
                     """,
                     line=plan["line_id"],
                     move=move_id,
-                    user=self.env.uid,
+                    user=user,
                 )
-            )
-            self._serial_dispatch_invalidate()
-            return
-        self.env.cr.execute(
+            ]
+        else:
+            statements = [
+                SQL(
+                    """
+                    UPDATE stock_quant SET reserved_quantity = reserved_quantity - 1,
+                           write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(user)s
+                     WHERE id = %(old_quant)s;
+                    UPDATE stock_quant SET reserved_quantity = reserved_quantity + 1,
+                           write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(user)s
+                     WHERE id = %(new_quant)s;
+                    UPDATE stock_move_line
+                       SET lot_id = %(lot)s, location_id = %(location)s,
+                           package_id = %(package)s, owner_id = %(owner)s,
+                           picked = TRUE, write_date = NOW() AT TIME ZONE 'UTC',
+                           write_uid = %(user)s
+                     WHERE id = %(line)s;
+                    UPDATE stock_move SET picked = TRUE
+                     WHERE id = %(move)s AND NOT picked;
+                    """,
+                    old_quant=plan["old_quant_id"],
+                    new_quant=state["quant_id"],
+                    lot=lot["id"],
+                    location=state["location_id"],
+                    package=state["package_id"],
+                    owner=state["owner_id"],
+                    line=plan["line_id"],
+                    move=move_id,
+                    user=user,
+                ),
+                self._serial_dispatch_unit_states_sql(lot["id"], plan["lot_id"]),
+            ]
+        statements.append(
             SQL(
                 """
-                UPDATE stock_quant SET reserved_quantity = reserved_quantity - 1,
-                       write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(user)s
-                 WHERE id = %(old_quant)s;
-                UPDATE stock_quant SET reserved_quantity = reserved_quantity + 1,
-                       write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(user)s
-                 WHERE id = %(new_quant)s;
-                UPDATE stock_move_line
-                   SET lot_id = %(lot)s, location_id = %(location)s,
-                       package_id = %(package)s, owner_id = %(owner)s, picked = TRUE,
-                       write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(user)s
-                 WHERE id = %(line)s;
-                UPDATE stock_move SET picked = TRUE WHERE id = %(move)s AND NOT picked;
+                UPDATE stock_picking
+                   SET serial_dispatch_version =
+                           COALESCE(serial_dispatch_version, 0) + 1,
+                       serial_dispatch_confirmed = FALSE
+                 WHERE id = %s;
                 """,
-                old_quant=plan["old_quant_id"],
-                new_quant=state["quant_id"],
-                lot=lot["id"],
-                location=state["location_id"],
-                package=state["package_id"],
-                owner=state["owner_id"],
-                line=plan["line_id"],
-                move=move_id,
-                user=self.env.uid,
+                self.id,
             )
         )
-        self._serial_dispatch_swap_unit_states(lot["id"], plan["lot_id"])
+        self.env.cr.execute(SQL("\n").join(statements))
         self._serial_dispatch_invalidate()
+        self.env["stock.lot"].invalidate_model(["unit_state"])
 
     def _serial_dispatch_invalidate(self):
         """Forget cached values written by the SQL of the fast path."""
@@ -1019,7 +1047,7 @@ class StockPicking(models.Model):
         self.env["stock.quant"].invalidate_model()
         self.env["stock.move"].invalidate_model(["picked"])
 
-    def _serial_dispatch_swap_unit_states(self, new_lot_id, old_lot_id):
+    def _serial_dispatch_unit_states_sql(self, new_lot_id, old_lot_id):
         """Unit states after a reservation swap, as the core's ``_refresh_unit_state``
         derives them, restricted to what a reservation changes (holder and dates come
         from done moves, which a reservation does not touch): the scanned unit becomes
@@ -1029,9 +1057,8 @@ class StockPicking(models.Model):
         cost more than the whole scan; ``test_scan_unreserved_serial_swaps_reservation``
         checks both agree.)
         """
-        self.env.cr.execute(
-            SQL(
-                """
+        return SQL(
+            """
                 UPDATE stock_lot
                    SET unit_state = 'reserved', write_uid = %(user)s,
                        write_date = NOW() AT TIME ZONE 'UTC'
@@ -1059,12 +1086,10 @@ class StockPicking(models.Model):
                           AND ml.state NOT IN ('done', 'cancel')
                           AND l.usage IN ('internal', 'transit'));
                 """,
-                new=new_lot_id,
-                old=old_lot_id,
-                user=self.env.uid,
-            )
+            new=new_lot_id,
+            old=old_lot_id,
+            user=self.env.uid,
         )
-        self.env["stock.lot"].invalidate_model(["unit_state"])
 
     def _serial_dispatch_orm_take_line(self, move, lot, quant, own_line):
         """General case through the ORM (Odoo's move line write/create/unlink keep the
