@@ -1,0 +1,4 @@
+from . import serial_dispatch_scan
+from . import stock_lot
+from . import stock_move_line
+from . import stock_picking
