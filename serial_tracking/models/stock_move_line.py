@@ -14,6 +14,10 @@ REFRESH_FIELDS = {"lot_id", "quantity", "location_id", "location_dest_id"}
 class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
 
+    # Unit states, timelines and scans read move lines by serial: Odoo 19 has no index
+    # on stock_move_line.lot_id.
+    _serial_lot_id_idx = models.Index("(lot_id) WHERE lot_id IS NOT NULL")
+
     lot_handling_instructions = fields.Text(
         related="lot_id.handling_instructions", string="Handling Instructions"
     )

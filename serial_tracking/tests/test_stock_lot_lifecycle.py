@@ -109,7 +109,10 @@ class TestStockLotLifecycle(SerialTrackingCommon):
         self.assertEqual(lot.unit_state, "returned")
         self.assertFalse(lot.customer_id)
         self.assertEqual(lot.location_id, returned.location_dest_id)
-        self.assertEqual(lot.delivery_date, first_delivery_date)
+        # Odoo may move a done line's date by a second when the picking's dates settle
+        self.assertAlmostEqual(
+            lot.delivery_date, first_delivery_date, delta=timedelta(seconds=2)
+        )
         self.assertEvents(lot, ["received", "delivered", "returned"])
         # A returned unit can be reserved and shipped again.
         self._deliver(lot)

@@ -1,4 +1,3 @@
 from . import serial_dispatch_scan
 from . import stock_lot
-from . import stock_move_line
 from . import stock_picking
