@@ -299,7 +299,7 @@ class StockLot(models.Model):
     def _refresh_unit_state(self):
         """Derive state, holder and dates of serial units from quants and done moves.
 
-        Set-based: one query for all units, then one ``write`` per distinct values.
+        Set-based: three queries for all units, one ``write`` per distinct values.
         Quarantined and recalled units keep their state (holder and dates move).
         """
         lots = self.exists().filtered(lambda lot: lot.product_id.tracking == "serial")
@@ -314,85 +314,85 @@ class StockLot(models.Model):
         self.env["stock.move"].flush_model(["partner_id"])
         self.env["stock.picking"].flush_model(["partner_id"])
         self.env["stock.location"].flush_model(["usage"])
-        rows = self.env.execute_query(
-            SQL(
-                """
-            WITH stock AS (
-                SELECT q.lot_id, SUM(q.quantity) AS qty
+        # Three independent queries keyed by unit, combined in Python: joining them in
+        # SQL let stale statistics pick nested loops over thousands of units.
+        ids = lots.ids
+        in_stock = dict(
+            self.env.execute_query(
+                SQL(
+                    """
+                SELECT q.lot_id, SUM(q.quantity) > 0
                   FROM stock_quant q
                   JOIN stock_location l ON l.id = q.location_id
                  WHERE q.lot_id = ANY(%(ids)s) AND l.usage IN ('internal', 'transit')
               GROUP BY q.lot_id
-            ), reserved AS (
+                """,
+                    ids=ids,
+                )
+            )
+        )
+        reserved = {
+            lot_id
+            for (lot_id,) in self.env.execute_query(
+                SQL(
+                    """
                 SELECT DISTINCT ml.lot_id
                   FROM stock_move_line ml
                   JOIN stock_location l ON l.id = ml.location_id
                  WHERE ml.lot_id = ANY(%(ids)s) AND ml.state NOT IN ('done', 'cancel')
                    AND ml.quantity > 0 AND l.usage IN ('internal', 'transit')
-            ), moves AS (
-                SELECT ml.lot_id, date_trunc('second', ml.date) AS date, ml.id,
-                       src.usage AS src_usage, dst.usage AS dst_usage,
-                       COALESCE(p.partner_id, m.partner_id) AS partner_id
-                  FROM stock_move_line ml
-                  JOIN stock_move m ON m.id = ml.move_id
-             LEFT JOIN stock_picking p ON p.id = ml.picking_id
-                  JOIN stock_location src ON src.id = ml.location_id
-                  JOIN stock_location dst ON dst.id = ml.location_dest_id
-                 WHERE ml.lot_id = ANY(%(ids)s)
-                   AND ml.state = 'done' AND ml.quantity > 0
-                   AND (src.usage IN ('internal', 'transit'))
-                       != (dst.usage IN ('internal', 'transit'))
-            ), last_in AS (
-                SELECT DISTINCT ON (lot_id) lot_id, src_usage
-                  FROM moves WHERE dst_usage IN ('internal', 'transit')
-              ORDER BY lot_id, date DESC, id DESC
-            ), first_in AS (
-                SELECT lot_id, MIN(date) AS date
-                  FROM moves WHERE dst_usage IN ('internal', 'transit')
-              GROUP BY lot_id
-            ), last_out AS (
-                SELECT DISTINCT ON (lot_id) lot_id, dst_usage, partner_id
-                  FROM moves WHERE dst_usage NOT IN ('internal', 'transit')
-              ORDER BY lot_id, date DESC, id DESC
-            ), last_delivery AS (
-                SELECT lot_id, MAX(date) AS date
-                  FROM moves WHERE dst_usage = 'customer'
-              GROUP BY lot_id
-            )
-            SELECT lot.id, COALESCE(stock.qty, 0) > 0, reserved.lot_id IS NOT NULL,
-                   last_in.src_usage, last_out.dst_usage, last_out.partner_id,
-                   first_in.date, last_delivery.date
-              FROM stock_lot lot
-         LEFT JOIN stock ON stock.lot_id = lot.id
-         LEFT JOIN reserved ON reserved.lot_id = lot.id
-         LEFT JOIN last_in ON last_in.lot_id = lot.id
-         LEFT JOIN first_in ON first_in.lot_id = lot.id
-         LEFT JOIN last_out ON last_out.lot_id = lot.id
-         LEFT JOIN last_delivery ON last_delivery.lot_id = lot.id
-             WHERE lot.id = ANY(%(ids)s)
-            """,
-                ids=lots.ids,
-            )
-        )
-        values = {}
-        for (
-            lot_id,
-            in_stock,
-            reserved,
-            in_usage,
-            out_usage,
-            partner_id,
-            received,
-            delivered,
-        ) in rows:
-            if in_stock:
-                state = (
-                    "reserved"
-                    if reserved
-                    else "returned"
-                    if in_usage == "customer"
-                    else "in_stock"
+                    """,
+                    ids=ids,
                 )
+            )
+        }
+        # Done moves that cross the border of our stock (in or out), summed up per unit.
+        history = {
+            row[0]: row[1:]
+            for row in self.env.execute_query(
+                SQL(
+                    """
+                WITH moves AS (
+                    SELECT ml.lot_id, date_trunc('second', ml.date) AS date, ml.id,
+                           src.usage AS src_usage, dst.usage AS dst_usage,
+                           dst.usage IN ('internal', 'transit') AS inward,
+                           COALESCE(p.partner_id, m.partner_id) AS partner_id
+                      FROM stock_move_line ml
+                      JOIN stock_move m ON m.id = ml.move_id
+                 LEFT JOIN stock_picking p ON p.id = ml.picking_id
+                      JOIN stock_location src ON src.id = ml.location_id
+                      JOIN stock_location dst ON dst.id = ml.location_dest_id
+                     WHERE ml.lot_id = ANY(%(ids)s)
+                       AND ml.state = 'done' AND ml.quantity > 0
+                       AND (src.usage IN ('internal', 'transit'))
+                           != (dst.usage IN ('internal', 'transit'))
+                )
+                SELECT lot_id,
+                       (ARRAY_AGG(src_usage ORDER BY date DESC, id DESC)
+                            FILTER (WHERE inward))[1],
+                       (ARRAY_AGG(dst_usage ORDER BY date DESC, id DESC)
+                            FILTER (WHERE NOT inward))[1],
+                       (ARRAY_AGG(partner_id ORDER BY date DESC, id DESC)
+                            FILTER (WHERE NOT inward))[1],
+                       MIN(date) FILTER (WHERE inward),
+                       MAX(date) FILTER (WHERE dst_usage = 'customer')
+                  FROM moves
+              GROUP BY lot_id
+                    """,
+                    ids=ids,
+                )
+            )
+        }
+        values = {}
+        for lot_id in ids:
+            in_usage, out_usage, partner_id, received, delivered = history.get(
+                lot_id, (None,) * 5
+            )
+            if in_stock.get(lot_id):
+                if lot_id in reserved:
+                    state = "reserved"
+                else:
+                    state = "returned" if in_usage == "customer" else "in_stock"
                 holder = False
             elif out_usage:
                 state = STATE_BY_EXIT_USAGE.get(out_usage, "delivered")
