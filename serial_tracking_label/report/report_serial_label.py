@@ -1,0 +1,338 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.base.models.ir_actions_report import _wkhtml
+
+from ..tools import symbology as sym
+
+LAYOUTS = [
+    ("roll_50x25", "Roll label 50 x 25 mm"),
+    ("roll_100x50", "Roll label 100 x 50 mm"),
+    ("a4_3x7", "A4 sheet, 3 x 7 labels (63.5 x 38.1 mm)"),
+]
+SYMBOLOGIES = [
+    (sym.CODE128, "Code 128 (serial)"),
+    (sym.GS1_128, "GS1-128 (GTIN, expiry, batch, serial)"),
+    (sym.GS1_DATAMATRIX, "GS1 DataMatrix (GTIN, expiry, batch, serial)"),
+    (sym.QR_DIGITAL_LINK, "QR code, GS1 Digital Link URL"),
+    (sym.EAN13, "EAN-13 (product barcode)"),
+    (sym.UPCA, "UPC-A (product barcode)"),
+]
+PDF_REPORTS = {
+    "roll_50x25": "serial_tracking_label.action_report_serial_label_roll_50x25",
+    "roll_100x50": "serial_tracking_label.action_report_serial_label_roll_100x50",
+    "a4_3x7": "serial_tracking_label.action_report_serial_label_a4_3x7",
+}
+ZPL_REPORT = "serial_tracking_label.action_report_serial_label_zpl"
+BASE_URL_PARAM = "serial_tracking_label.digital_link_base_url"
+# wkhtmltopdf built without Odoo's patched Qt (Debian's package) ignores
+# --disable-smart-shrinking and prints every CSS length at 0.7696 of its size (measured
+# here on A4 and on 50 x 25 mm pages alike): the sheet is zoomed back so that
+# 1 CSS mm = 1 mm on paper.
+UNPATCHED_QT_ZOOM = 1.2994
+# Width of the 1D code area per layout (mm) and the thinnest module we accept there.
+LINEAR_WIDTH_MM = {"roll_50x25": 46.0, "roll_100x50": 92.0, "a4_3x7": 57.5}
+MIN_MODULE_MM = 0.1
+
+# ZPL geometry per roll layout at 8 dots/mm (203 dpi): label size, where the code goes,
+# its module and height, where the text starts and how many characters fit on a line.
+ZPL_LAYOUTS = {
+    "roll_50x25": {
+        "width": 400,
+        "height": 200,
+        "module": 2,
+        "bar_height": 48,
+        "matrix_module": 4,
+        "qr_module": 2,
+        "font": 22,
+        "small": 16,
+        "chars": 30,
+        "matrix_chars": 19,
+    },
+    "roll_100x50": {
+        "width": 800,
+        "height": 400,
+        "module": 3,
+        "bar_height": 110,
+        "matrix_module": 8,
+        "qr_module": 4,
+        "font": 40,
+        "small": 30,
+        "chars": 38,
+        "matrix_chars": 24,
+    },
+}
+
+
+class ReportSerialTrackingLabelReportSerialLabel(models.AbstractModel):
+    """Serial unit labels as PDF (QWeb) and ZPL (qweb-text).
+
+    Every barcode is built and rendered here in one pass over the units, once per
+    unit (copies reuse it), and embedded in the page as a ``data:`` URI: wkhtmltopdf
+    never calls back into Odoo for an image, unlike ``stock.report_lot_label``.
+
+    ``data`` keys: ``lot_ids`` (else the report's docids), ``layout``, ``symbology``,
+    ``copies`` (per unit).
+    """
+
+    _name = "report.serial_tracking_label.report_serial_label"
+    _description = "Serial Unit Labels"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        options = self._label_options(docids, data)
+        lots = options["lots"]
+        barcodes = self._build_barcodes(lots, options["symbology"])
+        labels = []
+        for lot, info in zip(lots, self._label_texts(lots), strict=True):
+            barcode = barcodes[lot.id]
+            label = dict(
+                info,
+                image=sym.data_uri(barcode),
+                hri=barcode.hri if barcode.hri != info["serial"] else "",
+            )
+            labels.extend([label] * options["copies"])
+        layout = options["layout"]
+        self._check_fits(barcodes, LINEAR_WIDTH_MM[layout] / MIN_MODULE_MM)
+        per_page = 21 if layout == "a4_3x7" else 1
+        return {
+            "zoom": 1.0 if _wkhtml().is_patched_qt else UNPATCHED_QT_ZOOM,
+            "doc_ids": lots.ids,
+            "doc_model": "stock.lot",
+            "docs": lots,
+            "layout": layout,
+            "matrix": options["symbology"] in sym.MATRIX_SYMBOLOGIES,
+            "pages": [
+                labels[i : i + per_page] for i in range(0, len(labels), per_page)
+            ],
+        }
+
+    # -- shared with the ZPL report and the wizard ------------------------------------
+
+    @api.model
+    def _label_options(self, docids, data):
+        data = data or {}
+        lots = self.env["stock.lot"].browse(data.get("lot_ids") or docids or [])
+        if not lots:
+            raise UserError(
+                self.env._("There are no serial units to print labels for.")
+            )
+        copies = int(data.get("copies") or 1)
+        if copies < 1:
+            raise UserError(self.env._("The number of copies must be at least 1."))
+        layout = data.get("layout") or "a4_3x7"
+        symbology = data.get("symbology") or sym.CODE128
+        if layout not in dict(LAYOUTS) or symbology not in dict(SYMBOLOGIES):
+            raise UserError(self.env._("Unknown label layout or symbology."))
+        return {
+            "lots": lots,
+            "copies": copies,
+            "layout": layout,
+            "symbology": symbology,
+        }
+
+    @api.model
+    def _check_fits(self, barcodes, max_modules):
+        """Refuse 1D codes that would be cut or too thin on the chosen label."""
+        too_wide = [
+            lot_id
+            for lot_id, barcode in barcodes.items()
+            if sym.module_count(barcode) > max_modules
+        ]
+        if too_wide:
+            lots = self.env["stock.lot"].browse(too_wide)
+            raise UserError(
+                self.env._(
+                    "No label was printed: the barcode of %(serials)s is too long for "
+                    "this label size. Use a larger label or a GS1 DataMatrix.",
+                    serials=", ".join(lots[:10].mapped("name")),
+                )
+            )
+
+    @api.model
+    def _digital_link_base_url(self):
+        params = self.env["ir.config_parameter"].sudo()
+        return params.get_param(BASE_URL_PARAM) or params.get_param("web.base.url")
+
+    @api.model
+    def _unit_data(self, lot):
+        expiry = lot.expiration_date
+        return sym.UnitData(
+            serial=lot.name,
+            gtin=lot.product_id.barcode or None,
+            batch=lot.batch_id.name or None,
+            expiry=fields.Datetime.context_timestamp(lot, expiry).date()
+            if expiry
+            else None,
+        )
+
+    @api.model
+    def _build_barcodes(self, lots, symbology):
+        """Validate every unit at once: ``{lot id: Barcode}``, or one UserError that
+        names all offenders (and nothing is printed)."""
+        base_url = (
+            self._digital_link_base_url() if symbology == sym.QR_DIGITAL_LINK else None
+        )
+        barcodes, errors = {}, []
+        for lot in lots:
+            try:
+                barcodes[lot.id] = sym.build(symbology, self._unit_data(lot), base_url)
+            except sym.LabelError as error:
+                errors.append(self._error_message(lot, error))
+        if errors:
+            shown = errors[:20]
+            if len(errors) > 20:
+                shown.append(
+                    self.env._("... and %(count)s more.", count=len(errors) - 20)
+                )
+            raise UserError(
+                self.env._("No label was printed:\n%(errors)s", errors="\n".join(shown))
+            )
+        return barcodes
+
+    @api.model
+    def _error_message(self, lot, error):
+        params = dict(
+            error.params, serial=lot.name, product=lot.product_id.display_name
+        )
+        messages = {
+            "empty_serial": self.env._("A unit of %(product)s has no serial number."),
+            "unencodable": self.env._(
+                "Serial %(serial)s: %(symbology)s cannot encode the character "
+                "%(char)r in %(value)r."
+            ),
+            "too_long": self.env._(
+                "Serial %(serial)s: %(value)r is longer than %(max)s characters."
+            ),
+            "no_gtin": self.env._(
+                "Serial %(serial)s: the product %(product)s has no barcode (GTIN), "
+                "which a GS1 or product label needs."
+            ),
+            "bad_check_digit": self.env._(
+                "Serial %(serial)s: the barcode %(value)s of %(product)s has a wrong "
+                "check digit."
+            ),
+            "bad_gtin": self.env._(
+                "Serial %(serial)s: the barcode %(value)s of %(product)s is not a "
+                "valid GTIN for this label (%(reason)s)."
+            ),
+            "not_upca": self.env._(
+                "Serial %(serial)s: the barcode %(value)s of %(product)s is not a "
+                "UPC-A code (12 digits, or 13 starting with 0)."
+            ),
+            "no_base_url": self.env._(
+                "No base URL is set for GS1 Digital Link QR codes (system parameter "
+                "%(param)s or web.base.url)."
+            ),
+        }
+        params.setdefault("param", BASE_URL_PARAM)
+        return messages[error.code] % params
+
+    @api.model
+    def _label_texts(self, lots):
+        """Human-readable lines of each unit's label, in ``lots`` order."""
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+        date_format = lang.date_format or "%Y-%m-%d"
+        texts = []
+        for lot in lots:
+            product = lot.product_id
+            expiry = lot.expiration_date
+            texts.append(
+                {
+                    "serial": lot.name,
+                    "product": product.name or "",
+                    "ref": product.default_code or "",
+                    "batch": lot.batch_id.name or "",
+                    "expiry": fields.Datetime.context_timestamp(lot, expiry).strftime(
+                        date_format
+                    )
+                    if expiry
+                    else "",
+                    "company": (lot.company_id or self.env.company).name,
+                }
+            )
+        return texts
+
+
+class ReportSerialTrackingLabelReportSerialLabelZpl(models.AbstractModel):
+    """The same labels as ZPL II commands, one ``^XA...^XZ`` format per unit
+    (``^PQ`` for copies). Built in Python; the qweb-text template only outputs it."""
+
+    _name = "report.serial_tracking_label.report_serial_label_zpl"
+    _description = "Serial Unit Labels (ZPL)"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        labels = self.env["report.serial_tracking_label.report_serial_label"]
+        options = labels._label_options(docids, data)
+        if options["layout"] not in ZPL_LAYOUTS:
+            raise UserError(
+                self.env._("ZPL labels are printed on rolls: choose a roll layout.")
+            )
+        lots = options["lots"]
+        barcodes = labels._build_barcodes(lots, options["symbology"])
+        layout = ZPL_LAYOUTS[options["layout"]]
+        # 1-dot modules at least, quiet zones (2 x 10 modules) included.
+        labels._check_fits(barcodes, layout["width"] - 20)
+        geometry = dict(
+            layout,
+            batch_word=self.env._("Batch"),
+            expiry_word=self.env._("Exp."),
+        )
+        zpl = "".join(
+            self._zpl_label(barcodes[lot.id], info, geometry, options["copies"])
+            for lot, info in zip(lots, labels._label_texts(lots), strict=True)
+        )
+        return {"doc_ids": lots.ids, "doc_model": "stock.lot", "zpl": Markup(zpl)}
+
+    @api.model
+    def _zpl_label(self, barcode, info, geo, copies):
+        matrix = barcode.symbology in sym.MATRIX_SYMBOLOGIES
+        font, small = geo["font"], geo["small"]
+        margin = geo["width"] // 25
+        if matrix:
+            qr = barcode.symbology == sym.QR_DIGITAL_LINK
+            module = geo["qr_module" if qr else "matrix_module"]
+            code = f"^FO{margin},{margin}" + sym.zpl_barcode(barcode, module=module)
+            x, y, chars = geo["width"] // 2 - margin, margin, geo["matrix_chars"]
+        else:
+            # Widest whole-dot module that fits, quiet zones (10 modules) included.
+            fit = geo["width"] // (sym.module_count(barcode) + 20)
+            module = max(1, min(geo["module"], fit))
+            width = module * (sym.module_count(barcode) + 20)
+            left = max((geo["width"] - width) // 2, 0) + module * 10
+            code = f"^FO{left},{margin}" + sym.zpl_barcode(
+                barcode, module=module, height=geo["bar_height"]
+            )
+            x, y, chars = margin, margin * 2 + geo["bar_height"], geo["chars"]
+        lines = [(font, info["serial"])]
+        if barcode.hri != info["serial"] and not matrix:
+            lines.append((small, barcode.hri))
+        product = (
+            f"[{info['ref']}] {info['product']}" if info["ref"] else info["product"]
+        )
+        lines.append((small, product))
+        meta = " ".join(
+            part
+            for part in (
+                info["batch"] and f"{geo['batch_word']} {info['batch']}",
+                info["expiry"] and f"{geo['expiry_word']} {info['expiry']}",
+            )
+            if part
+        )
+        if meta:
+            lines.append((small, meta))
+        lines.append((small, info["company"]))
+        out = [f"^XA^CI28^PW{geo['width']}^LL{geo['height']}^LH0,0", code]
+        for size, text in lines:
+            if y + size > geo["height"] - margin // 2:
+                break
+            # Characters that fit at this size (A0 glyphs are about 0.55 x height wide).
+            fit = max(chars * font // size, 4)
+            text = text if len(text) <= fit else text[: fit - 1] + "…"
+            out.append(f"^FO{x},{y}^A0N,{size},{size * 11 // 20}" + sym.zpl_text(text))
+            y += size + size // 4
+        out.append(f"^PQ{copies}^XZ\n")
+        return "".join(out)
