@@ -12,7 +12,7 @@
     "application": False,
     "depends": ["serial_tracking"],
     "external_dependencies": {
-        "python": ["python-barcode", "segno", "zint-bindings", "python-stdnum"]
+        "python": ["python-barcode", "zint-bindings", "python-stdnum"]
     },
     "data": [
         "security/ir.model.access.csv",

@@ -32,9 +32,12 @@ BASE_URL_PARAM = "serial_tracking_label.digital_link_base_url"
 # here on A4 and on 50 x 25 mm pages alike): the sheet is zoomed back so that
 # 1 CSS mm = 1 mm on paper.
 UNPATCHED_QT_ZOOM = 1.2994
-# Width of the 1D code area per layout (mm) and the thinnest module we accept there.
+# Width of the 1D code area per layout (mm, quiet zones included) and the thinnest
+# module accepted there: 0.17 mm, two dots of a 300 dpi printer. On 203 dpi ZPL
+# printers a module is at least 2 dots (0.25 mm).
 LINEAR_WIDTH_MM = {"roll_50x25": 46.0, "roll_100x50": 92.0, "a4_3x7": 57.5}
-MIN_MODULE_MM = 0.1
+MIN_MODULE_MM = 0.17
+ZPL_MIN_MODULE = 2
 
 # ZPL geometry per roll layout at 8 dots/mm (203 dpi): label size, where the code goes,
 # its module and height, where the text starts and how many characters fit on a line.
@@ -90,12 +93,12 @@ class ReportSerialTrackingLabelReportSerialLabel(models.AbstractModel):
             barcode = barcodes[lot.id]
             label = dict(
                 info,
-                image=sym.data_uri(barcode),
+                image=sym.data_uri(barcode),  # SVG: bars stay vectors in the PDF
                 hri=barcode.hri if barcode.hri != info["serial"] else "",
             )
             labels.extend([label] * options["copies"])
         layout = options["layout"]
-        self._check_fits(barcodes, LINEAR_WIDTH_MM[layout] / MIN_MODULE_MM)
+        self._check_fits(barcodes, layout, "pdf")
         per_page = 21 if layout == "a4_3x7" else 1
         return {
             "zoom": 1.0 if _wkhtml().is_patched_qt else UNPATCHED_QT_ZOOM,
@@ -134,8 +137,13 @@ class ReportSerialTrackingLabelReportSerialLabel(models.AbstractModel):
         }
 
     @api.model
-    def _check_fits(self, barcodes, max_modules):
+    def _check_fits(self, barcodes, layout, output):
         """Refuse 1D codes that would be cut or too thin on the chosen label."""
+        if output == "zpl":
+            # Modules of 2 dots at least, quiet zones (2 x 10 modules) included.
+            max_modules = ZPL_LAYOUTS[layout]["width"] // ZPL_MIN_MODULE - 20
+        else:
+            max_modules = LINEAR_WIDTH_MM[layout] / MIN_MODULE_MM - 20
         too_wide = [
             lot_id
             for lot_id, barcode in barcodes.items()
@@ -274,8 +282,7 @@ class ReportSerialTrackingLabelReportSerialLabelZpl(models.AbstractModel):
         lots = options["lots"]
         barcodes = labels._build_barcodes(lots, options["symbology"])
         layout = ZPL_LAYOUTS[options["layout"]]
-        # 1-dot modules at least, quiet zones (2 x 10 modules) included.
-        labels._check_fits(barcodes, layout["width"] - 20)
+        labels._check_fits(barcodes, options["layout"], "zpl")
         geometry = dict(
             layout,
             batch_word=self.env._("Batch"),
@@ -300,7 +307,7 @@ class ReportSerialTrackingLabelReportSerialLabelZpl(models.AbstractModel):
         else:
             # Widest whole-dot module that fits, quiet zones (10 modules) included.
             fit = geo["width"] // (sym.module_count(barcode) + 20)
-            module = max(1, min(geo["module"], fit))
+            module = max(ZPL_MIN_MODULE, min(geo["module"], fit))
             width = module * (sym.module_count(barcode) + 20)
             left = max((geo["width"] - width) // 2, 0) + module * 10
             code = f"^FO{left},{margin}" + sym.zpl_barcode(

@@ -17,8 +17,9 @@ Symbologies:
 * ``ean13`` / ``upca``: the product's own barcode (product-level label), check
   digit validated.
 
-Images: 1D codes with ``python-barcode`` (PNG), QR codes with ``segno``, GS1
-DataMatrix with ``zint`` (libzint bindings: GS1 mode, FNC1 in first position).
+Images (SVG for the PDF labels, PNG for screens and tests): 1D codes laid out by
+``python-barcode``, QR and GS1 DataMatrix by ``zint`` (libzint: GS1 mode with FNC1
+in first position; QR mask selection in C, where segno needs 20-50 ms per code).
 ZPL: ``^BC`` (Code 128 and GS1-128, the same code words as the image), ``^BX``
 (DataMatrix, ``_1`` = FNC1), ``^BQ``, ``^BE`` and ``^BU``.
 """
@@ -32,10 +33,9 @@ from datetime import date
 from urllib.parse import quote
 
 import barcode as barcode_classes
-import segno
 import zint
 from barcode import Code128, Gs1_128
-from barcode.writer import ImageWriter, mm2px
+from barcode.writer import BaseWriter, ImageWriter, mm2px
 from stdnum import ean
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
@@ -188,15 +188,14 @@ def build(symbology, unit, base_url=None):
         url = digital_link(unit, base_url)
         return Barcode(symbology, url, url, url)
     gtin = gtin14(unit.gtin)  # EAN-13 / UPC-A: validates the check digit
+    if len(unit.gtin) not in (12, 13) or not gtin.startswith("0"):
+        raise LabelError("bad_gtin", value=unit.gtin, reason="EAN-13")
     if symbology == UPCA:
-        if len(unit.gtin) not in (12, 13) or not gtin.startswith("00"):
+        if not gtin.startswith("00"):
             raise LabelError("not_upca", value=unit.gtin)
-        digits = gtin[2:]
-    else:
-        if len(unit.gtin) not in (12, 13) or not gtin.startswith("0"):
-            raise LabelError("bad_gtin", value=unit.gtin, reason="EAN-13")
-        digits = gtin[1:]
-    return Barcode(symbology, digits, digits, digits[:-1])
+        # Printed as 12 digits; scanners transmit UPC-A as its 13-digit EAN form (]E0).
+        return Barcode(symbology, gtin[1:], gtin[2:], gtin[2:-1])
+    return Barcode(symbology, gtin[1:], gtin[1:], gtin[1:-1])
 
 
 # -- images ---------------------------------------------------------------------
@@ -239,14 +238,8 @@ def png(barcode):
     """PNG bytes of the barcode (no text: labels print the HRI themselves)."""
     symbology = barcode.symbology
     stream = io.BytesIO()
-    if symbology == QR_DIGITAL_LINK:
-        # Mask chosen by segno (ISO/IEC 18004 evaluation), 4 modules of quiet zone.
-        segno.make(barcode.encoder_input, error="m", micro=False).save(
-            stream, kind="png", scale=4, border=4
-        )
-        return stream.getvalue()
-    if symbology == GS1_DATAMATRIX:
-        return _datamatrix_png(barcode.encoder_input)
+    if symbology in MATRIX_SYMBOLOGIES:
+        return _matrix_symbol(barcode, "label.png")
     if symbology == CODE128:
         code = Code128(barcode.encoder_input, writer=_writer())
     elif symbology == GS1_128:
@@ -258,28 +251,97 @@ def png(barcode):
     return stream.getvalue()
 
 
-def _datamatrix_png(gs1_input):
+def _matrix_symbol(barcode, outfile):
+    """A 2D code printed by libzint in ``outfile``'s format (bytes)."""
     symbol = zint.Symbol()
-    symbol.symbology = zint.Symbology.DATAMATRIX
-    symbol.input_mode = zint.InputMode.GS1  # FNC1 first, FNC1 after variable fields
-    symbol.option_3 = zint.DataMatrixOptions.SQUARE
-    symbol.scale = 2  # 4 px per module
-    symbol.whitespace_width = 2  # quiet zone (modules, each side)
-    symbol.whitespace_height = 2
-    symbol.outfile = "label.png"
+    if barcode.symbology == GS1_DATAMATRIX:
+        symbol.symbology = zint.Symbology.DATAMATRIX
+        symbol.input_mode = zint.InputMode.GS1  # FNC1 first and after variable fields
+        symbol.option_3 = zint.DataMatrixOptions.SQUARE
+        quiet_zone = 2  # modules (ISO/IEC 16022: 1 module minimum)
+    else:
+        # QR: error correction level M, mask chosen by libzint (ISO/IEC 18004 rules).
+        symbol.symbology = zint.Symbology.QRCODE
+        symbol.option_1 = 2
+        quiet_zone = 4
+    symbol.scale = 2  # 4 px per module in PNG
+    symbol.whitespace_width = quiet_zone
+    symbol.whitespace_height = quiet_zone
+    symbol.outfile = outfile
     symbol.output_options |= zint.OutputOptions.BARCODE_MEMORY_FILE
-    symbol.encode(gs1_input)
+    symbol.encode(barcode.encoder_input)
     if symbol.errtxt:
         raise LabelError(
-            "unencodable", value=gs1_input, char="", symbology="DataMatrix"
+            "unencodable", value=barcode.data, char="", symbology=barcode.symbology
         )
     symbol.print()
+    # Copy now: the memoryview points into the symbol, freed with it.
     return bytes(symbol.memfile)
 
 
+class _SvgWriter(BaseWriter):
+    """python-barcode writer producing a compact SVG in module units.
+
+    python-barcode lays the modules out (runs of equal modules merged); this writer
+    only joins them into one path. The ``viewBox`` without size lets the page decide
+    the printed size, and the bars stay vectors in the PDF (wkhtmltopdf re-encodes
+    bitmaps as JPEG, which blurs thin bars).
+    """
+
+    def __init__(self):
+        super().__init__(None, self._paint_module, None, self._finish)
+        self._bars = []
+
+    def _paint_module(self, xpos, ypos, width, color):
+        if color == self.foreground:
+            self._bars.append(f"M{xpos:g} 0h{width:g}v1h-{width:g}z")
+
+    def _finish(self):
+        width = self._width
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} 1" '
+            f'preserveAspectRatio="none"><rect width="{width:g}" height="1" '
+            f'fill="#fff"/><path fill="#000" d="{"".join(self._bars)}"/></svg>'
+        )
+
+    def render(self, code):
+        self._width = len(code[0]) + 2 * self.quiet_zone
+        return super().render(code)
+
+
+_SVG_OPTIONS = {
+    "module_width": 1,
+    "module_height": 1,
+    "quiet_zone": 10,
+    "write_text": False,
+    "margin_top": 0,
+    "margin_bottom": 0,
+}
+
+
+def svg(barcode):
+    """SVG bytes of the barcode, scalable (no size: the page sizes it)."""
+    symbology = barcode.symbology
+    if symbology in MATRIX_SYMBOLOGIES:
+        text = _matrix_symbol(barcode, "label.svg").decode()
+        _head, sep, tail = text.partition("<svg ")
+        # Size attributes become a viewBox: the page decides the printed size.
+        size = re.match(r'width="(\d+)" height="(\d+)"', tail)
+        tail = f'viewBox="0 0 {size[1]} {size[2]}"' + tail[size.end() :]
+        return (sep + tail).encode()
+    writer = _SvgWriter()
+    if symbology in (CODE128, GS1_128):
+        code = (Code128 if symbology == CODE128 else Gs1_128)(barcode.encoder_input)
+    else:
+        cls = barcode_classes.EAN13 if symbology == EAN13 else barcode_classes.UPCA
+        code = cls(barcode.encoder_input)
+    writer.set_options(dict(_SVG_OPTIONS))
+    return writer.render(code.build()).encode()
+
+
 def data_uri(barcode):
-    """``data:`` URI of the PNG, to embed in a report page without an HTTP request."""
-    return "data:image/png;base64," + base64.b64encode(png(barcode)).decode()
+    """``data:`` URI of the SVG, to embed in a report page without an HTTP request."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg(barcode)).decode()
 
 
 def module_count(barcode):

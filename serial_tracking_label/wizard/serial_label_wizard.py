@@ -77,7 +77,9 @@ class SerialLabelWizard(models.TransientModel):
                 self.env._("ZPL labels are printed on rolls: choose a roll layout.")
             )
         # Validate every unit before anything is produced: one error lists them all.
-        self.env[REPORT_MODEL]._build_barcodes(self.lot_ids, self.symbology)
+        labels = self.env[REPORT_MODEL]
+        barcodes = labels._build_barcodes(self.lot_ids, self.symbology)
+        labels._check_fits(barcodes, self.layout, self.output)
         xml_id = ZPL_REPORT if self.output == "zpl" else PDF_REPORTS[self.layout]
         action = self.env.ref(xml_id).report_action(
             self.lot_ids, data=self._report_data(), config=False

@@ -1,0 +1,2 @@
+from . import test_symbology
+from . import test_label_report
