@@ -36,6 +36,10 @@ UNPATCHED_QT_ZOOM = 1.2994
 # module accepted there: 0.17 mm, two dots of a 300 dpi printer. On 203 dpi ZPL
 # printers a module is at least 2 dots (0.25 mm).
 LINEAR_WIDTH_MM = {"roll_50x25": 46.0, "roll_100x50": 92.0, "a4_3x7": 57.5}
+# GS1 HRI under a 1D code: one line of DejaVu Sans Mono (glyphs 0.602 em wide), as big
+# as this (pt) but shrunk to the code's width, so it never wraps nor pushes text out.
+HRI_MAX_PT = {"roll_50x25": 6.0, "roll_100x50": 8.5, "a4_3x7": 6.5}
+PT_MM = 25.4 / 72
 MIN_MODULE_MM = 0.17
 ZPL_MIN_MODULE = 2
 
@@ -88,16 +92,18 @@ class ReportSerialTrackingLabelReportSerialLabel(models.AbstractModel):
         options = self._label_options(docids, data)
         lots = options["lots"]
         barcodes = self._build_barcodes(lots, options["symbology"])
+        layout = options["layout"]
         labels = []
         for lot, info in zip(lots, self._label_texts(lots), strict=True):
             barcode = barcodes[lot.id]
+            hri = barcode.hri if barcode.hri != info["serial"] else ""
             label = dict(
                 info,
                 image=sym.data_uri(barcode),  # SVG: bars stay vectors in the PDF
-                hri=barcode.hri if barcode.hri != info["serial"] else "",
+                hri=hri,
+                hri_style=self._hri_style(hri, layout),
             )
             labels.extend([label] * options["copies"])
-        layout = options["layout"]
         self._check_fits(barcodes, layout, "pdf")
         per_page = 21 if layout == "a4_3x7" else 1
         return {
@@ -135,6 +141,11 @@ class ReportSerialTrackingLabelReportSerialLabel(models.AbstractModel):
             "layout": layout,
             "symbology": symbology,
         }
+
+    @api.model
+    def _hri_style(self, hri, layout):
+        fit = LINEAR_WIDTH_MM[layout] / (max(len(hri), 1) * 0.602) / PT_MM
+        return f"font-size: {min(HRI_MAX_PT[layout], fit):.2f}pt;"
 
     @api.model
     def _check_fits(self, barcodes, layout, output):
