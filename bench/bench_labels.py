@@ -47,7 +47,7 @@ def prepare_units(env, count):
             {
                 "name": "Bench label unit",
                 "default_code": PRODUCT_CODE,
-                "barcode": "5901234123457",
+                "barcode": "8712345000035",
                 "is_storable": True,
                 "tracking": "serial",
             }

@@ -91,10 +91,11 @@ class ReportSerialTrackingLabelReportSerialLabel(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         options = self._label_options(docids, data)
         lots = options["lots"]
-        barcodes = self._build_barcodes(lots, options["symbology"])
+        units = self._units(lots)
+        barcodes = self._build_barcodes(lots, options["symbology"], units)
         layout = options["layout"]
         labels = []
-        for lot, info in zip(lots, self._label_texts(lots), strict=True):
+        for lot, (_unit, info) in zip(lots, units, strict=True):
             barcode = barcodes[lot.id]
             hri = barcode.hri if barcode.hri != info["serial"] else ""
             label = dict(
@@ -153,12 +154,14 @@ class ReportSerialTrackingLabelReportSerialLabel(models.AbstractModel):
         if output == "zpl":
             # Modules of 2 dots at least, quiet zones (2 x 10 modules) included.
             max_modules = ZPL_LAYOUTS[layout]["width"] // ZPL_MIN_MODULE - 20
+            module_count = sym.zpl_module_count
         else:
             max_modules = LINEAR_WIDTH_MM[layout] / MIN_MODULE_MM - 20
+            module_count = sym.module_count
         too_wide = [
             lot_id
             for lot_id, barcode in barcodes.items()
-            if sym.module_count(barcode) > max_modules
+            if module_count(barcode) > max_modules
         ]
         if too_wide:
             lots = self.env["stock.lot"].browse(too_wide)
@@ -176,28 +179,55 @@ class ReportSerialTrackingLabelReportSerialLabel(models.AbstractModel):
         return params.get_param(BASE_URL_PARAM) or params.get_param("web.base.url")
 
     @api.model
-    def _unit_data(self, lot):
-        expiry = lot.expiration_date
-        return sym.UnitData(
-            serial=lot.name,
-            gtin=lot.product_id.barcode or None,
-            batch=lot.batch_id.name or None,
-            expiry=fields.Datetime.context_timestamp(lot, expiry).date()
-            if expiry
-            else None,
-        )
+    def _units(self, lots):
+        """``[(UnitData, texts)]`` of each unit in ``lots`` order, in one pass: what
+        the barcode encodes and the human-readable lines of the label."""
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+        date_format = lang.date_format or "%Y-%m-%d"
+        products, companies, rows = {}, {}, []
+        for lot in lots:
+            product = lot.product_id
+            if product.id not in products:
+                products[product.id] = (
+                    product.barcode or None,
+                    product.name or "",
+                    product.default_code or "",
+                )
+            gtin, name, ref = products[product.id]
+            company_id = lot.company_id.id
+            if company_id not in companies:
+                companies[company_id] = (lot.company_id or self.env.company).name
+            batch = lot.batch_id.name or ""
+            expiry = lot.expiration_date
+            expiry = expiry and fields.Datetime.context_timestamp(lot, expiry)
+            unit = sym.UnitData(
+                serial=lot.name,
+                gtin=gtin,
+                batch=batch or None,
+                expiry=expiry.date() if expiry else None,
+            )
+            texts = {
+                "serial": lot.name,
+                "product": name,
+                "ref": ref,
+                "batch": batch,
+                "expiry": expiry.strftime(date_format) if expiry else "",
+                "company": companies[company_id],
+            }
+            rows.append((unit, texts))
+        return rows
 
     @api.model
-    def _build_barcodes(self, lots, symbology):
+    def _build_barcodes(self, lots, symbology, units=None):
         """Validate every unit at once: ``{lot id: Barcode}``, or one UserError that
-        names all offenders (and nothing is printed)."""
+        names all offenders (and nothing is printed). ``units``: from ``_units``."""
         base_url = (
             self._digital_link_base_url() if symbology == sym.QR_DIGITAL_LINK else None
         )
         barcodes, errors = {}, []
-        for lot in lots:
+        for lot, (unit, _texts) in zip(lots, units or self._units(lots), strict=True):
             try:
-                barcodes[lot.id] = sym.build(symbology, self._unit_data(lot), base_url)
+                barcodes[lot.id] = sym.build(symbology, unit, base_url)
             except sym.LabelError as error:
                 errors.append(self._error_message(lot, error))
         if errors:
@@ -249,31 +279,6 @@ class ReportSerialTrackingLabelReportSerialLabel(models.AbstractModel):
         params.setdefault("param", BASE_URL_PARAM)
         return messages[error.code] % params
 
-    @api.model
-    def _label_texts(self, lots):
-        """Human-readable lines of each unit's label, in ``lots`` order."""
-        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
-        date_format = lang.date_format or "%Y-%m-%d"
-        texts = []
-        for lot in lots:
-            product = lot.product_id
-            expiry = lot.expiration_date
-            texts.append(
-                {
-                    "serial": lot.name,
-                    "product": product.name or "",
-                    "ref": product.default_code or "",
-                    "batch": lot.batch_id.name or "",
-                    "expiry": fields.Datetime.context_timestamp(lot, expiry).strftime(
-                        date_format
-                    )
-                    if expiry
-                    else "",
-                    "company": (lot.company_id or self.env.company).name,
-                }
-            )
-        return texts
-
 
 class ReportSerialTrackingLabelReportSerialLabelZpl(models.AbstractModel):
     """The same labels as ZPL II commands, one ``^XA...^XZ`` format per unit
@@ -291,7 +296,8 @@ class ReportSerialTrackingLabelReportSerialLabelZpl(models.AbstractModel):
                 self.env._("ZPL labels are printed on rolls: choose a roll layout.")
             )
         lots = options["lots"]
-        barcodes = labels._build_barcodes(lots, options["symbology"])
+        units = labels._units(lots)
+        barcodes = labels._build_barcodes(lots, options["symbology"], units)
         layout = ZPL_LAYOUTS[options["layout"]]
         labels._check_fits(barcodes, options["layout"], "zpl")
         geometry = dict(
@@ -301,7 +307,7 @@ class ReportSerialTrackingLabelReportSerialLabelZpl(models.AbstractModel):
         )
         zpl = "".join(
             self._zpl_label(barcodes[lot.id], info, geometry, options["copies"])
-            for lot, info in zip(lots, labels._label_texts(lots), strict=True)
+            for lot, (_unit, info) in zip(lots, units, strict=True)
         )
         return {"doc_ids": lots.ids, "doc_model": "stock.lot", "zpl": Markup(zpl)}
 
@@ -317,9 +323,10 @@ class ReportSerialTrackingLabelReportSerialLabelZpl(models.AbstractModel):
             x, y, chars = geo["width"] // 2 - margin, margin, geo["matrix_chars"]
         else:
             # Widest whole-dot module that fits, quiet zones (10 modules) included.
-            fit = geo["width"] // (sym.module_count(barcode) + 20)
+            modules = sym.zpl_module_count(barcode)
+            fit = geo["width"] // (modules + 20)
             module = max(ZPL_MIN_MODULE, min(geo["module"], fit))
-            width = module * (sym.module_count(barcode) + 20)
+            width = module * (modules + 20)
             left = max((geo["width"] - width) // 2, 0) + module * 10
             code = f"^FO{left},{margin}" + sym.zpl_barcode(
                 barcode, module=module, height=geo["bar_height"]

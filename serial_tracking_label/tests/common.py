@@ -34,7 +34,7 @@ def decode_png(data, formats=None):
 class SerialLabelCommon(TransactionCase):
     """Serial products and units for label tests.
 
-    * ``product_gtin``: serial product, EAN-13 barcode 4006381333931, reference LBL-1;
+    * ``product_gtin``: serial product, EAN-13 barcode 8712345000011, reference LBL-1;
     * ``product_upc``: serial product, UPC-A barcode 036000291452;
     * ``product_no_gtin``: serial product without barcode;
     * ``product_bad_ean``: serial product whose EAN-13 has a wrong check digit;
@@ -56,12 +56,12 @@ class SerialLabelCommon(TransactionCase):
                         base,
                         name="Label Widget",
                         default_code="LBL-1",
-                        barcode="4006381333931",
+                        barcode="8712345000011",
                         use_expiration_date=True,
                     ),
                     dict(base, name="UPC Gadget", barcode="036000291452"),
                     dict(base, name="Plain Thing"),
-                    dict(base, name="Broken EAN", barcode="4006381333932"),
+                    dict(base, name="Broken EAN", barcode="8712345000012"),
                 ]
             )
         )
@@ -97,4 +97,4 @@ class SerialLabelCommon(TransactionCase):
 
     def expected_gs1(self, serial, batch="B_12/7"):
         """The GS1 element string a scanner returns for a unit of ``product_gtin``."""
-        return f"01040063813339311727033110{batch}\x1d21{serial}"
+        return f"01087123450000111727033110{batch}\x1d21{serial}"

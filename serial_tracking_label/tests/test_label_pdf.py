@@ -56,17 +56,17 @@ class TestLabelPdf(HttpCase, SerialLabelCommon):
             expiry = lot.expiration_date and lot.expiration_date.strftime("%y%m%d")
             batch = lot.batch_id.name
             return (
-                "0104006381333931"
+                "0108712345000011"
                 + (f"17{expiry}" if expiry else "")
                 + (f"10{batch}\x1d" if batch else "")
                 + f"21{lot.name}"
             )
         if symbology == "qr_digital_link":
             return (
-                "https://id.example.com/01/04006381333931/10/B_12%2F7/21/"
+                "https://id.example.com/01/08712345000011/10/B_12%2F7/21/"
                 f"{quote(lot.name, safe='')}?17=270331"
             )
-        return "4006381333931" if symbology == "ean13" else "0036000291452"
+        return "8712345000011" if symbology == "ean13" else "0036000291452"
 
     def render(self, layout, symbology, lots):
         report = f"serial_tracking_label.action_report_serial_label_{layout}"
@@ -171,7 +171,7 @@ class TestLabelPdf(HttpCase, SerialLabelCommon):
             {
                 "name": "A product name far too long to fit on any label line " * 3,
                 "default_code": "LONG-REFERENCE-0001",
-                "barcode": "5901234123457",
+                "barcode": "8712345000028",
                 "is_storable": True,
                 "tracking": "serial",
             }

@@ -53,8 +53,8 @@ class TestLabelReport(SerialLabelCommon):
         self.assertEqual(
             zpl,
             "^XA^CI28^PW400^LL200^LH0,0"
-            # Code 128, 2-dot modules, centred: start B 'SN-', set C '0001', set B '/A'.
-            "^FO66,16^BY2^BCN,48,N,N,N,N^FH\\^FD>:SN->50001>6/A^FS"
+            # Code 128, 2-dot modules, centred; all in set B (4 digits in the middle).
+            "^FO66,16^BY2^BCN,48,N,N,N,N^FH\\^FD>:SN-0001/A^FS"
             "^FO16,80^A0N,22,12^FH\\^FDSN-0001/A^FS"
             "^FO16,107^A0N,16,8^FH\\^FD[LBL-1] Label Widget^FS"
             "^FO16,127^A0N,16,8^FH\\^FDBatch B_12/7 Exp. 03/31/2027^FS"
@@ -64,11 +64,11 @@ class TestLabelReport(SerialLabelCommon):
 
     def test_zpl_every_symbology(self):
         expected = {
-            "gs1_datamatrix": "^BXN,8,200,0,0,6,_^FH\\^FD_10104006381333931172703311"
+            "gs1_datamatrix": "^BXN,8,200,0,0,6,_^FH\\^FD_10108712345000011172703311"
             "0B__12/7_121SN-0001/A^FS",
             "qr_digital_link": "^BQN,2,4^FH\\^FDMA,https://id.example.com/01/"
-            "04006381333931/10/B_12%2F7/21/SN-0001%2FA?17=270331^FS",
-            "ean13": "^BY3^BEN,110,N,N^FH\\^FD400638133393^FS",
+            "08712345000011/10/B_12%2F7/21/SN-0001%2FA?17=270331^FS",
+            "ean13": "^BY3^BEN,110,N,N^FH\\^FD871234500001^FS",
         }
         for symbology, command in expected.items():
             with self.subTest(symbology=symbology):

@@ -138,17 +138,26 @@ class TestSymbology(BaseCase):
 class TestZplCommands(BaseCase):
     """ZPL II output of each symbology, command by command."""
 
-    def test_code128_replays_python_barcode_words(self):
+    def test_code128(self):
         barcode = sym.build(sym.CODE128, sym.UnitData("SN->0001^~a"))
-        # Start B, 'SN-', '>' escaped as '><', switch to C for '0001'... '^' and '~'
-        # are ZPL prefixes: hex-escaped through ^FH.
+        # Start B; '>' escaped as '><'; a 4-digit run in the middle stays in B
+        # (ISO/IEC 15417 annex E); '^' and '~' are ZPL prefixes, hex-escaped by ^FH.
         self.assertEqual(
             sym.zpl_barcode(barcode, module=2, height=60),
-            "^BY2^BCN,60,N,N,N,N^FH\\^FD>:SN-><>50001>6\\5E\\7Ea^FS",
+            "^BY2^BCN,60,N,N,N,N^FH\\^FD>:SN-><0001\\5E\\7Ea^FS",
         )
+        for serial in ("SN-0001/A", "123456", "12345", "A123456B", "X12345678901"):
+            barcode = sym.build(sym.CODE128, sym.UnitData(serial))
+            words = zpl_code128_words(barcode)
+            self.assertEqual(code128_text(words), serial)
+            self.assertEqual(sym.zpl_module_count(barcode), 11 * (len(words) + 1) + 13)
+            # Never wider than python-barcode's encoding of the PDF labels.
+            self.assertLessEqual(
+                sym.zpl_module_count(barcode), sym.module_count(barcode)
+            )
         self.assertEqual(
-            zpl_code128_words(barcode),
-            list(sym._code128(barcode.symbology, barcode.encoder_input)[0]),
+            zpl_code128_words(sym.build(sym.CODE128, sym.UnitData("AB123456"))),
+            [104, 33, 34, 99, 12, 34, 56],  # start B, 'A', 'B', set C, 12 34 56
         )
 
     def test_gs1_128(self):
@@ -161,6 +170,7 @@ class TestZplCommands(BaseCase):
             "^BY1^BCN,80,N,N,N,N^FH\\^FD>;>801040063813339311727033110>6B_12>821SN->50001"
             ">6/a^FS",
         )
+        # The printer draws the code words python-barcode drew in the PDF.
         self.assertEqual(
             zpl_code128_words(barcode),
             list(sym._code128(barcode.symbology, barcode.encoder_input)[0]),
@@ -187,6 +197,19 @@ class TestZplCommands(BaseCase):
             ),
             "^BY2^BUN,70,N,N,Y^FH\\^FD03600029145^FS",
         )
+
+
+def code128_text(words):
+    """The text Code 128 data words (start word first) stand for, sets B and C."""
+    charset, text = {104: "B", 105: "C"}[words[0]], ""
+    for word in words[1:]:
+        if word in (99, 100):
+            charset = "C" if word == 99 else "B"
+        elif charset == "C":
+            text += f"{word:02d}"
+        else:
+            text += chr(word + 32)
+    return text
 
 
 def zpl_code128_words(barcode):

@@ -353,10 +353,20 @@ def module_count(barcode):
     return _code128(barcode.symbology, barcode.encoder_input)[1]
 
 
+def zpl_module_count(barcode):
+    """Width in modules of the symbol a ZPL printer draws from :func:`zpl_barcode`."""
+    if barcode.symbology == CODE128:
+        return _code128_sets(barcode.encoder_input)[1]
+    return module_count(barcode)
+
+
+_NO_WRITER = object()  # python-barcode builds a writer per symbol unless given one
+
+
 @functools.lru_cache(maxsize=1024)
 def _code128(symbology, encoder_input):
     """(code words, width in modules) of a Code 128 / GS1-128 symbol."""
-    code = (Code128 if symbology == CODE128 else Gs1_128)(encoder_input)
+    code = (Code128 if symbology == CODE128 else Gs1_128)(encoder_input, _NO_WRITER)
     words = code.encoded
     # 11 modules per word, the check word, the 13-module stop pattern.
     return tuple(words), 11 * (len(words) + 1) + 13
@@ -374,6 +384,42 @@ def zpl_text(text):
     Returns ``^FH\\^FD<data>^FS`` so that any text (UTF-8 with ``^CI28``) prints as is.
     """
     return "^FH\\^FD" + _ZPL_HEX_RE.sub(lambda m: _ZPL_HEX[m.group()], text) + "^FS"
+
+
+_DIGIT_RUNS = re.compile(r"\d{4,}")
+
+
+def _code128_sets(text):
+    """Code 128 subsets B/C for a plain serial, as ZPL ``^BC`` mode N data, and the
+    symbol's width in modules.
+
+    ISO/IEC 15417 annex E rules, for speed without python-barcode (whose encoder costs
+    more than Odoo's whole ZPL report): subset B, and subset C for runs of digits of
+    at least 4 at either end or 6 in the middle (an odd run leaves its first digit in
+    B). ``>:`` starts in B, ``>;`` in C, ``>5``/``>6`` switch to C/B, ``>`` is ``><``.
+    """
+    parts, words, last, charset = [], 1, 0, None
+    for run in _DIGIT_RUNS.finditer(text):
+        start, end = run.span()
+        length = end - start
+        at_edge = start == 0 or end == len(text)
+        if length < 6 and not at_edge:
+            continue
+        start += length % 2
+        if start > last:
+            parts.append(
+                (">6" if charset else ">:") + text[last:start].replace(">", "><")
+            )
+            words += (1 if charset else 0) + start - last
+            charset = "B"
+        parts.append((">5" if charset else ">;") + text[start:end])
+        words += (1 if charset else 0) + (end - start) // 2
+        charset, last = "C", end
+    if last < len(text):
+        parts.append((">6" if charset else ">:") + text[last:].replace(">", "><"))
+        words += (1 if charset else 0) + len(text) - last
+    # Start word counted above; + check word, 11 modules each, + 13-module stop.
+    return "".join(parts), 11 * (words + 1) + 13
 
 
 def _code128_zpl_data(words):
@@ -407,7 +453,10 @@ def _code128_zpl_data(words):
 def zpl_barcode(barcode, module=2, height=80):
     """ZPL commands drawing ``barcode`` at the current ``^FO``: module width in dots."""
     symbology = barcode.symbology
-    if symbology in (CODE128, GS1_128):
+    if symbology == CODE128:
+        data = _code128_sets(barcode.encoder_input)[0]
+        return f"^BY{module}^BCN,{height},N,N,N,N" + zpl_text(data)
+    if symbology == GS1_128:
         data = _code128_zpl_data(_code128(symbology, barcode.encoder_input)[0])
         return f"^BY{module}^BCN,{height},N,N,N,N" + zpl_text(data)
     if symbology == GS1_DATAMATRIX:
