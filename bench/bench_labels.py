@@ -24,6 +24,7 @@ the medians and their ratio are printed.
 import argparse
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -164,6 +165,8 @@ def main():
     parser.add_argument("--gs1", action="store_true", help="also GS1 DataMatrix PDFs")
     parser.add_argument("--reset", action="store_true", help="recreate the database")
     args = parser.parse_args()
+    # Stop the HTTP server we started when killed, too.
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(1))
 
     setup_odoo()
     ensure_database(args.db, "serial_tracking_label", reset=args.reset)
