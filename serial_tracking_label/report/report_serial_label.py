@@ -96,6 +96,7 @@ class ReportSerialTrackingLabelReportSerialLabel(models.AbstractModel):
         units = self._units(lots)
         barcodes = self._build_barcodes(lots, options["symbology"], units)
         layout = options["layout"]
+        self._check_fits(barcodes, layout, "pdf")
         labels = []
         for lot, (_unit, info) in zip(lots, units, strict=True):
             barcode = barcodes[lot.id]
@@ -107,7 +108,6 @@ class ReportSerialTrackingLabelReportSerialLabel(models.AbstractModel):
                 hri_style=self._hri_style(hri, layout),
             )
             labels.extend([label] * options["copies"])
-        self._check_fits(barcodes, layout, "pdf")
         per_page = 21 if layout == "a4_3x7" else 1
         return {
             "zoom": 1.0 if _wkhtml().is_patched_qt else UNPATCHED_QT_ZOOM,
@@ -329,6 +329,8 @@ class ReportSerialTrackingLabelReportSerialLabelZpl(models.AbstractModel):
             layout,
             batch_word=self.env._("Batch"),
             expiry_word=self.env._("Exp."),
+            header=f"^XA^CI28^PW{layout['width']}^LL{layout['height']}^LH0,0",
+            fields={},
         )
         zpl = "".join(
             self._zpl_label(
@@ -376,14 +378,21 @@ class ReportSerialTrackingLabelReportSerialLabelZpl(models.AbstractModel):
         if meta:
             lines.append((small, meta))
         lines.append((small, info["company"]))
-        out = [f"^XA^CI28^PW{geo['width']}^LL{geo['height']}^LH0,0", code]
+        out = [geo["header"], code]
+        cache = geo["fields"]  # product, batch and company lines repeat: format once
         for size, text in lines:
             if y + size > geo["height"] - margin // 2:
                 break
-            # Characters that fit at this size (A0 glyphs are about 0.55 x height wide).
-            fit = max(chars * font // size, 4)
-            text = text if len(text) <= fit else text[: fit - 1] + "…"
-            out.append(f"^FO{x},{y}^A0N,{size},{size * 11 // 20}" + sym.zpl_text(text))
+            key = (x, y, size, text)
+            field = cache.get(key)
+            if field is None:
+                # Characters that fit at this size (A0 glyphs: about 0.55 x height).
+                fit = max(chars * font // size, 4)
+                cut = text if len(text) <= fit else text[: fit - 1] + "…"
+                field = f"^FO{x},{y}^A0N,{size},{size * 11 // 20}" + sym.zpl_text(cut)
+                if len(cache) < 10000:
+                    cache[key] = field
+            out.append(field)
             y += size + size // 4
         out.append(f"^PQ{copies}^XZ\n")
         return "".join(out)
