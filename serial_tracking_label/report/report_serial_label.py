@@ -151,8 +151,9 @@ class ReportSerialTrackingLabelReportSerialLabel(models.AbstractModel):
         return f"font-size: {min(HRI_MAX_PT[layout], fit):.2f}pt;"
 
     @api.model
-    def _check_fits(self, barcodes, layout, output):
-        """Refuse 1D codes that would be cut or too thin on the chosen label."""
+    def _check_fits(self, barcodes, layout, output, widths=None):
+        """Refuse 1D codes that would be cut or too thin on the chosen label.
+        ``widths``: modules per lot id, if known."""
         if output == "zpl":
             # Modules of 2 dots at least, quiet zones (2 x 10 modules) included.
             max_modules = ZPL_LAYOUTS[layout]["width"] // ZPL_MIN_MODULE - 20
@@ -160,7 +161,8 @@ class ReportSerialTrackingLabelReportSerialLabel(models.AbstractModel):
         else:
             max_modules = LINEAR_WIDTH_MM[layout] / MIN_MODULE_MM - 20
             module_count = sym.module_count
-        widths = {lot_id: module_count(code) for lot_id, code in barcodes.items()}
+        if widths is None:
+            widths = {lot_id: module_count(code) for lot_id, code in barcodes.items()}
         too_wide = [lot_id for lot_id, width in widths.items() if width > max_modules]
         if too_wide:
             lots = self.env["stock.lot"].browse(too_wide)
@@ -171,7 +173,6 @@ class ReportSerialTrackingLabelReportSerialLabel(models.AbstractModel):
                     serials=", ".join(lots[:10].mapped("name")),
                 )
             )
-        return widths
 
     @api.model
     def _digital_link_base_url(self):
@@ -220,23 +221,23 @@ class ReportSerialTrackingLabelReportSerialLabel(models.AbstractModel):
         lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
         date_format = lang.date_format or "%Y-%m-%d"
         tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
-        units = []
+        units, dates = [], {None: (None, "")}
         for lot_id in lots.ids:
             name, product_id, company_id, expiry, batch = by_id[lot_id]
             gtin, product, ref = products[product_id]
-            expiry = expiry and pytz.utc.localize(expiry).astimezone(tz)
+            if expiry not in dates:  # units of a batch share their expiry
+                local = pytz.utc.localize(expiry).astimezone(tz)
+                dates[expiry] = (local.date(), local.strftime(date_format))
+            expiry_date, expiry_text = dates[expiry]
             unit = sym.UnitData(
-                serial=name,
-                gtin=gtin,
-                batch=batch or None,
-                expiry=expiry.date() if expiry else None,
+                serial=name, gtin=gtin, batch=batch or None, expiry=expiry_date
             )
             texts = {
                 "serial": name,
                 "product": product,
                 "ref": ref,
                 "batch": batch or "",
-                "expiry": expiry.strftime(date_format) if expiry else "",
+                "expiry": expiry_text,
                 "company": companies.get(company_id) or self.env.company.name,
             }
             units.append((unit, texts))
@@ -324,24 +325,30 @@ class ReportSerialTrackingLabelReportSerialLabelZpl(models.AbstractModel):
         units = labels._units(lots)
         barcodes = labels._build_barcodes(lots, options["symbology"], units)
         layout = ZPL_LAYOUTS[options["layout"]]
-        widths = labels._check_fits(barcodes, options["layout"], "zpl")
+        plans = {lot_id: sym.zpl_plan(code) for lot_id, code in barcodes.items()}
+        labels._check_fits(
+            barcodes,
+            options["layout"],
+            "zpl",
+            {lot_id: plan[1] for lot_id, plan in plans.items()},
+        )
         geometry = dict(
             layout,
             batch_word=self.env._("Batch"),
             expiry_word=self.env._("Exp."),
             header=f"^XA^CI28^PW{layout['width']}^LL{layout['height']}^LH0,0",
-            fields={},
+            tails={},
         )
         zpl = "".join(
             self._zpl_label(
-                barcodes[lot.id], info, geometry, options["copies"], widths[lot.id]
+                barcodes[lot.id], info, geometry, options["copies"], plans[lot.id]
             )
             for lot, (_unit, info) in zip(lots, units, strict=True)
         )
         return {"doc_ids": lots.ids, "doc_model": "stock.lot", "zpl": Markup(zpl)}
 
     @api.model
-    def _zpl_label(self, barcode, info, geo, copies, modules):
+    def _zpl_label(self, barcode, info, geo, copies, plan):
         matrix = barcode.symbology in sym.MATRIX_SYMBOLOGIES
         font, small = geo["font"], geo["small"]
         margin = geo["width"] // 25
@@ -352,47 +359,50 @@ class ReportSerialTrackingLabelReportSerialLabelZpl(models.AbstractModel):
             x, y, chars = geo["width"] // 2 - margin, margin, geo["matrix_chars"]
         else:
             # Widest whole-dot module that fits, quiet zones (10 modules) included.
-            fit = geo["width"] // (modules + 20)
-            module = max(ZPL_MIN_MODULE, min(geo["module"], fit))
-            width = module * (modules + 20)
-            left = max((geo["width"] - width) // 2, 0) + module * 10
+            modules = plan[1]
+            module = max(
+                ZPL_MIN_MODULE, min(geo["module"], geo["width"] // (modules + 20))
+            )
+            left = max((geo["width"] - module * (modules + 20)) // 2, 0) + module * 10
             code = f"^FO{left},{margin}" + sym.zpl_barcode(
-                barcode, module=module, height=geo["bar_height"]
+                barcode, module=module, height=geo["bar_height"], plan=plan
             )
             x, y, chars = margin, margin * 2 + geo["bar_height"], geo["chars"]
-        lines = [(font, info["serial"])]
-        if barcode.hri != info["serial"] and not matrix:
-            lines.append((small, barcode.hri))
-        product = (
-            f"[{info['ref']}] {info['product']}" if info["ref"] else info["product"]
-        )
-        lines.append((small, product))
-        meta = " ".join(
-            part
-            for part in (
-                info["batch"] and f"{geo['batch_word']} {info['batch']}",
-                info["expiry"] and f"{geo['expiry_word']} {info['expiry']}",
+        serial = self._zpl_field(x, y, font, info["serial"], chars, font)
+        y += font + font // 4
+        hri = barcode.hri if barcode.hri != info["serial"] and not matrix else ""
+        # The lines under the serial repeat from unit to unit: built once per content.
+        key = (x, y, hri, info["ref"], info["product"], info["batch"], info["expiry"])
+        key += (info["company"],)
+        tail = geo["tails"].get(key)
+        if tail is None:
+            lines = [hri] if hri else []
+            product = info["product"]
+            lines.append(f"[{info['ref']}] {product}" if info["ref"] else product)
+            meta = " ".join(
+                part
+                for part in (
+                    info["batch"] and f"{geo['batch_word']} {info['batch']}",
+                    info["expiry"] and f"{geo['expiry_word']} {info['expiry']}",
+                )
+                if part
             )
-            if part
-        )
-        if meta:
-            lines.append((small, meta))
-        lines.append((small, info["company"]))
-        out = [geo["header"], code]
-        cache = geo["fields"]  # product, batch and company lines repeat: format once
-        for size, text in lines:
-            if y + size > geo["height"] - margin // 2:
-                break
-            key = (x, y, size, text)
-            field = cache.get(key)
-            if field is None:
-                # Characters that fit at this size (A0 glyphs: about 0.55 x height).
-                fit = max(chars * font // size, 4)
-                cut = text if len(text) <= fit else text[: fit - 1] + "…"
-                field = f"^FO{x},{y}^A0N,{size},{size * 11 // 20}" + sym.zpl_text(cut)
-                if len(cache) < 10000:
-                    cache[key] = field
-            out.append(field)
-            y += size + size // 4
-        out.append(f"^PQ{copies}^XZ\n")
-        return "".join(out)
+            lines += [meta, info["company"]] if meta else [info["company"]]
+            fields = []
+            for text in lines:
+                if y + small > geo["height"] - margin // 2:
+                    break
+                fields.append(self._zpl_field(x, y, small, text, chars, font))
+                y += small + small // 4
+            tail = "".join(fields) + f"^PQ{copies}^XZ\n"
+            if len(geo["tails"]) < 10000:
+                geo["tails"][key] = tail
+        return geo["header"] + code + serial + tail
+
+    @api.model
+    def _zpl_field(self, x, y, size, text, chars, font):
+        """One line of text, cut with an ellipsis to what fits (A0 glyphs are about
+        0.55 x their height wide)."""
+        fit = max(chars * font // size, 4)
+        text = text if len(text) <= fit else text[: fit - 1] + "…"
+        return f"^FO{x},{y}^A0N,{size},{size * 11 // 20}" + sym.zpl_text(text)

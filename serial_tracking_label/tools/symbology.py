@@ -97,8 +97,8 @@ class Barcode:
 
 
 def _check_chars(value, allowed, symbology, max_length):
-    bad = next((char for char in value if char not in allowed), None)
-    if bad is not None:
+    if not allowed.issuperset(value):
+        bad = next(char for char in value if char not in allowed)
         raise LabelError("unencodable", value=value, char=bad, symbology=symbology)
     if len(value) > max_length:
         raise LabelError("too_long", value=value, max=max_length)
@@ -353,11 +353,20 @@ def module_count(barcode):
     return _code128(barcode.symbology, barcode.encoder_input)[1]
 
 
+def zpl_plan(barcode):
+    """``(^BC field data or None, width in modules)`` of the symbol a ZPL printer
+    draws for ``barcode``; give it back to :func:`zpl_barcode` to save the work."""
+    if barcode.symbology == CODE128:
+        return _code128_sets(barcode.encoder_input)
+    if barcode.symbology == GS1_128:
+        words, modules = _code128(barcode.symbology, barcode.encoder_input)
+        return _code128_zpl_data(words), modules
+    return None, module_count(barcode)
+
+
 def zpl_module_count(barcode):
     """Width in modules of the symbol a ZPL printer draws from :func:`zpl_barcode`."""
-    if barcode.symbology == CODE128:
-        return _code128_sets(barcode.encoder_input)[1]
-    return module_count(barcode)
+    return zpl_plan(barcode)[1]
 
 
 _NO_WRITER = object()  # python-barcode builds a writer per symbol unless given one
@@ -450,14 +459,12 @@ def _code128_zpl_data(words):
     return "".join(out)
 
 
-def zpl_barcode(barcode, module=2, height=80):
-    """ZPL commands drawing ``barcode`` at the current ``^FO``: module width in dots."""
+def zpl_barcode(barcode, module=2, height=80, plan=None):
+    """ZPL commands drawing ``barcode`` at the current ``^FO``: module width in dots;
+    ``plan``: :func:`zpl_plan`'s result if already known."""
     symbology = barcode.symbology
-    if symbology == CODE128:
-        data = _code128_sets(barcode.encoder_input)[0]
-        return f"^BY{module}^BCN,{height},N,N,N,N" + zpl_text(data)
-    if symbology == GS1_128:
-        data = _code128_zpl_data(_code128(symbology, barcode.encoder_input)[0])
+    if symbology in (CODE128, GS1_128):
+        data = (plan or zpl_plan(barcode))[0]
         return f"^BY{module}^BCN,{height},N,N,N,N" + zpl_text(data)
     if symbology == GS1_DATAMATRIX:
         # '_' is the escape character: _1 = FNC1 (first position: GS1), '__' = '_'.
