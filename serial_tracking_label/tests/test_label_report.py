@@ -169,7 +169,7 @@ class TestLabelReport(SerialLabelCommon):
         self.assertEqual(from_batch.lot_ids, self.lots)
         receipt = self._receipt(self.lots[1:4])
         action = receipt.action_print_serial_labels()
-        wizard = Wizard.with_context(action["context"]).create({})
+        wizard = Wizard.with_context(**action["context"]).create({})
         self.assertEqual(wizard.lot_ids, self.lots[1:4])
         wizard.write(
             {"symbology": "gs1_datamatrix", "copies": 2, "layout": "roll_50x25"}
