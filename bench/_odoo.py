@@ -48,7 +48,7 @@ def ensure_database(name, modules, reset=False):
             "-d",
             "postgres",
             "-Atqc",
-            f"select 1 from pg_database where datname='{name}'",
+            f"select datname from pg_database where datname='{name}'",
         ],
         capture_output=True,
         text=True,

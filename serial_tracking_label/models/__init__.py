@@ -1,0 +1,3 @@
+from . import serial_batch
+from . import stock_lot
+from . import stock_picking
