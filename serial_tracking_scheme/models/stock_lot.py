@@ -1,0 +1,174 @@
+from odoo import api, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL, split_every
+
+# Units inserted per INSERT statement by _serial_bulk_create.
+BULK_INSERT_BATCH = 20000
+META_FIELDS = ("id", "create_uid", "create_date", "write_uid", "write_date")
+
+
+class StockLot(models.Model):
+    _inherit = "stock.lot"
+
+    @api.model
+    def generate_lot_names(self, first_lot, count):
+        """Odoo's "Generate Serials" increments the last number of the first serial;
+        when a
+        serial scheme drew the names already (see stock.move), hand those out
+        instead."""
+        names = self.env.context.get("serial_scheme_lot_names")
+        if names is not None and len(names) == count:
+            return [{"lot_name": name} for name in names]
+        return super().generate_lot_names(first_lot, count)
+
+    @api.model
+    def _get_next_serial(self, company, product):
+        """Next serial proposed by manufacturing orders, repairs: the scheme's."""
+        if product.tracking == "serial":
+            scheme = product._serial_scheme(company)
+            if scheme:
+                return scheme._generate_names(product, 1)[0]
+        return super()._get_next_serial(company, product)
+
+    @api.depends("product_id")
+    def _compute_name(self):
+        """Units created without a name take one from their product's scheme (drawn per
+        product in one go), before Odoo's product lot sequence."""
+        todo = self.filtered(
+            lambda lot: not lot.name and lot.product_id.tracking == "serial"
+        )
+        done = self.browse()
+        for (product, company), lots in todo.grouped(
+            lambda lot: (lot.product_id, lot.company_id or self.env.company)
+        ).items():
+            scheme = product._serial_scheme(company)
+            if scheme:
+                for lot, name in zip(
+                    lots, scheme._generate_names(product, len(lots)), strict=True
+                ):
+                    lot.name = name
+                done |= lots
+        return super(StockLot, self - done)._compute_name()
+
+    @api.constrains("name", "product_id", "company_id")
+    def _check_unique_lot(self):
+        """Odoo's rule (unique per product and company) plus, for companies that ask
+        for it,
+        unique across all their products. One grouped query for the whole batch."""
+        res = super()._check_unique_lot()
+        companies = self.company_id.filtered("serial_unique_in_company")
+        if not companies:
+            return res
+        lots = self.filtered(lambda lot: lot.company_id in companies)
+        duplicates = (
+            self.sudo()
+            .with_context(active_test=False)
+            ._read_group(
+                [
+                    ("company_id", "in", companies.ids),
+                    ("name", "in", lots.mapped("name")),
+                ],
+                ["company_id", "name"],
+                ["__count"],
+                having=[("__count", ">", 1)],
+            )
+        )
+        if duplicates:
+            raise ValidationError(
+                self.env._(
+                    "Serial numbers must be unique across all products of the company. "
+                    "Used more than once:\n%(lines)s",
+                    lines="\n".join(
+                        f" - {company.display_name}: {name}"
+                        for company, name, _count in duplicates[:50]
+                    ),
+                )
+            )
+        return res
+
+    @api.model
+    def _serial_bulk_create(self, vals_list):
+        """Create many units fast; same result as ``create(vals_list)`` with tracking
+        off.
+
+        Units whose values differ only by ``name`` share one prototype: the ORM computes
+        its defaults and stored computed fields once (``new()``), then every row goes in
+        with one ``INSERT ... SELECT unnest(...)`` per batch. Access rights, company
+        consistency (once per prototype) and the constraints on the written fields
+        (serial uniqueness…) are checked like ``create`` does, on the whole set at once.
+        """
+        if not vals_list:
+            return self.browse()
+        self.check_access("create")
+        lots_env = self.with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_notrack=True
+        )
+        columns = [
+            name
+            for name, field in self._fields.items()
+            if field.store and field.column_type and name not in META_FIELDS
+        ]
+        prototypes = {}
+        rows = []
+        for vals in vals_list:
+            key = tuple(sorted((k, v) for k, v in vals.items() if k != "name"))
+            proto = prototypes.get(key)
+            if proto is None:
+                record = lots_env.new({**dict(key), "name": "-"})
+                record._check_company()
+                stored = record._convert_to_write(
+                    {name: record[name] for name in columns}
+                )
+                proto = prototypes[key] = [
+                    self._fields[name].convert_to_column_insert(
+                        stored[name], self, stored
+                    )
+                    for name in columns
+                ]
+            row = list(proto)
+            row[columns.index("name")] = vals["name"]
+            rows.append(row)
+        # Columns NULL in every row are left out (no column default either).
+        keep = [
+            i for i in range(len(columns)) if any(row[i] is not None for row in rows)
+        ]
+        names = [columns[i] for i in keep]
+        now = self.env.cr.now()
+        ids = []
+        for chunk in split_every(BULK_INSERT_BATCH, rows, list):
+            arrays = [
+                SQL(
+                    "%s::%s[]",
+                    [row[i] for row in chunk],
+                    SQL(self._fields[columns[i]].column_type[1]),
+                )
+                for i in keep
+            ]
+            ids += [
+                row[0]
+                for row in self.env.execute_query(
+                    SQL(
+                        """
+                        INSERT INTO stock_lot (%s, create_uid, create_date, write_uid,
+                                               write_date)
+                        SELECT v.*, %s, %s, %s, %s FROM unnest(%s) AS v
+                        RETURNING id
+                        """,
+                        SQL(", ").join(SQL.identifier(name) for name in names),
+                        self.env.uid,
+                        now,
+                        self.env.uid,
+                        now,
+                        SQL(", ").join(arrays),
+                    )
+                )
+            ]
+        lots = self.browse(ids)
+        # Dependents elsewhere learn about the new units; the units' own computed
+        # columns
+        # were computed on their prototype already and must not be computed again.
+        with self.env.protecting([self._fields[name] for name in columns], lots):
+            lots.modified(names, create=True)
+        lots._validate_fields(names)
+        lots.check_access("create")
+        return lots
