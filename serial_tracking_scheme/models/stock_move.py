@@ -61,9 +61,7 @@ class StockMove(models.Model):
 
     # ---- fast path: generate and assign every missing serial of a receipt ------------
     def _serial_scheme_names(self, scheme, count_by_move):
-        """New serials per move, all counters of ``scheme`` drawn in one query; moves
-        of a
-        same warehouse and date share one rendering run."""
+        """New serials per move, all counters of ``scheme`` drawn in one query."""
         total = sum(count_by_move.values())
         has_counter = scheme._compiled().has_counter
         counters = iter(scheme._next_counters(total) if has_counter else [])
@@ -81,11 +79,52 @@ class StockMove(models.Model):
             )
         return names
 
+    def _serial_line_state(self):
+        """One query over the move lines of ``self``: ``(free, other, assigned)`` where
+        ``free[move]`` are the ids of its lines without serial and of quantity 1,
+        ``other`` the ids of lines without serial and another quantity, and
+        ``assigned[move]`` the number of lines that have a serial (lot or name)."""
+        self.env["stock.move.line"].flush_model(
+            ["lot_id", "lot_name", "quantity", "move_id"]
+        )
+        groups = self.env["stock.move.line"]._read_group(
+            [("move_id", "in", self.ids)],
+            ["move_id"],
+            [
+                "id:array_agg",
+                "quantity:array_agg",
+                "lot_id:array_agg",
+                "lot_name:array_agg",
+            ],
+        )
+        free, other, assigned = defaultdict(list), [], defaultdict(int)
+        for move, ids, quantities, lot_ids, lot_names in groups:
+            for line_id, qty, lot_id, lot_name in zip(
+                ids, quantities, lot_ids, lot_names, strict=True
+            ):
+                if lot_id or lot_name:
+                    assigned[move] += 1
+                elif qty == 1:
+                    free[move].append(line_id)
+                else:
+                    other.append(line_id)
+        return free, other, assigned
+
+    def _serial_missing_counts(self):
+        """``{move: units still without serial}`` of the serial moves of ``self``."""
+        _free, _other, assigned = self._serial_line_state()
+        need = {}
+        for move in self:
+            missing = int(move.product_qty) - assigned[move]
+            if missing > 0:
+                need[move] = missing
+        return need
+
     def action_serial_generate_from_scheme(self):
         """Give every unit still without serial on these moves a new serial from its
-        product's scheme: one query per scheme for the counters, one ``create`` for all
-        the units, one UPDATE for the existing move lines and one ``create`` for the
-        missing ones. Nothing is written if any product lacks a scheme."""
+        product's scheme: one query per scheme for the counters, one bulk insert for
+        all the units, one UPDATE for the existing move lines and one ``create`` for
+        the missing ones. Nothing is written if any product lacks a scheme."""
         moves = self.filtered(
             lambda m: (
                 m.product_id.tracking == "serial" and m.state not in ("done", "cancel")
@@ -95,43 +134,15 @@ class StockMove(models.Model):
             raise UserError(
                 self.env._("No serial-tracked product to generate serials for.")
             )
-        moves.move_line_ids.flush_recordset(
-            ["lot_id", "lot_name", "quantity", "move_id"]
-        )
-        groups = self.env["stock.move.line"]._read_group(
-            [("move_id", "in", moves.ids)],
-            ["move_id"],
-            [
-                "id:array_agg",
-                "quantity:array_agg",
-                "lot_id:array_agg",
-                "lot_name:array_agg",
-            ],
-        )
-        free_lines, to_unlink, assigned = defaultdict(list), [], defaultdict(int)
-        for move, ids, quantities, lot_ids, lot_names in groups:
-            for line_id, qty, lot_id, lot_name in zip(
-                ids, quantities, lot_ids, lot_names, strict=True
-            ):
-                if lot_id or lot_name:
-                    assigned[move] += 1
-                elif qty == 1:
-                    free_lines[move].append(line_id)
-                else:
-                    to_unlink.append(line_id)
-        need = {}
-        for move in moves:
-            missing = int(move.product_qty) - assigned[move]
-            if missing > 0:
-                need[move] = missing
+        need = moves._serial_missing_counts()
         if not need:
             raise UserError(
                 self.env._("Every unit of these moves has a serial already.")
             )
         by_scheme = defaultdict(dict)
         missing_scheme = []
-        for (company,), company_moves in (
-            self.browse([m.id for m in need]).grouped(lambda m: (m.company_id,)).items()
+        for company, company_moves in (
+            self.browse([m.id for m in need]).grouped("company_id").items()
         ):
             schemes = self.env["serial.scheme"]._for_products(
                 company_moves.product_id, company
@@ -152,39 +163,35 @@ class StockMove(models.Model):
         names = {}
         for scheme, count_by_move in by_scheme.items():
             names.update(moves._serial_scheme_names(scheme, count_by_move))
-        return moves._serial_assign_names(names, free_lines, to_unlink)
-
-    def _serial_assign_names(
-        self, names_by_move, free_lines=None, to_unlink=(), lot_vals=None
-    ):
-        """Create the units named ``names_by_move[move]`` (one ``create``) and put them
-        on
-        the moves: free move lines (no serial, quantity 1) get them by one UPDATE, the
-        rest go on new move lines (one ``create``). ``lot_vals[move]`` is an optional
-        list
-        of extra unit values, in the order of the names."""
-        free_lines = free_lines or {}
-        lot_vals = lot_vals or {}
-        vals_list, owners = [], []
-        for move, names in names_by_move.items():
-            extras = lot_vals.get(move) or [{}] * len(names)
-            for name, extra in zip(names, extras, strict=True):
-                vals_list.append(
-                    {
-                        **extra,
-                        "name": name,
-                        "product_id": move.product_id.id,
-                        "company_id": move.company_id.id,
-                    }
-                )
-                owners.append(move)
+        vals_list = [
+            {
+                "name": name,
+                "product_id": move.product_id.id,
+                "company_id": move.company_id.id,
+            }
+            for move, move_names in names.items()
+            for name in move_names
+        ]
         lots = self.env["stock.lot"]._serial_bulk_create(vals_list)
+        lot_ids = iter(lots.ids)
+        moves._serial_assign_lots(
+            {
+                move: [next(lot_ids) for _name in move_names]
+                for move, move_names in names.items()
+            }
+        )
+        return lots
+
+    def _serial_assign_lots(self, lot_ids_by_move):
+        """Put the units ``lot_ids_by_move[move]`` (ids, in order) on the moves, one
+        unit per move line: free move lines (no serial, quantity 1) take them by one
+        UPDATE, lot-less lines of another quantity are removed, the remaining units
+        go on new move lines (one ``create``)."""
+        free_lines, to_unlink, _assigned = self._serial_line_state()
         updates, new_lines = [], []
-        lot_iter = iter(lots.ids)
-        for move, names in names_by_move.items():
+        for move, lot_ids in lot_ids_by_move.items():
             spare = iter(sorted(free_lines.get(move, [])))
-            for _name in names:
-                lot_id = next(lot_iter)
+            for lot_id in lot_ids:
                 line_id = next(spare, None)
                 if line_id:
                     updates.append((line_id, lot_id))
@@ -196,15 +203,14 @@ class StockMove(models.Model):
             self.env["stock.move.line"].browse(to_unlink).unlink()
         if updates:
             line_ids, lot_ids = zip(*updates, strict=True)
-            self.env["stock.move.line"].flush_model(["lot_id", "lot_name"])
             self.env.execute_query(
                 SQL(
                     """
                     UPDATE stock_move_line ml
                        SET lot_id = v.lot_id, lot_name = NULL,
                            write_uid = %(uid)s, write_date = now() at time zone 'UTC'
-                      FROM unnest(%(line_ids)s::int[], %(lot_ids)s::int[]) AS v(id,
-                      lot_id)
+                      FROM unnest(%(line_ids)s::int[], %(lot_ids)s::int[])
+                           AS v(id, lot_id)
                      WHERE ml.id = v.id
                     """,
                     uid=self.env.uid,
@@ -217,9 +223,9 @@ class StockMove(models.Model):
                 ["lot_id", "lot_name", "write_uid", "write_date"]
             )
             # Stored fields computed from the serial (e.g. expiry) are recomputed in
-            # batch.
+            # batch at the next flush.
             lines.modified(["lot_id", "lot_name"])
         if new_lines:
             self.env["stock.move.line"].create(new_lines)
         self.invalidate_recordset(["move_line_ids"])
-        return lots
+        return True
