@@ -368,6 +368,10 @@ def main():
                 print(f"size {size:>7} {path:<8} Python peak {py:7.0f} MiB", flush=True)
             args.tracemalloc_run = False
 
+    report(sizes, results, validations, args)
+
+
+def report(sizes, results, validations, args):
     print()
     print(
         "| units | path | median (s) | runs (s) | per unit (ms) | peak RSS (MiB) "
