@@ -235,6 +235,8 @@ class SerialScheme(models.Model):
 
     @api.depends("sequence_id.number_next_actual")
     def _compute_counter_next(self):
+        # The PostgreSQL sequence moves outside the ORM: always read it afresh.
+        self.sudo().sequence_id.invalidate_recordset(["number_next_actual"])
         for scheme in self:
             scheme.counter_next = scheme.sudo().sequence_id.number_next_actual or 1
 

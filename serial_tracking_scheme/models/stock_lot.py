@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, split_every
@@ -56,9 +58,52 @@ class StockLot(models.Model):
         for it,
         unique across all their products. One grouped query for the whole batch."""
         res = super()._check_unique_lot()
-        companies = self.company_id.filtered("serial_unique_in_company")
-        if not companies:
+        # Units without company belong to every company: they count for each of them.
+        companies = (self.company_id | self.env.company).filtered(
+            "serial_unique_in_company"
+        )
+        lots = self.filtered(
+            lambda lot: (lot.company_id or self.env.company) in companies
+        )
+        if not lots:
             return res
+        groups = (
+            self.sudo()
+            .with_context(active_test=False)
+            ._read_group(
+                [
+                    ("name", "in", lots.mapped("name")),
+                    "|",
+                    ("company_id", "in", companies.ids),
+                    ("company_id", "=", False),
+                ],
+                ["company_id", "name"],
+                ["__count"],
+            )
+        )
+        shared = defaultdict(int)
+        for company, name, count in groups:
+            if not company:
+                shared[name] += count
+        duplicates = sorted(
+            {
+                (company.display_name if company else "", name)
+                for company, name, count in groups
+                if count + (shared[name] if company else 0) > 1
+            }
+        )
+        if duplicates:
+            raise ValidationError(
+                self.env._(
+                    "Serial numbers must be unique across all products of the company. "
+                    "Used more than once:\n%(lines)s",
+                    lines="\n".join(
+                        f" - {company}: {name}" if company else f" - {name}"
+                        for company, name in duplicates[:50]
+                    ),
+                )
+            )
+        return res
         lots = self.filtered(lambda lot: lot.company_id in companies)
         duplicates = (
             self.sudo()
