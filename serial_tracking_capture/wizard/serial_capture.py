@@ -26,6 +26,7 @@ HEADER_WORDS = {
 }
 MAX_SERIAL_LENGTH = 128
 REPORT_LINES = 500  # bad lines listed in the report; the counts cover every line
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 DATE_AIS = re.compile(r"AI \((11|12|13|15|16|17)\)")
 
 
@@ -108,7 +109,8 @@ class SerialCapture(models.TransientModel):
 
     def _input_lines(self):
         """Raw input lines: the text field, then the rows of the imported file."""
-        lines = (self.text or "").splitlines()
+        # Not str.splitlines(): it also splits at the GS separator of raw GS1 strings.
+        lines = LINE_BREAK.split(self.text or "")
         if self.import_file:
             lines += self._file_lines()
         return lines

@@ -209,6 +209,20 @@ class StockLot(models.Model):
                 )
             ]
         lots = self.browse(ids)
+        # One2many caches of the records the units point to (e.g. a batch's units).
+        inverses = defaultdict(list)
+        many2ones = [
+            i
+            for i in keep
+            if self._fields[columns[i]].type == "many2one"
+            and self.pool.field_inverses[self._fields[columns[i]]]
+        ]
+        for lot_id, row in zip(ids, rows, strict=True):
+            for i in many2ones:
+                if row[i]:
+                    inverses[(self._fields[columns[i]], row[i])].append(lot_id)
+        for (fld, value), lot_ids in inverses.items():
+            fld._update_inverses(self.browse(lot_ids), value)
         # Dependents elsewhere learn about the new units; the units' own computed
         # columns
         # were computed on their prototype already and must not be computed again.
