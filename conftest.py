@@ -1,7 +1,7 @@
 """pytest settings of the whole repository (run through bin/test).
 
-A skipped test fails the run: Odoo skips browser tests when Chromium or websocket-client is
-missing and would otherwise report the run green while nothing ran.
+A skipped test fails the run: Odoo skips browser tests when Chromium or
+websocket-client is missing and would otherwise report the run green while nothing ran.
 """
 
 
@@ -9,7 +9,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     skipped = terminalreporter.stats.get("skipped", [])
     if skipped:
         terminalreporter.write_line(
-            f"FAILED: {len(skipped)} test(s) skipped; every test must run here.", red=True
+            f"FAILED: {len(skipped)} test(s) skipped; every test must run here.",
+            red=True,
         )
 
 

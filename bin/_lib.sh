@@ -84,18 +84,19 @@ require_postgres() {
 # Odoo configuration file for the database server chosen above.
 write_odoo_config() {
     local conf="$1" http_port="$2"
-    cat >"$conf" <<EOF
-[options]
-addons_path = $ADDONS_PATH
-data_dir = $LOCAL/filestore
-http_port = $http_port
-db_host = ${PGHOST:-False}
-db_port = ${PGPORT:-False}
-db_user = ${PGUSER:-False}
-db_password = ${PGPASSWORD:-False}
-admin_passwd = admin
-without_demo = False
-EOF
+    {
+        echo "[options]"
+        echo "addons_path = $ADDONS_PATH"
+        echo "data_dir = $LOCAL/filestore"
+        echo "http_interface = 127.0.0.1"
+        echo "http_port = $http_port"
+        echo "admin_passwd = admin"
+        # libpq's usual settings, when set, name the PostgreSQL server to use.
+        if [ -n "${PGHOST:-}" ]; then echo "db_host = $PGHOST"; fi
+        if [ -n "${PGPORT:-}" ]; then echo "db_port = $PGPORT"; fi
+        if [ -n "${PGUSER:-}" ]; then echo "db_user = $PGUSER"; fi
+        if [ -n "${PGPASSWORD:-}" ]; then echo "db_password = $PGPASSWORD"; fi
+    } >"$conf"
 }
 
 # Every addon of this repository (a folder with a manifest), comma-separated.

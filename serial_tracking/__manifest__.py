@@ -39,5 +39,6 @@
             "serial_tracking/static/tests/tours/**/*",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "installable": True,
 }

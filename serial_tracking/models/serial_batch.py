@@ -9,7 +9,7 @@ class SerialBatch(models.Model):
 
     _name = "serial.batch"
     _description = "Serial Unit Batch"
-    _inherit = ["mail.thread"]
+    _inherit = "mail.thread"
     _order = "create_date desc, id desc"
     _check_company_auto = True
 
@@ -22,19 +22,30 @@ class SerialBatch(models.Model):
         domain="[('tracking', '!=', 'none')]",
     )
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        index=True,
+        help="Like its units, a batch belongs to its product's company "
+        "(none: all companies).",
     )
     manufacture_date = fields.Date(tracking=True)
     expiration_date = fields.Datetime(tracking=True)
-    supplier_id = fields.Many2one("res.partner", "Supplier", check_company=True)
+    supplier_id = fields.Many2one("res.partner", check_company=True)
     note = fields.Html()
     lot_ids = fields.One2many("stock.lot", "batch_id", "Units")
     unit_count = fields.Integer(compute="_compute_unit_count")
 
     _name_uniq = models.UniqueIndex(
-        "(company_id, product_id, name)",
+        "(COALESCE(company_id, 0), product_id, name)",
         "A batch number must be unique per product and company.",
     )
+
+    @api.depends("product_id.company_id")
+    def _compute_company_id(self):
+        for batch in self:
+            batch.company_id = batch.product_id.company_id
 
     @api.depends("lot_ids")
     def _compute_unit_count(self):

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 EVENT_TYPES = [
     ("generated", "Generated"),
@@ -23,9 +23,9 @@ EVENT_TYPES = [
 class SerialEvent(models.Model):
     """One entry of a serial unit's timeline.
 
-    Events are append-only: they are written by the stock flows (one set-based ``create``
-    per validation, see ``stock.move._action_done``) or by users as notes, and are never
-    rewritten afterwards. They disappear only with their unit.
+    Events are append-only: they are written by the stock flows (one set-based
+    ``create`` per validation, see ``stock.move._action_done``) or by users as
+    notes, and are never rewritten afterwards. They disappear only with their unit.
     """
 
     _name = "serial.event"
@@ -51,13 +51,24 @@ class SerialEvent(models.Model):
     )
     location_id = fields.Many2one("stock.location", "From")
     location_dest_id = fields.Many2one("stock.location", "To")
-    partner_id = fields.Many2one("res.partner", "Partner", index="btree_not_null")
+    partner_id = fields.Many2one("res.partner", index="btree_not_null")
     picking_id = fields.Many2one("stock.picking", "Transfer", index="btree_not_null")
     move_id = fields.Many2one("stock.move", "Stock Move", index="btree_not_null")
     reference = fields.Char(help="Name of the document behind the event.")
     description = fields.Text()
 
-    def write(self, vals):
+    @api.model_create_multi
+    def create(self, vals_list):
+        default_type = self.env.context.get("default_event_type")
+        if not self.env.su and any(
+            vals.get("event_type", default_type) != "note" for vals in vals_list
+        ):
+            raise AccessError(
+                self.env._("Only notes can be added by hand to a unit's timeline.")
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):  # pylint: disable=method-required-super
         raise UserError(
             self.env._(
                 "Timeline events cannot be changed: add a note to the unit instead."
@@ -69,6 +80,7 @@ class SerialEvent(models.Model):
         if not self.env.context.get("serial_unit_unlink"):
             raise UserError(
                 self.env._(
-                    "Timeline events cannot be deleted: they live as long as their unit."
+                    "Timeline events cannot be deleted: "
+                    "they live as long as their unit."
                 )
             )

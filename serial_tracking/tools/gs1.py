@@ -29,10 +29,12 @@ class Gs1Data:
 
 
 def looks_like_gs1(text):
-    """Cheap test before a real parse: HRI, Digital Link, symbology id or AI 01 + 14 digits."""
+    """Cheap test before a real parse: HRI, Digital Link, symbology id, AI 01."""
     text = (text or "").strip()
     return (
-        text.startswith(("(01)", "(21)", "]C1", "]d2", "]Q3", "]e0", "http://", "https://"))
+        text.startswith(
+            ("(01)", "(21)", "]C1", "]d2", "]Q3", "]e0", "http://", "https://")
+        )
         or GS in text
         or (text[:2] == "01" and len(text) > 18 and text[2:16].isdigit())
     )

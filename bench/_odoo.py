@@ -1,0 +1,102 @@
+"""Shared plumbing of the benchmarks: find Odoo, create a database, open an environment.
+
+Benchmarks run against a local PostgreSQL (libpq's PG* settings apply) and create their
+own databases with ``odoo -i``; they never touch the demo or test databases.
+"""
+
+import contextlib
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+from odoo.tools import config
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def addons_path():
+    odoo_root = os.path.dirname(next(iter(odoo.__path__)))
+    paths = [REPO]
+    if os.path.isdir(os.path.join(odoo_root, "addons", "stock")):
+        paths.append(os.path.join(odoo_root, "addons"))
+    return ",".join(paths)
+
+
+def setup_odoo():
+    args = [f"--addons-path={addons_path()}", "--log-level=warn"]
+    for env_name, option in (
+        ("PGHOST", "db_host"),
+        ("PGPORT", "db_port"),
+        ("PGUSER", "db_user"),
+        ("PGPASSWORD", "db_password"),
+    ):
+        if os.environ.get(env_name):
+            args.append(f"--{option.replace('_', '-')}={os.environ[env_name]}")
+    config.parse_config(args, setup_logging=True)
+
+
+def ensure_database(name, modules, reset=False):
+    """Create database ``name`` with ``modules`` (no demo data) unless present."""
+    exists = subprocess.run(
+        [
+            "psql",
+            "-d",
+            "postgres",
+            "-Atqc",
+            f"select 1 from pg_database where datname='{name}'",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    if name in exists and not reset:
+        return
+    subprocess.run(["dropdb", "--if-exists", name], check=True)
+    print(f"creating database {name} with {modules} ...", file=sys.stderr, flush=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            f"--addons-path={addons_path()}",
+            "-d",
+            name,
+            "-i",
+            modules,
+            "--without-demo=True",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
+        check=True,
+    )
+
+
+@contextlib.contextmanager
+def environment(dbname, commit=False):
+    """A superuser environment on ``dbname``, rolled back unless ``commit``."""
+    registry = Registry(dbname)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        try:
+            yield env
+        finally:
+            if commit:
+                cr.commit()
+            else:
+                cr.rollback()
+
+
+@contextlib.contextmanager
+def timer(results, key):
+    start = time.perf_counter()
+    yield
+    results.setdefault(key, []).append(time.perf_counter() - start)
+
+
+def median(values):
+    return statistics.median(values)

@@ -1,0 +1,447 @@
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+from ..tools import gs1
+
+UNIT_STATES = [
+    ("draft", "Not received"),
+    ("in_stock", "In stock"),
+    ("reserved", "Reserved"),
+    ("delivered", "Delivered"),
+    ("returned", "Returned"),
+    ("scrapped", "Scrapped"),
+    ("consumed", "Consumed"),
+    ("quarantined", "Quarantined"),
+    ("recalled", "Recalled"),
+]
+# Set by quality decisions (quarantine, recall), never by stock moves.
+STICKY_STATES = ("quarantined", "recalled")
+# Where a unit that left our stock ended, by the usage of its last destination.
+STATE_BY_EXIT_USAGE = {
+    "customer": "delivered",
+    "supplier": "delivered",
+    "inventory": "scrapped",
+    "production": "consumed",
+}
+HOLDER_USAGES = ("customer", "supplier")
+
+
+class StockLot(models.Model):
+    _inherit = "stock.lot"
+
+    unit_state = fields.Selection(
+        UNIT_STATES,
+        "Unit Status",
+        default="draft",
+        required=True,
+        index=True,
+        readonly=True,
+        copy=False,
+        help="Lifecycle of a serial unit, kept up to date by its stock moves. "
+        "Quarantined and recalled are set by quality decisions only.",
+    )
+    customer_id = fields.Many2one(
+        "res.partner",
+        "Held by",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="The customer (or vendor, for a unit returned to it) that has the unit.",
+    )
+    receipt_date = fields.Datetime(
+        copy=False, help="When the unit first entered stock."
+    )
+    manufacture_date = fields.Date(
+        compute="_compute_manufacture_date", store=True, readonly=False, copy=False
+    )
+    delivery_date = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="When the unit was last delivered to a customer.",
+    )
+    warranty_end_date = fields.Date(
+        "Warranty End",
+        compute="_compute_warranty_end_date",
+        store=True,
+        index="btree_not_null",
+    )
+    manufacturer_serial = fields.Char(
+        index="trigram",
+        copy=False,
+        help="The serial number its manufacturer gave the unit.",
+    )
+    handling_instructions = fields.Text(
+        help="Shown on every operation that moves this unit."
+    )
+    batch_id = fields.Many2one(
+        "serial.batch",
+        index="btree_not_null",
+        check_company=True,
+        domain="[('product_id', '=', product_id)]",
+    )
+    event_ids = fields.One2many("serial.event", "lot_id", "Timeline")
+    event_count = fields.Integer(compute="_compute_event_count")
+    tracking = fields.Selection(related="product_id.tracking")
+    serial_code = fields.Char(
+        "Serial, Manufacturer Serial or GS1 Barcode",
+        compute="_compute_serial_code",
+        search="_search_serial_code",
+    )
+
+    @api.depends("batch_id.manufacture_date")
+    def _compute_manufacture_date(self):
+        for lot in self:
+            if lot.batch_id.manufacture_date:
+                lot.manufacture_date = lot.batch_id.manufacture_date
+            elif not lot.manufacture_date:
+                lot.manufacture_date = False
+
+    @api.depends("product_id", "batch_id.expiration_date")
+    def _compute_expiration_date(self):
+        with_batch = self.filtered(lambda lot: lot.batch_id.expiration_date)
+        for lot in with_batch:
+            lot.expiration_date = lot.batch_id.expiration_date
+        return super(StockLot, self - with_batch)._compute_expiration_date()
+
+    @api.depends("delivery_date", "product_id.product_tmpl_id.warranty_months")
+    def _compute_warranty_end_date(self):
+        for lot in self:
+            months = lot.product_id.product_tmpl_id.warranty_months
+            lot.warranty_end_date = (
+                lot.delivery_date.date() + relativedelta(months=months)
+                if lot.delivery_date and months
+                else False
+            )
+
+    def _compute_event_count(self):
+        counts = dict(
+            self.env["serial.event"]._read_group(
+                [("lot_id", "in", self.ids)], ["lot_id"], ["__count"]
+            )
+        )
+        for lot in self:
+            lot.event_count = counts.get(lot, 0)
+
+    def _compute_serial_code(self):
+        for lot in self:
+            lot.serial_code = lot.name
+
+    def _search_serial_code(self, operator, value):
+        if operator not in ("ilike", "=", "=ilike", "like") or not isinstance(
+            value, str
+        ):
+            return NotImplemented
+        return self._serial_code_domain(value, operator)
+
+    @api.model
+    def _serial_code_domain(self, code, operator="ilike"):
+        """Units matching a typed or scanned code: serial, manufacturer serial, or a GS1
+        barcode (HRI, raw element string, Digital Link) carrying GTIN + serial."""
+        code = code.strip()
+        domain = Domain("name", operator, code) | Domain(
+            "manufacturer_serial", operator, code
+        )
+        if gs1.looks_like_gs1(code):
+            try:
+                data = gs1.decode(code)
+            except gs1.Gs1Error:
+                return domain
+            if data.serial:
+                gs1_domain = Domain("name", "=", data.serial) | Domain(
+                    "manufacturer_serial", "=", data.serial
+                )
+                if data.gtin:
+                    gs1_domain &= Domain(
+                        "product_id.barcode", "in", gtin_variants(data.gtin)
+                    )
+                domain |= gs1_domain
+        return domain
+
+    def _search_display_name(self, operator, value):
+        domain = super()._search_display_name(operator, value)
+        if (
+            operator in ("ilike", "=", "=ilike", "like")
+            and isinstance(value, str)
+            and value
+        ):
+            domain |= self._serial_code_domain(value, operator)
+        return domain
+
+    @api.constrains("manufacturer_serial", "product_id")
+    def _check_unique_manufacturer_serial(self):
+        lots = self.filtered("manufacturer_serial")
+        if not lots:
+            return
+        groups = self.sudo()._read_group(
+            [
+                ("product_id", "in", lots.product_id.ids),
+                ("manufacturer_serial", "in", lots.mapped("manufacturer_serial")),
+            ],
+            ["product_id", "manufacturer_serial"],
+            ["__count"],
+            having=[("__count", ">", 1)],
+        )
+        if groups:
+            lines = "\n".join(
+                self.env._(
+                    " - Product: %(product)s, manufacturer serial: %(serial)s",
+                    product=product.display_name,
+                    serial=serial,
+                )
+                for product, serial, _count in groups
+            )
+            raise ValidationError(
+                self.env._(
+                    "A manufacturer serial can belong to only one unit of a product. "
+                    "These are used twice:\n%(lines)s",
+                    lines=lines,
+                )
+            )
+
+    def write(self, vals):
+        renamed = self.browse()
+        if "name" in vals:
+            renamed = self.filtered(lambda lot: lot.name != vals["name"])
+            old_names = {lot.id: lot.name for lot in renamed}
+        res = super().write(vals)
+        if renamed:
+            self.env["serial.event"].sudo().create(
+                [
+                    {
+                        "lot_id": lot.id,
+                        "event_type": "relabelled",
+                        "description": self.env._(
+                            "%(old)s relabelled as %(new)s",
+                            old=old_names[lot.id],
+                            new=lot.name,
+                        ),
+                    }
+                    for lot in renamed
+                ]
+            )
+        return res
+
+    def unlink(self):
+        return super(StockLot, self.with_context(serial_unit_unlink=True)).unlink()
+
+    def action_view_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "serial_tracking.serial_event_action"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {"default_lot_id": self.id, "default_event_type": "note"}
+        return action
+
+    def action_log_note(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Add a note to %(unit)s", unit=self.display_name),
+            "res_model": "serial.event",
+            "view_mode": "form",
+            "views": [
+                (self.env.ref("serial_tracking.serial_event_view_form_note").id, "form")
+            ],
+            "target": "new",
+            "context": {"default_lot_id": self.id, "default_event_type": "note"},
+        }
+
+    def action_quarantine(self):
+        self._check_quality_rights()
+        self._set_sticky_state("quarantined", "quarantined")
+
+    def action_release_quarantine(self):
+        self._check_quality_rights()
+        not_quarantined = self.filtered(lambda lot: lot.unit_state != "quarantined")
+        if not_quarantined:
+            raise UserError(
+                self.env._(
+                    "Only quarantined units can be released: %(units)s",
+                    units=", ".join(not_quarantined.mapped("display_name")),
+                )
+            )
+        self._log_events("released")
+        self.with_context(serial_release=True)._write_unit_values(
+            {lot.id: {"unit_state": "in_stock"} for lot in self}
+        )
+        self._refresh_unit_state()
+
+    def _check_quality_rights(self):
+        if not self.env.user.has_group("stock.group_stock_manager"):
+            raise AccessError(
+                self.env._(
+                    "Only inventory administrators can quarantine or release units."
+                )
+            )
+
+    def _set_sticky_state(self, state, event_type, description=False):
+        """Quarantine or recall units: a quality decision recorded on their timeline."""
+        self._log_events(event_type, description=description)
+        self._write_unit_values({lot.id: {"unit_state": state} for lot in self})
+
+    def _log_events(self, event_type, **values):
+        """One timeline event per unit of ``self``, in a single create."""
+        return (
+            self.env["serial.event"]
+            .sudo()
+            .create(
+                [{**values, "lot_id": lot.id, "event_type": event_type} for lot in self]
+            )
+        )
+
+    def _refresh_unit_state(self):
+        """Derive state, holder and dates of serial units from quants and done moves.
+
+        Set-based: one query for all units, then one ``write`` per distinct values.
+        Quarantined and recalled units keep their state (holder and dates move).
+        """
+        lots = self.exists().filtered(lambda lot: lot.product_id.tracking == "serial")
+        if not lots:
+            return
+        # flush only what the query reads (a full flush would recompute unrelated fields
+        # in the middle of a validation)
+        self.env["stock.quant"].flush_model(["lot_id", "location_id", "quantity"])
+        self.env["stock.move.line"].flush_model(
+            ["lot_id", "state", "quantity", "date", "location_id", "location_dest_id"]
+        )
+        self.env["stock.move"].flush_model(["partner_id"])
+        self.env["stock.picking"].flush_model(["partner_id"])
+        self.env["stock.location"].flush_model(["usage"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+            WITH stock AS (
+                SELECT q.lot_id, SUM(q.quantity) AS qty
+                  FROM stock_quant q
+                  JOIN stock_location l ON l.id = q.location_id
+                 WHERE q.lot_id = ANY(%(ids)s) AND l.usage IN ('internal', 'transit')
+              GROUP BY q.lot_id
+            ), reserved AS (
+                SELECT DISTINCT ml.lot_id
+                  FROM stock_move_line ml
+                  JOIN stock_location l ON l.id = ml.location_id
+                 WHERE ml.lot_id = ANY(%(ids)s) AND ml.state NOT IN ('done', 'cancel')
+                   AND ml.quantity > 0 AND l.usage IN ('internal', 'transit')
+            ), moves AS (
+                SELECT ml.lot_id, date_trunc('second', ml.date) AS date, ml.id,
+                       src.usage AS src_usage, dst.usage AS dst_usage,
+                       COALESCE(p.partner_id, m.partner_id) AS partner_id
+                  FROM stock_move_line ml
+                  JOIN stock_move m ON m.id = ml.move_id
+             LEFT JOIN stock_picking p ON p.id = ml.picking_id
+                  JOIN stock_location src ON src.id = ml.location_id
+                  JOIN stock_location dst ON dst.id = ml.location_dest_id
+                 WHERE ml.lot_id = ANY(%(ids)s)
+                   AND ml.state = 'done' AND ml.quantity > 0
+                   AND (src.usage IN ('internal', 'transit'))
+                       != (dst.usage IN ('internal', 'transit'))
+            ), last_in AS (
+                SELECT DISTINCT ON (lot_id) lot_id, src_usage
+                  FROM moves WHERE dst_usage IN ('internal', 'transit')
+              ORDER BY lot_id, date DESC, id DESC
+            ), first_in AS (
+                SELECT lot_id, MIN(date) AS date
+                  FROM moves WHERE dst_usage IN ('internal', 'transit')
+              GROUP BY lot_id
+            ), last_out AS (
+                SELECT DISTINCT ON (lot_id) lot_id, dst_usage, partner_id
+                  FROM moves WHERE dst_usage NOT IN ('internal', 'transit')
+              ORDER BY lot_id, date DESC, id DESC
+            ), last_delivery AS (
+                SELECT lot_id, MAX(date) AS date
+                  FROM moves WHERE dst_usage = 'customer'
+              GROUP BY lot_id
+            )
+            SELECT lot.id, COALESCE(stock.qty, 0) > 0, reserved.lot_id IS NOT NULL,
+                   last_in.src_usage, last_out.dst_usage, last_out.partner_id,
+                   first_in.date, last_delivery.date
+              FROM stock_lot lot
+         LEFT JOIN stock ON stock.lot_id = lot.id
+         LEFT JOIN reserved ON reserved.lot_id = lot.id
+         LEFT JOIN last_in ON last_in.lot_id = lot.id
+         LEFT JOIN first_in ON first_in.lot_id = lot.id
+         LEFT JOIN last_out ON last_out.lot_id = lot.id
+         LEFT JOIN last_delivery ON last_delivery.lot_id = lot.id
+             WHERE lot.id = ANY(%(ids)s)
+            """,
+                ids=lots.ids,
+            )
+        )
+        values = {}
+        for (
+            lot_id,
+            in_stock,
+            reserved,
+            in_usage,
+            out_usage,
+            partner_id,
+            received,
+            delivered,
+        ) in rows:
+            if in_stock:
+                state = (
+                    "reserved"
+                    if reserved
+                    else "returned"
+                    if in_usage == "customer"
+                    else "in_stock"
+                )
+                holder = False
+            elif out_usage:
+                state = STATE_BY_EXIT_USAGE.get(out_usage, "delivered")
+                holder = partner_id if out_usage in HOLDER_USAGES else False
+            else:
+                state, holder = "draft", False
+            values[lot_id] = {
+                "unit_state": state,
+                "customer_id": holder or False,
+                "receipt_date": received,
+                "delivery_date": delivered,
+            }
+        lots._write_unit_values(values)
+
+    def _write_unit_values(self, values_by_lot):
+        """Write per-unit values, one ``write`` per distinct set of changed values."""
+        groups = defaultdict(list)
+        for lot in self:
+            vals = dict(values_by_lot.get(lot.id, {}))
+            if lot.unit_state in STICKY_STATES and not self.env.context.get(
+                "serial_release"
+            ):
+                vals.pop("unit_state", None)
+            if vals.get("receipt_date") is None:
+                vals.pop("receipt_date", None)
+            if vals.get("delivery_date") is None:
+                vals.pop("delivery_date", None)
+            changed = {
+                fname: value
+                for fname, value in vals.items()
+                if _plain(lot[fname]) != value
+            }
+            if changed:
+                groups[tuple(sorted(changed.items()))].append(lot.id)
+        for vals, lot_ids in groups.items():
+            self.browse(lot_ids).write(dict(vals))
+
+
+def _plain(value):
+    """A field value as raw SQL gives it (records by id, empty as False)."""
+    if isinstance(value, models.BaseModel):
+        return value.id or False
+    return value or False
+
+
+def gtin_variants(gtin14):
+    """How a product barcode may store a GTIN-14: GTIN-14/13/12/8, no leading zeros."""
+    variants = {gtin14}
+    for length in (13, 12, 8):
+        if gtin14[: 14 - length] == "0" * (14 - length):
+            variants.add(gtin14[14 - length :])
+    return sorted(variants)

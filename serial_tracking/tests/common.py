@@ -1,0 +1,173 @@
+from contextlib import contextmanager
+
+from odoo import Command
+
+from odoo.addons.stock.tests.common import TestStockCommon
+
+
+class SerialTrackingCommon(TestStockCommon):
+    """Fixtures for serial unit tests, on top of stock's ``TestStockCommon``.
+
+    - ``cls.scanner`` / ``cls.printer``: storable products tracked by serial with GTINs
+      (EAN-13 barcodes) and a 24 / 12 month warranty;
+    - ``cls.reagent``: a lot-tracked product with expiry (product_expiry);
+    - ``cls.customer``: a customer company with a contact ``cls.customer_contact``;
+    - helpers ``_receive``, ``_deliver`` and ``_return`` run real pickings end to end.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.group_ids += cls.env.ref("stock.group_production_lot")
+        cls.scanner, cls.printer, cls.reagent = cls.env["product.product"].create(
+            [
+                {
+                    "name": "Handheld Scanner",
+                    "is_storable": True,
+                    "tracking": "serial",
+                    "barcode": "5410000000019",
+                    "default_code": "HS-200",
+                    "warranty_months": 24,
+                },
+                {
+                    "name": "Label Printer",
+                    "is_storable": True,
+                    "tracking": "serial",
+                    "barcode": "8712345678913",
+                    "warranty_months": 12,
+                },
+                {
+                    "name": "Reagent",
+                    "is_storable": True,
+                    "tracking": "lot",
+                    "use_expiration_date": True,
+                    "expiration_time": 30,
+                },
+            ]
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Serial Customer", "is_company": True}
+        )
+        cls.customer_contact = cls.env["res.partner"].create(
+            {"name": "Buyer", "parent_id": cls.customer.id}
+        )
+
+    @contextmanager
+    def captureQueries(self):
+        """Yield the list of SQL queries run by this cursor inside the block."""
+        yield from self._patchExecute([], True)
+
+    def _receive(self, product, names, location=None, partner=None):
+        """Receive one unit per serial name from a vendor; returns (picking, lots)."""
+        location = location or self.stock_location
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.picking_type_in.id,
+                "location_id": self.supplier_location.id,
+                "location_dest_id": location.id,
+                "partner_id": (partner or self.partner_1).id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": len(names),
+                            "location_id": self.supplier_location.id,
+                            "location_dest_id": location.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        move = picking.move_ids
+        move.move_line_ids.unlink()
+        move.move_line_ids = [
+            Command.create(
+                {
+                    "product_id": product.id,
+                    "lot_name": name,
+                    "quantity": 1,
+                    "location_id": self.supplier_location.id,
+                    "location_dest_id": location.id,
+                    "picking_id": picking.id,
+                }
+            )
+            for name in names
+        ]
+        move.picked = True
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        return picking, move.move_line_ids.lot_id
+
+    def _create_delivery(self, lots, partner=None, location=None):
+        """A confirmed delivery of ``lots``, reserved on exactly these serials."""
+        location = location or self.stock_location
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.picking_type_out.id,
+                "location_id": location.id,
+                "location_dest_id": self.customer_location.id,
+                "partner_id": (partner or self.customer).id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": len(product_lots),
+                            "location_id": location.id,
+                            "location_dest_id": self.customer_location.id,
+                        }
+                    )
+                    for product, product_lots in lots.grouped("product_id").items()
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.action_assign()
+        for move in picking.move_ids:
+            wanted = lots.filtered(
+                lambda lot, move=move: lot.product_id == move.product_id
+            )
+            for line, lot in zip(move.move_line_ids, wanted, strict=True):
+                line.lot_id = lot
+        return picking
+
+    def _deliver(self, lots, partner=None):
+        picking = self._create_delivery(lots, partner=partner)
+        picking.move_ids.picked = True
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        return picking
+
+    def _return(self, picking, lots=None):
+        """Return all of ``picking``, validate and return the return picking."""
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(active_id=picking.id, active_model="stock.picking")
+            .create({"picking_id": picking.id})
+        )
+        for line in wizard.product_return_moves:
+            line.quantity = line.move_id.quantity
+        action = wizard.action_create_returns()
+        returned = self.env["stock.picking"].browse(action["res_id"])
+        for move in returned.move_ids:
+            origin_lots = lots or move.origin_returned_move_id.move_line_ids.lot_id
+            move.move_line_ids.unlink()
+            move.move_line_ids = [
+                Command.create(
+                    {
+                        "product_id": move.product_id.id,
+                        "lot_id": lot.id,
+                        "quantity": 1,
+                        "location_id": move.location_id.id,
+                        "location_dest_id": move.location_dest_id.id,
+                        "picking_id": returned.id,
+                    }
+                )
+                for lot in origin_lots.filtered(
+                    lambda lot, move=move: lot.product_id == move.product_id
+                )
+            ]
+            move.picked = True
+        returned.button_validate()
+        self.assertEqual(returned.state, "done")
+        return returned

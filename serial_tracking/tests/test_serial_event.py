@@ -1,0 +1,67 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .common import SerialTrackingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSerialEvent(SerialTrackingCommon):
+    """The timeline is append-only: stock flows and notes, never rewritten."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.lot = cls.env["stock.lot"].create(
+            {"name": "SN-E1", "product_id": cls.scanner.id}
+        )
+
+    def test_relabel_is_recorded(self):
+        self.lot.name = "SN-E1-NEW"
+        event = self.lot.event_ids
+        self.assertEqual(event.event_type, "relabelled")
+        self.assertIn("SN-E1", event.description)
+        self.assertIn("SN-E1-NEW", event.description)
+
+    def test_events_cannot_be_rewritten_or_deleted(self):
+        self.lot.name = "SN-E1-B"
+        event = self.lot.event_ids
+        with self.assertRaises(UserError):
+            event.write({"description": "rewritten"})
+        with self.assertRaises(UserError):
+            event.unlink()
+        self.assertTrue(event.exists())
+
+    def test_events_go_with_their_unit(self):
+        self.lot.name = "SN-E1-C"
+        event = self.lot.event_ids
+        self.lot.unlink()
+        self.assertFalse(event.exists())
+
+    def test_user_adds_a_note(self):
+        action = self.lot.with_user(self.user_stock_user).action_log_note()
+        form = Form(
+            self.env["serial.event"]
+            .with_user(self.user_stock_user)
+            .with_context(**action["context"]),
+            view="serial_tracking.serial_event_view_form_note",
+        )
+        form.description = "Customer reported a scratch"
+        note = form.save()
+        self.assertEqual(note.event_type, "note")
+        self.assertEqual(note.user_id, self.user_stock_user)
+        self.assertEqual(self.lot.event_ids, note)
+
+    def test_users_cannot_forge_stock_events(self):
+        with self.assertRaises(AccessError):
+            self.env["serial.event"].with_user(self.user_stock_user).create(
+                {"lot_id": self.lot.id, "event_type": "delivered"}
+            )
+
+    def test_history_is_searchable(self):
+        _picking, lots = self._receive(self.scanner, ["SN-H1", "SN-H2"])
+        received = self.env["serial.event"].search(
+            [("lot_id.name", "=", "SN-H2"), ("event_type", "=", "received")]
+        )
+        self.assertEqual(
+            received.lot_id, lots.filtered(lambda lot: lot.name == "SN-H2")
+        )
