@@ -25,8 +25,8 @@ class SerialScheme(models.Model):
 
     A scheme applies to one product, to a product category (and its sub-categories), or,
     with neither, to every serial-tracked product of its company. Resolution order:
-    product > nearest category > company default (see :meth:`_for_products`).
-    Counters come from a PostgreSQL sequence (an ``ir.sequence`` with the 'standard'
+    product > nearest category > company default (see :meth:`_for_products`). Counters
+    come from a PostgreSQL sequence (an ``ir.sequence`` with the 'standard'
     implementation), so concurrent transactions and workers never draw the same value.
     """
 
@@ -350,8 +350,7 @@ class SerialScheme(models.Model):
 
     def _existing_names(self, product, names):
         """Those of ``names`` already used by ``product`` (or by any product of the
-        company
-        when serials must be unique company-wide)."""
+        company when serials must be unique company-wide)."""
         domain = [
             ("name", "in", names),
             ("company_id", "in", (self.company_id.id, False)),

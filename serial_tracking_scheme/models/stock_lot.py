@@ -15,8 +15,7 @@ class StockLot(models.Model):
     @api.model
     def generate_lot_names(self, first_lot, count):
         """Odoo's "Generate Serials" increments the last number of the first serial;
-        when a
-        serial scheme drew the names already (see stock.move), hand those out
+        when a serial scheme drew the names already (see stock.move), hand those out
         instead."""
         names = self.env.context.get("serial_scheme_lot_names")
         if names is not None and len(names) == count:
@@ -54,9 +53,8 @@ class StockLot(models.Model):
 
     @api.constrains("name", "product_id", "company_id")
     def _check_unique_lot(self):
-        """Odoo's rule (unique per product and company) plus, for companies that ask
-        for it,
-        unique across all their products. One grouped query for the whole batch."""
+        """Odoo's rule (unique per product and company) plus, for companies that ask for
+        it, unique across all their products. One grouped query for the batch."""
         res = super()._check_unique_lot()
         # Units without company belong to every company: they count for each of them.
         companies = (self.company_id | self.env.company).filtered(
@@ -100,32 +98,6 @@ class StockLot(models.Model):
                     lines="\n".join(
                         f" - {company}: {name}" if company else f" - {name}"
                         for company, name in duplicates[:50]
-                    ),
-                )
-            )
-        return res
-        lots = self.filtered(lambda lot: lot.company_id in companies)
-        duplicates = (
-            self.sudo()
-            .with_context(active_test=False)
-            ._read_group(
-                [
-                    ("company_id", "in", companies.ids),
-                    ("name", "in", lots.mapped("name")),
-                ],
-                ["company_id", "name"],
-                ["__count"],
-                having=[("__count", ">", 1)],
-            )
-        )
-        if duplicates:
-            raise ValidationError(
-                self.env._(
-                    "Serial numbers must be unique across all products of the company. "
-                    "Used more than once:\n%(lines)s",
-                    lines="\n".join(
-                        f" - {company.display_name}: {name}"
-                        for company, name, _count in duplicates[:50]
                     ),
                 )
             )

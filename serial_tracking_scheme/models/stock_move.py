@@ -122,9 +122,9 @@ class StockMove(models.Model):
 
     def action_serial_generate_from_scheme(self):
         """Give every unit still without serial on these moves a new serial from its
-        product's scheme: one query per scheme for the counters, one bulk insert for
-        all the units, one UPDATE for the existing move lines and one ``create`` for
-        the missing ones. Nothing is written if any product lacks a scheme."""
+        product's scheme: one query per scheme for the counters, one bulk insert for all
+        the units, one UPDATE for the existing move lines and one ``create`` for the
+        missing ones. Nothing is written if any product lacks a scheme."""
         moves = self.filtered(
             lambda m: (
                 m.product_id.tracking == "serial" and m.state not in ("done", "cancel")
@@ -185,8 +185,8 @@ class StockMove(models.Model):
     def _serial_assign_lots(self, lot_ids_by_move):
         """Put the units ``lot_ids_by_move[move]`` (ids, in order) on the moves, one
         unit per move line: free move lines (no serial, quantity 1) take them by one
-        UPDATE, lot-less lines of another quantity are removed, the remaining units
-        go on new move lines (one ``create``)."""
+        UPDATE, lot-less lines of another quantity are removed, the remaining units go
+        on new move lines (one ``create``)."""
         free_lines, to_unlink, _assigned = self._serial_line_state()
         updates, new_lines = [], []
         for move, lot_ids in lot_ids_by_move.items():

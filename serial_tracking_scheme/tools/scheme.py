@@ -213,8 +213,7 @@ class Scheme:
         code_length=4,
     ):
         """``code_length`` is the length assumed for codes of unknown width when the
-        pattern
-        is checked; rendered serials are checked again with the real codes."""
+        pattern is checked; rendered serials are checked again with the real codes."""
         if symbology not in SYMBOLOGIES:
             raise SchemeError(
                 "bad_symbology", "Unknown symbology %(name)s.", name=symbology
@@ -382,8 +381,8 @@ class Scheme:
     # ---- verification ----------------------------------------------------------------
     def verify(self, serial, secret=None):
         """True when ``serial`` carries a valid check character and, when the pattern
-        has
-        ``{auth}``, the authenticity code that ``secret`` gives. No database needed."""
+        has ``{auth}``, the authenticity code that ``secret`` gives. No database
+        needed."""
         serial = (serial or "").strip()
         check, auth = self.check_token, self.auth_token
         if check:

@@ -7,8 +7,7 @@ MAX_UNITS = 1_000_000
 class SerialGenerateUnits(models.TransientModel):
     """Make serial units ahead of stock, e.g. to print the labels of a production run
     before the goods exist. Units start "Not received" and their timeline says when and
-    by
-    whom they were generated."""
+    by whom they were generated."""
 
     _name = "serial.generate.units"
     _description = "Generate Serial Units"
@@ -82,8 +81,7 @@ class SerialGenerateUnits(models.TransientModel):
 
     def _generate(self):
         """Draw the serials, create the units and their 'generated' events: one query
-        for
-        the counters, one ``create`` for the units, one for the events."""
+        for the counters, one ``create`` for the units, one for the events."""
         names = self.scheme_id._generate_names(
             self.product_id,
             self.quantity,
