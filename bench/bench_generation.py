@@ -310,6 +310,7 @@ def main():
     parser.add_argument("--validate-max", type=int, default=10000)
     parser.add_argument("--capture-max", type=int, default=100000)
     parser.add_argument("--addons-path", default=None)
+    parser.add_argument("--paths", default="ours,odoo,capture")
     parser.add_argument(
         "--tracemalloc", action="store_true", help="extra untimed run under tracemalloc"
     )
@@ -330,15 +331,16 @@ def main():
     bench = Bench(registry, args)
     sizes = [int(s) for s in args.sizes.split(",")]
     # Warm-up (untimed): load every code path and cache once.
-    for path in ("ours", "odoo", "capture"):
+    for path in args.paths.split(","):
         getattr(bench, path)(*bench.make_receipt(20))
     results = {}  # (size, path) -> list of (seconds, rss, py)
     validations = {}
     for size in sizes:
-        paths = ["ours"]
-        if size <= args.odoo_max:
+        wanted = args.paths.split(",")
+        paths = [p for p in ("ours",) if p in wanted]
+        if size <= args.odoo_max and "odoo" in wanted:
             paths.append("odoo")
-        if size <= args.capture_max:
+        if size <= args.capture_max and "capture" in wanted:
             paths.append("capture")
         for run in range(args.runs):
             for path in paths:

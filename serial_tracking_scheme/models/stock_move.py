@@ -127,7 +127,9 @@ class StockMove(models.Model):
         missing ones. Nothing is written if any product lacks a scheme."""
         moves = self.filtered(
             lambda m: (
-                m.product_id.tracking == "serial" and m.state not in ("done", "cancel")
+                m.product_id.tracking == "serial"
+                and m.state not in ("done", "cancel")
+                and m.picking_type_id.use_create_lots
             )
         )
         if not moves:
@@ -223,8 +225,11 @@ class StockMove(models.Model):
                 ["lot_id", "lot_name", "write_uid", "write_date"]
             )
             # Stored fields computed from the serial (e.g. expiry) are recomputed in
-            # batch at the next flush.
+            # batch at the next flush; constraints on the serial are checked as a
+            # write would (unit of the right product and company...).
             lines.modified(["lot_id", "lot_name"])
+            lines._validate_fields(["lot_id", "lot_name"])
+            lines._serial_lines_to_refresh().lot_id._refresh_unit_state()
         if new_lines:
             self.env["stock.move.line"].create(new_lines)
         self.invalidate_recordset(["move_line_ids"])
