@@ -55,11 +55,20 @@ class StockLot(models.Model):
     def _check_unique_lot(self):
         """Odoo's rule (unique per product and company) plus, for companies that ask for
         it, unique across all their products. One grouped query for the batch."""
-        res = super()._check_unique_lot()
-        # Units without company belong to every company: they count for each of them.
-        companies = (self.company_id | self.env.company).filtered(
-            "serial_unique_in_company"
+        if self.env.context.get("serial_unique_checked"):
+            # _serial_bulk_create checked Odoo's rule with one SQL query already.
+            res = None
+        else:
+            res = super()._check_unique_lot()
+        flagged = (
+            self.env["res.company"]
+            .sudo()
+            .search([("serial_unique_in_company", "=", True)])
         )
+        if not flagged:
+            return res
+        # Units without company belong to every company: they count for each of them.
+        companies = (self.company_id | self.env.company) & flagged
         lots = self.filtered(
             lambda lot: (lot.company_id or self.env.company) in companies
         )
@@ -200,6 +209,37 @@ class StockLot(models.Model):
         # were computed on their prototype already and must not be computed again.
         with self.env.protecting([self._fields[name] for name in columns], lots):
             lots.modified(names, create=True)
-        lots._validate_fields(names)
+        self._serial_check_unique_sql(ids)
+        lots.with_context(serial_unique_checked=True)._validate_fields(names)
         lots.check_access("create")
         return lots
+
+    def _serial_check_unique_sql(self, ids):
+        """Odoo's ``_check_unique_lot`` for the units ``ids`` in one query: a serial is
+        unique per product within a company, and a unit without company clashes with
+        every company's."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT lot.name
+                  FROM stock_lot lot
+                 WHERE (lot.product_id, lot.name) IN (
+                        SELECT product_id, name FROM stock_lot WHERE id = ANY(%s))
+                 GROUP BY lot.product_id, lot.name
+                HAVING count(*) > 1
+                   AND (count(DISTINCT lot.company_id) < count(*)
+                        OR bool_or(lot.company_id IS NULL))
+                 LIMIT 20
+                """,
+                list(ids),
+            )
+        )
+        if rows:
+            raise ValidationError(
+                self.env._(
+                    "The combination of lot/serial number and product must be unique "
+                    "within a company including when no company is defined.\n"
+                    "The following serial numbers are duplicates:\n%(lines)s",
+                    lines="\n".join(f" - {name}" for (name,) in rows),
+                )
+            )

@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 
@@ -165,15 +165,13 @@ class StockMove(models.Model):
         names = {}
         for scheme, count_by_move in by_scheme.items():
             names.update(moves._serial_scheme_names(scheme, count_by_move))
-        vals_list = [
-            {
-                "name": name,
-                "product_id": move.product_id.id,
-                "company_id": move.company_id.id,
-            }
-            for move, move_names in names.items()
-            for name in move_names
-        ]
+        vals_list = []
+        for move, move_names in names.items():
+            product_id, company_id = move.product_id.id, move.company_id.id
+            vals_list += [
+                {"name": name, "product_id": product_id, "company_id": company_id}
+                for name in move_names
+            ]
         lots = self.env["stock.lot"]._serial_bulk_create(vals_list)
         lot_ids = iter(lots.ids)
         moves._serial_assign_lots(
@@ -224,13 +222,89 @@ class StockMove(models.Model):
             lines.invalidate_recordset(
                 ["lot_id", "lot_name", "write_uid", "write_date"]
             )
-            # Stored fields computed from the serial (e.g. expiry) are recomputed in
-            # batch at the next flush; constraints on the serial are checked as a
-            # write would (unit of the right product and company...).
-            lines.modified(["lot_id", "lot_name"])
-            lines._validate_fields(["lot_id", "lot_name"])
-            lines._serial_lines_to_refresh().lot_id._refresh_unit_state()
+            self._serial_check_line_lots(line_ids)
+            self._serial_lines_modified(line_ids, lot_ids)
+            # Reservations from internal locations change the units' state.
+            internal = self.filtered(
+                lambda m: m.location_id.usage in ("internal", "transit")
+            )
+            if internal:
+                self.env["stock.lot"].browse(
+                    [
+                        lot_id
+                        for move in internal
+                        for lot_id in lot_ids_by_move.get(move, [])
+                    ]
+                )._refresh_unit_state()
         if new_lines:
             self.env["stock.move.line"].create(new_lines)
         self.invalidate_recordset(["move_line_ids"])
         return True
+
+    def _serial_check_line_lots(self, line_ids):
+        """What a write of ``lot_id`` would check (Odoo's lot/product rule and the
+        core's lot/company rule), for all ``line_ids`` in one query."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT lot.name
+                  FROM stock_move_line ml
+                  JOIN stock_lot lot ON lot.id = ml.lot_id
+                 WHERE ml.id = ANY(%s)
+                   AND (lot.product_id != ml.product_id
+                        OR (lot.company_id IS NOT NULL
+                            AND ml.company_id IS NOT NULL
+                            AND lot.company_id != ml.company_id))
+                 LIMIT 20
+                """,
+                list(line_ids),
+            )
+        )
+        if rows:
+            raise ValidationError(
+                self.env._(
+                    "These units are of another product or company than their move "
+                    "line: %(units)s",
+                    units=", ".join(name for (name,) in rows),
+                )
+            )
+
+    def _serial_lines_modified(self, line_ids, lot_ids):
+        """Tell the ORM that the lines' serial changed, so stored fields computed from
+        it are recomputed at the next flush. In Odoo 19 + product_expiry those are the
+        lines' expiration and removal dates, which only change when the new unit has
+        such dates: only those lines are marked (recomputing 100,000 lines for nothing
+        costs seconds). Any other stored dependent marks every line."""
+        ML = self.env["stock.move.line"]
+        tree = self.env.registry.get_field_trigger_tree(ML._fields["lot_id"])
+        stored = set()
+
+        def collect(node):
+            stored.update(f for f in node.root if f.store)
+            for sub in node.values():
+                collect(sub)
+
+        collect(tree)
+        dated_only = {ML._fields.get("expiration_date"), ML._fields.get("removal_date")}
+        lines = ML.browse(line_ids)
+        if stored <= dated_only:
+            if not stored:
+                return
+            dated = {
+                lot_id
+                for (lot_id,) in self.env.execute_query(
+                    SQL(
+                        "SELECT id FROM stock_lot WHERE id = ANY(%s) AND "
+                        "(expiration_date IS NOT NULL OR removal_date IS NOT NULL)",
+                        list(lot_ids),
+                    )
+                )
+            }
+            lines = ML.browse(
+                [
+                    line_id
+                    for line_id, lot_id in zip(line_ids, lot_ids, strict=True)
+                    if lot_id in dated
+                ]
+            )
+        lines.modified(["lot_id", "lot_name"])

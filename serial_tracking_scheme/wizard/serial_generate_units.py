@@ -110,10 +110,12 @@ class SerialGenerateUnits(models.TransientModel):
             "Generated ahead of stock with scheme %(scheme)s.",
             scheme=self.scheme_id.name,
         )
-        self.env["serial.event"].create(
+        # Timeline events are system records: only notes may be added by hand.
+        self.env["serial.event"].sudo().create(
             [
                 {
                     "lot_id": lot_id,
+                    "user_id": self.env.user.id,
                     "event_type": "generated",
                     "reference": self.batch_id.name or self.scheme_id.name,
                     "description": description,
