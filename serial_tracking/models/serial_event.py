@@ -1,6 +1,21 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
+# Columns given by the stock flows to ``_insert_events`` (and their PostgreSQL types).
+INSERT_COLUMNS = {
+    "lot_id": "int4",
+    "event_type": "varchar",
+    "date": "timestamp",
+    "user_id": "int4",
+    "location_id": "int4",
+    "location_dest_id": "int4",
+    "partner_id": "int4",
+    "picking_id": "int4",
+    "move_id": "int4",
+    "reference": "varchar",
+    "description": "text",
+}
 EVENT_TYPES = [
     ("generated", "Generated"),
     ("received", "Received"),
@@ -32,7 +47,6 @@ class SerialEvent(models.Model):
     _description = "Serial Unit Event"
     _order = "date desc, id desc"
     _rec_name = "event_type"
-    _check_company_auto = True
 
     lot_id = fields.Many2one(
         "stock.lot",
@@ -40,7 +54,6 @@ class SerialEvent(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
-        check_company=True,
     )
     product_id = fields.Many2one(related="lot_id.product_id", store=True, index=True)
     company_id = fields.Many2one(related="lot_id.company_id", store=True, index=True)
@@ -74,6 +87,45 @@ class SerialEvent(models.Model):
                 "Timeline events cannot be changed: add a note to the unit instead."
             )
         )
+
+    @api.model
+    def _insert_events(self, vals_list):
+        """Write many events built by code (a validation of thousands of units)
+        in one INSERT ... SELECT, without the per-row cost of ``create``; the
+        unit's product and company are read from the unit in the same statement."""
+        if not vals_list:
+            return
+        self.env["stock.lot"].flush_model(["product_id", "company_id"])
+        arrays = [
+            SQL(
+                "%s::%s[]",
+                [vals.get(column) or None for vals in vals_list],
+                SQL(sql_type),
+            )
+            for column, sql_type in INSERT_COLUMNS.items()
+        ]
+        columns = SQL(", ").join(SQL.identifier(column) for column in INSERT_COLUMNS)
+        values = SQL(", ").join(
+            SQL.identifier("v", column) for column in INSERT_COLUMNS
+        )
+        self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO serial_event (%(columns)s, product_id, company_id,
+                       create_uid, create_date, write_uid, write_date)
+                     SELECT %(values)s, lot.product_id, lot.company_id,
+                            %(uid)s, NOW() AT TIME ZONE 'UTC',
+                            %(uid)s, NOW() AT TIME ZONE 'UTC'
+                       FROM unnest(%(arrays)s) AS v(%(columns)s)
+                       JOIN stock_lot lot ON lot.id = v.lot_id
+                """,
+                columns=columns,
+                values=values,
+                arrays=SQL(", ").join(arrays),
+                uid=self.env.uid,
+            )
+        )
+        self.env["stock.lot"].invalidate_model(["event_ids"])
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_history(self):
