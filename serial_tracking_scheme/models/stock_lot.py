@@ -136,6 +136,7 @@ class StockLot(models.Model):
         ]
         prototypes = {}
         rows = []
+        name_index = columns.index("name")
         for vals in vals_list:
             key = tuple(sorted((k, v) for k, v in vals.items() if k != "name"))
             proto = prototypes.get(key)
@@ -152,11 +153,14 @@ class StockLot(models.Model):
                     for name in columns
                 ]
             row = list(proto)
-            row[columns.index("name")] = vals["name"]
+            row[name_index] = vals["name"]
             rows.append(row)
         # Columns NULL in every row are left out (no column default either).
         keep = [
-            i for i in range(len(columns)) if any(row[i] is not None for row in rows)
+            i
+            for i in range(len(columns))
+            if i == name_index
+            or any(proto[i] is not None for proto in prototypes.values())
         ]
         names = [columns[i] for i in keep]
         now = self.env.cr.now()

@@ -110,9 +110,9 @@ class StockMove(models.Model):
                     other.append(line_id)
         return free, other, assigned
 
-    def _serial_missing_counts(self):
+    def _serial_missing_counts(self, line_state=None):
         """``{move: units still without serial}`` of the serial moves of ``self``."""
-        _free, _other, assigned = self._serial_line_state()
+        _free, _other, assigned = line_state or self._serial_line_state()
         need = {}
         for move in self:
             missing = int(move.product_qty) - assigned[move]
@@ -136,7 +136,8 @@ class StockMove(models.Model):
             raise UserError(
                 self.env._("No serial-tracked product to generate serials for.")
             )
-        need = moves._serial_missing_counts()
+        line_state = moves._serial_line_state()
+        need = moves._serial_missing_counts(line_state)
         if not need:
             raise UserError(
                 self.env._("Every unit of these moves has a serial already.")
@@ -178,16 +179,20 @@ class StockMove(models.Model):
             {
                 move: [next(lot_ids) for _name in move_names]
                 for move, move_names in names.items()
-            }
+            },
+            line_state=line_state,
+            # Units get dates only from products that use expiration dates.
+            dated=any(moves.product_id.mapped("use_expiration_date")),
         )
         return lots
 
-    def _serial_assign_lots(self, lot_ids_by_move):
+    def _serial_assign_lots(self, lot_ids_by_move, line_state=None, dated=True):
         """Put the units ``lot_ids_by_move[move]`` (ids, in order) on the moves, one
         unit per move line: free move lines (no serial, quantity 1) take them by one
         UPDATE, lot-less lines of another quantity are removed, the remaining units go
-        on new move lines (one ``create``)."""
-        free_lines, to_unlink, _assigned = self._serial_line_state()
+        on new move lines (one ``create``). ``dated=False`` says no unit carries
+        expiration dates (nothing computed from them to refresh on the lines)."""
+        free_lines, to_unlink, _assigned = line_state or self._serial_line_state()
         updates, new_lines = [], []
         for move, lot_ids in lot_ids_by_move.items():
             spare = iter(sorted(free_lines.get(move, [])))
@@ -225,7 +230,8 @@ class StockMove(models.Model):
                 ["lot_id", "lot_name", "write_uid", "write_date"]
             )
             self._serial_check_line_lots(line_ids)
-            self._serial_lines_modified(line_ids, lot_ids)
+            if dated:
+                self._serial_lines_modified(line_ids, lot_ids)
             # Reservations from internal locations change the units' state.
             internal = self.filtered(
                 lambda m: m.location_id.usage in ("internal", "transit")

@@ -61,6 +61,7 @@ SYMBOLOGIES = {
 }
 ALPHANUMERIC = string.digits + string.ascii_uppercase
 # Unambiguous by default: no I/O (read as 1/0 on labels).
+NOT_ALPHANUMERIC = re.compile("[^0-9A-Z]")
 DEFAULT_RANDOM_ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
@@ -98,7 +99,7 @@ def mod37_check(payload):
 
 def check_payload(text):
     """What the check character covers: the alphanumerics of ``text``, upper-cased."""
-    return "".join(c for c in text.upper() if c in ALPHANUMERIC)
+    return NOT_ALPHANUMERIC.sub("", text.upper())
 
 
 def check_character(text, algorithm=""):
