@@ -120,11 +120,18 @@ class StockMove(models.Model):
                 need[move] = missing
         return need
 
-    def action_serial_generate_from_scheme(self):
+    def action_serial_generate_from_scheme(self, create_units=True):
         """Give every unit still without serial on these moves a new serial from its
-        product's scheme: one query per scheme for the counters, one bulk insert for all
-        the units, one UPDATE for the existing move lines and one ``create`` for the
-        missing ones. Nothing is written if any product lacks a scheme."""
+        product's scheme: one query per scheme for the counters, then
+
+        - ``create_units=True`` (the receipt button): one bulk insert of the units, so
+          they exist (labels, timeline) before the receipt is validated, one UPDATE of
+          the existing move lines and one ``create`` for the missing ones;
+        - ``create_units=False``: like Odoo's "Generate Serials" dialog, only the
+          serial numbers go on the move lines (one UPDATE of ``lot_name``); Odoo
+          creates the units when the receipt is validated.
+
+        Nothing is written if any product lacks a scheme."""
         moves = self.filtered(
             lambda m: (
                 m.product_id.tracking == "serial"
@@ -166,6 +173,9 @@ class StockMove(models.Model):
         names = {}
         for scheme, count_by_move in by_scheme.items():
             names.update(moves._serial_scheme_names(scheme, count_by_move))
+        if not create_units:
+            moves._serial_assign_names(names, line_state)
+            return self.env["stock.lot"]
         vals_list = []
         for move, move_names in names.items():
             product_id, company_id = move.product_id.id, move.company_id.id
@@ -185,6 +195,51 @@ class StockMove(models.Model):
             dated=any(moves.product_id.mapped("use_expiration_date")),
         )
         return lots
+
+    def _serial_assign_names(self, names_by_move, line_state=None):
+        """Put the serial numbers ``names_by_move[move]`` on the moves' lines as
+        ``lot_name`` (units are created at validation, as Odoo does): free lines by
+        one UPDATE (``lot_name`` is not indexed: PostgreSQL updates the rows in
+        place), missing lines by one ``create``."""
+        free_lines, to_unlink, _assigned = line_state or self._serial_line_state()
+        updates, new_lines = [], []
+        for move, names in names_by_move.items():
+            spare = iter(sorted(free_lines.get(move, [])))
+            for name in names:
+                line_id = next(spare, None)
+                if line_id:
+                    updates.append((line_id, name))
+                else:
+                    new_lines.append(
+                        {**move._prepare_move_line_vals(quantity=1), "lot_name": name}
+                    )
+        if to_unlink:
+            self.env["stock.move.line"].browse(to_unlink).unlink()
+        if updates:
+            line_ids, names = zip(*updates, strict=True)
+            lines = self.env["stock.move.line"].browse(line_ids)
+            lines.check_access("write")
+            self.env.execute_query(
+                SQL(
+                    """
+                    UPDATE stock_move_line ml
+                       SET lot_name = v.name,
+                           write_uid = %(uid)s, write_date = now() at time zone 'UTC'
+                      FROM unnest(%(line_ids)s::int[], %(names)s::varchar[])
+                           AS v(id, name)
+                     WHERE ml.id = v.id
+                    """,
+                    uid=self.env.uid,
+                    line_ids=list(line_ids),
+                    names=list(names),
+                )
+            )
+            lines.invalidate_recordset(["lot_name", "write_uid", "write_date"])
+            lines.modified(["lot_name"])
+        if new_lines:
+            self.env["stock.move.line"].create(new_lines)
+        self.invalidate_recordset(["move_line_ids"])
+        return True
 
     def _serial_assign_lots(self, lot_ids_by_move, line_state=None, dated=True):
         """Put the units ``lot_ids_by_move[move]`` (ids, in order) on the moves, one

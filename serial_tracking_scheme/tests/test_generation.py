@@ -192,3 +192,39 @@ class TestGeneration(SchemeCommon):
         )
         with self.assertRaisesRegex(UserError, "make its random block longer"):
             scheme._generate_names(self.product_b, 4)
+
+    def test_fast_path_with_expiration_dates(self):
+        self.product.product_tmpl_id.write(
+            {"use_expiration_date": True, "expiration_time": 10, "removal_time": 2}
+        )
+        picking = self.make_receipt(3)
+        picking.action_serial_generate_from_scheme()
+        lines = picking.move_line_ids
+        self.assertEqual(len(lines.lot_id), 3)
+        for line in lines:
+            self.assertTrue(line.lot_id.expiration_date)
+            # The lines' dates follow their new unit, as after a write of lot_id.
+            self.assertEqual(line.expiration_date, line.lot_id.expiration_date)
+
+    def test_assign_refuses_units_of_another_product(self):
+        picking = self.make_receipt(1)
+        other = self.env["stock.lot"].create(
+            {"name": "OTHER-1", "product_id": self.product_b.id}
+        )
+        with self.assertRaisesRegex(ValidationError, "another product or company"):
+            picking.move_ids._serial_assign_lots({picking.move_ids: [other.id]})
+
+    def test_fast_path_names_only_then_odoo_validation(self):
+        picking = self.make_receipt(5)
+        lots = picking.move_ids.action_serial_generate_from_scheme(create_units=False)
+        self.assertFalse(lots)
+        lines = picking.move_line_ids
+        self.assertFalse(lines.lot_id)
+        names = lines.mapped("lot_name")
+        self.assertEqual(len(set(names)), 5)
+        self.assertTrue(all(name.startswith("PMP-WH") for name in names))
+        # Odoo creates the units from the names when the receipt is validated.
+        picking.move_ids.picked = True
+        picking.button_validate()
+        self.assertEqual(sorted(lines.lot_id.mapped("name")), sorted(names))
+        self.assertEqual(set(lines.lot_id.mapped("unit_state")), {"in_stock"})
