@@ -56,6 +56,16 @@ class SerialGenerateUnits(models.TransientModel):
 
     def action_generate(self):
         self.ensure_one()
+        self._check_can_generate()
+        lots = self._generate()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "stock.action_production_lot_form"
+        )
+        action["domain"] = [("id", "in", lots.ids)]
+        action["context"] = {"default_product_id": self.product_id.id}
+        return action
+
+    def _check_can_generate(self):
         if not 0 < self.quantity <= MAX_UNITS:
             raise UserError(
                 self.env._(
@@ -71,13 +81,6 @@ class SerialGenerateUnits(models.TransientModel):
                     product=self.product_id.display_name,
                 )
             )
-        lots = self._generate()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "stock.action_production_lot_form"
-        )
-        action["domain"] = [("id", "in", lots.ids)]
-        action["context"] = {"default_product_id": self.product_id.id}
-        return action
 
     def _generate(self):
         """Draw the serials, create the units and their 'generated' events: one query

@@ -1,0 +1,15 @@
+{
+    "name": "Serial Tracking - Labels for Generated Units",
+    "summary": "Print the labels of serial units right after generating them",
+    "version": "19.0.1.0.0",
+    "category": "Inventory/Inventory",
+    "website": "https://github.com/serial-tracking/serial_tracking",
+    "author": "serial_tracking contributors",
+    "maintainers": ["serial-tracking"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "depends": ["serial_tracking_scheme", "serial_tracking_label"],
+    "data": ["wizard/serial_generate_units_views.xml"],
+    "auto_install": True,
+    "installable": True,
+}

@@ -1,0 +1,1 @@
+from . import test_generate_and_print
