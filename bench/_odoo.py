@@ -40,7 +40,7 @@ def setup_odoo():
     config.parse_config(args, setup_logging=True)
 
 
-def ensure_database(name, modules, reset=False):
+def ensure_database(name, modules, reset=False, path=None):
     """Create database ``name`` with ``modules`` (no demo data) unless present."""
     exists = subprocess.run(
         [
@@ -63,7 +63,7 @@ def ensure_database(name, modules, reset=False):
             sys.executable,
             "-m",
             "odoo",
-            f"--addons-path={addons_path()}",
+            f"--addons-path={path or addons_path()}",
             "-d",
             name,
             "-i",

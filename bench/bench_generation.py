@@ -31,60 +31,14 @@ each setup so timings do not suffer from stale statistics.
 """
 
 import argparse
-import os
 import statistics
-import subprocess
-import sys
 import time
 import tracemalloc
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from _odoo import addons_path, ensure_database
+
 ADDONS = "serial_tracking_capture"
 PATTERN = "{product}-{site}{yy}{ww}-{counter:7}{check}"
-
-
-def odoo_addons_path():
-    import odoo
-
-    root = os.path.dirname(next(iter(odoo.__path__)))
-    paths = [REPO]
-    if os.path.isdir(os.path.join(root, "addons", "stock")):
-        paths.append(os.path.join(root, "addons"))
-    return ",".join(paths)
-
-
-def ensure_db(db, addons_path):
-    exists = subprocess.run(
-        [
-            "psql",
-            "-d",
-            "postgres",
-            "-Atqc",
-            f"select 1 from pg_database where datname='{db}'",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    if exists == "1":
-        return
-    print(f"Creating database {db} with {ADDONS} installed...", flush=True)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            f"--addons-path={addons_path}",
-            "-d",
-            db,
-            "-i",
-            ADDONS,
-            "--without-demo=True",
-            "--stop-after-init",
-            "--log-level=warn",
-        ],
-        check=True,
-    )
 
 
 def reset_peak_rss():
@@ -347,16 +301,14 @@ def main():
     )
     args = parser.parse_args()
     args.tracemalloc_run = False
-    addons_path = args.addons_path or odoo_addons_path()
-    ensure_db(args.db, addons_path)
+    path = args.addons_path or addons_path()
+    ensure_database(args.db, ADDONS, path=path)
 
     import odoo.service.server
     from odoo.modules.registry import Registry
     from odoo.tools import config
 
-    config.parse_config(
-        [f"--addons-path={addons_path}", "-d", args.db, "--log-level=warn"]
-    )
+    config.parse_config([f"--addons-path={path}", "-d", args.db, "--log-level=warn"])
     odoo.service.server.load_server_wide_modules()
     registry = Registry(args.db)
     bench = Bench(registry, args)

@@ -24,64 +24,14 @@
 """
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import time
 import uuid
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from _odoo import addons_path, ensure_database
+
 PRODUCT_PREFIX = "BENCH-SCAN-"
-
-
-def odoo_addons_path(extra):
-    import odoo
-
-    root = os.path.dirname(next(iter(odoo.__path__)))
-    paths = [extra] if extra else [REPO]
-    if os.path.isdir(os.path.join(root, "addons", "stock")):
-        paths.append(os.path.join(root, "addons"))
-    return ",".join(paths)
-
-
-def db_exists(db):
-    out = subprocess.run(
-        [
-            "psql",
-            "-d",
-            "postgres",
-            "-Atqc",
-            f"SELECT 1 FROM pg_database WHERE datname = '{db}'",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return out.stdout.strip() == "1"
-
-
-def install(db, addons_path):
-    print(
-        f"Creating database {db} with serial_tracking_barcode (takes a minute)...",
-        flush=True,
-    )
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-d",
-            db,
-            f"--addons-path={addons_path}",
-            "-i",
-            "serial_tracking_barcode",
-            "--stop-after-init",
-            "--without-demo=True",
-            "--log-level=warn",
-        ],
-        check=True,
-    )
 
 
 def load_units(env, units, lines):
@@ -336,11 +286,10 @@ def main():
     import odoo
     from odoo.modules.registry import Registry
 
-    addons_path = odoo_addons_path(args.addons_path)
-    if not db_exists(args.db):
-        install(args.db, addons_path)
+    path = args.addons_path or addons_path()
+    ensure_database(args.db, "serial_tracking_barcode", path=path)
     odoo.tools.config.parse_config(
-        [f"--addons-path={addons_path}", "-d", args.db, "--log-level=warn"],
+        [f"--addons-path={path}", "-d", args.db, "--log-level=warn"],
         setup_logging=True,
     )
     registry = Registry(args.db)
