@@ -24,7 +24,7 @@ class TestGenerateAndPrint(SchemeCommon):
             .with_user(self.stock_user)
             .with_context(**action["context"])
         )
-        units = label_wizard.lot_ids
+        units = label_wizard.save().lot_ids
         self.assertEqual(len(units), 3)
         self.assertEqual(set(units.mapped("unit_state")), {"draft"})
         self.assertEqual(set(units.event_ids.mapped("event_type")), {"generated"})
