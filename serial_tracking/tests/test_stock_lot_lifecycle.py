@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import SerialTrackingCommon
 
@@ -188,6 +189,49 @@ class TestStockLotLifecycle(SerialTrackingCommon):
         lot.action_release_quarantine()
         self.assertEqual(lot.unit_state, "in_stock")
         self.assertEvents(lot, ["received", "quarantined", "released"])
+
+    def test_refresh_agrees_with_reservation_sql(self):
+        """The scanner's SQL for one reservation swap derives the states the general
+        refresh derives: the newly reserved unit is reserved, the released one goes
+        back to returned (it came from a customer) or in stock."""
+        _picking, lots = self._receive(self.scanner, ["SN-RS1", "SN-RS2", "SN-RS3"])
+        came_back, other, free = lots
+        self._return(self._deliver(came_back))
+        delivery = self._create_delivery(came_back | other)
+        line = delivery.move_line_ids.filtered(lambda ml: ml.lot_id == came_back)
+        line.lot_id = free  # Odoo moves the quant reservation, the core refreshes
+        expected = lots.mapped("unit_state")
+        self.assertEqual(expected, ["returned", "reserved", "reserved"])
+        # Back to the states before the swap, then the scanner's SQL.
+        self.env.flush_all()
+        for lot, state in ((came_back, "reserved"), (free, "in_stock")):
+            self.env.cr.execute(
+                SQL("UPDATE stock_lot SET unit_state = %s WHERE id = %s", state, lot.id)
+            )
+        lots.invalidate_recordset(["unit_state"])
+        Lot = self.env["stock.lot"]
+        self.env.cr.execute(
+            Lot._unit_state_reservation_sql(
+                reserved_id=free.id, released_id=came_back.id, where=SQL("FALSE")
+            )
+        )
+        lots.invalidate_recordset(["unit_state"])
+        self.assertEqual(
+            lots.mapped("unit_state"), ["reserved", "reserved", "in_stock"]
+        )
+        self.env.cr.execute(
+            Lot._unit_state_reservation_sql(
+                reserved_id=free.id, released_id=came_back.id
+            )
+        )
+        lots.invalidate_recordset(["unit_state"])
+        self.assertEqual(lots.mapped("unit_state"), expected)
+        # A unit another line still reserves stays reserved when "released".
+        self.env.cr.execute(
+            Lot._unit_state_reservation_sql(reserved_id=free.id, released_id=other.id)
+        )
+        other.invalidate_recordset(["unit_state"])
+        self.assertEqual(other.unit_state, "reserved")
 
     def test_refresh_is_set_based(self):
         """Refreshing many units costs as many queries as refreshing a few."""

@@ -2,7 +2,7 @@ import logging
 import uuid
 
 from odoo import fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.tools import SQL
 
 from odoo.addons.serial_tracking.tools.gs1 import Gs1Error, decode, looks_like_gs1
@@ -126,7 +126,13 @@ class StockPicking(models.Model):
         This is the hot path of the screen: a handful of targeted queries, no wide
         ORM reads; uncommon cases fall back to the ORM.
         """
-        self._serial_dispatch_check_access(check_type=False)
+        self.ensure_one()
+        if not self.env.user.has_group("stock.group_stock_user"):
+            raise AccessError(
+                self.env._("Only inventory users can dispatch deliveries.")
+            )
+        # Access rights on the model here, record rules in the lock query.
+        self.browse().check_access("write")
         code = (code or "").strip()
         if not isinstance(scan_uid, str) or not 8 <= len(scan_uid) <= 64:
             raise UserError(
@@ -157,7 +163,7 @@ class StockPicking(models.Model):
                 version=info["version"],
             )
         try:
-            move_id, message, bumped = self._serial_dispatch_record(
+            move_id, message, recorded = self._serial_dispatch_record(
                 code, scan_uid, info
             )
         except ScanRefused as refusal:
@@ -169,22 +175,17 @@ class StockPicking(models.Model):
                 scan_uid=scan_uid,
                 version=info["version"],
             )
-        if bumped:  # in the same statement batch as the scan (row locked by us)
-            version = info["version"] + 1
-            self.invalidate_recordset(
-                ["serial_dispatch_version", "serial_dispatch_confirmed"]
-            )
+        if recorded:  # the fast path bumped the version and read the line back
+            lines, version = recorded
         else:
             version = self._serial_dispatch_bump()
-        return self._serial_dispatch_result(
-            "ok",
-            "ok",
-            message,
-            code=code,
-            scan_uid=scan_uid,
-            move_ids=[move_id],
-            version=version,
-        )
+            lines = self._serial_dispatch_line_updates([move_id])
+        return {
+            **self._serial_dispatch_result(
+                "ok", "ok", message, code=code, scan_uid=scan_uid, version=version
+            ),
+            "lines": lines,
+        }
 
     def serial_dispatch_set_quantity(self, move_id, quantity):
         """Set the scanned quantity of a line by hand (untracked products)."""
@@ -334,7 +335,10 @@ class StockPicking(models.Model):
 
         Returns what the scan needs to know about the delivery, read by the same
         query, with ``previous``: ``[picking_id, move_id]`` of the scan already
-        recorded with this scan key, if any.
+        recorded with this scan key, if any. The user's record rules for writing
+        deliveries are part of the query (what ``check_access("write")`` evaluates
+        record by record in Python): a delivery they forbid is not locked and
+        ``check_access`` raises Odoo's usual error.
         """
         self.env.flush_all()
         rows = self.env.execute_query_dict(
@@ -348,14 +352,27 @@ class StockPicking(models.Model):
                   FROM stock_picking p
                   JOIN stock_picking_type t ON t.id = p.picking_type_id
                   JOIN stock_location l ON l.id = p.location_id
-                 WHERE p.id = %(picking)s
+                 WHERE p.id = %(picking)s AND %(allowed)s
                    FOR NO KEY UPDATE OF p
                 """,
                 picking=self.id,
                 scan_uid=scan_uid,
+                allowed=self._serial_dispatch_write_rules_sql(),
             )
         )
+        if not rows:
+            self.check_access("write")
+            raise MissingError(self.env._("This delivery no longer exists."))
         return rows[0]
+
+    def _serial_dispatch_write_rules_sql(self):
+        """The user's record rules for writing deliveries, as an SQL condition on
+        ``p`` (the delivery)."""
+        domain = self.env["ir.rule"]._compute_domain(self._name, "write")
+        if self.env.su or not domain:
+            return SQL("TRUE")
+        allowed = self.sudo().with_context(active_test=False)._search(domain)
+        return SQL("p.id IN %s", allowed.subselect())
 
     def _serial_dispatch_bump(self):
         """Bump the delivery's version: the write that serializes concurrent scans."""
@@ -407,20 +424,25 @@ class StockPicking(models.Model):
 
     def _serial_dispatch_line_updates(self, move_ids):
         """What a scan changes on lines: their scanned quantity and serials."""
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT m.id, m.product_id, m.product_qty, COALESCE(SUM(s.quantity), 0),
-                       ARRAY_REMOVE(ARRAY_AGG(l.name ORDER BY l.name), NULL)
-                  FROM stock_move m
-             LEFT JOIN serial_dispatch_scan s ON s.move_id = m.id
-             LEFT JOIN stock_lot l ON l.id = s.lot_id
-                 WHERE m.id = ANY(%s)
-              GROUP BY m.id
-                """,
-                list(move_ids),
-            )
+        return self._serial_dispatch_line_update_dicts(
+            self.env.execute_query(self._serial_dispatch_line_updates_sql(move_ids))
         )
+
+    def _serial_dispatch_line_updates_sql(self, move_ids):
+        return SQL(
+            """
+            SELECT m.id, m.product_id, m.product_qty, COALESCE(SUM(s.quantity), 0),
+                   ARRAY_REMOVE(ARRAY_AGG(l.name ORDER BY l.name), NULL)
+              FROM stock_move m
+         LEFT JOIN serial_dispatch_scan s ON s.move_id = m.id
+         LEFT JOIN stock_lot l ON l.id = s.lot_id
+             WHERE m.id = ANY(%s)
+          GROUP BY m.id
+            """,
+            list(move_ids),
+        )
+
+    def _serial_dispatch_line_update_dicts(self, rows):
         return [
             {
                 "id": move_id,
@@ -557,7 +579,7 @@ class StockPicking(models.Model):
                        COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS product_name,
                        mv.moves, mv.first_open, sc.picking_id AS scanned_on, mls.lines,
                        q.id AS quant_id, q.location_id, q.package_id, q.owner_id,
-                       q.reserved_quantity, fl.id AS free_line_id,
+                       q.reserved_quantity, fl.line_id AS free_line_id,
                        fl.lot_id AS free_lot_id, fl.old_quant_id
                   FROM stock_lot lot
                   JOIN product_product pp ON pp.id = lot.product_id
@@ -594,27 +616,12 @@ class StockPicking(models.Model):
                           AND l.parent_path LIKE %(path)s
                      ORDER BY q.quantity DESC, q.id
                         LIMIT 1) q ON TRUE
-             LEFT JOIN LATERAL (
-                       SELECT ml.id, ml.lot_id, oq.id AS old_quant_id
-                         FROM stock_move_line ml
-                         JOIN product_template fpt ON fpt.id = pp.product_tmpl_id
-                    LEFT JOIN LATERAL (
-                              SELECT oq.id FROM stock_quant oq
-                               WHERE oq.product_id = ml.product_id
-                                 AND oq.location_id = ml.location_id
-                                 AND oq.lot_id IS NOT DISTINCT FROM ml.lot_id
-                                 AND oq.package_id IS NOT DISTINCT FROM ml.package_id
-                                 AND oq.owner_id IS NOT DISTINCT FROM ml.owner_id
-                                 AND oq.reserved_quantity >= 1
-                            ORDER BY oq.id LIMIT 1) oq ON TRUE
-                        WHERE ml.move_id = mv.first_open AND NOT ml.picked
-                          AND ml.quantity = 1 AND ml.product_uom_id = fpt.uom_id
-                     ORDER BY ml.id
-                        LIMIT 1) fl ON TRUE
+             LEFT JOIN LATERAL (%(free_line)s) fl ON TRUE
                  WHERE (lot.company_id = %(company)s OR lot.company_id IS NULL)
                    AND %(where)s
                 """,
                 where=where,
+                free_line=self._serial_dispatch_free_line_sql(SQL("mv.first_open")),
                 picking=self.id,
                 path=f"{parent_path}%",
                 company=self.company_id.id,
@@ -808,8 +815,9 @@ class StockPicking(models.Model):
         raise ScanRefused("already_scanned", message)
 
     def _serial_dispatch_record(self, code, scan_uid, info):
-        """Check and record one scan; return ``(move_id, message)`` or raise
-        ScanRefused."""
+        """Check and record one scan; return ``(move_id, message, lines)`` or raise
+        ScanRefused. ``lines`` are the line updates when the fast path computed them
+        already, else None."""
         if info["state"] in CLOSED_STATES:
             raise ScanRefused(
                 "delivery_closed",
@@ -836,7 +844,7 @@ class StockPicking(models.Model):
             return (
                 move_id,
                 self.env._("%(product)s scanned.", product=product["product_name"]),
-                False,
+                None,
             )
         message = self.env._(
             "%(product)s: serial %(serial)s scanned.",
@@ -845,11 +853,10 @@ class StockPicking(models.Model):
         )
         plan = self._serial_dispatch_plan(move_id, lot, own_line)
         if plan:
-            self._serial_dispatch_insert_scan(
-                move_id, product, lot, scan_uid, code, line_id=plan["line_id"]
+            lines = self._serial_dispatch_apply_plan(
+                plan, move_id, product, lot, scan_uid, code
             )
-            self._serial_dispatch_apply_plan(plan, move_id, lot, state)
-            return move_id, message, True
+            return move_id, message, lines
         # Uncommon case (no free line of one unit, reservation elsewhere in this
         # delivery, odd quants): Odoo's own move line logic, in a savepoint.
         try:
@@ -875,52 +882,93 @@ class StockPicking(models.Model):
         except UserError as error:
             self.env.invalidate_all()
             raise ScanRefused("not_available", str(error)) from error
-        return move_id, message, False
+        return move_id, message, None
+
+    def _serial_dispatch_insert_scan_sql(
+        self, move_id, product, lot, scan_uid, code, line_id=None
+    ):
+        """The INSERT of a scan row, ``ON CONFLICT DO NOTHING`` on the partial unique
+        index: a concurrent scan of the same serial waits there until the other
+        transaction ends; if that one committed, PostgreSQL raises a serialization
+        failure and Odoo retries the request, which then sees the scan and answers
+        "already scanned"."""
+        return SQL(
+            """
+            INSERT INTO serial_dispatch_scan
+                   (picking_id, move_id, move_line_id, lot_id, product_id,
+                    company_id, scan_uid, code, quantity, state, create_uid,
+                    write_uid, create_date, write_date)
+            VALUES (%(picking)s, %(move)s, %(line)s, %(lot)s, %(product)s,
+                    %(company)s, %(uid_key)s, %(code)s, 1.0, 'open', %(user)s,
+                    %(user)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')
+       ON CONFLICT DO NOTHING
+            """,
+            picking=self.id,
+            move=move_id,
+            line=line_id,
+            lot=lot["id"] if lot else None,
+            product=product["id"],
+            company=self.company_id.id,
+            uid_key=scan_uid,
+            code=code[:256],
+            user=self.env.uid,
+        )
+
+    def _serial_dispatch_already_taken(self, lot, code):
+        return ScanRefused(
+            "already_scanned",
+            self.env._(
+                "Serial %(serial)s has just been scanned on another delivery.",
+                serial=lot["name"] if lot else code,
+            ),
+        )
 
     def _serial_dispatch_insert_scan(
         self, move_id, product, lot, scan_uid, code, line_id=None
     ):
-        """Insert the scan row; return its id, or refuse when the serial is taken.
-
-        ``ON CONFLICT DO NOTHING`` on the partial unique index: a concurrent scan of
-        the same serial waits here until the other transaction ends; if that one
-        committed, PostgreSQL raises a serialization failure and Odoo retries the
-        request, which then sees the scan and answers "already scanned".
-        """
+        """Insert the scan row; return its id, or refuse when the serial is taken."""
         rows = self.env.execute_query(
             SQL(
-                """
-                INSERT INTO serial_dispatch_scan
-                       (picking_id, move_id, move_line_id, lot_id, product_id,
-                        company_id, scan_uid, code, quantity, state, create_uid,
-                        write_uid, create_date, write_date)
-                VALUES (%(picking)s, %(move)s, %(line)s, %(lot)s, %(product)s,
-                        %(company)s, %(uid_key)s, %(code)s, 1.0, 'open', %(user)s,
-                        %(user)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')
-           ON CONFLICT DO NOTHING
-             RETURNING id
-                """,
-                picking=self.id,
-                move=move_id,
-                line=line_id,
-                lot=lot["id"] if lot else None,
-                product=product["id"],
-                company=self.company_id.id,
-                uid_key=scan_uid,
-                code=code[:256],
-                user=self.env.uid,
+                "%s RETURNING id",
+                self._serial_dispatch_insert_scan_sql(
+                    move_id, product, lot, scan_uid, code, line_id=line_id
+                ),
             )
         )
         self.env["serial.dispatch.scan"].invalidate_model()
         if not rows:
-            raise ScanRefused(
-                "already_scanned",
-                self.env._(
-                    "Serial %(serial)s has just been scanned on another delivery.",
-                    serial=lot["name"] if lot else code,
-                ),
-            )
+            raise self._serial_dispatch_already_taken(lot, code)
         return rows[0][0]
+
+    def _serial_dispatch_free_line_sql(self, move):
+        """SQL of the first unpicked one-unit line of the move ``move`` (an SQL
+        expression) with the serial it reserves and the quant holding that
+        reservation (``line_id``, ``lot_id``, ``old_quant_id``): the line a scanned
+        serial can take over. The quant is found by the serial (indexed)."""
+        return SQL(
+            """
+            SELECT fl.id AS line_id, fl.lot_id, oq.id AS old_quant_id
+              FROM (SELECT ml.id, ml.lot_id, ml.product_id, ml.location_id,
+                           ml.package_id, ml.owner_id
+                      FROM stock_move_line ml
+                      JOIN product_product fpp ON fpp.id = ml.product_id
+                      JOIN product_template fpt ON fpt.id = fpp.product_tmpl_id
+                     WHERE ml.move_id = %(move)s AND NOT ml.picked
+                       AND ml.quantity = 1 AND ml.product_uom_id = fpt.uom_id
+                  ORDER BY ml.id
+                     LIMIT 1) fl
+         LEFT JOIN LATERAL (
+                   SELECT oq.id FROM stock_quant oq
+                    WHERE oq.lot_id = fl.lot_id
+                      AND oq.product_id = fl.product_id
+                      AND oq.location_id = fl.location_id
+                      AND oq.package_id IS NOT DISTINCT FROM fl.package_id
+                      AND oq.owner_id IS NOT DISTINCT FROM fl.owner_id
+                      AND oq.reserved_quantity >= 1
+                 ORDER BY oq.id LIMIT 1) oq ON TRUE
+            """,
+            move=move,
+        )
 
     def _serial_dispatch_plan(self, move_id, state, own_line):
         """How to put the serial on a line of the move with plain SQL, or None.
@@ -939,157 +987,131 @@ class StockPicking(models.Model):
             return None
         if move_id == state["first_open"]:
             # Found by the lookup query already.
-            if not state["free_line_id"] or not state["old_quant_id"]:
-                return None
-            return {
-                "kind": "swap",
+            free = {
                 "line_id": state["free_line_id"],
                 "lot_id": state["free_lot_id"],
                 "old_quant_id": state["old_quant_id"],
             }
-        rows = self.env.execute_query_dict(
-            SQL(
-                """
-                SELECT ml.id AS line_id, ml.lot_id, q.id AS old_quant_id
-                  FROM stock_move_line ml
-                  JOIN product_product pp ON pp.id = ml.product_id
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             LEFT JOIN LATERAL (
-                       SELECT q.id FROM stock_quant q
-                        WHERE q.product_id = ml.product_id
-                          AND q.location_id = ml.location_id
-                          AND q.lot_id IS NOT DISTINCT FROM ml.lot_id
-                          AND q.package_id IS NOT DISTINCT FROM ml.package_id
-                          AND q.owner_id IS NOT DISTINCT FROM ml.owner_id
-                          AND q.reserved_quantity >= 1
-                     ORDER BY q.id LIMIT 1) q ON TRUE
-                 WHERE ml.move_id = %s AND NOT ml.picked AND ml.quantity = 1
-                   AND ml.product_uom_id = pt.uom_id
-              ORDER BY ml.id
-                 LIMIT 1
-                """,
-                move_id,
+        else:
+            rows = self.env.execute_query_dict(
+                self._serial_dispatch_free_line_sql(SQL("%s", move_id))
             )
-        )
-        if not rows or not rows[0]["old_quant_id"]:
+            free = rows[0] if rows else {}
+        if not free.get("line_id") or not free.get("old_quant_id"):
             return None
-        return {"kind": "swap", **rows[0]}
+        return {"kind": "swap", **free}
 
-    def _serial_dispatch_apply_plan(self, plan, move_id, lot, state):
-        """Record the plan in one statement batch: move line, quants, move, unit
-        states, and the delivery's version bump."""
+    def _serial_dispatch_apply_plan(self, plan, move_id, product, lot, scan_uid, code):
+        """Record the scan and its plan in one statement batch: the scan row, move
+        line, quants, move, unit states and the delivery's version bump, then read
+        back the move's line update. Every statement after the INSERT only acts if
+        the scan row went in (the serial was not taken by a concurrent scan).
+        Returns the line updates (see ``_serial_dispatch_line_updates``)."""
         user = self.env.uid
+        recorded = SQL(
+            "EXISTS (SELECT 1 FROM serial_dispatch_scan WHERE scan_uid = %s)",
+            scan_uid,
+        )
+        statements = [
+            SQL(
+                "%s;",
+                self._serial_dispatch_insert_scan_sql(
+                    move_id, product, lot, scan_uid, code, line_id=plan["line_id"]
+                ),
+            )
+        ]
         if plan["kind"] == "pick":
-            statements = [
+            statements.append(
                 SQL(
                     """
                     UPDATE stock_move_line SET picked = TRUE, write_uid = %(user)s,
                            write_date = NOW() AT TIME ZONE 'UTC'
-                     WHERE id = %(line)s;
-                    UPDATE stock_move SET picked = TRUE
-                     WHERE id = %(move)s AND NOT picked;
+                     WHERE id = %(line)s AND %(recorded)s;
                     """,
                     line=plan["line_id"],
-                    move=move_id,
                     user=user,
+                    recorded=recorded,
                 )
-            ]
+            )
         else:
-            statements = [
+            statements += [
                 SQL(
                     """
-                    UPDATE stock_quant SET reserved_quantity = reserved_quantity - 1,
+                    UPDATE stock_quant
+                       SET reserved_quantity = reserved_quantity
+                               + CASE WHEN id = %(new_quant)s THEN 1 ELSE -1 END,
                            write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(user)s
-                     WHERE id = %(old_quant)s;
-                    UPDATE stock_quant SET reserved_quantity = reserved_quantity + 1,
-                           write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(user)s
-                     WHERE id = %(new_quant)s;
+                     WHERE id IN (%(old_quant)s, %(new_quant)s) AND %(recorded)s;
                     UPDATE stock_move_line
                        SET lot_id = %(lot)s, location_id = %(location)s,
                            package_id = %(package)s, owner_id = %(owner)s,
                            picked = TRUE, write_date = NOW() AT TIME ZONE 'UTC',
                            write_uid = %(user)s
-                     WHERE id = %(line)s;
-                    UPDATE stock_move SET picked = TRUE
-                     WHERE id = %(move)s AND NOT picked;
+                     WHERE id = %(line)s AND %(recorded)s;
                     """,
                     old_quant=plan["old_quant_id"],
-                    new_quant=state["quant_id"],
+                    new_quant=lot["quant_id"],
                     lot=lot["id"],
-                    location=state["location_id"],
-                    package=state["package_id"],
-                    owner=state["owner_id"],
+                    location=lot["location_id"],
+                    package=lot["package_id"],
+                    owner=lot["owner_id"],
                     line=plan["line_id"],
-                    move=move_id,
                     user=user,
+                    recorded=recorded,
                 ),
-                self._serial_dispatch_unit_states_sql(lot["id"], plan["lot_id"]),
+                self.env["stock.lot"]._unit_state_reservation_sql(
+                    reserved_id=lot["id"], released_id=plan["lot_id"], where=recorded
+                ),
             ]
-        statements.append(
+        statements += [
             SQL(
                 """
+                UPDATE stock_move SET picked = TRUE
+                 WHERE id = %(move)s AND NOT picked AND %(recorded)s;
                 UPDATE stock_picking
                    SET serial_dispatch_version =
                            COALESCE(serial_dispatch_version, 0) + 1,
                        serial_dispatch_confirmed = FALSE
-                 WHERE id = %s;
+                 WHERE id = %(picking)s AND %(recorded)s;
                 """,
-                self.id,
-            )
-        )
+                move=move_id,
+                picking=self.id,
+                recorded=recorded,
+            ),
+            SQL(
+                "SELECT %s AS recorded, *, %s AS version FROM (%s) lines",
+                recorded,
+                SQL(
+                    "(SELECT serial_dispatch_version FROM stock_picking WHERE id = %s)",
+                    self.id,
+                ),
+                self._serial_dispatch_line_updates_sql([move_id]),
+            ),
+        ]
         self.env.cr.execute(SQL("\n").join(statements))
-        self._serial_dispatch_invalidate()
-        self.env["stock.lot"].invalidate_model(["unit_state"])
+        rows = self.env.cr.fetchall()
+        if not rows or not rows[0][0]:
+            raise self._serial_dispatch_already_taken(lot, code)
+        self._serial_dispatch_invalidate(plan, move_id, lot)
+        return self._serial_dispatch_line_update_dicts(
+            [row[1:-1] for row in rows]
+        ), rows[0][-1]
 
-    def _serial_dispatch_invalidate(self):
+    def _serial_dispatch_invalidate(self, plan, move_id, lot):
         """Forget cached values written by the SQL of the fast path."""
-        self.env["stock.move.line"].invalidate_model()
-        self.env["stock.quant"].invalidate_model()
-        self.env["stock.move"].invalidate_model(["picked"])
-
-    def _serial_dispatch_unit_states_sql(self, new_lot_id, old_lot_id):
-        """Unit states after a reservation swap, as the core's ``_refresh_unit_state``
-        derives them, restricted to what a reservation changes (holder and dates come
-        from done moves, which a reservation does not touch): the scanned unit becomes
-        reserved; the released one, if nothing else reserves it, is in stock again, or
-        returned when it last came in from a customer. Quarantined and recalled units
-        keep their state. (The general refresh plans a much larger query, which would
-        cost more than the whole scan; ``test_scan_unreserved_serial_swaps_reservation``
-        checks both agree.)
-        """
-        return SQL(
-            """
-                UPDATE stock_lot
-                   SET unit_state = 'reserved', write_uid = %(user)s,
-                       write_date = NOW() AT TIME ZONE 'UTC'
-                 WHERE id = %(new)s
-                   AND unit_state NOT IN ('reserved', 'quarantined', 'recalled');
-                UPDATE stock_lot lot
-                   SET unit_state = CASE WHEN (
-                           SELECT src.usage
-                             FROM stock_move_line ml
-                             JOIN stock_location src ON src.id = ml.location_id
-                             JOIN stock_location dst ON dst.id = ml.location_dest_id
-                            WHERE ml.lot_id = lot.id AND ml.state = 'done'
-                              AND ml.quantity > 0
-                              AND dst.usage IN ('internal', 'transit')
-                              AND src.usage NOT IN ('internal', 'transit')
-                         ORDER BY date_trunc('second', ml.date) DESC, ml.id DESC
-                            LIMIT 1) = 'customer' THEN 'returned' ELSE 'in_stock' END,
-                       write_uid = %(user)s, write_date = NOW() AT TIME ZONE 'UTC'
-                 WHERE lot.id = %(old)s AND lot.unit_state = 'reserved'
-                   AND NOT EXISTS (
-                       SELECT 1
-                         FROM stock_move_line ml
-                         JOIN stock_location l ON l.id = ml.location_id
-                        WHERE ml.lot_id = lot.id AND ml.quantity > 0
-                          AND ml.state NOT IN ('done', 'cancel')
-                          AND l.usage IN ('internal', 'transit'));
-                """,
-            new=new_lot_id,
-            old=old_lot_id,
-            user=self.env.uid,
+        self.env["serial.dispatch.scan"].invalidate_model()
+        self.env["stock.move.line"].browse(plan["line_id"]).invalidate_recordset()
+        self.env["stock.move"].browse(move_id).invalidate_recordset(["picked"])
+        self.invalidate_recordset(
+            ["serial_dispatch_version", "serial_dispatch_confirmed"]
         )
+        if plan["kind"] == "swap":
+            self.env["stock.quant"].browse(
+                [plan["old_quant_id"], lot["quant_id"]]
+            ).invalidate_recordset()
+            self.env["stock.lot"].browse(
+                [lot["id"], plan["lot_id"]]
+            ).invalidate_recordset(["unit_state", "write_uid", "write_date"])
 
     def _serial_dispatch_orm_take_line(self, move, lot, quant, own_line):
         """General case through the ORM (Odoo's move line write/create/unlink keep the
