@@ -559,7 +559,7 @@ class StockPicking(models.Model):
             )
         )
 
-    def _serial_dispatch_lots_sql(self, where, parent_path):
+    def _serial_dispatch_lots_sql(self, where, info):
         """Serials matching ``where`` (SQL condition on ``lot``), each with everything
         a scan decides on, in one query:
 
@@ -623,13 +623,13 @@ class StockPicking(models.Model):
                 where=where,
                 free_line=self._serial_dispatch_free_line_sql(SQL("mv.first_open")),
                 picking=self.id,
-                path=f"{parent_path}%",
-                company=self.company_id.id,
+                path=f"{info['parent_path']}%",
+                company=info["company_id"],
                 lang=self.env.lang or "en_US",
             )
         )
 
-    def _serial_dispatch_lookup(self, code, parent_path):
+    def _serial_dispatch_lookup(self, code, info):
         """Return ``(lots, products)`` a code may name, as lists of dicts.
 
         Serials by name or manufacturer serial (index lookups), GS1 element strings and
@@ -653,7 +653,7 @@ class StockPicking(models.Model):
                         products=product_ids,
                         serial=gs1.serial,
                     ),
-                    parent_path,
+                    info,
                 )
                 if not lots:
                     raise ScanRefused(
@@ -665,10 +665,10 @@ class StockPicking(models.Model):
                         ),
                     )
                 return lots, []
-        lots = self._serial_dispatch_lots_sql(SQL("lot.name = %s", code), parent_path)
+        lots = self._serial_dispatch_lots_sql(SQL("lot.name = %s", code), info)
         if not lots:
             lots = self._serial_dispatch_lots_sql(
-                SQL("lot.manufacturer_serial = %s", code), parent_path
+                SQL("lot.manufacturer_serial = %s", code), info
             )
         if lots:
             return lots, []
@@ -695,7 +695,7 @@ class StockPicking(models.Model):
             )
         )
 
-    def _serial_dispatch_resolve(self, code, parent_path):
+    def _serial_dispatch_resolve(self, code, info):
         """Return ``(product, lot, moves)`` named by the code, or refuse.
 
         ``product`` and ``lot`` are dicts (lot None for untracked products), ``moves``
@@ -703,7 +703,7 @@ class StockPicking(models.Model):
         """
         if not code:
             raise ScanRefused("unknown_code", self.env._("Empty scan."))
-        lots, products = self._serial_dispatch_lookup(code, parent_path)
+        lots, products = self._serial_dispatch_lookup(code, info)
         if not lots and not products:
             raise ScanRefused(
                 "unknown_code",
@@ -823,7 +823,7 @@ class StockPicking(models.Model):
                 "delivery_closed",
                 self.env._("Delivery %(name)s is already closed.", name=info["name"]),
             )
-        product, lot, moves = self._serial_dispatch_resolve(code, info["parent_path"])
+        product, lot, moves = self._serial_dispatch_resolve(code, info)
         state, own_line = (
             self._serial_dispatch_check_lot(lot, info) if lot else (None, None)
         )
@@ -908,7 +908,9 @@ class StockPicking(models.Model):
             line=line_id,
             lot=lot["id"] if lot else None,
             product=product["id"],
-            company=self.company_id.id,
+            company=SQL(
+                "(SELECT company_id FROM stock_picking WHERE id = %s)", self.id
+            ),
             uid_key=scan_uid,
             code=code[:256],
             user=self.env.uid,
