@@ -1,30 +1,14 @@
 from odoo import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
-
-def hoot_job_hash(name):
-    """Hoot's id of a test suite (as web's ``HOOTCommon._generate_hash``)."""
-    value = 0
-    for char in name:
-        value = ((value << 5) - value + ord(char)) & 0xFFFFFFFF
-    return f"{value:08x}"
+from .hoot import HootSuiteCase
 
 
 @tagged("post_install", "-at_install")
-class TestSerialTrackingUi(HttpCase):
+class TestSerialTrackingUi(HootSuiteCase):
     def test_hoot_suite(self):
         """The addon's Hoot (JS unit) tests, in headless Chromium."""
-        self.browser_js(
-            "/web/tests?headless&loglevel=2&preset=desktop&timeout=15000"
-            f"&id={hoot_job_hash('@serial_tracking')}",
-            "",
-            "",
-            login="admin",
-            timeout=900,
-            success_signal="[HOOT] Test suite succeeded",
-            # a failing Hoot test is reported, the suite goes on (as web's WebSuite)
-            error_checker=lambda message: "[HOOT]" not in message,
-        )
+        self.run_hoot_suite("serial_tracking")
 
     def test_find_unit_tour(self):
         """Find a unit by manufacturer serial, read state and timeline, add a note."""

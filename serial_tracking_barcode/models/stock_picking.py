@@ -30,7 +30,8 @@ class StockPicking(models.Model):
 
     Public entry points (JSON-RPC from the OWL client action):
     ``serial_dispatch_state``, ``serial_dispatch_scan``,
-    ``serial_dispatch_set_quantity``, ``serial_dispatch_rescan``,
+    ``serial_dispatch_set_quantity``, ``serial_dispatch_unscan``,
+    ``serial_dispatch_rescan``,
     ``serial_dispatch_summary``, ``serial_dispatch_confirm``,
     ``serial_dispatch_deliver``.
 
@@ -237,6 +238,46 @@ class StockPicking(models.Model):
             "ok",
             self.env._("Quantity updated."),
             move_ids=move.ids,
+        )
+
+    def serial_dispatch_unscan(self, serial):
+        """Take one scanned serial off the delivery (a wrong scan): its scan is
+        forgotten and its move line is no longer picked; the serial stays reserved on
+        the line, as after a Rescan."""
+        self._serial_dispatch_check_access()
+        self._serial_dispatch_lock()
+        if self.state in CLOSED_STATES:
+            raise UserError(self.env._("This delivery is already closed."))
+        scan = (
+            self.env["serial.dispatch.scan"]
+            .sudo()
+            .search(
+                [
+                    ("picking_id", "=", self.id),
+                    ("state", "=", "open"),
+                    ("lot_id.name", "=", serial),
+                ],
+                limit=1,
+            )
+        )
+        if not scan:
+            raise UserError(
+                self.env._(
+                    "Serial %(serial)s is not scanned on this delivery.", serial=serial
+                )
+            )
+        move_id, line_id = scan.move_id.id, scan.move_line_id.id
+        scan.unlink()
+        if line_id:
+            self.env["stock.move.line"].browse(line_id).picked = False
+        self.serial_dispatch_confirmed = False
+        version = self._serial_dispatch_bump()
+        return self._serial_dispatch_result(
+            "ok",
+            "ok",
+            self.env._("Serial %(serial)s removed.", serial=serial),
+            move_ids=[move_id],
+            version=version,
         )
 
     def serial_dispatch_rescan(self):

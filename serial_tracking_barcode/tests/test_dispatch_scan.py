@@ -193,6 +193,25 @@ class TestDispatchScan(SerialDispatchCommon):
         # The serial can be scanned again afterwards.
         self.assertEqual(self.scan("DSP0007")["status"], "ok")
 
+    def test_unscan_one_serial(self):
+        self.scan("DSP0001")
+        self.scan("DSP0007")  # a swap: DSP0007 took a reserved serial's line
+        picking = self.delivery.with_user(self.user)
+        result = picking.serial_dispatch_unscan("DSP0007")
+        self.assertEqual(result["status"], "ok")
+        line = self.line(result, self.product_serial)
+        self.assertEqual((line["scanned"], line["serials"]), (1, ["DSP0001"]))
+        self.assertEqual(self.picked_lots(), self.lots[1])
+        self.assertEqual(
+            self.delivery.serial_dispatch_scan_ids.lot_id.mapped("name"), ["DSP0001"]
+        )
+        # Still reserved on the delivery; it can be scanned again.
+        self.assertIn(self.lots[7], self.delivery.move_line_ids.lot_id)
+        self.assertEqual(self.scan("DSP0007")["status"], "ok")
+        with self.assertRaises(UserError):
+            picking.serial_dispatch_unscan("DSP0002")  # never scanned
+        self.assertEqual(len(self.delivery.serial_dispatch_scan_ids), 2)
+
     def test_manual_quantity(self):
         move = self.move_of(self.delivery, self.product_plain)
         picking = self.delivery.with_user(self.user)

@@ -3,8 +3,10 @@ import contextlib
 import pathlib
 from unittest.mock import patch
 
-from odoo.tests import HttpCase, no_retry, tagged
+from odoo.tests import no_retry, tagged
 from odoo.tests.common import ChromeBrowser
+
+from odoo.addons.serial_tracking.tests.hoot import HootSuiteCase
 
 from .common import SerialDispatchCommon
 
@@ -12,10 +14,6 @@ ARTEFACTS = (
     pathlib.Path(__file__).resolve().parents[2] / ".local" / "artefacts" / "dispatch"
 )
 SCREENSHOT_MARKER = "serial_dispatch_screenshot:"
-
-
-def unit_test_error_checker(message):
-    return "[HOOT]" not in message
 
 
 @contextlib.contextmanager
@@ -61,7 +59,7 @@ def screenshots_on_request():
 
 
 @tagged("post_install", "-at_install")
-class TestDispatchUi(SerialDispatchCommon, HttpCase):
+class TestDispatchUi(SerialDispatchCommon, HootSuiteCase):
     """The dispatch screen in headless Chromium: tours and the Hoot unit tests."""
 
     @classmethod
@@ -112,22 +110,4 @@ class TestDispatchUi(SerialDispatchCommon, HttpCase):
     @no_retry
     def test_hoot_unit_tests(self):
         """Hoot unit tests of the screen's components (@serial_tracking_barcode)."""
-        suite = self._hoot_hash("@serial_tracking_barcode")
-        self.browser_js(
-            f"/web/tests?headless&loglevel=2&preset=desktop&timeout=15000&id={suite}",
-            "",
-            "",
-            login="admin",
-            timeout=600,
-            success_signal="[HOOT] Test suite succeeded",
-            error_checker=unit_test_error_checker,
-        )
-
-    @staticmethod
-    def _hoot_hash(test_string):
-        """Same as ``HOOTCommon._generate_hash`` of addons/web/tests/test_js.py."""
-        value = 0
-        for char in test_string:
-            value = (value << 5) - value + ord(char)
-            value = value & 0xFFFFFFFF
-        return f"{value:08x}"
+        self.run_hoot_suite("serial_tracking_barcode", timeout=600)

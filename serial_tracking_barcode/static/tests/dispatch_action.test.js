@@ -191,6 +191,32 @@ test("changing a quantity by hand pauses scanning and saves the quantity", async
     expect(".o_serial_dispatch_prompt").toHaveText("Click here to start scanning products");
 });
 
+test("removing one scanned serial pauses scanning and updates its line", async () => {
+    lines = [drill(1, ["SN-1"]), cable()];
+    onRpc("stock.picking", "serial_dispatch_unscan", ({ args }) => {
+        expect.step(`unscan ${args[1]}`);
+        expect(args[0]).toEqual([7]);
+        lines[0] = drill(0, []);
+        return {
+            status: "ok",
+            reason: "ok",
+            message: "Serial SN-1 removed.",
+            lines: [lines[0]],
+        };
+    });
+    await openScreen();
+    expect(".o_serial_dispatch_serial[data-serial='SN-1']").toHaveCount(1);
+    await click(".o_serial_dispatch_serial[data-serial='SN-1'] .o_serial_dispatch_unscan");
+    await waitFor(".o_serial_dispatch_feedback_info");
+    expect.verifySteps(["unscan SN-1"]);
+    expect(".o_serial_dispatch_feedback").toHaveText("Serial SN-1 removed.");
+    expect(".o_serial_dispatch_serial").toHaveCount(0);
+    expect(".o_serial_dispatch_line[data-product='Drill'] .o_serial_dispatch_scanned").toHaveText(
+        "0"
+    );
+    expect(".o_serial_dispatch_prompt").toHaveText("Click here to start scanning products");
+});
+
 test("Rescan asks for confirmation and reloads the cleared lines", async () => {
     onRpc("stock.picking", "serial_dispatch_rescan", () => {
         expect.step("rescan");

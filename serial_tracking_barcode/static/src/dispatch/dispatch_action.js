@@ -236,6 +236,24 @@ export class DispatchAction extends Component {
         }
     }
 
+    unscanTitle(serial) {
+        return _t("Remove %s", serial);
+    }
+
+    /** Take one scanned serial off (a wrong scan); like any manual edit, it pauses. */
+    async onUnscan(serial) {
+        this.pause();
+        if (!this.ensureQueueEmpty()) {
+            return;
+        }
+        const result = await this.orm.call("stock.picking", "serial_dispatch_unscan", [
+            [this.pickingId],
+            serial,
+        ]);
+        this.applyLines(result.lines);
+        this.state.feedback = { type: "info", message: result.message };
+    }
+
     // ------------------------------------------------------------------ buttons
 
     ensureQueueEmpty() {
