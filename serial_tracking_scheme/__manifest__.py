@@ -19,5 +19,13 @@
         "views/product_views.xml",
         "views/stock_picking_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "serial_tracking_scheme/static/src/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "serial_tracking_scheme/static/tests/**/*",
+        ],
+    },
     "installable": True,
 }

@@ -348,6 +348,20 @@ class SerialScheme(models.Model):
             raise UserError(self._error_message(error)) from error
         return names
 
+    def _next_preview(self, product, when=None, warehouse=None):
+        """The serial the next generation for ``product`` gives, read from the counter
+        without drawing from it (so it is only a proposal: another user may take it
+        first, and random blocks are drawn again at generation)."""
+        self.ensure_one()
+        compiled, context = self._context_for(product, when, warehouse)
+        # The counter moves outside the ORM: never a value cached earlier on.
+        self.invalidate_recordset(["counter_next"])
+        counters = [self.counter_next] if compiled.has_counter else []
+        try:
+            return compiled.render(counters, context, count=1)[0]
+        except scheme_tools.SchemeError as error:
+            raise UserError(self._error_message(error)) from error
+
     def _existing_names(self, product, names):
         """Those of ``names`` already used by ``product`` (or by any product of the
         company when serials must be unique company-wide)."""

@@ -23,14 +23,17 @@ class StockMove(models.Model):
             and product.tracking == "serial"
             and count
         ):
+            location = self.env["stock.location"].browse(
+                context_data.get("default_location_dest_id")
+            )
             company = self.env["res.company"].browse(
                 context_data.get("default_company_id")
             )
-            scheme = product._serial_scheme(company or self.env.company)
+            # The dialog sends no company: the destination's, as the move's.
+            scheme = product._serial_scheme(
+                company or location.company_id or self.env.company
+            )
             if scheme:
-                location = self.env["stock.location"].browse(
-                    context_data.get("default_location_dest_id")
-                )
                 names = scheme._generate_names(
                     product, count, warehouse=location.warehouse_id
                 )

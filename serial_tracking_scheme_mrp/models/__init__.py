@@ -1,0 +1,2 @@
+from . import ir_sequence
+from . import mrp_production

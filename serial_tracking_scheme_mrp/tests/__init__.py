@@ -1,0 +1,2 @@
+from . import test_mrp_production
+from . import test_mrp_production_serials
