@@ -354,6 +354,20 @@ class SerialCapture(models.TransientModel):
         return "\n".join(rows)
 
     # ---- actions ---------------------------------------------------------------------
+    def _show_report(self, good, bad, no_bad_message):
+        """Record the outcome of a check (counts, report of the ``bad`` lines, or
+        ``no_bad_message`` when there is none) and show it in the wizard again."""
+        self.write(
+            {
+                "state": "checked",
+                "line_count": len(good) + len(bad),
+                "good_count": len(good),
+                "bad_count": len(bad),
+                "report": self._report_text(bad) or no_bad_message,
+            }
+        )
+        return self._reopen()
+
     def _reopen(self):
         return {
             "type": "ir.actions.act_window",
@@ -368,36 +382,18 @@ class SerialCapture(models.TransientModel):
         """Check every line and show the report; writes nothing."""
         self.ensure_one()
         good, bad = self._check_lines(self._input_lines())
-        self.write(
-            {
-                "state": "checked",
-                "line_count": len(good) + len(bad),
-                "good_count": len(good),
-                "bad_count": len(bad),
-                "report": self._report_text(bad)
-                or self.env._(
-                    "Every line is good: %(count)s serial(s).", count=len(good)
-                ),
-            }
+        return self._show_report(
+            good,
+            bad,
+            self.env._("Every line is good: %(count)s serial(s).", count=len(good)),
         )
-        return self._reopen()
 
     def action_confirm(self):
         """Write the serials when every line is good; otherwise show the report."""
         self.ensure_one()
         good, bad = self._check_lines(self._input_lines())
         if bad or not good:
-            self.write(
-                {
-                    "state": "checked",
-                    "line_count": len(good) + len(bad),
-                    "good_count": len(good),
-                    "bad_count": len(bad),
-                    "report": self._report_text(bad)
-                    or self.env._("Nothing to capture."),
-                }
-            )
-            return self._reopen()
+            return self._show_report(good, bad, self.env._("Nothing to capture."))
         self._apply(good)
         return {"type": "ir.actions.act_window_close"}
 
