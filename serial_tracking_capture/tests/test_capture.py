@@ -1,7 +1,9 @@
 import base64
 import io
-from datetime import date
+from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
+from unittest.mock import patch
 
 from odoo.exceptions import UserError
 from odoo.tests import Form
@@ -300,6 +302,157 @@ class TestCapture(SchemeCommon):
         wizard = self.capture(picking, lots.name)
         wizard.action_confirm()
         self.assertEqual(picking.move_line_ids.lot_id, lots)
+
+    # ---- units generated ahead of stock take what their label says ------------------
+    def generate_units(self, quantity, **vals):
+        """Units made by "Generate Units" (not received), planned on 2024-06-01."""
+        self.make_scheme("{product}-{counter:4}", product_id=self.product.id)
+        generator = self.env["serial.generate.units"].create(
+            {
+                "product_id": self.product.id,
+                "quantity": quantity,
+                "production_date": date(2024, 6, 1),
+                **vals,
+            }
+        )
+        return self.env["stock.lot"].search(
+            generator.action_generate()["domain"], order="id"
+        )
+
+    @contextmanager
+    def record_unit_writes(self):
+        """Yield a list that receives ``(unit ids, written fields)`` for every
+        ``stock.lot`` write made inside the block."""
+        calls = []
+        Lot = type(self.env["stock.lot"])
+        write = Lot.write
+
+        def recording_write(records, vals):
+            calls.append((sorted(records.ids), set(vals)))
+            return write(records, vals)
+
+        with patch.object(Lot, "write", recording_write):
+            yield calls
+
+    def test_pregenerated_units_take_label_values(self):
+        planned, b1 = self.env["serial.batch"].create(
+            [
+                {"name": "PLANNED", "product_id": self.product.id},
+                {  # capture looks batches up in the receipt's company
+                    "name": "B1",
+                    "product_id": self.product.id,
+                    "company_id": self.company.id,
+                },
+            ]
+        )
+        units = self.generate_units(4, batch_id=planned.id)
+        labelled = "(01)09506000134352(11)250101(17)270101(10)B1(21)"
+        already = units[3]  # has the label's values already: not written again
+        already.write(
+            {
+                "batch_id": b1.id,
+                "manufacture_date": date(2025, 1, 1),
+                "expiration_date": datetime(2027, 1, 1),
+            }
+        )
+        picking = self.make_receipt(4)
+        wizard = self.capture(
+            picking,
+            f"{labelled}{units[0].name}\n"
+            f"{labelled}{units[1].name}\n"
+            f"{units[2].name}\n"  # plain serial: no label values
+            f"{labelled}{already.name}",
+        )
+        with self.record_unit_writes() as writes:
+            result = wizard.action_confirm()
+        self.assertEqual(result["type"], "ir.actions.act_window_close", wizard.report)
+        self.assertEqual(picking.move_line_ids.lot_id, units, "reused, not recreated")
+        for unit in units[:2] | already:
+            self.assertEqual(unit.batch_id.name, "B1")
+            self.assertEqual(unit.manufacture_date, date(2025, 1, 1))
+            self.assertEqual(unit.expiration_date, datetime(2027, 1, 1))
+        line = picking.move_line_ids.filtered(lambda ml: ml.lot_id == units[0])
+        self.assertEqual(line.expiration_date, datetime(2027, 1, 1))
+        # Values the label does not carry stay as generated.
+        self.assertEqual(units[2].batch_id, planned)
+        self.assertEqual(units[2].manufacture_date, date(2024, 6, 1))
+        # One write for the two units with identical changes, none for the others.
+        label_fields = {"batch_id", "manufacture_date", "expiration_date"}
+        self.assertEqual(
+            [(ids, vals) for ids, vals in writes if vals & label_fields],
+            [(units[:2].ids, label_fields)],
+        )
+
+    def test_pregenerated_units_grouped_by_label_values(self):
+        units = self.generate_units(3)
+        picking = self.make_receipt(3)
+        wizard = self.capture(
+            picking,
+            f"(01)09506000134352(11)250101(21){units[0].name}\n"
+            f"(01)09506000134352(11)250101(21){units[1].name}\n"
+            f"(01)09506000134352(11)250202(17)270202(21){units[2].name}",
+        )
+        with self.record_unit_writes() as writes:
+            wizard.action_confirm()
+        self.assertEqual(
+            units.mapped("manufacture_date"),
+            [date(2025, 1, 1)] * 2 + [date(2025, 2, 2)],
+        )
+        self.assertFalse(units[0].expiration_date)
+        self.assertEqual(units[2].expiration_date, datetime(2027, 2, 2))
+        self.assertCountEqual(
+            [(ids, vals) for ids, vals in writes if "manufacture_date" in vals],
+            [
+                (units[:2].ids, {"manufacture_date"}),
+                (units[2].ids, {"manufacture_date", "expiration_date"}),
+            ],
+        )
+
+    def test_received_unit_keeps_its_values(self):
+        """A unit received before (here: delivered, coming back) keeps the values
+        recorded at its first receipt; only units not received yet take the label's."""
+        unit = self.env["stock.lot"].create(
+            {
+                "name": "BACK-1",
+                "product_id": self.product.id,
+                "manufacture_date": date(2024, 6, 1),
+            }
+        )
+        unit._write_unit_values({unit.id: {"unit_state": "delivered"}})
+        picking = self.make_receipt(1)
+        wizard = self.capture(
+            picking, "(01)09506000134352(11)250101(17)270101(10)B9(21)BACK-1"
+        )
+        wizard.action_confirm()
+        self.assertEqual(picking.move_line_ids.lot_id, unit)
+        self.assertEqual(unit.manufacture_date, date(2024, 6, 1))
+        self.assertFalse(unit.expiration_date)
+        self.assertFalse(unit.batch_id)
+
+    def test_manufacturer_serial_of_pregenerated_unit_takes_label_values(self):
+        """Captured as manufacturer serials: a unit not received yet that already
+        carries that manufacturer serial is reused and takes its label's values, new
+        units get them at creation."""
+        unit = self.generate_units(1)
+        unit.manufacturer_serial = "MFR-P1"
+        picking = self.make_receipt(2)
+        wizard = self.capture(
+            picking,
+            "(01)09506000134352(11)250101(17)270101(10)B1(21)MFR-P1\n"
+            "(01)09506000134352(11)250101(17)270101(10)B1(21)MFR-P2",
+            use_as="manufacturer",
+        )
+        result = wizard.action_confirm()
+        self.assertEqual(result["type"], "ir.actions.act_window_close", wizard.report)
+        units = picking.move_line_ids.lot_id
+        self.assertIn(unit, units, "reused, not recreated")
+        self.assertEqual(
+            sorted(units.mapped("manufacturer_serial")), ["MFR-P1", "MFR-P2"]
+        )
+        for each in units:
+            self.assertEqual(each.batch_id.name, "B1")
+            self.assertEqual(each.manufacture_date, date(2025, 1, 1))
+            self.assertEqual(each.expiration_date, datetime(2027, 1, 1))
 
     def test_picking_button_opens_wizard(self):
         picking = self.make_receipt(2)

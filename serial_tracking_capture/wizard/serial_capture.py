@@ -2,6 +2,7 @@ import base64
 import csv
 import io
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -353,6 +354,20 @@ class SerialCapture(models.TransientModel):
         return "\n".join(rows)
 
     # ---- actions ---------------------------------------------------------------------
+    def _show_report(self, good, bad, no_bad_message):
+        """Record the outcome of a check (counts, report of the ``bad`` lines, or
+        ``no_bad_message`` when there is none) and show it in the wizard again."""
+        self.write(
+            {
+                "state": "checked",
+                "line_count": len(good) + len(bad),
+                "good_count": len(good),
+                "bad_count": len(bad),
+                "report": self._report_text(bad) or no_bad_message,
+            }
+        )
+        return self._reopen()
+
     def _reopen(self):
         return {
             "type": "ir.actions.act_window",
@@ -367,36 +382,18 @@ class SerialCapture(models.TransientModel):
         """Check every line and show the report; writes nothing."""
         self.ensure_one()
         good, bad = self._check_lines(self._input_lines())
-        self.write(
-            {
-                "state": "checked",
-                "line_count": len(good) + len(bad),
-                "good_count": len(good),
-                "bad_count": len(bad),
-                "report": self._report_text(bad)
-                or self.env._(
-                    "Every line is good: %(count)s serial(s).", count=len(good)
-                ),
-            }
+        return self._show_report(
+            good,
+            bad,
+            self.env._("Every line is good: %(count)s serial(s).", count=len(good)),
         )
-        return self._reopen()
 
     def action_confirm(self):
         """Write the serials when every line is good; otherwise show the report."""
         self.ensure_one()
         good, bad = self._check_lines(self._input_lines())
         if bad or not good:
-            self.write(
-                {
-                    "state": "checked",
-                    "line_count": len(good) + len(bad),
-                    "good_count": len(good),
-                    "bad_count": len(bad),
-                    "report": self._report_text(bad)
-                    or self.env._("Nothing to capture."),
-                }
-            )
-            return self._reopen()
+            return self._show_report(good, bad, self.env._("Nothing to capture."))
         self._apply(good)
         return {"type": "ir.actions.act_window_close"}
 
@@ -453,9 +450,12 @@ class SerialCapture(models.TransientModel):
 
     def _apply(self, lines):
         """Create the new units (one bulk insert), reuse the existing ones, and put
-        them all on the move (one UPDATE of its free lines + one create)."""
+        them all on the move (one UPDATE of its free lines + one create). Reused units
+        not received yet take the values of their label
+        (see :meth:`_reused_label_writes`)."""
         batches = self._batches(lines)
         new = [line for line in lines if not line.lot_id]
+        reused = [line for line in lines if line.lot_id]
         if self.use_as == "manufacturer" and new:
             scheme = self.product_id._serial_scheme(self.picking_id.company_id)
             if not scheme:
@@ -480,14 +480,60 @@ class SerialCapture(models.TransientModel):
             }
             if self.use_as == "manufacturer":
                 vals["manufacturer_serial"] = line.serial
-            if line.batch:
-                vals["batch_id"] = batches[line.batch]
-            if line.production_date:
-                vals["manufacture_date"] = line.production_date
-            if line.expiry_date:
-                vals["expiration_date"] = datetime.combine(line.expiry_date, time.min)
+            vals.update(self._label_values(line, batches))
             vals_list.append(vals)
+        # Decided before the units go on the move (their state is read here).
+        label_writes = self._reused_label_writes(reused, batches)
         created = iter(self.env["stock.lot"]._serial_bulk_create(vals_list).ids)
         lot_ids = [line.lot_id or next(created) for line in lines]
         self.move_id._serial_assign_lots({self.move_id: lot_ids})
+        # Written through the ORM once the units are on their move lines: whatever the
+        # raw assignment above read, the ORM then recomputes what the lines compute
+        # from the unit's dates (expiration and removal dates).
+        Lot = self.env["stock.lot"]
+        for vals, ids in label_writes.items():
+            Lot.browse(ids).write(dict(vals))
         return lot_ids
+
+    @staticmethod
+    def _label_values(line, batches):
+        """The unit values a captured line's label carries: batch (AI 10), production
+        date (AI 11) and expiry (AI 17); only those present on the label."""
+        vals = {}
+        if line.batch:
+            vals["batch_id"] = batches[line.batch]
+        if line.production_date:
+            vals["manufacture_date"] = line.production_date
+        if line.expiry_date:
+            vals["expiration_date"] = datetime.combine(line.expiry_date, time.min)
+        return vals
+
+    def _reused_label_writes(self, lines, batches):
+        """What the label of each reused unit changes on it, grouped by identical
+        values: ``{((field, value), ...): [unit ids]}``, one ``write`` per key.
+
+        The rule: a unit not received yet (``unit_state`` "draft", e.g. made by
+        "Generate Units" ahead of stock, its dates then only planned) takes what its
+        physical label says: the label's batch, production date and expiry replace
+        the unit's, values the label does not carry are left as they are. A unit that
+        was received before (returned, scrapped, delivered…) keeps the values recorded
+        then. The same holds whether the captured serial is the unit's serial or its
+        manufacturer serial."""
+        groups = defaultdict(list)
+        units = self.env["stock.lot"].browse([line.lot_id for line in lines])
+        for line, unit in zip(lines, units, strict=True):
+            if unit.unit_state != "draft":
+                continue
+            current = {
+                "batch_id": unit.batch_id.id,
+                "manufacture_date": unit.manufacture_date,
+                "expiration_date": unit.expiration_date,
+            }
+            changed = {
+                fname: value
+                for fname, value in self._label_values(line, batches).items()
+                if current[fname] != value
+            }
+            if changed:
+                groups[tuple(sorted(changed.items()))].append(unit.id)
+        return groups

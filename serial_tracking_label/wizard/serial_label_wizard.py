@@ -9,7 +9,8 @@ REPORT_MODEL = "report.serial_tracking_label.report_serial_label"
 class SerialLabelWizard(models.TransientModel):
     """Choose layout, symbology, copies and output, then print labels for units.
 
-    Opened from a receipt, a selection of units or a batch (see ``_default_lot_ids``).
+    Opened from a receipt, a selection of units or a batch: any record of a model with
+    ``serial.label.mixin`` (see ``_default_lots``).
     """
 
     _name = "serial.label.wizard"
@@ -39,15 +40,15 @@ class SerialLabelWizard(models.TransientModel):
 
     @api.model
     def _default_lots(self):
+        """The units of the records the wizard is opened from (``active_model`` and
+        ``active_ids``), when their model has ``serial.label.mixin``."""
         model = self.env.context.get("active_model")
         ids = self.env.context.get("active_ids") or []
-        if model == "stock.lot":
-            return self.env["stock.lot"].browse(ids)
-        if model == "stock.picking":
-            return self.env["stock.picking"].browse(ids).move_line_ids.lot_id
-        if model == "serial.batch":
-            return self.env["serial.batch"].browse(ids).lot_ids
-        return self.env["stock.lot"]
+        if model not in self.env or not isinstance(
+            self.env[model], self.pool["serial.label.mixin"]
+        ):
+            return self.env["stock.lot"]
+        return self.env[model].browse(ids)._serial_label_units()
 
     @api.depends("lot_ids")
     def _compute_unit_count(self):

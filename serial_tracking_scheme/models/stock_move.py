@@ -4,6 +4,17 @@ from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+# How _serial_fill_lines writes each field on the move lines: SET clause, type of the
+# array of values, fields written.
+FILL_LINE_SQL = {
+    "lot_name": (SQL("lot_name = v.value"), SQL("varchar"), ["lot_name"]),
+    "lot_id": (
+        SQL("lot_id = v.value, lot_name = NULL"),
+        SQL("int"),
+        ["lot_id", "lot_name"],
+    ),
+}
+
 
 class StockMove(models.Model):
     _inherit = "stock.move"
@@ -204,44 +215,11 @@ class StockMove(models.Model):
         ``lot_name`` (units are created at validation, as Odoo does): free lines by
         one UPDATE (``lot_name`` is not indexed: PostgreSQL updates the rows in
         place), missing lines by one ``create``."""
-        free_lines, to_unlink, _assigned = line_state or self._serial_line_state()
-        updates, new_lines = [], []
-        for move, names in names_by_move.items():
-            spare = iter(sorted(free_lines.get(move, [])))
-            for name in names:
-                line_id = next(spare, None)
-                if line_id:
-                    updates.append((line_id, name))
-                else:
-                    new_lines.append(
-                        {**move._prepare_move_line_vals(quantity=1), "lot_name": name}
-                    )
-        if to_unlink:
-            self.env["stock.move.line"].browse(to_unlink).unlink()
-        if updates:
-            line_ids, names = zip(*updates, strict=True)
-            lines = self.env["stock.move.line"].browse(line_ids)
-            lines.check_access("write")
-            self.env.execute_query(
-                SQL(
-                    """
-                    UPDATE stock_move_line ml
-                       SET lot_name = v.name,
-                           write_uid = %(uid)s, write_date = now() at time zone 'UTC'
-                      FROM unnest(%(line_ids)s::int[], %(names)s::varchar[])
-                           AS v(id, name)
-                     WHERE ml.id = v.id
-                    """,
-                    uid=self.env.uid,
-                    line_ids=list(line_ids),
-                    names=list(names),
-                )
-            )
-            lines.invalidate_recordset(["lot_name", "write_uid", "write_date"])
+
+        def updated(lines, _names):
             lines.modified(["lot_name"])
-        if new_lines:
-            self.env["stock.move.line"].create(new_lines)
-        self.invalidate_recordset(["move_line_ids"])
+
+        self._serial_fill_lines("lot_name", names_by_move, line_state, updated)
         return True
 
     def _serial_assign_lots(self, lot_ids_by_move, line_state=None, dated=True):
@@ -250,46 +228,11 @@ class StockMove(models.Model):
         UPDATE, lot-less lines of another quantity are removed, the remaining units go
         on new move lines (one ``create``). ``dated=False`` says no unit carries
         expiration dates (nothing computed from them to refresh on the lines)."""
-        free_lines, to_unlink, _assigned = line_state or self._serial_line_state()
-        updates, new_lines = [], []
-        for move, lot_ids in lot_ids_by_move.items():
-            spare = iter(sorted(free_lines.get(move, [])))
-            for lot_id in lot_ids:
-                line_id = next(spare, None)
-                if line_id:
-                    updates.append((line_id, lot_id))
-                else:
-                    new_lines.append(
-                        {**move._prepare_move_line_vals(quantity=1), "lot_id": lot_id}
-                    )
-        if to_unlink:
-            self.env["stock.move.line"].browse(to_unlink).unlink()
-        if updates:
-            line_ids, lot_ids = zip(*updates, strict=True)
-            # The UPDATE below bypasses the ORM: check the user may write the lines.
-            self.env["stock.move.line"].browse(line_ids).check_access("write")
-            self.env.execute_query(
-                SQL(
-                    """
-                    UPDATE stock_move_line ml
-                       SET lot_id = v.lot_id, lot_name = NULL,
-                           write_uid = %(uid)s, write_date = now() at time zone 'UTC'
-                      FROM unnest(%(line_ids)s::int[], %(lot_ids)s::int[])
-                           AS v(id, lot_id)
-                     WHERE ml.id = v.id
-                    """,
-                    uid=self.env.uid,
-                    line_ids=list(line_ids),
-                    lot_ids=list(lot_ids),
-                )
-            )
-            lines = self.env["stock.move.line"].browse(line_ids)
-            lines.invalidate_recordset(
-                ["lot_id", "lot_name", "write_uid", "write_date"]
-            )
-            self._serial_check_line_lots(line_ids)
+
+        def updated(lines, lot_ids):
+            self._serial_check_line_lots(lines.ids)
             if dated:
-                self._serial_lines_modified(line_ids, lot_ids)
+                self._serial_lines_modified(lines.ids, lot_ids)
             # Reservations from internal locations change the units' state.
             internal = self.filtered(
                 lambda m: m.location_id.usage in ("internal", "transit")
@@ -302,10 +245,65 @@ class StockMove(models.Model):
                         for lot_id in lot_ids_by_move.get(move, [])
                     ]
                 )._refresh_unit_state()
-        if new_lines:
-            self.env["stock.move.line"].create(new_lines)
-        self.invalidate_recordset(["move_line_ids"])
+
+        self._serial_fill_lines("lot_id", lot_ids_by_move, line_state, updated)
         return True
+
+    def _serial_fill_lines(self, fname, values_by_move, line_state, updated):
+        """What :meth:`_serial_assign_names` and :meth:`_serial_assign_lots` share:
+        give each value of ``values_by_move[move]`` (in order) to one line of the move,
+        in field ``fname`` (``lot_name`` or ``lot_id``, which also clears
+        ``lot_name``).
+
+        The move's free lines (no serial, quantity 1; from ``line_state``, see
+        :meth:`_serial_line_state`) take the values by one UPDATE, after checking the
+        user may write them (the UPDATE bypasses the ORM); their cache is then
+        invalidated and ``updated(lines, values)`` tells the ORM what changed. Lines
+        without serial of another quantity are removed, the values left over go on
+        new lines (one ``create``)."""
+        free_lines, to_unlink, _assigned = line_state or self._serial_line_state()
+        updates, new_lines = [], []
+        for move, values in values_by_move.items():
+            spare = iter(sorted(free_lines.get(move, [])))
+            for value in values:
+                line_id = next(spare, None)
+                if line_id:
+                    updates.append((line_id, value))
+                else:
+                    new_lines.append(
+                        {**move._prepare_move_line_vals(quantity=1), fname: value}
+                    )
+        MoveLine = self.env["stock.move.line"]
+        if to_unlink:
+            MoveLine.browse(to_unlink).unlink()
+        if updates:
+            line_ids, values = zip(*updates, strict=True)
+            lines = MoveLine.browse(line_ids)
+            # The UPDATE below bypasses the ORM: check the user may write the lines.
+            lines.check_access("write")
+            assignments, array_type, written = FILL_LINE_SQL[fname]
+            self.env.execute_query(
+                SQL(
+                    """
+                    UPDATE stock_move_line ml
+                       SET %(assignments)s,
+                           write_uid = %(uid)s, write_date = now() at time zone 'UTC'
+                      FROM unnest(%(line_ids)s::int[], %(values)s::%(array_type)s[])
+                           AS v(id, value)
+                     WHERE ml.id = v.id
+                    """,
+                    assignments=assignments,
+                    uid=self.env.uid,
+                    line_ids=list(line_ids),
+                    values=list(values),
+                    array_type=array_type,
+                )
+            )
+            lines.invalidate_recordset([*written, "write_uid", "write_date"])
+            updated(lines, values)
+        if new_lines:
+            MoveLine.create(new_lines)
+        self.invalidate_recordset(["move_line_ids"])
 
     def _serial_check_line_lots(self, line_ids):
         """What a write of ``lot_id`` would check (Odoo's lot/product rule and the
