@@ -134,6 +134,38 @@ class TestCapture(SchemeCommon):
         self.assertEqual(b1.expiration_date.date(), date(2027, 1, 1))
         self.assertEqual(len(b1.lot_ids), 2)
 
+    def test_existing_batches_reused(self):
+        """A batch of the receipt's company wins over one shared by every company; a
+        shared batch is used when the company has none: no second batch of that
+        name."""
+        Batch = self.env["serial.batch"]
+        shared, shared_b2, own = Batch.create(
+            [
+                {"name": "B1", "product_id": self.product.id, "company_id": False},
+                {"name": "B2", "product_id": self.product.id, "company_id": False},
+                {
+                    "name": "B1",
+                    "product_id": self.product.id,
+                    "company_id": self.company.id,
+                },
+            ]
+        )
+        picking = self.make_receipt(2)
+        self.capture(
+            picking,
+            "(01)09506000134352(10)B1(21)S1\n(01)09506000134352(10)B2(21)S2",
+        ).action_confirm()
+        lots = picking.move_line_ids.lot_id.sorted("name")
+        self.assertEqual(lots.batch_id, own | shared_b2)
+        self.assertEqual(lots[1].batch_id, shared_b2)
+        self.assertEqual(
+            Batch.search_count(
+                [("product_id", "=", self.product.id), ("name", "in", ["B1", "B2"])]
+            ),
+            3,
+        )
+        self.assertNotIn(shared, lots.batch_id)
+
     # ---- plain manufacturer serials: paste, scan, files ------------------------------
     def test_paste_and_scan_plain_serials(self):
         picking = self.make_receipt(3)
@@ -338,7 +370,7 @@ class TestCapture(SchemeCommon):
         planned, b1 = self.env["serial.batch"].create(
             [
                 {"name": "PLANNED", "product_id": self.product.id},
-                {  # capture looks batches up in the receipt's company
+                {
                     "name": "B1",
                     "product_id": self.product.id,
                     "company_id": self.company.id,

@@ -415,16 +415,17 @@ class SerialCapture(models.TransientModel):
             return {}
         Batch = self.env["serial.batch"]
         company = self.picking_id.company_id
-        batches = {
-            batch.name: batch.id
-            for batch in Batch.search(
-                [
-                    ("name", "in", list(names)),
-                    ("product_id", "=", self.product_id.id),
-                    ("company_id", "=", company.id),
-                ]
-            )
-        }
+        batches = {}
+        # A batch of the company, else a batch shared by every company.
+        for batch in Batch.search(
+            [
+                ("name", "in", list(names)),
+                ("product_id", "=", self.product_id.id),
+                ("company_id", "in", [company.id, False]),
+            ]
+        ):
+            if batch.company_id or batch.name not in batches:
+                batches[batch.name] = batch.id
         first = {}
         for line in lines:
             if line.batch and line.batch not in batches:

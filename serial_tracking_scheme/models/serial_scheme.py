@@ -1,5 +1,5 @@
 import logging
-from datetime import date
+from datetime import date, datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -320,12 +320,22 @@ class SerialScheme(models.Model):
                 [("company_id", "=", self.company_id.id)], limit=1
             )
         return compiled, scheme_tools.SerialContext(
-            date=fields.Date.to_date(when) if when else fields.Date.context_today(self),
+            date=self._serial_day(when),
             product=product.default_code or "",
             category=product.categ_id.serial_code or "",
             site=warehouse.code or "",
             secret=secret,
         )
+
+    def _serial_day(self, when=None):
+        """The day a serial's date tokens show: ``when`` if it is a date; a datetime
+        (stored in UTC, e.g. a receipt's scheduled date) is read in the user's timezone,
+        as the screen shows it; today (user's timezone) when empty."""
+        if isinstance(when, datetime):
+            return fields.Datetime.context_timestamp(self, when).date()
+        if when:
+            return fields.Date.to_date(when)
+        return fields.Date.context_today(self)
 
     def _generate_names(self, product, count, when=None, warehouse=None):
         """``count`` new serials for ``product``: counters drawn in one query, names

@@ -354,6 +354,7 @@ class StockMove(models.Model):
         if stored <= dated_only:
             if not stored:
                 return
+            self.env["stock.lot"].flush_model(["expiration_date", "removal_date"])
             dated = {
                 lot_id
                 for (lot_id,) in self.env.execute_query(

@@ -1,3 +1,5 @@
+from datetime import date, datetime
+
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, ValidationError
@@ -81,6 +83,23 @@ class TestSerialScheme(SchemeCommon):
         scheme = self.make_scheme("{counter:6}")
         scheme.counter_next = 500
         self.assertEqual(scheme._generate_names(self.product, 2), ["000500", "000501"])
+
+    def test_dates_read_in_the_users_timezone(self):
+        """A receipt scheduled late in the evening (UTC) in Tokyo is dated by the
+        Tokyo day, as the user sees it; a plain date is taken as is."""
+        scheme = self.make_scheme("{yyyy}{mm}{dd}-{counter:4}")
+        tokyo = scheme.with_context(tz="Asia/Tokyo")
+        evening = datetime(2026, 3, 1, 20, 0)
+        self.assertEqual(tokyo._serial_day(evening), date(2026, 3, 2))
+        self.assertEqual(
+            scheme.with_context(tz="UTC")._serial_day(evening), date(2026, 3, 1)
+        )
+        self.assertEqual(tokyo._serial_day(date(2026, 3, 1)), date(2026, 3, 1))
+        self.assertTrue(
+            tokyo._generate_names(self.product, 1, when=evening)[0].startswith(
+                "20260302-"
+            )
+        )
 
     def test_form_preview(self):
         with Form(self.env["serial.scheme"]) as form:

@@ -13,11 +13,10 @@ class MrpProduction(models.Model):
         return self.product_id._serial_scheme(self.company_id)
 
     def _serial_scheme_date(self):
-        """The day the production's serials carry: its start, in the user's
-        timezone."""
+        """When the production's serials are made: its start (the scheme reads it in
+        the user's timezone)."""
         self.ensure_one()
-        start = self.date_start or fields.Datetime.now()
-        return fields.Datetime.context_timestamp(self, start).date()
+        return self.date_start or fields.Datetime.now()
 
     def _serial_scheme_names(self, count):
         """``count`` new serials of the produced product from its scheme (counters
