@@ -35,6 +35,13 @@ HOLDER_USAGES = ("customer", "supplier")
 class StockLot(models.Model):
     _inherit = "stock.lot"
 
+    # Computed before the INSERT, for all new units at once. Computed after it (Odoo's
+    # default), every batch of 1,000 units recomputed at flush checks the unique-serial
+    # constraint, whose query flushes and so recomputes the next batch inside: one
+    # level of Python recursion per 1,000 units, a RecursionError when a receipt of
+    # 100,000 serials is validated.
+    company_id = fields.Many2one(precompute=True)
+
     unit_state = fields.Selection(
         UNIT_STATES,
         "Unit Status",
