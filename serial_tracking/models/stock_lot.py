@@ -40,7 +40,9 @@ class StockLot(models.Model):
     # constraint, whose query flushes and so recomputes the next batch inside: one
     # level of Python recursion per 1,000 units, a RecursionError when a receipt of
     # 100,000 serials is validated.
-    company_id = fields.Many2one(precompute=True)
+    company_id = fields.Many2one(
+        compute="_compute_company_id", store=True, readonly=False, precompute=True
+    )
 
     unit_state = fields.Selection(
         UNIT_STATES,
