@@ -12,7 +12,7 @@ import sys
 import time
 
 import odoo
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 from odoo.tools import config
 
@@ -89,6 +89,34 @@ def environment(dbname, commit=False):
                 cr.commit()
             else:
                 cr.rollback()
+
+
+def confirmed_receipt(env, product, quantity):
+    """A confirmed receipt of ``quantity`` units of ``product`` from a vendor into the
+    company's first warehouse: Odoo gives a serial product one move line per unit."""
+    warehouse = env["stock.warehouse"].search(
+        [("company_id", "=", env.company.id)], limit=1
+    )
+    supplier = env.ref("stock.stock_location_suppliers")
+    picking = env["stock.picking"].create(
+        {
+            "picking_type_id": warehouse.in_type_id.id,
+            "location_id": supplier.id,
+            "location_dest_id": warehouse.lot_stock_id.id,
+            "move_ids": [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "product_uom_qty": quantity,
+                        "location_id": supplier.id,
+                        "location_dest_id": warehouse.lot_stock_id.id,
+                    }
+                )
+            ],
+        }
+    )
+    picking.action_confirm()
+    return picking
 
 
 @contextlib.contextmanager

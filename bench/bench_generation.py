@@ -35,7 +35,7 @@ import statistics
 import time
 import tracemalloc
 
-from _odoo import addons_path, ensure_database
+from _odoo import addons_path, confirmed_receipt, ensure_database
 
 ADDONS = "serial_tracking_capture"
 PATTERN = "{product}-{site}{yy}{ww}-{counter:7}{check}"
@@ -94,30 +94,7 @@ class Bench:
                 env["serial.scheme"].create(
                     {"name": code, "pattern": PATTERN, "product_id": product.id}
                 )
-            warehouse = env["stock.warehouse"].search(
-                [("company_id", "=", env.company.id)], limit=1
-            )
-            supplier = env.ref("stock.stock_location_suppliers")
-            picking = env["stock.picking"].create(
-                {
-                    "picking_type_id": warehouse.in_type_id.id,
-                    "location_id": supplier.id,
-                    "location_dest_id": warehouse.lot_stock_id.id,
-                    "move_ids": [
-                        (
-                            0,
-                            0,
-                            {
-                                "product_id": product.id,
-                                "product_uom_qty": size,
-                                "location_id": supplier.id,
-                                "location_dest_id": warehouse.lot_stock_id.id,
-                            },
-                        )
-                    ],
-                }
-            )
-            picking.action_confirm()
+            picking = confirmed_receipt(env, product, size)
             picking_id = picking.id
             cr.commit()
         self.analyze()

@@ -12,9 +12,14 @@ timed, then everything is rolled back. Runs alternate between the two databases
 import argparse
 import sys
 
-from _odoo import ensure_database, environment, median, setup_odoo, timer
-
-from odoo import Command
+from _odoo import (
+    confirmed_receipt,
+    ensure_database,
+    environment,
+    median,
+    setup_odoo,
+    timer,
+)
 
 BASELINE = ("st_bench_stock", "stock,product_expiry")
 ADDON = ("st_bench_serial", "serial_tracking")
@@ -24,26 +29,7 @@ def prepare_receipt(env, units, tag):
     product = env["product.product"].create(
         {"name": f"Bench unit {tag}", "is_storable": True, "tracking": "serial"}
     )
-    warehouse = env["stock.warehouse"].search([], limit=1)
-    supplier = env.ref("stock.stock_location_suppliers")
-    picking = env["stock.picking"].create(
-        {
-            "picking_type_id": warehouse.in_type_id.id,
-            "location_id": supplier.id,
-            "location_dest_id": warehouse.lot_stock_id.id,
-            "move_ids": [
-                Command.create(
-                    {
-                        "product_id": product.id,
-                        "product_uom_qty": units,
-                        "location_id": supplier.id,
-                        "location_dest_id": warehouse.lot_stock_id.id,
-                    }
-                )
-            ],
-        }
-    )
-    picking.action_confirm()
+    picking = confirmed_receipt(env, product, units)
     move = picking.move_ids
     move.move_line_ids.unlink()
     env["stock.move.line"].create(
@@ -55,8 +41,8 @@ def prepare_receipt(env, units, tag):
                 "lot_name": f"B{tag}-{i:07d}",
                 "quantity": 1,
                 "picked": True,
-                "location_id": supplier.id,
-                "location_dest_id": warehouse.lot_stock_id.id,
+                "location_id": move.location_id.id,
+                "location_dest_id": move.location_dest_id.id,
             }
             for i in range(units)
         ]

@@ -20,7 +20,13 @@ import resource
 import sys
 import time
 
-from _odoo import addons_path, ensure_database, environment, setup_odoo
+from _odoo import (
+    addons_path,
+    confirmed_receipt,
+    ensure_database,
+    environment,
+    setup_odoo,
+)
 
 
 def main():
@@ -42,30 +48,7 @@ def main():
                 "tracking": "serial",
             }
         )
-        warehouse = env["stock.warehouse"].search(
-            [("company_id", "=", env.company.id)], limit=1
-        )
-        supplier = env.ref("stock.stock_location_suppliers")
-        picking = env["stock.picking"].create(
-            {
-                "picking_type_id": warehouse.in_type_id.id,
-                "location_id": supplier.id,
-                "location_dest_id": warehouse.lot_stock_id.id,
-                "move_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "product_id": product.id,
-                            "product_uom_qty": args.units,
-                            "location_id": supplier.id,
-                            "location_dest_id": warehouse.lot_stock_id.id,
-                        },
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
+        picking = confirmed_receipt(env, product, args.units)
         env.flush_all()
         # One serial per line, as the Generate Serials dialog leaves them.
         env.cr.execute(
