@@ -127,13 +127,8 @@ class StockPicking(models.Model):
         This is the hot path of the screen: a handful of targeted queries, no wide
         ORM reads; uncommon cases fall back to the ORM.
         """
-        self.ensure_one()
-        if not self.env.user.has_group("stock.group_stock_user"):
-            raise AccessError(
-                self.env._("Only inventory users can dispatch deliveries.")
-            )
-        # Access rights on the model here, record rules in the lock query.
-        self.browse().check_access("write")
+        # Record rules are applied by the lock query (no read of the delivery).
+        self._serial_dispatch_check_access(check_type=False, rules=False)
         code = (code or "").strip()
         if not isinstance(scan_uid, str) or not 8 <= len(scan_uid) <= 64:
             raise UserError(
@@ -181,12 +176,15 @@ class StockPicking(models.Model):
         else:
             version = self._serial_dispatch_bump()
             lines = self._serial_dispatch_line_updates([move_id])
-        return {
-            **self._serial_dispatch_result(
-                "ok", "ok", message, code=code, scan_uid=scan_uid, version=version
-            ),
-            "lines": lines,
-        }
+        return self._serial_dispatch_result(
+            "ok",
+            "ok",
+            message,
+            code=code,
+            scan_uid=scan_uid,
+            lines=lines,
+            version=version,
+        )
 
     def serial_dispatch_set_quantity(self, move_id, quantity):
         """Set the scanned quantity of a line by hand (untracked products)."""
@@ -231,7 +229,6 @@ class StockPicking(models.Model):
                     "quantity": quantity,
                 }
             )
-        self.serial_dispatch_confirmed = False
         self._serial_dispatch_bump()
         return self._serial_dispatch_result(
             "ok",
@@ -270,7 +267,6 @@ class StockPicking(models.Model):
         scan.unlink()
         if line_id:
             self.env["stock.move.line"].browse(line_id).picked = False
-        self.serial_dispatch_confirmed = False
         version = self._serial_dispatch_bump()
         return self._serial_dispatch_result(
             "ok",
@@ -288,7 +284,6 @@ class StockPicking(models.Model):
             raise UserError(self.env._("This delivery is already closed."))
         self._serial_dispatch_drop_scans()
         self.move_ids.move_line_ids.filtered("picked").picked = False
-        self.serial_dispatch_confirmed = False
         self._serial_dispatch_bump()
         return self.serial_dispatch_state()
 
@@ -356,13 +351,16 @@ class StockPicking(models.Model):
 
     # ------------------------------------------------------------------ helpers
 
-    def _serial_dispatch_check_access(self, check_type=True):
+    def _serial_dispatch_check_access(self, check_type=True, rules=True):
+        """Inventory users only, with write access to the delivery; ``rules=False``
+        checks the model's access rights only (the caller applies the record rules,
+        see ``_serial_dispatch_lock``)."""
         self.ensure_one()
         if not self.env.user.has_group("stock.group_stock_user"):
             raise AccessError(
                 self.env._("Only inventory users can dispatch deliveries.")
             )
-        self.check_access("write")
+        (self if rules else self.browse()).check_access("write")
         if check_type and self.picking_type_code != "outgoing":
             raise UserError(
                 self.env._(
@@ -451,7 +449,12 @@ class StockPicking(models.Model):
         move_ids=None,
         replayed=False,
         version=None,
+        lines=None,
     ):
+        """A scan service answer; ``lines`` are the line updates when the caller has
+        them already, else they are read for ``move_ids``."""
+        if lines is None:
+            lines = self._serial_dispatch_line_updates(move_ids) if move_ids else []
         return {
             "status": status,
             "reason": reason,
@@ -459,7 +462,7 @@ class StockPicking(models.Model):
             "code": code,
             "scan_uid": scan_uid,
             "replayed": replayed,
-            "lines": self._serial_dispatch_line_updates(move_ids) if move_ids else [],
+            "lines": lines,
             "version": self.serial_dispatch_version if version is None else version,
         }
 
