@@ -167,7 +167,7 @@ class StockLot(models.Model):
                 )
                 if data.gtin:
                     gs1_domain &= Domain(
-                        "product_id.barcode", "in", gtin_variants(data.gtin)
+                        "product_id.barcode", "in", gs1.gtin_variants(data.gtin)
                     )
                 domain |= gs1_domain
         return domain
@@ -498,12 +498,3 @@ def _plain(value):
     if isinstance(value, models.BaseModel):
         return value.id or False
     return value or False
-
-
-def gtin_variants(gtin14):
-    """How a product barcode may store a GTIN-14: GTIN-14/13/12/8, no leading zeros."""
-    variants = {gtin14}
-    for length in (13, 12, 8):
-        if gtin14[: 14 - length] == "0" * (14 - length):
-            variants.add(gtin14[14 - length :])
-    return sorted(variants)

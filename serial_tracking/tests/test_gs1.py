@@ -36,3 +36,18 @@ class TestGs1(BaseCase):
         self.assertTrue(gs1.looks_like_gs1("(01)09506000134352(21)X"))
         self.assertTrue(gs1.looks_like_gs1("https://example.com/01/09506000134352"))
         self.assertFalse(gs1.looks_like_gs1("SN-0001"))
+
+    def test_gtin_variants_drop_leading_zeros_only(self):
+        self.assertEqual(
+            gs1.gtin_variants("09506000134352"), ["09506000134352", "9506000134352"]
+        )
+        # 506000134352 is another product's GTIN-12, never a short form of this one.
+        self.assertNotIn("506000134352", gs1.gtin_variants("09506000134352"))
+        self.assertEqual(
+            gs1.gtin_variants("00012345678905"),
+            ["00012345678905", "0012345678905", "012345678905"],
+        )
+        self.assertEqual(
+            gs1.gtin_variants("00000096385074"),
+            ["00000096385074", "0000096385074", "000096385074", "96385074"],
+        )

@@ -28,6 +28,20 @@ class Gs1Data:
     expiry_date: date | None = None  # AI 17
 
 
+def gtin_variants(gtin14):
+    """The forms a product barcode may store a GTIN-14 in: GTIN-14, 13, 12 and 8.
+
+    A GTIN is only ever shortened by dropping *leading zeros*: ``09506000134352`` is
+    also ``9506000134352`` but never ``506000134352``. The one place that says so:
+    search, capture, labels and every scan flow call this.
+    """
+    variants = {gtin14}
+    for length in (13, 12, 8):
+        if gtin14[: 14 - length] == "0" * (14 - length):
+            variants.add(gtin14[14 - length :])
+    return sorted(variants)
+
+
 def looks_like_gs1(text):
     """Cheap test before a real parse: HRI, Digital Link, symbology id, AI 01."""
     text = (text or "").strip()
