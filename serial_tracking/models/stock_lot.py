@@ -20,8 +20,11 @@ UNIT_STATES = [
     ("quarantined", "Quarantined"),
     ("recalled", "Recalled"),
 ]
-# Set by quality decisions (quarantine, recall), never by stock moves.
-STICKY_STATES = ("quarantined", "recalled")
+# Set by quality decisions (quarantine, recall), never by stock moves; such units are
+# blocked: no flow may reserve, scan or ship them. The one list of them.
+BLOCKED_UNIT_STATES = ("quarantined", "recalled")
+# States of a move, move line or transfer that no flow changes any more.
+CLOSED_STATES = ("done", "cancel")
 # Where a unit that left our stock ended, by the usage of its last destination.
 STATE_BY_EXIT_USAGE = {
     "customer": "delivered",
@@ -474,7 +477,7 @@ class StockLot(models.Model):
         groups = defaultdict(list)
         for lot in self:
             vals = dict(values_by_lot.get(lot.id, {}))
-            if lot.unit_state in STICKY_STATES and not self.env.context.get(
+            if lot.unit_state in BLOCKED_UNIT_STATES and not self.env.context.get(
                 "serial_release"
             ):
                 vals.pop("unit_state", None)
