@@ -5,4 +5,5 @@ from . import test_serial_event
 from . import test_serial_search
 from . import test_stock_lot_bulk
 from . import test_stock_lot_lifecycle
+from . import test_text
 from . import test_ui
