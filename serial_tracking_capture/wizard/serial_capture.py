@@ -11,6 +11,7 @@ from biip.gtin import Gtin
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 from odoo.addons.serial_tracking.tools import gs1
 
 # Header cells skipped in imported files.
@@ -69,7 +70,7 @@ class SerialCapture(models.TransientModel):
         required=True,
         check_company=True,
         domain="[('picking_id', '=', picking_id), ('has_tracking', '=', 'serial'), "
-        "('state', 'not in', ('done', 'cancel'))]",
+        f"('state', 'not in', {CLOSED_STATES!r})]",
     )
     product_id = fields.Many2one(related="move_id.product_id")
     expected_count = fields.Integer("Still Expected", compute="_compute_expected_count")
