@@ -3,7 +3,7 @@ import csv
 import io
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from biip.gtin import Gtin
@@ -44,7 +44,6 @@ class CaptureLine:
     expiry_date: date | None = None
     reason: str = ""
     lot_id: int = 0  # an existing unit (not in stock) the line reuses
-    extra: dict = field(default_factory=dict)
 
 
 class SerialCapture(models.TransientModel):
