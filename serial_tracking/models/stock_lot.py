@@ -224,21 +224,19 @@ class StockLot(models.Model):
             renamed = self.filtered(lambda lot: lot.name != vals["name"])
             old_names = {lot.id: lot.name for lot in renamed}
         res = super().write(vals)
-        if renamed:
-            self.env["serial.event"].sudo().create(
-                [
-                    {
-                        "lot_id": lot.id,
-                        "event_type": "relabelled",
-                        "description": self.env._(
-                            "%(old)s relabelled as %(new)s",
-                            old=old_names[lot.id],
-                            new=lot.name,
-                        ),
-                    }
-                    for lot in renamed
-                ]
-            )
+        renamed._log_events(
+            "relabelled",
+            values_by_lot={
+                lot.id: {
+                    "description": self.env._(
+                        "%(old)s relabelled as %(new)s",
+                        old=old_names[lot.id],
+                        new=lot.name,
+                    )
+                }
+                for lot in renamed
+            },
+        )
         return res
 
     def unlink(self):
@@ -300,13 +298,26 @@ class StockLot(models.Model):
         self._log_events(event_type, description=description)
         self._write_unit_values({lot.id: {"unit_state": state} for lot in self})
 
-    def _log_events(self, event_type, **values):
-        """One timeline event per unit of ``self``, in a single create."""
+    def _log_events(self, event_type, values_by_lot=None, **values):
+        """One timeline event per unit of ``self``, in a single create: the door every
+        event that is not a stock move's goes through (moves log theirs at validation,
+        see ``stock.move.line._serial_log_done_events``). ``values`` go on every
+        event, ``values_by_lot`` (by unit id) on one unit's."""
+        values_by_lot = values_by_lot or {}
+        # Timeline events are system records: only notes may be added by hand.
         return (
             self.env["serial.event"]
             .sudo()
             .create(
-                [{**values, "lot_id": lot.id, "event_type": event_type} for lot in self]
+                [
+                    {
+                        **values,
+                        **values_by_lot.get(lot.id, {}),
+                        "lot_id": lot.id,
+                        "event_type": event_type,
+                    }
+                    for lot in self
+                ]
             )
         )
 

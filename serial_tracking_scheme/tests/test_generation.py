@@ -171,6 +171,11 @@ class TestGeneration(SchemeCommon):
         self.assertEqual(set(events.mapped("event_type")), {"generated"})
         self.assertEqual(events.lot_id, lots)
         self.assertEqual(events.user_id, self.stock_user)
+        self.assertEqual(set(events.mapped("reference")), {"RUN-7"})
+        self.assertEqual(
+            set(events.mapped("description")),
+            {f"Generated ahead of stock with scheme {self.scheme.name}."},
+        )
         wizard = self.env["serial.generate.units"].create(
             {"product_id": self.product_b.id, "quantity": 2}
         )
