@@ -4,7 +4,7 @@ from odoo.tests import Form, tagged
 from .common import SerialTrackingCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestSerialEvent(SerialTrackingCommon):
     """The timeline is append-only: stock flows and notes, never rewritten."""
 

@@ -9,7 +9,7 @@ from odoo.tools import SQL
 from .common import SerialTrackingCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestStockLotLifecycle(SerialTrackingCommon):
     """Every stock flow moves the unit's state, holder, dates and timeline."""
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import zxingcpp
 
-from odoo.tests import BaseCase
+from odoo.tests import BaseCase, tagged
 
 from odoo.addons.serial_tracking.tools import gs1, serial_charset
 from odoo.addons.serial_tracking_label.tools import symbology as sym
@@ -20,6 +20,7 @@ BASE = "https://id.example.com/"
 CSET82 = "".join(sorted(gs1.CSET82))
 
 
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestSymbology(BaseCase):
     def assert_round_trip(self, barcode, formats=None):
         decoded = decode_png(sym.png(barcode), formats)
@@ -135,6 +136,7 @@ class TestSymbology(BaseCase):
         self.assertEqual(caught.exception.code, "no_base_url")
 
 
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestZplCommands(BaseCase):
     """ZPL II output of each symbology, command by command."""
 

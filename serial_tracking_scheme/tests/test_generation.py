@@ -1,9 +1,10 @@
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form
+from odoo.tests import Form, tagged
 
 from .common import SchemeCommon
 
 
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestGeneration(SchemeCommon):
     @classmethod
     def setUpClass(cls):
