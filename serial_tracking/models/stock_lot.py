@@ -133,14 +133,11 @@ class StockLot(models.Model):
                 else False
             )
 
+    @api.depends("event_ids")
     def _compute_event_count(self):
-        counts = dict(
-            self.env["serial.event"]._read_group(
-                [("lot_id", "in", self.ids)], ["lot_id"], ["__count"]
-            )
-        )
+        # Only the unit form shows it, next to the timeline that loads the events.
         for lot in self:
-            lot.event_count = counts.get(lot, 0)
+            lot.event_count = len(lot.event_ids)
 
     def _compute_serial_code(self):
         for lot in self:

@@ -19,6 +19,7 @@ class TestSerialEvent(SerialTrackingCommon):
         self.lot.name = "SN-E1-NEW"
         event = self.lot.event_ids
         self.assertEqual(event.event_type, "relabelled")
+        self.assertEqual(self.lot.event_count, 1)
         self.assertIn("SN-E1", event.description)
         self.assertIn("SN-E1-NEW", event.description)
 
