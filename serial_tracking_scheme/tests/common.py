@@ -1,6 +1,22 @@
 from odoo.addons.serial_tracking.tests.common import SerialTrackingCommon
 
 
+def generate_dialog_context(move):
+    """The context Odoo's "Generate Serials" dialog of ``move`` (a receipt move)
+    passes to ``stock.move.action_generate_lot_line_vals``."""
+    return {
+        "default_product_id": move.product_id.id,
+        "default_location_dest_id": move.location_dest_id.id,
+        "default_location_id": move.location_id.id,
+        "default_tracking": "serial",
+        "default_quantity": move.product_qty,
+        "default_picking_id": move.picking_id.id,
+        "default_move_id": move.id,
+        "default_company_id": move.company_id.id,
+        "default_picking_type_id": move.picking_type_id.id,
+    }
+
+
 class SchemeCommon(SerialTrackingCommon):
     """Fixtures of the serial scheme tests, on top of :class:`SerialTrackingCommon`.
 
@@ -17,7 +33,8 @@ class SchemeCommon(SerialTrackingCommon):
     - ``stock_user`` and ``stock_manager`` (stock's ``user_stock_user`` and
       ``user_stock_manager``);
     - :meth:`make_scheme` creates a scheme; :meth:`make_receipt` builds a receipt of
-      N units (the core's ``_create_receipt``).
+      N units (the core's ``_create_receipt``); :func:`generate_dialog_context` is what
+      Odoo's "Generate Serials" dialog sends for a move.
     """
 
     @classmethod

@@ -1,7 +1,7 @@
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import SchemeCommon
+from .common import SchemeCommon, generate_dialog_context
 
 
 @tagged("post_install", "-at_install", "serial_tracking")
@@ -61,15 +61,7 @@ class TestGeneration(SchemeCommon):
     def test_odoo_generate_dialog_uses_scheme(self):
         picking = self.make_receipt(3)
         move = picking.move_ids
-        context = {
-            "default_product_id": self.product.id,
-            "default_location_dest_id": self.stock_location.id,
-            "default_location_id": self.supplier_location.id,
-            "default_tracking": "serial",
-            "default_quantity": 3,
-            "default_picking_type_id": picking.picking_type_id.id,
-            "default_company_id": self.company.id,
-        }
+        context = generate_dialog_context(move)
         vals = self.env["stock.move"].action_generate_lot_line_vals(
             context, "generate", "", 3, False
         )
