@@ -71,7 +71,6 @@ SYMBOLOGIES = {
 NOT_ALPHANUMERIC = re.compile("[^0-9A-Z]")
 # Unambiguous by default: no I/O (read as 1/0 on labels).
 DEFAULT_RANDOM_ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 DATE_TOKENS = {
     "yyyy": lambda d: f"{d.year:04d}",
