@@ -16,9 +16,10 @@ class SerialTrackingCommon(TestStockCommon):
       ``_create_receipt`` / ``_set_serials`` and ``_create_delivery`` build the
       receipts and deliveries they validate, for tests that stop half-way.
 
-    Every serial_tracking addon's tests derive from this class (or from an addon's
-    common class built on it) and are tagged ``post_install``, ``-at_install`` and
-    ``serial_tracking``: ``--test-tags serial_tracking`` runs the whole suite.
+    The suite's tests that need records derive from this class (or from an addon's
+    common class built on it, e.g. ``SchemeCommon``, ``SerialLabelCommon``); every test
+    class is tagged ``post_install``, ``-at_install`` and ``serial_tracking``
+    (``--test-tags serial_tracking`` runs the whole suite).
     """
 
     @classmethod
