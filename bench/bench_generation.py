@@ -159,21 +159,15 @@ class Bench:
         def run():
             from odoo import Command
 
+            from odoo.addons.serial_tracking_scheme.tests.common import (
+                generate_dialog_context,
+            )
+
             with self.registry.cursor() as cr:
                 env = self.env(cr)
                 picking = env["stock.picking"].browse(picking_id)
                 move = picking.move_ids
-                context = {
-                    "default_product_id": move.product_id.id,
-                    "default_location_dest_id": move.location_dest_id.id,
-                    "default_location_id": move.location_id.id,
-                    "default_tracking": "serial",
-                    "default_quantity": move.product_qty,
-                    "default_picking_id": picking.id,
-                    "default_move_id": move.id,
-                    "default_company_id": move.company_id.id,
-                    "default_picking_type_id": picking.picking_type_id.id,
-                }
+                context = generate_dialog_context(move)
                 size = int(move.product_qty)
                 vals_list = env["stock.move"].action_generate_lot_line_vals(
                     context, "generate", f"SN{picking_id}-0000001", size, False

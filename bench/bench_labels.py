@@ -189,21 +189,21 @@ def main():
             pdf_ids = lots[: args.pdf_labels].ids
             zpl_ids = lots[: args.zpl_labels].ids
 
-            def pdf(report, ids, **data):
-                def render():
-                    return Report._render_qweb_pdf(
-                        report, ids, data=dict(data, lot_ids=ids) if data else None
-                    )[0]
+            def renderer(render_method):
+                """What renders ``report`` on ``ids`` (with ``data`` for ours)."""
 
-                return render
+                def make(report, ids, **data):
+                    def render():
+                        return render_method(
+                            report, ids, data=dict(data, lot_ids=ids) if data else None
+                        )[0]
 
-            def zpl(report, ids, **data):
-                def render():
-                    return Report._render_qweb_text(
-                        report, ids, data=dict(data, lot_ids=ids) if data else None
-                    )[0]
+                    return render
 
-                return render
+                return make
+
+            pdf = renderer(Report._render_qweb_pdf)
+            zpl = renderer(Report._render_qweb_text)
 
             rows.append(
                 compare(

@@ -1,23 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
 
-# Columns given by the stock flows to ``_insert_events`` (and their PostgreSQL types).
-INSERT_COLUMNS = {
-    "lot_id": "int4",
-    "product_id": "int4",
-    "company_id": "int4",
-    "event_type": "varchar",
-    "date": "timestamp",
-    "user_id": "int4",
-    "location_id": "int4",
-    "location_dest_id": "int4",
-    "partner_id": "int4",
-    "picking_id": "int4",
-    "move_id": "int4",
-    "reference": "varchar",
-    "description": "text",
-}
 EVENT_TYPES = [
     ("generated", "Generated"),
     ("received", "Received"),
@@ -32,7 +15,6 @@ EVENT_TYPES = [
     ("quarantined", "Quarantined"),
     ("released", "Released from quarantine"),
     ("recalled", "Recalled"),
-    ("cancelled", "Done move cancelled"),
     ("note", "Note"),
 ]
 
@@ -89,44 +71,6 @@ class SerialEvent(models.Model):
                 "Timeline events cannot be changed: add a note to the unit instead."
             )
         )
-
-    @api.model
-    def _insert_events(self, vals_list):
-        """Write many events built by code (a validation of thousands of units)
-        in one INSERT from arrays, without the per-row cost of ``create``.
-
-        Product and company are copied from each unit in Python: joining the unit
-        table in the statement let stale statistics pick a quadratic plan."""
-        if not vals_list:
-            return
-        lots = self.env["stock.lot"].browse([vals["lot_id"] for vals in vals_list])
-        for vals, lot in zip(vals_list, lots, strict=True):
-            vals["product_id"] = lot.product_id.id
-            vals["company_id"] = lot.company_id.id
-        arrays = [
-            SQL(
-                "%s::%s[]",
-                [vals.get(column) or None for vals in vals_list],
-                SQL(sql_type),
-            )
-            for column, sql_type in INSERT_COLUMNS.items()
-        ]
-        columns = SQL(", ").join(SQL.identifier(column) for column in INSERT_COLUMNS)
-        self.env.execute_query(
-            SQL(
-                """
-                INSERT INTO serial_event (%(columns)s,
-                       create_uid, create_date, write_uid, write_date)
-                     SELECT *, %(uid)s, NOW() AT TIME ZONE 'UTC',
-                            %(uid)s, NOW() AT TIME ZONE 'UTC'
-                       FROM unnest(%(arrays)s)
-                """,
-                columns=columns,
-                arrays=SQL(", ").join(arrays),
-                uid=self.env.uid,
-            )
-        )
-        self.env["stock.lot"].invalidate_model(["event_ids"])
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_history(self):

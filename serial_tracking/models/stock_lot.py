@@ -25,6 +25,8 @@ UNIT_STATES = [
 BLOCKED_UNIT_STATES = ("quarantined", "recalled")
 # States of a move, move line or transfer that no flow changes any more.
 CLOSED_STATES = ("done", "cancel")
+# Location usages that are our stock: a unit there is in stock (or reserved).
+INTERNAL_USAGES = ("internal", "transit")
 # Where a unit that left our stock ended, by the usage of its last destination.
 STATE_BY_EXIT_USAGE = {
     "customer": "delivered",
@@ -131,14 +133,11 @@ class StockLot(models.Model):
                 else False
             )
 
+    @api.depends("event_ids")
     def _compute_event_count(self):
-        counts = dict(
-            self.env["serial.event"]._read_group(
-                [("lot_id", "in", self.ids)], ["lot_id"], ["__count"]
-            )
-        )
+        # Only the unit form shows it, next to the timeline that loads the events.
         for lot in self:
-            lot.event_count = counts.get(lot, 0)
+            lot.event_count = len(lot.event_ids)
 
     def _compute_serial_code(self):
         for lot in self:
@@ -222,21 +221,19 @@ class StockLot(models.Model):
             renamed = self.filtered(lambda lot: lot.name != vals["name"])
             old_names = {lot.id: lot.name for lot in renamed}
         res = super().write(vals)
-        if renamed:
-            self.env["serial.event"].sudo().create(
-                [
-                    {
-                        "lot_id": lot.id,
-                        "event_type": "relabelled",
-                        "description": self.env._(
-                            "%(old)s relabelled as %(new)s",
-                            old=old_names[lot.id],
-                            new=lot.name,
-                        ),
-                    }
-                    for lot in renamed
-                ]
-            )
+        renamed._log_events(
+            "relabelled",
+            values_by_lot={
+                lot.id: {
+                    "description": self.env._(
+                        "%(old)s relabelled as %(new)s",
+                        old=old_names[lot.id],
+                        new=lot.name,
+                    )
+                }
+                for lot in renamed
+            },
+        )
         return res
 
     def unlink(self):
@@ -298,13 +295,26 @@ class StockLot(models.Model):
         self._log_events(event_type, description=description)
         self._write_unit_values({lot.id: {"unit_state": state} for lot in self})
 
-    def _log_events(self, event_type, **values):
-        """One timeline event per unit of ``self``, in a single create."""
+    def _log_events(self, event_type, values_by_lot=None, **values):
+        """One timeline event per unit of ``self``, in a single create: the door every
+        event that is not a stock move's goes through (moves log theirs at validation,
+        see ``stock.move.line._serial_log_done_events``). ``values`` go on every
+        event, ``values_by_lot`` (by unit id) on one unit's."""
+        values_by_lot = values_by_lot or {}
+        # Timeline events are system records: only notes may be added by hand.
         return (
             self.env["serial.event"]
             .sudo()
             .create(
-                [{**values, "lot_id": lot.id, "event_type": event_type} for lot in self]
+                [
+                    {
+                        **values,
+                        **values_by_lot.get(lot.id, {}),
+                        "lot_id": lot.id,
+                        "event_type": event_type,
+                    }
+                    for lot in self
+                ]
             )
         )
 
@@ -336,10 +346,11 @@ class StockLot(models.Model):
                 SELECT q.lot_id, SUM(q.quantity) > 0
                   FROM stock_quant q
                   JOIN stock_location l ON l.id = q.location_id
-                 WHERE q.lot_id = ANY(%(ids)s) AND l.usage IN ('internal', 'transit')
+                 WHERE q.lot_id = ANY(%(ids)s) AND l.usage IN %(internal)s
               GROUP BY q.lot_id
                 """,
                     ids=ids,
+                    internal=INTERNAL_USAGES,
                 )
             )
         )
@@ -351,10 +362,12 @@ class StockLot(models.Model):
                 SELECT DISTINCT ml.lot_id
                   FROM stock_move_line ml
                   JOIN stock_location l ON l.id = ml.location_id
-                 WHERE ml.lot_id = ANY(%(ids)s) AND ml.state NOT IN ('done', 'cancel')
-                   AND ml.quantity > 0 AND l.usage IN ('internal', 'transit')
+                 WHERE ml.lot_id = ANY(%(ids)s) AND ml.state NOT IN %(closed)s
+                   AND ml.quantity > 0 AND l.usage IN %(internal)s
                     """,
                     ids=ids,
+                    closed=CLOSED_STATES,
+                    internal=INTERNAL_USAGES,
                 )
             )
         }
@@ -367,7 +380,7 @@ class StockLot(models.Model):
                 WITH moves AS (
                     SELECT ml.lot_id, date_trunc('second', ml.date) AS date, ml.id,
                            src.usage AS src_usage, dst.usage AS dst_usage,
-                           dst.usage IN ('internal', 'transit') AS inward,
+                           dst.usage IN %(internal)s AS inward,
                            COALESCE(p.partner_id, m.partner_id) AS partner_id
                       FROM stock_move_line ml
                       JOIN stock_move m ON m.id = ml.move_id
@@ -376,8 +389,7 @@ class StockLot(models.Model):
                       JOIN stock_location dst ON dst.id = ml.location_dest_id
                      WHERE ml.lot_id = ANY(%(ids)s)
                        AND ml.state = 'done' AND ml.quantity > 0
-                       AND (src.usage IN ('internal', 'transit'))
-                           != (dst.usage IN ('internal', 'transit'))
+                       AND (src.usage IN %(internal)s) != (dst.usage IN %(internal)s)
                 )
                 SELECT lot_id,
                        (ARRAY_AGG(src_usage ORDER BY date DESC, id DESC)
@@ -392,6 +404,7 @@ class StockLot(models.Model):
               GROUP BY lot_id
                     """,
                     ids=ids,
+                    internal=INTERNAL_USAGES,
                 )
             )
         }
@@ -442,7 +455,7 @@ class StockLot(models.Model):
                SET unit_state = 'reserved', write_uid = %(user)s,
                    write_date = NOW() AT TIME ZONE 'UTC'
              WHERE id = %(reserved)s AND %(where)s
-               AND unit_state NOT IN ('reserved', 'quarantined', 'recalled');
+               AND unit_state != 'reserved' AND unit_state NOT IN %(blocked)s;
             UPDATE stock_lot lot
                SET unit_state = CASE WHEN (
                        SELECT src.usage
@@ -451,8 +464,8 @@ class StockLot(models.Model):
                          JOIN stock_location dst ON dst.id = ml.location_dest_id
                         WHERE ml.lot_id = lot.id AND ml.state = 'done'
                           AND ml.quantity > 0
-                          AND dst.usage IN ('internal', 'transit')
-                          AND src.usage NOT IN ('internal', 'transit')
+                          AND dst.usage IN %(internal)s
+                          AND src.usage NOT IN %(internal)s
                      ORDER BY date_trunc('second', ml.date) DESC, ml.id DESC
                         LIMIT 1) = 'customer' THEN 'returned' ELSE 'in_stock' END,
                    write_uid = %(user)s, write_date = NOW() AT TIME ZONE 'UTC'
@@ -463,13 +476,16 @@ class StockLot(models.Model):
                      FROM stock_move_line ml
                      JOIN stock_location l ON l.id = ml.location_id
                     WHERE ml.lot_id = lot.id AND ml.quantity > 0
-                      AND ml.state NOT IN ('done', 'cancel')
-                      AND l.usage IN ('internal', 'transit'));
+                      AND ml.state NOT IN %(closed)s
+                      AND l.usage IN %(internal)s);
             """,
             reserved=reserved_id,
             released=released_id,
             where=where,
             user=self.env.uid,
+            blocked=BLOCKED_UNIT_STATES,
+            closed=CLOSED_STATES,
+            internal=INTERNAL_USAGES,
         )
 
     def _write_unit_values(self, values_by_lot):

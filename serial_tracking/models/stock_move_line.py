@@ -1,13 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-INTERNAL_USAGES = ("internal", "transit")
-EXIT_EVENT_BY_USAGE = {
-    "customer": "delivered",
-    "supplier": "vendor_return",
-    "inventory": "scrapped",
-    "production": "consumed",
-}
+from .stock_lot import INTERNAL_USAGES, STATE_BY_EXIT_USAGE
+
+# The timeline event of a unit leaving our stock: named after the state it ends in,
+# but a unit sent back to its vendor is a return, not a delivery.
+EXIT_EVENT_BY_USAGE = {**STATE_BY_EXIT_USAGE, "supplier": "vendor_return"}
 REFRESH_FIELDS = {"lot_id", "quantity", "location_id", "location_dest_id"}
 
 

@@ -1,4 +1,5 @@
 from . import test_gs1
+from . import test_hoot
 from . import test_multi_company
 from . import test_serial_batch
 from . import test_serial_event

@@ -12,7 +12,14 @@ class SerialTrackingCommon(TestStockCommon):
       (EAN-13 barcodes) and a 24 / 12 month warranty;
     - ``cls.reagent``: a lot-tracked product with expiry (product_expiry);
     - ``cls.customer``: a customer company with a contact ``cls.customer_contact``;
-    - helpers ``_receive``, ``_deliver`` and ``_return`` run real pickings end to end.
+    - helpers ``_receive``, ``_deliver`` and ``_return`` run real pickings end to end;
+      ``_create_receipt`` / ``_set_serials`` and ``_create_delivery`` build the
+      receipts and deliveries they validate, for tests that stop half-way.
+
+    The suite's tests that need records derive from this class (or from an addon's
+    common class built on it, e.g. ``SchemeCommon``, ``SerialLabelCommon``); every test
+    class is tagged ``post_install``, ``-at_install`` and ``serial_tracking``
+    (``--test-tags serial_tracking`` runs the whole suite).
     """
 
     @classmethod
@@ -57,43 +64,64 @@ class SerialTrackingCommon(TestStockCommon):
         """Yield the list of SQL queries run by this cursor inside the block."""
         yield from self._patchExecute([], True)
 
-    def _receive(self, product, names, location=None, partner=None):
-        """Receive one unit per serial name from a vendor; returns (picking, lots)."""
-        location = location or self.stock_location
-        picking = self.env["stock.picking"].create(
+    @classmethod
+    def _create_receipt(
+        cls, product, quantity, location=None, partner=None, confirm=True
+    ):
+        """A receipt of ``quantity`` units of ``product`` from a vendor into
+        ``location`` (default ``stock_location``), confirmed unless ``confirm`` is
+        False; its lines carry no serial yet."""
+        location = location or cls.stock_location
+        picking = cls.env["stock.picking"].create(
             {
-                "picking_type_id": self.picking_type_in.id,
-                "location_id": self.supplier_location.id,
+                "picking_type_id": cls.picking_type_in.id,
+                "location_id": cls.supplier_location.id,
                 "location_dest_id": location.id,
-                "partner_id": (partner or self.partner_1).id,
+                "partner_id": (partner or cls.partner_1).id,
                 "move_ids": [
                     Command.create(
                         {
                             "product_id": product.id,
-                            "product_uom_qty": len(names),
-                            "location_id": self.supplier_location.id,
+                            "product_uom_qty": quantity,
+                            "location_id": cls.supplier_location.id,
                             "location_dest_id": location.id,
                         }
                     )
                 ],
             }
         )
-        picking.action_confirm()
-        move = picking.move_ids
+        if confirm:
+            picking.action_confirm()
+        return picking
+
+    @classmethod
+    def _set_serials(cls, move, names=(), lots=None):
+        """Replace the lines of a receipt ``move`` by one unit per serial: new ones
+        by ``names``, or existing units ``lots``."""
         move.move_line_ids.unlink()
+        serials = [{"lot_id": lot.id} for lot in lots] if lots else []
+        serials += [{"lot_name": name} for name in names]
         move.move_line_ids = [
             Command.create(
                 {
-                    "product_id": product.id,
-                    "lot_name": name,
+                    **serial,
+                    "product_id": move.product_id.id,
                     "quantity": 1,
-                    "location_id": self.supplier_location.id,
-                    "location_dest_id": location.id,
-                    "picking_id": picking.id,
+                    "location_id": move.location_id.id,
+                    "location_dest_id": move.location_dest_id.id,
+                    "picking_id": move.picking_id.id,
                 }
             )
-            for name in names
+            for serial in serials
         ]
+
+    def _receive(self, product, names, location=None, partner=None):
+        """Receive one unit per serial name from a vendor; returns (picking, lots)."""
+        picking = self._create_receipt(
+            product, len(names), location=location, partner=partner
+        )
+        move = picking.move_ids
+        self._set_serials(move, names)
         move.picked = True
         picking.button_validate()
         self.assertEqual(picking.state, "done")

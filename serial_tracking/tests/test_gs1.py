@@ -1,10 +1,11 @@
 from datetime import date
 
-from odoo.tests import BaseCase
+from odoo.tests import BaseCase, tagged
 
 from ..tools import gs1
 
 
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestGs1(BaseCase):
     """The plain-Python GS1 reader (biip underneath)."""
 

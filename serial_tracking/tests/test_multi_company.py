@@ -5,7 +5,7 @@ from odoo.tests import new_test_user, tagged
 from .common import SerialTrackingCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestMultiCompany(SerialTrackingCommon):
     """Each company sees and moves only its own units, events and batches."""
 

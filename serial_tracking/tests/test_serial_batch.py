@@ -8,7 +8,7 @@ from odoo.tools import mute_logger
 from .common import SerialTrackingCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestSerialBatch(SerialTrackingCommon):
     def test_units_take_dates_from_their_batch(self):
         self.scanner.use_expiration_date = True

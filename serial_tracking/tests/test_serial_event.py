@@ -4,7 +4,7 @@ from odoo.tests import Form, tagged
 from .common import SerialTrackingCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestSerialEvent(SerialTrackingCommon):
     """The timeline is append-only: stock flows and notes, never rewritten."""
 
@@ -19,8 +19,19 @@ class TestSerialEvent(SerialTrackingCommon):
         self.lot.name = "SN-E1-NEW"
         event = self.lot.event_ids
         self.assertEqual(event.event_type, "relabelled")
+        self.assertEqual(self.lot.event_count, 1)
         self.assertIn("SN-E1", event.description)
         self.assertIn("SN-E1-NEW", event.description)
+
+    def test_relabel_of_several_units_names_each_old_serial(self):
+        other = self.env["stock.lot"].create(
+            {"name": "SN-P1", "product_id": self.printer.id}
+        )
+        (self.lot | other).write({"name": "SN-SHARED"})
+        self.assertEqual(
+            self.lot.event_ids.description, "SN-E1 relabelled as SN-SHARED"
+        )
+        self.assertEqual(other.event_ids.description, "SN-P1 relabelled as SN-SHARED")
 
     def test_events_cannot_be_rewritten_or_deleted(self):
         self.lot.name = "SN-E1-B"

@@ -4,7 +4,7 @@ from odoo.tests import tagged
 from .common import SerialTrackingCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestSerialSearch(SerialTrackingCommon):
     """Find a unit by serial, manufacturer serial or a GS1 barcode encoding it."""
 

@@ -7,7 +7,7 @@ from odoo.addons.stock.models.stock_lot import StockLot as OdooStockLot
 from .common import SerialTrackingCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestStockLotBulk(SerialTrackingCommon):
     def test_bulk_create_checks_uniqueness_without_nesting(self):
         """Creating thousands of units (what validating a big receipt does) checks

@@ -1,8 +1,9 @@
-from odoo.tests import BaseCase
+from odoo.tests import BaseCase, tagged
 
 from ..tools import text
 
 
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestText(BaseCase):
     """Which characters an input may never contain."""
 

@@ -1,2 +1,3 @@
 from . import gs1
+from . import serial_charset
 from . import text

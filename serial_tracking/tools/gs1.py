@@ -11,6 +11,12 @@ from biip import ParseError, parse
 from biip.gs1_messages import GS1Message
 
 GS = "\x1d"
+# GS1 General Specifications, figure 7.11-1: "GS1 AI encodable character set 82", the
+# characters of AI 10 (batch) and AI 21 (serial), which hold at most 20 (X..20).
+CSET82 = frozenset(
+    "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+)
+AI_MAX_LENGTH = 20
 
 
 class Gs1Error(ValueError):

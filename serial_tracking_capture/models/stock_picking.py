@@ -1,5 +1,7 @@
 from odoo import models
 
+from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
+
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
@@ -8,7 +10,7 @@ class StockPicking(models.Model):
         """Open the capture wizard on the first serial product still missing serials."""
         self.ensure_one()
         moves = self.move_ids.filtered(
-            lambda m: m.has_tracking == "serial" and m.state not in ("done", "cancel")
+            lambda m: m.has_tracking == "serial" and m.state not in CLOSED_STATES
         )
         need = moves._serial_missing_counts()
         move = next((m for m in moves if need.get(m)), moves[:1])

@@ -6,7 +6,7 @@ from pathlib import Path
 from unittest.mock import patch
 
 from odoo.exceptions import UserError
-from odoo.tests import Form
+from odoo.tests import Form, tagged
 
 from odoo.addons.serial_tracking_scheme.tests.common import SchemeCommon
 
@@ -14,6 +14,7 @@ DATA = Path(__file__).parent / "data"
 GS = "\x1d"
 
 
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestCapture(SchemeCommon):
     """Capture at receipt: every input form, every refusal, nothing half-written."""
 

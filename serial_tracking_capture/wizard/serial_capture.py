@@ -3,7 +3,7 @@ import csv
 import io
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from biip.gtin import Gtin
@@ -11,6 +11,7 @@ from biip.gtin import Gtin
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 from odoo.addons.serial_tracking.tools import gs1
 
 # Header cells skipped in imported files.
@@ -43,7 +44,6 @@ class CaptureLine:
     expiry_date: date | None = None
     reason: str = ""
     lot_id: int = 0  # an existing unit (not in stock) the line reuses
-    extra: dict = field(default_factory=dict)
 
 
 class SerialCapture(models.TransientModel):
@@ -69,7 +69,7 @@ class SerialCapture(models.TransientModel):
         required=True,
         check_company=True,
         domain="[('picking_id', '=', picking_id), ('has_tracking', '=', 'serial'), "
-        "('state', 'not in', ('done', 'cancel'))]",
+        f"('state', 'not in', {CLOSED_STATES!r})]",
     )
     product_id = fields.Many2one(related="move_id.product_id")
     expected_count = fields.Integer("Still Expected", compute="_compute_expected_count")

@@ -14,14 +14,6 @@ LAYOUTS = [
     ("roll_100x50", "Roll label 100 x 50 mm"),
     ("a4_3x7", "A4 sheet, 3 x 7 labels (63.5 x 38.1 mm)"),
 ]
-SYMBOLOGIES = [
-    (sym.CODE128, "Code 128 (serial)"),
-    (sym.GS1_128, "GS1-128 (GTIN, expiry, batch, serial)"),
-    (sym.GS1_DATAMATRIX, "GS1 DataMatrix (GTIN, expiry, batch, serial)"),
-    (sym.QR_DIGITAL_LINK, "QR code, GS1 Digital Link URL"),
-    (sym.EAN13, "EAN-13 (product barcode)"),
-    (sym.UPCA, "UPC-A (product barcode)"),
-]
 PDF_REPORTS = {
     "roll_50x25": "serial_tracking_label.action_report_serial_label_roll_50x25",
     "roll_100x50": "serial_tracking_label.action_report_serial_label_roll_100x50",
@@ -136,7 +128,7 @@ class ReportSerialTrackingLabelReportSerialLabel(models.AbstractModel):
             raise UserError(self.env._("The number of copies must be at least 1."))
         layout = data.get("layout") or "a4_3x7"
         symbology = data.get("symbology") or sym.CODE128
-        if layout not in dict(LAYOUTS) or symbology not in dict(SYMBOLOGIES):
+        if layout not in dict(LAYOUTS) or symbology not in dict(sym.SYMBOLOGIES):
             raise UserError(self.env._("Unknown label layout or symbology."))
         return {
             "lots": lots,

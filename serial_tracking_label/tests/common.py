@@ -6,7 +6,7 @@ from datetime import datetime
 import zxingcpp
 from PIL import Image
 
-from odoo.tests import TransactionCase
+from odoo.addons.serial_tracking.tests.common import SerialTrackingCommon
 
 
 def decode_image(image, formats=None):
@@ -31,8 +31,9 @@ def decode_png(data, formats=None):
     return decode_image(Image.open(io.BytesIO(data)), formats)
 
 
-class SerialLabelCommon(TransactionCase):
-    """Serial products and units for label tests.
+class SerialLabelCommon(SerialTrackingCommon):
+    """Serial products and units for label tests, on top of
+    :class:`SerialTrackingCommon`.
 
     * ``product_gtin``: serial product, EAN-13 barcode 8712345000011, reference LBL-1;
     * ``product_upc``: serial product, UPC-A barcode 036000291452;

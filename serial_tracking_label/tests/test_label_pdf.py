@@ -19,7 +19,7 @@ ARTEFACTS = Path(__file__).resolve().parents[2] / ".local" / "artefacts" / "labe
 LAYOUTS = ("roll_50x25", "roll_100x50", "a4_3x7")
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestLabelPdf(HttpCase, SerialLabelCommon):
     @classmethod
     def setUpClass(cls):

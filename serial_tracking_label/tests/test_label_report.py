@@ -2,6 +2,7 @@
 
 from odoo import Command
 from odoo.exceptions import UserError
+from odoo.tests import tagged
 
 from .common import SerialLabelCommon
 
@@ -9,6 +10,7 @@ REPORT = "report.serial_tracking_label.report_serial_label"
 ZPL_ACTION = "serial_tracking_label.action_report_serial_label_zpl"
 
 
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestLabelReport(SerialLabelCommon):
     def render_zpl(self, lots, **options):
         data = dict({"lot_ids": lots.ids}, **options)
@@ -192,39 +194,7 @@ class TestLabelReport(SerialLabelCommon):
         self.assertEqual(wizard.action_print()["report_type"], "qweb-text")
 
     def _receipt(self, lots):
-        picking_type = self.env.ref("stock.picking_type_in")
-        supplier = self.env.ref("stock.stock_location_suppliers")
-        stock = picking_type.default_location_dest_id
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "location_id": supplier.id,
-                "location_dest_id": stock.id,
-            }
-        )
-        move = self.env["stock.move"].create(
-            {
-                "picking_id": picking.id,
-                "product_id": self.product_gtin.id,
-                "product_uom_qty": len(lots),
-                "location_id": supplier.id,
-                "location_dest_id": stock.id,
-            }
-        )
-        picking.action_confirm()
-        move.move_line_ids.unlink()
-        self.env["stock.move.line"].create(
-            [
-                {
-                    "move_id": move.id,
-                    "picking_id": picking.id,
-                    "product_id": self.product_gtin.id,
-                    "lot_id": lot.id,
-                    "quantity": 1,
-                    "location_id": supplier.id,
-                    "location_dest_id": stock.id,
-                }
-                for lot in lots
-            ]
-        )
+        """A confirmed receipt of ``lots`` (units of ``product_gtin``)."""
+        picking = self._create_receipt(self.product_gtin, len(lots))
+        self._set_serials(picking.move_ids, lots=lots)
         return picking

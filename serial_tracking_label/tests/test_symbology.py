@@ -7,9 +7,9 @@ from datetime import date
 
 import zxingcpp
 
-from odoo.tests import BaseCase
+from odoo.tests import BaseCase, tagged
 
-from odoo.addons.serial_tracking.tools import gs1
+from odoo.addons.serial_tracking.tools import gs1, serial_charset
 from odoo.addons.serial_tracking_label.tools import symbology as sym
 
 from .common import decode_png
@@ -17,9 +17,10 @@ from .common import decode_png
 GTIN13 = "4006381333931"
 UNIT = sym.UnitData("SN-0001/a", GTIN13, "B_12", date(2027, 3, 31))
 BASE = "https://id.example.com/"
-CSET82 = "".join(sorted(sym.CSET82))
+CSET82 = "".join(sorted(gs1.CSET82))
 
 
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestSymbology(BaseCase):
     def assert_round_trip(self, barcode, formats=None):
         decoded = decode_png(sym.png(barcode), formats)
@@ -93,7 +94,7 @@ class TestSymbology(BaseCase):
         """Any encodable serial scans back: Code 128 over printable ASCII, GS1 codes
         over the 82-character set (switches between Code 128 sets A/B/C, FNC1...)."""
         rng = random.Random(20261122)
-        printable = "".join(sorted(sym.CODE128_CHARS))
+        printable = "".join(sorted(serial_charset.CODE128.chars))
         for _i in range(40):
             serial = "".join(rng.choice(printable) for _c in range(rng.randint(1, 24)))
             self.assert_round_trip(sym.build(sym.CODE128, sym.UnitData(serial)))
@@ -135,6 +136,7 @@ class TestSymbology(BaseCase):
         self.assertEqual(caught.exception.code, "no_base_url")
 
 
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestZplCommands(BaseCase):
     """ZPL II output of each symbology, command by command."""
 

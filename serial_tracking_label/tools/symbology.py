@@ -39,6 +39,8 @@ from barcode.writer import BaseWriter, ImageWriter, mm2px
 from stdnum import ean
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
+from odoo.addons.serial_tracking.tools import serial_charset
+
 GS = "\x1d"
 FNC1 = Gs1_128.FNC1_CHAR  # how python-barcode spells FNC1 inside Code 128 data
 
@@ -48,18 +50,18 @@ GS1_DATAMATRIX = "gs1_datamatrix"
 QR_DIGITAL_LINK = "qr_digital_link"
 EAN13 = "ean13"
 UPCA = "upca"
-SYMBOLOGIES = (CODE128, GS1_128, GS1_DATAMATRIX, QR_DIGITAL_LINK, EAN13, UPCA)
+# The symbologies a label can have, in the order the label wizard offers them.
+SYMBOLOGIES = [
+    (CODE128, "Code 128 (serial)"),
+    (GS1_128, "GS1-128 (GTIN, expiry, batch, serial)"),
+    (GS1_DATAMATRIX, "GS1 DataMatrix (GTIN, expiry, batch, serial)"),
+    (QR_DIGITAL_LINK, "QR code, GS1 Digital Link URL"),
+    (EAN13, "EAN-13 (product barcode)"),
+    (UPCA, "UPC-A (product barcode)"),
+]
 GS1_SYMBOLOGIES = (GS1_128, GS1_DATAMATRIX, QR_DIGITAL_LINK)
 PRODUCT_SYMBOLOGIES = (EAN13, UPCA)
 MATRIX_SYMBOLOGIES = (GS1_DATAMATRIX, QR_DIGITAL_LINK)
-
-# GS1 General Specifications, figure 7.11-1: "GS1 AI encodable character set 82".
-CSET82 = frozenset(
-    "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
-)
-GS1_MAX_LENGTH = 20  # AI 10 (batch) and AI 21 (serial): X..20
-CODE128_CHARS = frozenset(chr(c) for c in range(32, 127))  # printable ASCII
-CODE128_MAX_LENGTH = 48
 
 
 class LabelError(ValueError):
@@ -96,12 +98,13 @@ class Barcode:
     encoder_input: str  # what the encoding library is given
 
 
-def _check_chars(value, allowed, symbology, max_length):
-    if not allowed.issuperset(value):
-        bad = next(char for char in value if char not in allowed)
-        raise LabelError("unencodable", value=value, char=bad, symbology=symbology)
-    if len(value) > max_length:
-        raise LabelError("too_long", value=value, max=max_length)
+def _check_chars(value, charset):
+    """``value`` fits ``charset`` (a :class:`serial_charset.SerialCharset`)."""
+    if not charset.chars.issuperset(value):
+        bad = next(char for char in value if char not in charset.chars)
+        raise LabelError("unencodable", value=value, char=bad, symbology=charset.name)
+    if len(value) > charset.max_length:
+        raise LabelError("too_long", value=value, max=charset.max_length)
 
 
 def gtin14(barcode):
@@ -124,7 +127,7 @@ def gs1_elements(unit):
     gtin = gtin14(unit.gtin)
     for ai_value in (unit.batch, unit.serial):
         if ai_value:
-            _check_chars(ai_value, CSET82, "GS1", GS1_MAX_LENGTH)
+            _check_chars(ai_value, serial_charset.GS1)
     elements = [("01", gtin)]
     if unit.expiry:
         elements.append(("17", unit.expiry.strftime("%y%m%d")))
@@ -167,13 +170,13 @@ def digital_link(unit, base_url):
 
 def build(symbology, unit, base_url=None):
     """Validate ``unit`` for ``symbology`` and return its :class:`Barcode`."""
-    if symbology not in SYMBOLOGIES:
+    if symbology not in dict(SYMBOLOGIES):
         raise ValueError(f"Unknown symbology {symbology!r}")
     serial = unit.serial or ""
     if not serial and symbology not in PRODUCT_SYMBOLOGIES:
         raise LabelError("empty_serial")
     if symbology == CODE128:
-        _check_chars(serial, CODE128_CHARS, "Code 128", CODE128_MAX_LENGTH)
+        _check_chars(serial, serial_charset.CODE128)
         return Barcode(symbology, serial, serial, serial)
     if symbology in (GS1_128, GS1_DATAMATRIX):
         elements = gs1_elements(unit)

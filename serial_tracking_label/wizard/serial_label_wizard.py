@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..report.report_serial_label import LAYOUTS, PDF_REPORTS, SYMBOLOGIES, ZPL_REPORT
+from ..report.report_serial_label import LAYOUTS, PDF_REPORTS, ZPL_REPORT
+from ..tools.symbology import SYMBOLOGIES
 
 REPORT_MODEL = "report.serial_tracking_label.report_serial_label"
 

@@ -1,4 +1,3 @@
-import logging
 from datetime import date, datetime
 
 from odoo import api, fields, models
@@ -7,14 +6,7 @@ from odoo.tools import SQL
 
 from ..tools import scheme as scheme_tools
 
-_logger = logging.getLogger(__name__)
-
-SYMBOLOGIES = [
-    ("code128", "Code 128 (printable ASCII)"),
-    ("gs1_21", "GS1 AI 21 (GS1 character set 82, max 20)"),
-    ("qr", "QR code"),
-    ("datamatrix", "DataMatrix"),
-]
+SYMBOLOGIES = [(key, label) for key, (label, _rule) in scheme_tools.SYMBOLOGIES.items()]
 PREVIEW_COUNT = 5
 # Random-only patterns may collide with existing serials: draw again this many times.
 RANDOM_RETRIES = 5

@@ -4,6 +4,8 @@ from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
+
 # How _serial_fill_lines writes each field on the move lines: SET clause, type of the
 # array of values, fields written.
 FILL_LINE_SQL = {
@@ -149,7 +151,7 @@ class StockMove(models.Model):
         moves = self.filtered(
             lambda m: (
                 m.product_id.tracking == "serial"
-                and m.state not in ("done", "cancel")
+                and m.state not in CLOSED_STATES
                 and m.picking_type_id.use_create_lots
             )
         )

@@ -1,28 +1,51 @@
-from odoo.tests import TransactionCase, new_test_user
+from odoo.addons.serial_tracking.tests.common import SerialTrackingCommon
 
 
-class SchemeCommon(TransactionCase):
-    """Fixtures of the serial scheme tests.
+def generate_dialog_context(move):
+    """The context Odoo's "Generate Serials" dialog of ``move`` (a receipt move)
+    passes to ``stock.move.action_generate_lot_line_vals``."""
+    return {
+        "default_product_id": move.product_id.id,
+        "default_location_dest_id": move.location_dest_id.id,
+        "default_location_id": move.location_id.id,
+        "default_tracking": "serial",
+        "default_quantity": move.product_qty,
+        "default_picking_id": move.picking_id.id,
+        "default_move_id": move.id,
+        "default_company_id": move.company_id.id,
+        "default_picking_type_id": move.picking_type_id.id,
+    }
 
-    - ``company``, ``warehouse`` (code ``WH``), ``supplier_location``,
-      ``stock_location``;
+
+class SchemeCommon(SerialTrackingCommon):
+    """Fixtures of the serial scheme tests, on top of :class:`SerialTrackingCommon`.
+
+    The scheme tests work in the company's main warehouse (code ``WH``), so that the
+    ``{site}`` of their serials reads ``WH``: ``warehouse``, ``stock_location``,
+    ``picking_type_in`` and ``picking_type_out`` are its own (the core's receipt and
+    delivery helpers use them), and it stays the company's first warehouse (the
+    default site), before stock's ``warehouse_1``.
+
+    - ``company``, ``warehouse``, ``supplier_location``, ``stock_location``;
     - ``category`` (serial code ``PUMPS``) and its child ``sub_category``;
     - ``product`` (internal reference ``PMP``, EAN-13 ``9506000134352``) and
       ``product_b`` (``VLV``, in ``sub_category``), both tracked by serial;
-    - ``stock_user`` and ``stock_manager``;
-    - :meth:`make_receipt` builds a confirmed receipt of N units.
+    - ``stock_user`` and ``stock_manager`` (stock's ``user_stock_user`` and
+      ``user_stock_manager``);
+    - :meth:`make_scheme` creates a scheme; :meth:`make_receipt` builds a receipt of
+      N units (the core's ``_create_receipt``); :func:`generate_dialog_context` is what
+      Odoo's "Generate Serials" dialog sends for a move.
     """
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.env.company
-        cls.warehouse = cls.env["stock.warehouse"].search(
-            [("company_id", "=", cls.company.id)], limit=1
-        )
-        cls.warehouse.code = "WH"
+        cls.warehouse = cls.env.ref("stock.warehouse0")
+        cls.warehouse.write({"code": "WH", "sequence": 1})
         cls.stock_location = cls.warehouse.lot_stock_id
-        cls.supplier_location = cls.env.ref("stock.stock_location_suppliers")
+        cls.picking_type_in = cls.warehouse.in_type_id
+        cls.picking_type_out = cls.warehouse.out_type_id
         cls.category = cls.env["product.category"].create(
             {"name": "Pumps", "serial_code": "PUMPS"}
         )
@@ -48,12 +71,8 @@ class SchemeCommon(TransactionCase):
                 },
             ]
         )
-        cls.stock_user = new_test_user(
-            cls.env, "st_scheme_user", groups="stock.group_stock_user"
-        )
-        cls.stock_manager = new_test_user(
-            cls.env, "st_scheme_manager", groups="stock.group_stock_manager"
-        )
+        cls.stock_user = cls.user_stock_user
+        cls.stock_manager = cls.user_stock_manager
 
     @classmethod
     def make_scheme(cls, pattern, **vals):
@@ -62,26 +81,4 @@ class SchemeCommon(TransactionCase):
         )
 
     def make_receipt(self, quantity, product=None, confirm=True):
-        product = product or self.product
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": self.warehouse.in_type_id.id,
-                "location_id": self.supplier_location.id,
-                "location_dest_id": self.stock_location.id,
-                "move_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "product_id": product.id,
-                            "product_uom_qty": quantity,
-                            "location_id": self.supplier_location.id,
-                            "location_dest_id": self.stock_location.id,
-                        },
-                    )
-                ],
-            }
-        )
-        if confirm:
-            picking.action_confirm()
-        return picking
+        return self._create_receipt(product or self.product, quantity, confirm=confirm)

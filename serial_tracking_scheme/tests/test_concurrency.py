@@ -1,12 +1,16 @@
 import threading
 
 from odoo import SUPERUSER_ID, api
-from odoo.tests import TransactionCase
+from odoo.tests import TransactionCase, tagged
 
 
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestConcurrentGeneration(TransactionCase):
     """Two workers draw serials from the same scheme at the same time, each in its own
-    database transaction (real cursors, committed): no serial is handed out twice."""
+    database transaction (real cursors, committed): no serial is handed out twice.
+
+    Not on the fixture family: the workers' cursors only see committed records, and
+    the family's live in the test's own transaction, so this class commits its own."""
 
     def setUp(self):
         super().setUp()

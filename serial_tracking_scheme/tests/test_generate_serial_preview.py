@@ -1,10 +1,11 @@
 from odoo.exceptions import AccessError
-from odoo.tests import freeze_time
+from odoo.tests import freeze_time, tagged
 
 from .common import SchemeCommon
 
 
 @freeze_time("2026-03-25")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestGenerateSerialPreview(SchemeCommon):
     """``product.product.serial_scheme_next_preview``: what the "New" button of Odoo's
     Generate Serials dialog shows, then what "Generate" draws with First SN empty."""

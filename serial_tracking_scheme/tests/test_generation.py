@@ -1,9 +1,10 @@
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form
+from odoo.tests import Form, tagged
 
-from .common import SchemeCommon
+from .common import SchemeCommon, generate_dialog_context
 
 
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestGeneration(SchemeCommon):
     @classmethod
     def setUpClass(cls):
@@ -60,15 +61,7 @@ class TestGeneration(SchemeCommon):
     def test_odoo_generate_dialog_uses_scheme(self):
         picking = self.make_receipt(3)
         move = picking.move_ids
-        context = {
-            "default_product_id": self.product.id,
-            "default_location_dest_id": self.stock_location.id,
-            "default_location_id": self.supplier_location.id,
-            "default_tracking": "serial",
-            "default_quantity": 3,
-            "default_picking_type_id": picking.picking_type_id.id,
-            "default_company_id": self.company.id,
-        }
+        context = generate_dialog_context(move)
         vals = self.env["stock.move"].action_generate_lot_line_vals(
             context, "generate", "", 3, False
         )
@@ -171,6 +164,11 @@ class TestGeneration(SchemeCommon):
         self.assertEqual(set(events.mapped("event_type")), {"generated"})
         self.assertEqual(events.lot_id, lots)
         self.assertEqual(events.user_id, self.stock_user)
+        self.assertEqual(set(events.mapped("reference")), {"RUN-7"})
+        self.assertEqual(
+            set(events.mapped("description")),
+            {f"Generated ahead of stock with scheme {self.scheme.name}."},
+        )
         wizard = self.env["serial.generate.units"].create(
             {"product_id": self.product_b.id, "quantity": 2}
         )

@@ -3,12 +3,13 @@ from datetime import date, datetime
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, new_test_user
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import SchemeCommon
 
 
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestSerialScheme(SchemeCommon):
     def test_resolution_product_category_company(self):
         Scheme = self.env["serial.scheme"]

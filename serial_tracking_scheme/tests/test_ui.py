@@ -3,7 +3,7 @@ from odoo.tests import tagged
 from odoo.addons.serial_tracking.tests.hoot import HootSuiteCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestSerialSchemeUi(HootSuiteCase):
     def test_hoot_suite(self):
         """The addon's Hoot (JS unit) tests, in headless Chromium: the "New" and

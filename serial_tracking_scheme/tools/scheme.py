@@ -27,12 +27,13 @@ import hashlib
 import hmac
 import re
 import secrets
-import string
 from dataclasses import dataclass, field
 from datetime import date
 
 from stdnum import luhn
 from stdnum.iso7064 import mod_37_36
+
+from odoo.addons.serial_tracking.tools.serial_charset import CODE128, GS1, SerialCharset
 
 
 class SchemeError(ValueError):
@@ -47,23 +48,29 @@ class SchemeError(ValueError):
         self.params = params
 
 
-# Characters each label symbology can carry.
-GS1_CHARSET_82 = frozenset(
-    "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
-)
-PRINTABLE_ASCII = frozenset(chr(c) for c in range(32, 127))
+# The barcode a scheme's serials are printed in, by what it lets a serial hold: the
+# scheme's choices (selection labels) and the rule of each. Code 128 and GS1 are the
+# label addon's symbologies (core ``serial_charset``); a QR code or DataMatrix of the
+# serial alone (no GS1 syntax) takes any printable text.
 SYMBOLOGIES = {
-    # name: (allowed characters or None for any printable text, hard maximum length)
-    "code128": (PRINTABLE_ASCII, 48),
-    "gs1_21": (GS1_CHARSET_82, 20),  # GS1 AI 21: up to 20 characters of charset 82
-    "qr": (None, 250),
-    "datamatrix": (None, 250),
+    "code128": ("Code 128 (printable ASCII, max 48)", CODE128),
+    "gs1_21": (
+        (
+            "GS1 AI 21 (character set 82, max 20): GS1-128, GS1 DataMatrix, "
+            "QR Digital Link"
+        ),
+        GS1,
+    ),
+    "qr": ("QR code of the serial alone", SerialCharset("QR code", None, 250)),
+    "datamatrix": (
+        "DataMatrix of the serial alone",
+        SerialCharset("DataMatrix", None, 250),
+    ),
 }
-ALPHANUMERIC = string.digits + string.ascii_uppercase
-# Unambiguous by default: no I/O (read as 1/0 on labels).
+# What a check character covers: letters and digits (see check_payload).
 NOT_ALPHANUMERIC = re.compile("[^0-9A-Z]")
+# Unambiguous by default: no I/O (read as 1/0 on labels).
 DEFAULT_RANDOM_ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 DATE_TOKENS = {
     "yyyy": lambda d: f"{d.year:04d}",
@@ -221,7 +228,8 @@ class Scheme:
             )
         self.pattern = pattern or ""
         self.symbology = symbology
-        self.charset, hard_max = SYMBOLOGIES[symbology]
+        charset = SYMBOLOGIES[symbology][1]
+        self.charset, hard_max = charset.chars, charset.max_length
         self.max_length = min(max_length or hard_max, hard_max)
         self.alphabet = alphabet or DEFAULT_RANDOM_ALPHABET
         self.tokens = parse(self.pattern)

@@ -109,21 +109,12 @@ class SerialGenerateUnits(models.TransientModel):
                 ]
             )
         )
-        description = self.env._(
-            "Generated ahead of stock with scheme %(scheme)s.",
-            scheme=self.scheme_id.name,
-        )
-        # Timeline events are system records: only notes may be added by hand.
-        self.env["serial.event"].sudo().create(
-            [
-                {
-                    "lot_id": lot_id,
-                    "user_id": self.env.user.id,
-                    "event_type": "generated",
-                    "reference": self.batch_id.name or self.scheme_id.name,
-                    "description": description,
-                }
-                for lot_id in lots.ids
-            ]
+        lots._log_events(
+            "generated",
+            reference=self.batch_id.name or self.scheme_id.name,
+            description=self.env._(
+                "Generated ahead of stock with scheme %(scheme)s.",
+                scheme=self.scheme_id.name,
+            ),
         )
         return lots

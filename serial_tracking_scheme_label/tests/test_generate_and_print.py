@@ -1,9 +1,10 @@
 from odoo.exceptions import UserError
-from odoo.tests import Form
+from odoo.tests import Form, tagged
 
 from odoo.addons.serial_tracking_scheme.tests.common import SchemeCommon
 
 
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestGenerateAndPrint(SchemeCommon):
     """ "Generate units" goes straight on to print the labels of the new units."""
 

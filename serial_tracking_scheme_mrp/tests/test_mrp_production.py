@@ -1,6 +1,9 @@
+from odoo.tests import tagged
+
 from .common import SchemeMrpCommon
 
 
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestMrpProduction(SchemeMrpCommon):
     """ "Generate" on a single-unit manufacturing order."""
 

@@ -1,10 +1,11 @@
 from unittest.mock import patch
 
-from odoo.tests import Form
+from odoo.tests import Form, tagged
 
 from .common import SchemeMrpCommon
 
 
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestMrpProductionSerials(SchemeMrpCommon):
     """The "Assign Serial Numbers" wizard of manufacturing orders of several units."""
 

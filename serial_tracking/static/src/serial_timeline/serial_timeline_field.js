@@ -18,7 +18,6 @@ const ICONS = {
     quarantined: "fa-ban",
     released: "fa-check",
     recalled: "fa-exclamation-triangle",
-    cancelled: "fa-times",
     note: "fa-sticky-note-o",
 };
 const ALERTS = new Set(["quarantined", "recalled", "scrapped"]);
