@@ -101,11 +101,12 @@ class SerialLookup(models.AbstractModel):
         by name, even when not verified), ``product``, ``company`` (whose texts the
         page shows).
 
-        Every key runs the same queries: products of the GTIN, units of the serial,
-        the scheme of the product. A serial whose scheme has an authenticity code
-        ``{auth:N}`` must carry the right code: that check needs the scheme and the
-        company secret only, never the unit; a wrong code answers exactly as an
-        unknown serial does.
+        Every key of a GTIN runs the same queries, whether its unit exists or not:
+        products of the GTIN, units of the serial, the batch of the link, the scheme
+        of the product; only a verified unit reads more (its answer). A serial whose
+        scheme has an authenticity code ``{auth:N}`` must carry the right code: that
+        check needs the scheme and the company secret only, never the unit; a wrong
+        code answers exactly as an unknown serial does.
         """
         env = self.sudo().with_context(active_test=False).env
         products = env["product.product"].search_fetch(
@@ -121,13 +122,21 @@ class SerialLookup(models.AbstractModel):
             env["stock.lot"]._serial_lookup_fields(),
             order="id",
         )
+        # the batch of the link, read whether or not the unit exists
+        batches = (
+            env["serial.batch"].search_fetch(
+                [("product_id", "in", products.ids), ("name", "=", key.batch)], []
+            )
+            if key.batch
+            else None
+        )
         # several companies may each have a unit of that serial: a recall wins
         lot = lots.sorted(lambda unit: unit.unit_state != "recalled")[:1]
         product = lot.product_id or products[:1]
         company = product.company_id or self.env.company
         code_ok = self._auth_code_ok(product, lot.company_id or company, key.serial)
         verdict = "not_verified"
-        if lot and code_ok and (not key.batch or key.batch == lot.batch_id.name):
+        if lot and code_ok and (batches is None or lot.batch_id in batches):
             verdict = lot._serial_lookup_verdict()
         entry = {
             "verdict": verdict,

@@ -3,6 +3,7 @@ from . import test_digital_link
 from . import test_lookup_log
 from . import test_lookup_page
 from . import test_malformed
+from . import test_no_oracle
 from . import test_privacy
 from . import test_rate_limit
 from . import test_rate_limit_workers
