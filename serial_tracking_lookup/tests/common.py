@@ -5,6 +5,8 @@ import http.client
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.tests import HttpCase
 from odoo.tests.common import TEST_CURSOR_COOKIE_NAME
@@ -37,8 +39,8 @@ class LookupCommon(SerialTrackingCommon):
     - ``cls.unit_sold``: a scanner delivered to ``buyer`` today (under warranty), by
       ``cls.delivery`` whose origin is an order number; the scanner has a price, a
       cost and the unit an internal note and handling instructions;
-    - ``cls.unit_expired``: a printer delivered to ``buyer`` 400 days ago (its
-      12-month warranty has expired);
+    - ``cls.unit_expired``: a printer delivered to ``buyer`` 400 days ago by
+      ``cls.delivery_old`` (its 12-month warranty has expired);
     - ``cls.unit_stock``: a scanner in stock (not yet sold);
     - ``cls.unit_recalled``: a delivered scanner, then recalled;
     - ``cls.unit_scrapped``: a scanner scrapped;
@@ -76,12 +78,9 @@ class LookupCommon(SerialTrackingCommon):
                 "manufacture_date": fields.Date.to_date("2026-01-15"),
             }
         )
-        cls.delivery = cls._deliver_units(
-            cls.unit_sold | cls.unit_expired | cls.unit_recalled, cls.buyer
-        )
-        cls.unit_expired.sudo().write(
-            {"delivery_date": datetime.now() - timedelta(days=400)}
-        )
+        cls.delivery = cls._deliver_units(cls.unit_sold | cls.unit_recalled, cls.buyer)
+        with freeze_time(datetime.now() - timedelta(days=400)):
+            cls.delivery_old = cls._deliver_units(cls.unit_expired, cls.buyer)
         cls.unit_recalled.sudo()._set_sticky_state("recalled", "recalled")
         scrap = cls.env["stock.scrap"].create(
             {

@@ -13,6 +13,7 @@ class TestPrivacy(LookupHttpCommon):
         values = dict(CUSTOMER)
         values.update(
             delivery=delivery.name,
+            delivery_old=self.delivery_old.name,
             order=delivery.origin,
             location=self.stock_location.complete_name,
             customer_location=self.customer_location.complete_name,
