@@ -201,7 +201,23 @@ class SerialLookup(models.AbstractModel):
 
     @api.model
     def _image_path(self, product):
-        if not product.with_context(bin_size=True).image_128:
+        """The page's URL of the product's image, or None when it has none. Whether
+        it has one is one look at its attachments: the ORM would read the
+        variant's and the template's images (two attachment fetches)."""
+        self.env["ir.attachment"].flush_model(["res_model", "res_field", "res_id"])
+        has_image = self.env.execute_query(
+            SQL(
+                """SELECT 1 FROM ir_attachment
+                    WHERE (res_model = 'product.product' AND res_id = %s
+                           AND res_field = 'image_variant_128')
+                       OR (res_model = 'product.template' AND res_id = %s
+                           AND res_field = 'image_128')
+                    LIMIT 1""",
+                product.id,
+                product.product_tmpl_id.id,
+            )
+        )
+        if not has_image:
             return None
         return f"/serial-lookup/image/{product.id}/{self._image_token(product.id)}"
 

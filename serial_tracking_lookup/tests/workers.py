@@ -6,6 +6,7 @@ import contextlib
 import http.client
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -13,6 +14,7 @@ import sys
 import tempfile
 import time
 
+import odoo
 from odoo.tools import config
 
 # "2026-12-01 09:22:56,123 4242 INFO db werkzeug: ... "GET /path HTTP/1.1" 429 - ..."
@@ -20,6 +22,14 @@ REQUEST_LOG = re.compile(
     r'^\S+ \S+ (?P<pid>\d+) INFO \S+ werkzeug: .*"(?:GET|HEAD) (?P<path>\S+) '
     r'HTTP/1\.[01]" (?P<status>\d{3})'
 )
+
+
+def odoo_bin():
+    """The ``odoo-bin`` script: a prefork server re-runs its own ``argv[0]`` to start
+    its gevent process, which ``python -m odoo`` cannot give it."""
+    root = os.path.dirname(next(iter(odoo.__path__)))
+    script = os.path.join(root, "odoo-bin")
+    return script if os.path.exists(script) else shutil.which("odoo")
 
 
 def free_port():
@@ -35,7 +45,7 @@ def workers_server(dbname, workers=2, extra_args=()):
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="st_lookup_workers_") as tmp:
         log = os.path.join(tmp, "server.log")
-        args = [sys.executable, "-m", "odoo"]
+        args = [sys.executable, odoo_bin()]
         if config["config"] and os.path.exists(config["config"]):
             args += ["-c", config["config"]]
         args += [
