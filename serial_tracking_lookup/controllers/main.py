@@ -102,7 +102,7 @@ class SerialLookupController(http.Controller):
         headers = {"Link": self._linkset_link(key)}
         if self._wants_json():
             return self._json(answer, **headers)
-        html = request.env["ir.qweb"]._render(
+        html = Markup("<!DOCTYPE html>\n") + request.env["ir.qweb"]._render(
             "serial_tracking_lookup.lookup_page", self._page_values(answer, entry)
         )
         return self._response(

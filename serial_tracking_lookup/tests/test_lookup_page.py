@@ -42,6 +42,7 @@ class TestLookupPage(LookupHttpCommon):
         self.assertIn("Under warranty until", page.text)
         self.assertIn("01/15/2026", page.text)  # manufacture date, en_US format
         self.assertIn('name="viewport"', page.text)
+        self.assertTrue(page.text.startswith("<!DOCTYPE html>\n"), page.text[:40])
         self.assertIn("default-src 'none'", page.headers["Content-Security-Policy"])
         self.assertNotIn("<script", page.text)
 
@@ -158,8 +159,13 @@ class TestLookupPage(LookupHttpCommon):
             lang="fr_FR"
         ).serial_lookup_intro = "Merci de votre confiance."
         self.scanner.with_context(lang="fr_FR").name = "Scanner portatif"
+        # the page's own words are translatable terms
+        self.env.ref("serial_tracking_lookup.lookup_page").update_field_translations(
+            "arch_db", {"fr_FR": {"Genuine product": "Produit authentique"}}
+        )
         page = self.lookup("LK-SOLD-1", headers={"Accept-Language": "fr-BE, en;q=0.5"})
         self.assertIn('lang="fr-FR"', page.text)
+        self.assertIn("Produit authentique", page.text)
         self.assertIn("Merci de votre confiance.", page.text)
         self.assertIn("Scanner portatif", page.text)
         answer = self.lookup(
