@@ -106,22 +106,30 @@ class RepairOrder(models.Model):
         return res
 
     def _log_serial_events(self, event_type):
-        """One timeline event on the unit of each repair of ``self``."""
-        self.env["serial.event"].sudo().create(
-            [
-                {
-                    "lot_id": repair.lot_id.id,
-                    "event_type": event_type,
-                    "partner_id": repair.partner_id.id,
-                    "reference": repair.name,
-                    "move_id": repair.move_id.id
-                    if event_type == "repair_done"
-                    else False,
-                    "description": repair._serial_event_description(event_type),
-                }
-                for repair in self
-            ]
-        )
+        """One timeline event on the unit of each repair of ``self``, through the
+        core's ``_log_events`` (one create per round: a unit in several repairs
+        gets one event per repair)."""
+        by_lot = {}
+        for repair in self:
+            by_lot.setdefault(repair.lot_id, []).append(repair)
+        while by_lot:
+            batch = {lot: repairs.pop(0) for lot, repairs in by_lot.items()}
+            lots = self.env["stock.lot"].concat(*batch)
+            lots._log_events(
+                event_type,
+                values_by_lot={
+                    lot.id: {
+                        "partner_id": repair.partner_id.id,
+                        "reference": repair.name,
+                        "move_id": repair.move_id.id
+                        if event_type == "repair_done"
+                        else False,
+                        "description": repair._serial_event_description(event_type),
+                    }
+                    for lot, repair in batch.items()
+                },
+            )
+            by_lot = {lot: repairs for lot, repairs in by_lot.items() if repairs}
 
     def _serial_event_description(self, event_type):
         self.ensure_one()

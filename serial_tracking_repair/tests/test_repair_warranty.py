@@ -1,10 +1,11 @@
 from datetime import date
 
-from odoo.tests import Form
+from odoo.tests import Form, tagged
 
 from odoo.addons.serial_tracking_lookup.tests.common import LookupCommon
 
 
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestRepairWarranty(LookupCommon):
     """Warranty claims by serial, on top of the lookup fixtures: ``unit_sold`` was
     delivered to ``buyer`` today, ``unit_expired`` 400 days ago, ``unit_stock`` was
@@ -136,6 +137,21 @@ class TestRepairWarranty(LookupCommon):
             .mapped("event_type"),
             ["repair_opened", "repair_received"],
         )
+
+    def test_two_repairs_of_one_unit_at_once(self):
+        repairs = self._repair(self.unit_stock) | self._repair(self.unit_stock)
+        repairs |= self._repair(self.unit_sold)
+        repairs.action_repair_start()
+        events = self.env["serial.event"].search(
+            [("reference", "in", repairs.mapped("name"))]
+        )
+        self.assertEqual(len(events), 6)  # opened + received, per repair
+        for repair in repairs:
+            mine = events.filtered(lambda e, r=repair: e.reference == r.name)
+            self.assertEqual(mine.lot_id, repair.lot_id)
+            self.assertEqual(
+                sorted(mine.mapped("event_type")), ["repair_opened", "repair_received"]
+            )
 
     def test_lot_tracked_repairs_are_left_alone(self):
         lot = self.env["stock.lot"].create(
