@@ -116,40 +116,11 @@ class LookupCommon(SerialTrackingCommon):
 
     @classmethod
     def _receive_units(cls, product, names):
-        """Units of ``names`` received into stock by a validated receipt, in order."""
-        picking = cls.env["stock.picking"].create(
-            {
-                "picking_type_id": cls.picking_type_in.id,
-                "location_id": cls.supplier_location.id,
-                "location_dest_id": cls.stock_location.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "product_id": product.id,
-                            "product_uom_qty": len(names),
-                            "location_id": cls.supplier_location.id,
-                            "location_dest_id": cls.stock_location.id,
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
+        """Units of ``names`` received into stock by a validated receipt, in order
+        (the class-level twin of ``_receive``, for fixtures)."""
+        picking = cls._create_receipt(product, len(names))
         move = picking.move_ids
-        move.move_line_ids.unlink()
-        move.move_line_ids = [
-            Command.create(
-                {
-                    "product_id": product.id,
-                    "lot_name": name,
-                    "quantity": 1,
-                    "location_id": cls.supplier_location.id,
-                    "location_dest_id": cls.stock_location.id,
-                    "picking_id": picking.id,
-                }
-            )
-            for name in names
-        ]
+        cls._set_serials(move, names)
         move.picked = True
         picking.button_validate()
         assert picking.state == "done", picking.state

@@ -8,7 +8,7 @@ from .common import LookupHttpCommon
 JSON = {"Accept": "application/json"}
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestCloneFlag(LookupHttpCommon):
     """A unit looked up from many client addresses in a short time is flagged."""
 

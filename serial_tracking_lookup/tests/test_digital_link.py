@@ -1,10 +1,11 @@
-from odoo.tests import BaseCase
+from odoo.tests import BaseCase, tagged
 
 from ..tools import digital_link as dl
 
 GTIN = "09506000134352"
 
 
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestDigitalLink(BaseCase):
     """The Digital Link path reader (plain Python, biip underneath)."""
 

@@ -8,7 +8,7 @@ from .common import LookupHttpCommon
 JSON = {"Accept": "application/json"}
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestLookupLog(LookupHttpCommon):
     """The lookup log and counters: who may read them, per company, and purging."""
 

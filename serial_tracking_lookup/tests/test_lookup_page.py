@@ -10,7 +10,7 @@ from odoo.tests import tagged
 from .common import AUTH_GTIN, PRINTER_GTIN, UNKNOWN_GTIN, LookupHttpCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestLookupPage(LookupHttpCommon):
     """Every verdict over real HTTP, as HTML and as JSON."""
 

@@ -35,7 +35,7 @@ MALFORMED = [
 VERDICT_WORDS = (b"verdict", b"Genuine", b"Not verified", b"Recalled", b"warranty")
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestMalformed(LookupHttpCommon):
     """Malformed keys answer 400 on both routes, never something like a verdict."""
 

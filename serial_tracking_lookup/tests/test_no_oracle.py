@@ -1,7 +1,10 @@
+from odoo.tests import tagged
+
 from ..tools import digital_link as dl
 from .common import AUTH_GTIN, SCANNER_GTIN, LookupCommon
 
 
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestNoOracle(LookupCommon):
     """An unknown serial does the same work as any other "not verified" key of its
     GTIN: the same queries, so the answer time does not tell whether a unit exists."""

@@ -3,7 +3,7 @@ from odoo.tests import tagged
 from .common import CUSTOMER, PRINTER_GTIN, SCANNER_GTIN, LookupHttpCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestPrivacy(LookupHttpCommon):
     """No answer of any route shows a customer's data, whatever the unit's state."""
 

@@ -10,7 +10,7 @@ from .common import LookupHttpCommon
 JSON = {"Accept": "application/json"}
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestRateLimit(LookupHttpCommon):
     """The per-client limit, in one server (the two-worker proof is in
     test_rate_limit_workers.py)."""
@@ -120,7 +120,7 @@ class TestRateLimit(LookupHttpCommon):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestClientKey(LookupHttpCommon):
     def test_client_key(self):
         lookup = self.env["serial.lookup"]

@@ -29,7 +29,7 @@ PARAMS = {"rate_limit": LIMIT, "rate_window": WINDOW}
 GTIN = "09506000134352"
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestRateLimitWorkers(BaseCase):
     def setUp(self):
         super().setUp()

@@ -5,7 +5,7 @@ from .common import SCANNER_GTIN, UNKNOWN_GTIN, LookupHttpCommon
 VOC = "https://ref.gs1.org/voc/"
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestResolver(LookupHttpCommon):
     """The GS1 Digital Link resolver at the labels' own paths."""
 
