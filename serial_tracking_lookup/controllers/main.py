@@ -119,9 +119,12 @@ class SerialLookupController(http.Controller):
         **PUBLIC,
     )
     def product_image(self, product_id, token):
-        product = request.env["product.product"].sudo().browse(product_id).exists()
+        # the token first: a wrong one reads nothing
         expected = request.env["serial.lookup"]._image_token(product_id)
-        if not product or not consteq(token, expected):
+        if not consteq(token, expected):
+            raise NotFound()
+        product = request.env["product.product"].sudo().browse(product_id).exists()
+        if not product:
             raise NotFound()
         stream = request.env["ir.binary"]._get_image_stream_from(product, "image_512")
         return stream.get_response(max_age=86400)
