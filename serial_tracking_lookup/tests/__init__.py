@@ -8,3 +8,4 @@ from . import test_privacy
 from . import test_rate_limit
 from . import test_rate_limit_workers
 from . import test_resolver
+from . import test_settings

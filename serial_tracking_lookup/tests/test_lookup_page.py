@@ -1,6 +1,7 @@
 import base64
 import io
 from datetime import date
+from unittest.mock import patch
 
 from PIL import Image
 
@@ -72,6 +73,44 @@ class TestLookupPage(LookupHttpCommon):
         self.assertIn("Recalled", page.text)
         self.assertIn('id="recall"', page.text)
         self.assertIn("Call 0800 RECALL for a swap.", page.text)
+
+    def test_recall_instructions_of_a_recall_addon(self):
+        """The seam a recall addon overrides: only its public keys are published."""
+
+        def recall_info(lot):
+            return {
+                "title": f"Recall R-7 of {lot.name}",
+                "instructions": "Unplug it.\nCall <b>0800 777</b>.",
+                "url": "https://example.com/recalls/R-7",
+                "customer": lot.customer_id.name,  # never published
+            }
+
+        Lot = type(self.env["stock.lot"])
+        with patch.object(Lot, "_serial_lookup_recall_info", recall_info):
+            answer = self.lookup("LK-RECALL-1", json=True).json()
+            page = self.lookup("LK-RECALL-1").text
+        self.assertEqual(
+            answer["recall"],
+            {
+                "title": "Recall R-7 of LK-RECALL-1",
+                "instructions": "Unplug it.\nCall <b>0800 777</b>.",
+                "url": "https://example.com/recalls/R-7",
+            },
+        )
+        self.assertIn("Recall R-7 of LK-RECALL-1", page)
+        self.assertIn("Unplug it.<br/>Call &lt;b&gt;0800 777&lt;/b&gt;.", page)
+        self.assertIn('href="https://example.com/recalls/R-7"', page)
+        self.assertNotIn(self.buyer.name, page)
+        self.assertNotIn(self.buyer.name, str(answer))
+
+        def bad_url(lot):
+            return {"url": "javascript:alert(1)"}
+
+        with patch.object(Lot, "_serial_lookup_recall_info", bad_url):
+            answer = self.lookup("LK-RECALL-1", json=True).json()
+            page = self.lookup("LK-RECALL-1").text
+        self.assertIsNone(answer["recall"]["url"])
+        self.assertNotIn("javascript:", page)
 
     def test_not_verified_answers_are_all_alike(self):
         """Unknown serial of a known GTIN, wrong authenticity code, unknown GTIN,
