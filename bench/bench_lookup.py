@@ -2,20 +2,22 @@
 """Load benchmark of the public lookup against a real ``odoo --workers=2`` server.
 
     python3 bench/bench_lookup.py --db st_h14_bench [--units 100000] [--port 8215]
-                                  [--requests 1000] [--clients 4] [--rounds 3]
+                                  [--requests 1000] [--clients 2] [--rounds 3]
                                   [--max-seconds 60] [--screenshots DIR]
 
 * Creates the database with ``serial_tracking_lookup`` (no demo) when it is missing
-  and loads ``--units`` serial units once (``_serial_bulk_create``), with the states
-  of a live database: 60 % delivered over the last three years (under warranty or
-  expired), 30 % in stock, 1 % recalled, the rest not received; plus one past lookup
-  per unit in the log. ``ANALYZE`` afterwards.
+  (else updates the addon to the code being measured) and loads ``--units`` serial
+  units once (``_serial_bulk_create``), with the states of a live database: 60 %
+  delivered over the last three years (under warranty or expired), 30 % in stock,
+  1 % recalled, the rest not received; plus one past lookup per unit in the log.
+  ``ANALYZE`` afterwards.
 * Starts ``odoo --workers=2 --proxy-mode`` on loopback (``--port``; the gevent port is
   ``--port`` + 10), no cron. Every request comes from its own client address
   (``X-Forwarded-For``, as behind a reverse proxy), so the rate limit counts each
   like a phone's and never refuses one (limit raised for the run).
 * Each round runs, interleaved, ``--requests`` requests of each side with ``--clients``
-  concurrent clients, one connection per request (bounded by ``--max-seconds``):
+  concurrent clients (default: one per worker), one connection per request
+  (bounded by ``--max-seconds``):
 
   A = ``GET /serial-lookup/01/<gtin>/21/<serial>`` (HTML page; 80 % existing units,
       20 % unknown serials), the full lookup: rate-limit count, log, clone check;
@@ -124,6 +126,24 @@ def load_units(env, units):
     env.cr.execute("ANALYZE")
     print(f"loaded {units} units in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     return product
+
+
+def update_module(db):
+    """Bring an existing benchmark database to the code being measured."""
+    subprocess.run(
+        [
+            sys.executable,
+            odoo_bin(),
+            f"--addons-path={addons_path()}",
+            "-d",
+            db,
+            "-u",
+            "serial_tracking_lookup",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
+        check=True,
+    )
 
 
 def set_params(env, **values):
@@ -409,7 +429,7 @@ def main():
     parser.add_argument("--units", type=int, default=100000)
     parser.add_argument("--port", type=int, default=8215)
     parser.add_argument("--requests", type=int, default=1000)
-    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--max-seconds", type=float, default=60)
     parser.add_argument("--reset", action="store_true")
@@ -418,6 +438,7 @@ def main():
 
     setup_odoo()
     ensure_database(args.db, "serial_tracking_lookup", reset=args.reset)
+    update_module(args.db)
     with environment(args.db, commit=True) as env:
         load_units(env, args.units)
         set_params(env, rate_limit=10**9, rate_window=60)

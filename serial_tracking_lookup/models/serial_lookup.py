@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import psycopg2.errors
 from psycopg2.extensions import TransactionRollbackError
 
-from odoo import SUPERUSER_ID, api, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
@@ -114,7 +114,7 @@ class SerialLookup(models.AbstractModel):
                 ("barcode", "in", gtin_variants(key.gtin)),
                 ("tracking", "=", "serial"),
             ],
-            ["company_id", "product_tmpl_id"],
+            ["company_id", "product_tmpl_id", "product_template_variant_value_ids"],
             order="id",
         )
         lots = env["stock.lot"].search_fetch(
@@ -182,10 +182,11 @@ class SerialLookup(models.AbstractModel):
         if verdict not in VERIFIED:
             return answer
         product = lot.product_id.with_context(lang=self.env.lang)
-        status, end = lot._serial_warranty_status()
+        # the public date: the warranty ends on a calendar day, wherever one looks
+        status, end = lot._serial_warranty_status(today=fields.Date.today())
         answer.update(
             product={
-                "name": product.with_context(display_default_code=False).display_name,
+                "name": self._product_name(product),
                 "image": self._image_path(product),
             },
             manufacture_date=lot.manufacture_date or None,
@@ -198,6 +199,15 @@ class SerialLookup(models.AbstractModel):
             if url and not url.startswith(("https://", "http://")):
                 answer["recall"]["url"] = None
         return answer
+
+    @api.model
+    def _product_name(self, product):
+        """The product's public name: its name and variant values, never its
+        internal reference (``display_name`` without the default code, without the
+        product fetches its compute does)."""
+        values = product.product_template_variant_value_ids
+        name = product.product_tmpl_id.name
+        return f"{name} ({', '.join(values.mapped('name'))})" if values else name
 
     @api.model
     def _image_path(self, product):
@@ -251,8 +261,17 @@ class SerialLookup(models.AbstractModel):
         return (not limit or hits <= limit), retry_after
 
     def _count_in(self, cr, client_key, start, limit, key, entry):
+        """One round trip: count, log, and the unit's distinct clients lately."""
+        settings = self._settings()
         now = _utc(int(time.time()))  # Odoo datetimes have no microseconds
-        log = SQL("")
+        allowed = SQL("(%s OR hit.hits <= %s)", not limit, limit)
+        log = clients = SQL("")
+        watch = (
+            key is not None
+            and entry["verdict"] in VERIFIED
+            and not entry["lot"].lookup_clone_date
+            and settings["clone_addresses"]
+        )
         if key is not None:
             lot, product = entry["lot"], entry["product"]
             # the log belongs to the unit's (or product's) company, else to all
@@ -264,7 +283,7 @@ class SerialLookup(models.AbstractModel):
                             product_id, company_id)
                     SELECT %(now)s, %(gtin)s, %(serial)s, %(batch)s, %(verdict)s,
                            %(client)s, %(lot)s, %(product)s, %(company)s
-                      FROM hit WHERE %(unlimited)s OR hit.hits <= %(limit)s
+                      FROM hit WHERE %(allowed)s
                 )""",
                 now=now,
                 gtin=key.gtin,
@@ -275,12 +294,28 @@ class SerialLookup(models.AbstractModel):
                 lot=lot.id or None,
                 product=product.id or None,
                 company=company.id or None,
-                unlimited=not limit,
-                limit=limit,
+                allowed=allowed,
             )
+        if watch:
+            # the log rows this statement inserts are not visible to it: the
+            # client counts once more when it has not looked the unit up lately
+            clients = SQL(
+                """, (SELECT COUNT(DISTINCT client_hash)
+                            + (BOOL_OR(client_hash = %(client)s) IS NOT TRUE)::int
+                       FROM serial_lookup_log
+                      WHERE lot_id = %(lot)s AND date >= %(since)s
+                        AND verdict IN %(verified)s)""",
+                client=client_key,
+                lot=entry["lot"].id,
+                since=now - timedelta(hours=settings["clone_hours"]),
+                verified=VERIFIED,
+            )
+        # a count or a log line lost in a crash does no harm: do not wait for the
+        # WAL flush at commit (every lookup commits)
         cr.execute(
             SQL(
                 """
+                SET LOCAL synchronous_commit TO OFF;
                 WITH hit AS (
                     INSERT INTO serial_lookup_counter AS c
                            (client_key, window_start, hits)
@@ -289,41 +324,23 @@ class SerialLookup(models.AbstractModel):
                     DO UPDATE SET hits = c.hits + 1
                     RETURNING c.hits
                 )%(log)s
-                SELECT hits FROM hit
+                SELECT hits, %(allowed)s%(clients)s FROM hit
                 """,
                 client=client_key,
                 start=_utc(start),
                 log=log,
+                allowed=allowed,
+                clients=clients,
             )
         )
-        hits = cr.fetchone()[0]
-        if (
-            key is not None
-            and (not limit or hits <= limit)
-            and entry["verdict"] in VERIFIED
-            and not entry["lot"].lookup_clone_date
-        ):
-            self._flag_clone(cr, entry["lot"], now)
+        hits, within, *count = cr.fetchone()
+        if watch and within and count[0] >= settings["clone_addresses"]:
+            self._flag_clone(cr, entry["lot"], now, count[0])
         return hits
 
-    def _flag_clone(self, cr, lot, now):
-        """Flag ``lot`` when verified lookups of it came from many clients lately."""
+    def _flag_clone(self, cr, lot, now, clients):
+        """Flag ``lot``: verified lookups of it came from ``clients`` clients."""
         settings = self._settings()
-        if not settings["clone_addresses"]:
-            return
-        since = now - timedelta(hours=settings["clone_hours"])
-        cr.execute(
-            SQL(
-                """SELECT COUNT(DISTINCT client_hash) FROM serial_lookup_log
-                    WHERE lot_id = %s AND date >= %s AND verdict IN %s""",
-                lot.id,
-                since,
-                VERIFIED,
-            )
-        )
-        clients = cr.fetchone()[0]
-        if clients < settings["clone_addresses"]:
-            return
         try:
             with cr.savepoint():
                 # a stock operation may hold the unit's row: never wait for it,

@@ -5,7 +5,7 @@ from unittest.mock import patch
 
 from PIL import Image
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from .common import AUTH_GTIN, PRINTER_GTIN, UNKNOWN_GTIN, LookupHttpCommon
@@ -171,6 +171,38 @@ class TestLookupPage(LookupHttpCommon):
         self.assertEqual(
             self.lookup("LK-STOCK-1", json=True, batch="B/78").json()["verdict"],
             "not_verified",
+        )
+
+    def test_variant_name(self):
+        """A variant shows its values, never the internal reference."""
+        colour = self.env["product.attribute"].create(
+            {"name": "Colour", "value_ids": [Command.create({"name": "Teal"})]}
+        )
+        colour.value_ids |= self.env["product.attribute.value"].create(
+            {"name": "Amber", "attribute_id": colour.id}
+        )
+        template = self.env["product.template"].create(
+            {
+                "name": "Desk Scanner",
+                "is_storable": True,
+                "tracking": "serial",
+                "default_code": "DSK-INTERNAL",
+                "attribute_line_ids": [
+                    Command.create(
+                        {"attribute_id": colour.id, "value_ids": colour.value_ids.ids}
+                    )
+                ],
+            }
+        )
+        teal = template.product_variant_ids.filtered(
+            lambda p: p.product_template_variant_value_ids.name == "Teal"
+        )
+        teal.barcode = "4006381333948"
+        self._receive_units(teal, ["LK-TEAL-1"])
+        answer = self.lookup("LK-TEAL-1", json=True, gtin="04006381333948").json()
+        self.assertEqual(answer["product"]["name"], "Desk Scanner (Teal)")
+        self.assertNotIn(
+            "DSK-INTERNAL", self.lookup("LK-TEAL-1", gtin="04006381333948").text
         )
 
     def test_product_image(self):
