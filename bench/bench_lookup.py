@@ -199,14 +199,9 @@ def start_server(db, port):
 
 
 def odoo_bin():
-    """The ``odoo-bin`` script: a prefork server re-runs its own ``argv[0]`` to start
-    its gevent process, which ``python -m odoo`` cannot give it."""
-    import shutil
-
-    import odoo
-
-    script = os.path.join(os.path.dirname(next(iter(odoo.__path__))), "odoo-bin")
-    return script if os.path.exists(script) else shutil.which("odoo")
+    """The server script: Odoo's, with a placeholder for its websocket process
+    (see ``_odoo_server.py``)."""
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "_odoo_server.py")
 
 
 def stop_server(process):

@@ -6,7 +6,6 @@ import contextlib
 import http.client
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -14,7 +13,6 @@ import sys
 import tempfile
 import time
 
-import odoo
 from odoo.tools import config
 
 # "2026-12-01 09:22:56,123 4242 INFO db werkzeug: ... "GET /path HTTP/1.1" 429 - ..."
@@ -25,11 +23,8 @@ REQUEST_LOG = re.compile(
 
 
 def odoo_bin():
-    """The ``odoo-bin`` script: a prefork server re-runs its own ``argv[0]`` to start
-    its gevent process, which ``python -m odoo`` cannot give it."""
-    root = os.path.dirname(next(iter(odoo.__path__)))
-    script = os.path.join(root, "odoo-bin")
-    return script if os.path.exists(script) else shutil.which("odoo")
+    """This file, run as the server's script (see the end of the file)."""
+    return os.path.abspath(__file__)
 
 
 def free_port():
@@ -124,3 +119,17 @@ def answered_by(log):
             if match:
                 found[match["path"]] = (int(match["pid"]), int(match["status"]))
     return found
+
+
+if __name__ == "__main__":
+    # Run as the server's script. A prefork Odoo starts its gevent (websocket)
+    # process by re-running its own argv[0] with "gevent", and again each second
+    # while it is not running; the tests need no websocket, and where gevent cannot
+    # start the restarts would eat a core: as that process, only wait to be stopped.
+    if sys.argv[1:2] == ["gevent"]:
+        signal.pause()
+    else:
+        sys.path.remove(os.path.dirname(os.path.abspath(__file__)))
+        from odoo.cli.command import main
+
+        main()
