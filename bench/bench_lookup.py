@@ -24,9 +24,10 @@
   B = ``GET /web/login``, Odoo's plain login page on the same server.
 
   Prints per side the throughput (requests/s) and p50 / p95 latency, medians of the
-  rounds, and the ratios; then single-client latencies per verdict (genuine, unknown
-  serial, unknown GTIN), interleaved, to show that an unknown serial answers in the
-  time of any other "not verified".
+  rounds, and the ratios; the workers' own time per request and its queries (from
+  their request log, without the client's part); then single-client latencies per
+  verdict (genuine, unknown serial, unknown GTIN), interleaved, to show that an
+  unknown serial answers in the time of any other "not verified".
 * ``--screenshots DIR``: the page of each verdict and warranty state at 360 px wide,
   by headless Chromium, as PNG files in DIR.
 """
@@ -35,6 +36,7 @@ import argparse
 import http.client
 import os
 import random
+import re
 import signal
 import statistics
 import subprocess
@@ -180,10 +182,13 @@ def start_server(db, port):
             f"--http-port={port}",
             f"--gevent-port={port + 10}",
             "--log-level=warn",
+            # one line per request: path, status, queries, SQL and other seconds
+            "--log-handler=werkzeug:INFO",
             f"--logfile={log}",
         ],
         start_new_session=True,
     )
+    process.log = log
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -202,6 +207,37 @@ def odoo_bin():
     """The server script: Odoo's, with a placeholder for its websocket process
     (see ``_odoo_server.py``)."""
     return os.path.join(os.path.dirname(os.path.abspath(__file__)), "_odoo_server.py")
+
+
+REQUEST_LINE = re.compile(
+    r'"GET (?P<path>\S+) HTTP/1\.[01]" (?P<status>\d+) - (?P<queries>\d+) '
+    r"(?P<sql>[\d.]+) (?P<other>[\d.]+)"
+)
+
+
+def server_times(log, offset):
+    """Server-side time (ms) and query counts per side, from the request log lines
+    written after ``offset``: what the workers spent, without the client's part."""
+    times = {"lookup": [], "login": []}
+    queries = {"lookup": [], "login": []}
+    with open(log, encoding="utf-8", errors="replace") as file:
+        file.seek(offset)
+        for line in file:
+            match = REQUEST_LINE.search(line)
+            if not match or match["path"] == "/web/health":
+                continue
+            kind = "login" if match["path"].startswith("/web/login") else "lookup"
+            times[kind].append((float(match["sql"]) + float(match["other"])) * 1000)
+            queries[kind].append(int(match["queries"]))
+    return {
+        kind: (
+            statistics.median(values),
+            percentile(sorted(values), 95),
+            statistics.median(queries[kind]),
+        )
+        for kind, values in times.items()
+        if values
+    }
 
 
 def stop_server(process):
@@ -444,6 +480,7 @@ def main():
         for kind in ("lookup", "login"):  # warm-up: every worker, every template
             run_side(args.port, Targets(kind, units, 0), 100, args.clients, 30)
         results = {"lookup": [], "login": []}
+        offset = os.path.getsize(server.log)
         for round_ in range(args.rounds):
             for kind in ("lookup", "login") if round_ % 2 == 0 else ("login", "lookup"):
                 results[kind].append(
@@ -455,6 +492,8 @@ def main():
                         args.max_seconds,
                     )
                 )
+        time.sleep(1)  # the workers write their last request lines
+        server_side = server_times(server.log, offset)
         verdicts = verdict_latencies(args.port, units)
         if args.screenshots:
             with environment(args.db, commit=True) as env:
@@ -483,6 +522,12 @@ def main():
         f"\nthroughput A / B: {med('lookup', 'rps') / med('login', 'rps'):.2f}"
         f"   p95 A: {med('lookup', 'p95'):.1f} ms (target < 50 ms, >= 0.5 x B)"
     )
+    print("\nserver side (the workers' time per request, from their request log):\n")
+    print("| side | p50 ms | p95 ms | queries |")
+    print("|---|---|---|---|")
+    for kind, label in (("lookup", "lookup page (A)"), ("login", "/web/login (B)")):
+        p50, p95, queries = server_side[kind]
+        print(f"| {label} | {p50:.1f} | {p95:.1f} | {queries:.0f} |")
     print("\nsingle client, per kind of key (interleaved, 200 each):\n")
     print("| key | p50 ms | p95 ms |")
     print("|---|---|---|")

@@ -114,7 +114,7 @@ class SerialLookup(models.AbstractModel):
                 ("barcode", "in", gtin_variants(key.gtin)),
                 ("tracking", "=", "serial"),
             ],
-            ["company_id", "product_tmpl_id", "product_template_variant_value_ids"],
+            ["company_id", "product_tmpl_id"],
             order="id",
         )
         lots = env["stock.lot"].search_fetch(
@@ -133,7 +133,7 @@ class SerialLookup(models.AbstractModel):
         # several companies may each have a unit of that serial: a recall wins
         lot = lots.sorted(lambda unit: unit.unit_state != "recalled")[:1]
         product = lot.product_id or products[:1]
-        company = product.company_id or self.env.company
+        company = product.company_id or self._main_company()
         code_ok = self._auth_code_ok(product, lot.company_id or company, key.serial)
         verdict = "not_verified"
         if lot and code_ok and (batches is None or lot.batch_id in batches):
@@ -145,6 +145,15 @@ class SerialLookup(models.AbstractModel):
             "company": lot.company_id or company if verdict in VERIFIED else company,
         }
         return self._answer(key, verdict, lot), entry
+
+    @api.model
+    def _main_company(self):
+        """Whose texts a key that no company's product owns shows: the main
+        company (a cached reference: the public user's company would read the
+        user first)."""
+        return self.env.ref("base.main_company", raise_if_not_found=False) or (
+            self.env.company
+        )
 
     @api.model
     def _auth_code_ok(self, product, company, serial):
