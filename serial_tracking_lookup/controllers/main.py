@@ -37,6 +37,11 @@ PAGE_CSP = (
     "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
+PAGE_TEXTS = [
+    "serial_lookup_intro",
+    "serial_lookup_contact",
+    "serial_lookup_recall_text",
+]
 PUBLIC = {
     "type": "http",
     "auth": "public",
@@ -102,7 +107,9 @@ class SerialLookupController(http.Controller):
         headers = {"Link": self._linkset_link(key)}
         if self._wants_json():
             return self._json(answer, **headers)
-        html = Markup("<!DOCTYPE html>\n") + request.env["ir.qweb"]._render(
+        # minimal_qcontext: the page needs no user nor company of the request
+        qweb = request.env["ir.qweb"].with_context(minimal_qcontext=True)
+        html = Markup("<!DOCTYPE html>\n") + qweb._render(
             "serial_tracking_lookup.lookup_page", self._page_values(answer, entry)
         )
         return self._response(
@@ -228,6 +235,7 @@ class SerialLookupController(http.Controller):
     def _page_values(self, answer, entry):
         env = request.env
         company = entry["company"].with_context(lang=env.lang)
+        company.fetch(["name", *PAGE_TEXTS])
         lang = env.lang or "en_US"
 
         def date(value):

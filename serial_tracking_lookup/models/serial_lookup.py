@@ -31,6 +31,7 @@ COUNT_ATTEMPTS = 5
 GC_BATCH = 50000
 VERIFIED = ("genuine", "recalled")
 RECALL_KEYS = ("title", "instructions", "url")
+TEMPLATE_FIELDS = ["name", "company_id", "categ_id", "tracking", "warranty_months"]
 
 
 class SerialLookup(models.AbstractModel):
@@ -114,9 +115,12 @@ class SerialLookup(models.AbstractModel):
                 ("barcode", "in", gtin_variants(key.gtin)),
                 ("tracking", "=", "serial"),
             ],
-            ["company_id", "product_tmpl_id"],
+            ["product_tmpl_id"],
             order="id",
         )
+        # what the lookup reads of the template, and nothing more (the product row
+        # of a template is wide: translations, descriptions, prices)
+        products.product_tmpl_id.fetch(TEMPLATE_FIELDS)
         lots = env["stock.lot"].search_fetch(
             [("product_id", "in", products.ids), ("name", "=", key.serial)],
             env["stock.lot"]._serial_lookup_fields(),
@@ -148,11 +152,16 @@ class SerialLookup(models.AbstractModel):
 
     @api.model
     def _main_company(self):
-        """Whose texts a key that no company's product owns shows: the main
-        company (a cached reference: the public user's company would read the
-        user first)."""
-        return self.env.ref("base.main_company", raise_if_not_found=False) or (
-            self.env.company
+        """Whose texts a key that no company's product owns shows: the main company
+        (its id cached by xmlid: the public user's company would read the user,
+        ``env.ref`` check that the company exists)."""
+        company_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "base.main_company", raise_if_not_found=False
+        )
+        return (
+            self.env["res.company"].browse(company_id)
+            if company_id
+            else (self.env.company)
         )
 
     @api.model

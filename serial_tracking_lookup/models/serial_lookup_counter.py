@@ -22,7 +22,9 @@ class SerialLookupCounter(models.Model):
     _order = "window_start desc, id desc"
 
     client_key = fields.Char(required=True, readonly=True)
-    window_start = fields.Datetime(required=True, readonly=True, index=True)
+    # no index of its own: the unique index serves the count, and the daily purge
+    # reads a table that holds about a day of windows
+    window_start = fields.Datetime(required=True, readonly=True)
     hits = fields.Integer(required=True, readonly=True, default=0)
 
     _client_window_uniq = models.UniqueIndex(

@@ -32,7 +32,7 @@ class SerialLookupLog(models.Model):
     gtin = fields.Char("GTIN", readonly=True)
     serial = fields.Char(readonly=True, index="trigram")
     batch = fields.Char(readonly=True)
-    verdict = fields.Selection(VERDICTS, required=True, readonly=True, index=True)
+    verdict = fields.Selection(VERDICTS, required=True, readonly=True)
     client_hash = fields.Char(
         "Client",
         readonly=True,
