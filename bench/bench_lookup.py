@@ -25,8 +25,10 @@
 
   Prints per side the throughput (requests/s) and p50 / p95 latency, medians of the
   rounds, and the ratios; the workers' own time per request and its queries (from
-  their request log, without the client's part); then single-client latencies per
-  verdict (genuine, unknown serial, unknown GTIN), interleaved, to show that an
+  their request log, without the client's part), and the CPU time a request costs
+  the server and its PostgreSQL backends (what compares on a shared machine, where
+  wall times grow with everything else that runs); then single-client latencies
+  per verdict (genuine, unknown serial, unknown GTIN), interleaved, to show that an
   unknown serial answers in the time of any other "not verified".
 * ``--screenshots DIR``: the page of each verdict and warranty state at 360 px wide,
   by headless Chromium, as PNG files in DIR.
@@ -286,8 +288,9 @@ class Targets:
             return f"/serial-lookup/01/0{GTIN}/21/{serial}", address
 
 
-def run_side(port, targets, requests, clients, max_seconds):
+def run_side(port, targets, requests, clients, max_seconds, master_pid=None):
     latencies, errors = [], []
+    cpu_before = server_cpu(master_pid) if master_pid else 0
     deadline = time.monotonic() + max_seconds
 
     def worker(count):
@@ -309,6 +312,7 @@ def run_side(port, targets, requests, clients, max_seconds):
     with ThreadPoolExecutor(max_workers=clients) as pool:
         list(pool.map(worker, share))
     wall = time.perf_counter() - start
+    cpu = server_cpu(master_pid) - cpu_before if master_pid else 0
     if errors:
         sys.exit(f"{len(errors)} errors, e.g. {errors[:3]}")
     latencies.sort()
@@ -317,7 +321,42 @@ def run_side(port, targets, requests, clients, max_seconds):
         "rps": len(latencies) / wall,
         "p50": percentile(latencies, 50) * 1000,
         "p95": percentile(latencies, 95) * 1000,
+        "cpu": cpu * 1000 / max(len(latencies), 1),
     }
+
+
+def server_cpu(master_pid):
+    """CPU seconds used so far by the server's processes (master, workers) and by
+    the PostgreSQL backends of their connections (named ``odoo-<pid>``): the work
+    requests cost, whatever else the machine runs."""
+    stats = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as file:
+                    fields = file.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    odoo_pids = {master_pid} | {
+        pid for pid, (ppid, _cpu) in stats.items() if ppid == master_pid
+    }
+    names = ",".join(f"'odoo-{pid}'" for pid in odoo_pids)
+    backends = subprocess.run(
+        [
+            "psql",
+            "-d",
+            "postgres",
+            "-Atqc",
+            f"SELECT pid FROM pg_stat_activity WHERE application_name IN ({names})",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    counted = odoo_pids | {int(pid) for pid in backends}
+    ticks = sum(stats[pid][1] for pid in counted if pid in stats)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values, pct):
@@ -490,6 +529,7 @@ def main():
                         args.requests,
                         args.clients,
                         args.max_seconds,
+                        server.pid,
                     )
                 )
         time.sleep(1)  # the workers write their last request lines
@@ -511,12 +551,12 @@ def main():
         f"\n{units} units, {args.rounds} rounds x {args.requests} requests per side, "
         f"{args.clients} concurrent clients, odoo --workers=2 on loopback\n"
     )
-    print("| side | requests/s | p50 ms | p95 ms |")
-    print("|---|---|---|---|")
+    print("| side | requests/s | p50 ms | p95 ms | CPU ms / request |")
+    print("|---|---|---|---|---|")
     for kind, label in (("lookup", "lookup page (A)"), ("login", "/web/login (B)")):
         print(
             f"| {label} | {med(kind, 'rps'):.1f} | {med(kind, 'p50'):.1f} | "
-            f"{med(kind, 'p95'):.1f} |"
+            f"{med(kind, 'p95'):.1f} | {med(kind, 'cpu'):.1f} |"
         )
     print(
         f"\nthroughput A / B: {med('lookup', 'rps') / med('login', 'rps'):.2f}"
