@@ -15,6 +15,10 @@ EVENT_TYPES = [
     ("quarantined", "Quarantined"),
     ("released", "Released from quarantine"),
     ("recalled", "Recalled"),
+    ("repair_opened", "Repair opened"),
+    ("repair_received", "Received for repair"),
+    ("repair_done", "Repaired"),
+    ("clone_suspected", "Suspected cloned label"),
     ("note", "Note"),
 ]
 

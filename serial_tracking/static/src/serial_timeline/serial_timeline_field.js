@@ -18,9 +18,13 @@ const ICONS = {
     quarantined: "fa-ban",
     released: "fa-check",
     recalled: "fa-exclamation-triangle",
+    repair_opened: "fa-wrench",
+    repair_received: "fa-inbox",
+    repair_done: "fa-check-circle",
+    clone_suspected: "fa-clone",
     note: "fa-sticky-note-o",
 };
-const ALERTS = new Set(["quarantined", "recalled", "scrapped"]);
+const ALERTS = new Set(["quarantined", "recalled", "scrapped", "clone_suspected"]);
 
 /**
  * A serial unit's timeline (one2many of serial.event) as a vertical list of events,

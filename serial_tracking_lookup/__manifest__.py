@@ -1,0 +1,26 @@
+{
+    "name": "Serial Tracking: Authenticity Lookup",
+    "summary": "Public GS1 Digital Link resolver at the label's QR code: genuine, "
+    "recalled or not verified, warranty status, never a customer's data",
+    "version": "19.0.1.0.0",
+    "category": "Inventory/Inventory",
+    "website": "https://github.com/serial-tracking/serial_tracking",
+    "author": "serial_tracking contributors",
+    "maintainers": ["serial-tracking"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "application": False,
+    "depends": ["serial_tracking", "serial_tracking_label", "serial_tracking_scheme"],
+    "external_dependencies": {"python": ["biip"]},
+    "data": [
+        "security/serial_tracking_lookup_security.xml",
+        "security/ir.model.access.csv",
+        "views/serial_lookup_templates.xml",
+        "views/serial_lookup_log_views.xml",
+        "views/stock_lot_views.xml",
+        "views/res_company_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/serial_tracking_lookup_menus.xml",
+    ],
+    "installable": True,
+}
