@@ -1,6 +1,4 @@
 import base64
-import csv
-import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -13,20 +11,21 @@ from odoo.exceptions import UserError
 
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 from odoo.addons.serial_tracking.tools import gs1
+from odoo.addons.serial_tracking.tools.text import (
+    describe_characters,
+    unprintable_characters,
+)
 
-# Header cells skipped in imported files.
-HEADER_WORDS = {
-    "serial",
-    "serials",
-    "serial number",
-    "sn",
-    "barcode",
-    "gs1",
-    "manufacturer serial",
-    "lot",
-    "lot/serial number",
-}
+from ..tools import import_file
+
 MAX_SERIAL_LENGTH = 128
+# Uploads refused before reading: above this size (a 100,000-line file of GS1
+# Digital Link URLs is about 9 MB), or with far more lines than the move can take.
+MAX_FILE_MB = 20
+LINE_MARGIN = 1000  # lines accepted beyond twice what the move still expects
+# What the text box may hold besides printable text: line breaks (the GS separator
+# of raw GS1 strings and tabs are judged line by line).
+TEXT_BOX_ALLOWED = "\n\r\t" + gs1.GS
 REPORT_LINES = 500  # bad lines listed in the report; the counts cover every line
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 DATE_AIS = re.compile(r"AI \((11|12|13|15|16|17)\)")
@@ -38,6 +37,7 @@ class CaptureLine:
 
     number: int
     raw: str
+    in_file: bool = False  # a row of the imported file (``number``: its row)
     serial: str = ""
     batch: str = ""
     production_date: date | None = None
@@ -88,6 +88,11 @@ class SerialCapture(models.TransientModel):
     )
     import_file = fields.Binary("CSV or XLSX File")
     import_filename = fields.Char()
+    serial_column = fields.Integer(
+        "Serial Column",
+        help="Column of the file that holds the serials (1 = first). Leave 0 when "
+        "the file has one column, or a column headed Serial.",
+    )
     state = fields.Selection(
         [("draft", "Input"), ("checked", "Checked")], default="draft", required=True
     )
@@ -108,58 +113,127 @@ class SerialCapture(models.TransientModel):
         self.text = f"{self.text.rstrip()}\n{barcode}" if self.text else barcode
         self.state = "draft"
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_text(vals.get("text"))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "text" in vals:
+            self._check_text(vals["text"])
+        return super().write(vals)
+
+    @api.model
+    def _check_text(self, text):
+        """Control characters never reach the database (a NUL even makes PostgreSQL
+        refuse the query): the text box is refused with the characters and the line
+        numbers, nothing is written."""
+        chars = unprintable_characters(text, allowed=TEXT_BOX_ALLOWED)
+        if not chars:
+            return
+        numbers = [
+            str(number)
+            for number, line in enumerate(LINE_BREAK.split(text), start=1)
+            if any(char in line for char in chars)
+        ]
+        raise UserError(
+            self.env._(
+                "The serials contain control characters, which no label carries: "
+                "%(chars)s (line %(lines)s). Remove them and try again; nothing was "
+                "written.",
+                chars=describe_characters(chars),
+                lines=", ".join(numbers[:10]),
+            )
+        )
+
     def _input_lines(self):
-        """Raw input lines: the text field, then the rows of the imported file."""
+        """Raw input lines as ``(number, text, in_file)``: the lines of the text box,
+        then the serial cells of the imported file (numbered by their row)."""
         # Not str.splitlines(): it also splits at the GS separator of raw GS1 strings.
-        lines = LINE_BREAK.split(self.text or "")
+        lines = [
+            (number, raw, False)
+            for number, raw in enumerate(LINE_BREAK.split(self.text or ""), start=1)
+        ]
         if self.import_file:
-            lines += self._file_lines()
+            lines += [(number, raw, True) for number, raw in self._file_lines()]
+        self._check_line_count(sum(1 for _n, raw, _f in lines if raw.strip()))
         return lines
+
+    def _check_line_count(self, count):
+        """Refuse at once an input far bigger than the move can take."""
+        limit = 2 * self.expected_count + LINE_MARGIN
+        if count > limit:
+            raise UserError(
+                self.env._(
+                    "This input has %(count)s lines but %(product)s expects only "
+                    "%(expected)s more unit(s) on this receipt: check the file. "
+                    "Nothing was written.",
+                    count=count,
+                    product=self.product_id.display_name,
+                    expected=self.expected_count,
+                )
+            )
+
+    def _file_size(self):
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("res_field", "=", "import_file"),
+                ],
+                limit=1,
+            )
+        )
+        if attachment:
+            return attachment.file_size
+        return len(self.import_file or b"") * 3 // 4
 
     def _file_lines(self):
-        content = base64.b64decode(self.import_file)
-        name = (self.import_filename or "").lower()
-        if name.endswith((".xlsx", ".xlsm")):
-            rows = self._xlsx_rows(content)
-        else:
-            try:
-                text = content.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = content.decode("latin-1")
-            try:
-                dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-            except csv.Error:
-                dialect = csv.excel
-            rows = csv.reader(io.StringIO(text), dialect)
-        lines = []
-        for index, row in enumerate(rows):
-            cell = next(
-                (str(value).strip() for value in row if value not in (None, "")), ""
-            )
-            if index == 0 and cell.lower() in HEADER_WORDS:
-                continue
-            lines.append(cell)
-        return lines
-
-    def _xlsx_rows(self, content):
-        try:
-            from openpyxl import load_workbook  # shipped with Odoo
-
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as error:
+        """``[(row number, serial text)]`` of the imported file, see
+        :func:`~odoo.addons.serial_tracking_capture.tools.import_file.serial_cells`."""
+        if self._file_size() > MAX_FILE_MB * 1024 * 1024:
             raise UserError(
-                self.env._("This file cannot be read as XLSX: %(error)s", error=error)
-            ) from error
-        sheet = book.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield [self._xlsx_cell(value) for value in row]
+                self.env._(
+                    "This file is larger than %(max)s MB: split it, or import the "
+                    "serials of this receipt only. Nothing was written.",
+                    max=MAX_FILE_MB,
+                )
+            )
+        content = base64.b64decode(self.import_file)
+        # Cheap count of the lines before any parsing (old Mac files end with CR).
+        self._check_line_count(max(content.count(b"\n"), content.count(b"\r")))
+        try:
+            rows = import_file.read_rows(content, self.import_filename)
+            return import_file.serial_cells(rows, self.serial_column)
+        except import_file.ImportFileError as error:
+            raise UserError(self._file_error_message(error)) from error
 
-    @staticmethod
-    def _xlsx_cell(value):
-        # Spreadsheets turn long digit-only serials into numbers: give back the text.
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return value
+    def _file_error_message(self, error):
+        if error.code == "not_xlsx":
+            return self.env._(
+                "This file cannot be read as XLSX: %(error)s",
+                error=error.params["error"],
+            )
+        if error.code == "no_column":
+            return self.env._(
+                "This file has %(width)s columns and none is headed Serial: head the "
+                'serial column "Serial", or give its number in Serial Column. '
+                "Nothing was written.",
+                width=error.params["width"],
+            )
+        if error.code == "bad_column":
+            return self.env._(
+                "Serial Column %(column)s: this file has only %(width)s column(s).",
+                **error.params,
+            )
+        return self.env._(
+            "This file is not a CSV or XLSX file: save it as CSV (comma, semicolon or "
+            "tab separated) or XLSX. Nothing was written."
+        )
 
     # ---- checks ----------------------------------------------------------------------
     def _product_gtin(self):
@@ -175,6 +249,13 @@ class SerialCapture(models.TransientModel):
     def _parse(self, line):
         """Fill ``line`` from its raw text (GS1 or plain serial) or set its reason."""
         raw = line.raw.strip()
+        chars = unprintable_characters(raw)
+        if chars:
+            line.reason = self.env._(
+                "Not a serial number: control characters %(chars)s.",
+                chars=describe_characters(chars),
+            )
+            return
         if gs1.looks_like_gs1(raw):
             try:
                 data = gs1.decode(raw)
@@ -222,7 +303,7 @@ class SerialCapture(models.TransientModel):
             line.production_date = data.production_date
             line.expiry_date = data.expiry_date
             return
-        if len(raw) > MAX_SERIAL_LENGTH or not raw.isprintable():
+        if len(raw) > MAX_SERIAL_LENGTH or gs1.GS in raw:
             line.reason = self.env._(
                 "Not a serial number: control characters or more than %(max)s "
                 "characters.",
@@ -235,9 +316,10 @@ class SerialCapture(models.TransientModel):
         """Parse and check every line; returns ``(good, bad)`` lists of
         :class:`CaptureLine`. Database checks are one query each for all lines."""
         self.ensure_one()
+        self._check_setup()
         lines = [
-            CaptureLine(number, raw)
-            for number, raw in enumerate(raw_lines, start=1)
+            CaptureLine(number, raw, in_file)
+            for number, raw, in_file in raw_lines
             if raw.strip()
         ]
         first_seen = {}
@@ -247,14 +329,25 @@ class SerialCapture(models.TransientModel):
             if line.reason:
                 continue
             if line.serial in first_seen:
-                line.reason = self.env._(
-                    "Serial %(serial)s is already on line %(line)s of this input.",
-                    serial=line.serial,
-                    line=first_seen[line.serial],
+                first = first_seen[line.serial]
+                line.reason = (
+                    self.env._(
+                        "Serial %(serial)s is already on row %(line)s of the file.",
+                        serial=line.serial,
+                        line=first.number,
+                    )
+                    if first.in_file
+                    else self.env._(
+                        "Serial %(serial)s is already on line %(line)s of this input.",
+                        serial=line.serial,
+                        line=first.number,
+                    )
                 )
             else:
-                first_seen[line.serial] = line.number
+                first_seen[line.serial] = line
+        self._check_product_barcodes([line for line in lines if not line.reason])
         self._check_existing([line for line in lines if not line.reason])
+        self._check_pending([line for line in lines if not line.reason])
         expected = self.expected_count
         accepted = 0
         for line in lines:
@@ -271,6 +364,58 @@ class SerialCapture(models.TransientModel):
         good = [line for line in lines if not line.reason]
         bad = [line for line in lines if line.reason]
         return good, bad
+
+    def _check_setup(self):
+        """What makes every line fail, checked by Check Only as by Capture."""
+        if self.use_as == "manufacturer" and not self._capture_scheme():
+            raise UserError(
+                self.env._(
+                    "No serial scheme applies to %(product)s: it is needed to give "
+                    "the units our own serial numbers.",
+                    product=self.product_id.display_name,
+                )
+            )
+
+    def _capture_scheme(self):
+        return self.product_id._serial_scheme(self.picking_id.company_id)
+
+    def _check_product_barcodes(self, lines):
+        """A product's own barcode (any GTIN form) is not a unit's serial."""
+        products = self.env["product.product"]._serial_barcode_products(
+            [line.serial for line in lines]
+        )
+        for line in lines:
+            product = products.get(line.serial)
+            if product:
+                line.reason = self.env._(
+                    "This is the product barcode of %(product)s; scan the unit's "
+                    "serial label.",
+                    product=product.display_name,
+                )
+
+    def _check_pending(self, lines):
+        """A serial waiting on another open receipt would make one of the two
+        receipts fail at validation: refused, naming that receipt."""
+        if not lines:
+            return
+        company = self.picking_id.company_id
+        field = "name" if self.use_as == "name" else "manufacturer_serial"
+        pending = self.env["stock.move.line"]._serial_pending_receipts(
+            [line.serial for line in lines],
+            self.product_id,
+            company,
+            field=field,
+            any_product=field == "name" and company.serial_unique_in_company,
+            exclude_moves=self.move_id,
+        )
+        for line in lines:
+            receipt = pending.get(line.serial)
+            if receipt:
+                line.reason = self.env._(
+                    "Serial %(serial)s is already waiting on receipt %(receipt)s.",
+                    serial=line.serial,
+                    receipt=receipt.name,
+                )
 
     def _check_existing(self, lines):
         """Serials that already name a unit: refused when that unit is in stock, on
@@ -337,11 +482,20 @@ class SerialCapture(models.TransientModel):
 
     def _report_text(self, bad):
         rows = [
-            self.env._(
-                "Line %(line)s: %(text)s: %(reason)s",
-                line=line.number,
-                text=line.raw.strip()[:80].replace("\x1d", "<GS>"),
-                reason=line.reason,
+            (
+                self.env._(
+                    "File row %(line)s: %(text)s: %(reason)s",
+                    line=line.number,
+                    text=line.raw.strip()[:80].replace("\x1d", "<GS>"),
+                    reason=line.reason,
+                )
+                if line.in_file
+                else self.env._(
+                    "Line %(line)s: %(text)s: %(reason)s",
+                    line=line.number,
+                    text=line.raw.strip()[:80].replace("\x1d", "<GS>"),
+                    reason=line.reason,
+                )
             )
             for line in bad[:REPORT_LINES]
         ]
@@ -458,15 +612,8 @@ class SerialCapture(models.TransientModel):
         new = [line for line in lines if not line.lot_id]
         reused = [line for line in lines if line.lot_id]
         if self.use_as == "manufacturer" and new:
-            scheme = self.product_id._serial_scheme(self.picking_id.company_id)
-            if not scheme:
-                raise UserError(
-                    self.env._(
-                        "No serial scheme applies to %(product)s: it is needed to give "
-                        "the units our own serial numbers.",
-                        product=self.product_id.display_name,
-                    )
-                )
+            self._check_setup()
+            scheme = self._capture_scheme()
             names = self.move_id._serial_scheme_names(scheme, {self.move_id: len(new)})[
                 self.move_id
             ]
