@@ -178,7 +178,8 @@ class TestLabelReport(SerialLabelCommon):
         )
         report_action = wizard.action_print()
         self.assertEqual(
-            report_action["report_name"], "serial_tracking_label.report_serial_label"
+            report_action["report_name"],
+            "serial_tracking_label.report_serial_label_roll_50x25",
         )
         self.assertEqual(report_action["report_type"], "qweb-pdf")
         self.assertEqual(
