@@ -1,8 +1,6 @@
-import base64
 import re
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 
 from biip.gtin import Gtin
 
@@ -16,18 +14,8 @@ from odoo.addons.serial_tracking.tools.text import (
     unprintable_characters,
 )
 
-from ..tools import import_file
-
 MAX_SERIAL_LENGTH = 128
-# Uploads refused before reading: above this size (a 100,000-line file of GS1
-# Digital Link URLs is about 9 MB), or with far more lines than the move can take.
-MAX_FILE_MB = 20
-LINE_MARGIN = 1000  # lines accepted beyond twice what the move still expects
-# What the text box may hold besides printable text: line breaks (the GS separator
-# of raw GS1 strings and tabs are judged line by line).
-TEXT_BOX_ALLOWED = "\n\r\t" + gs1.GS
 REPORT_LINES = 500  # bad lines listed in the report; the counts cover every line
-LINE_BREAK = re.compile(r"\r\n|\r|\n")
 DATE_AIS = re.compile(r"AI \((11|12|13|15|16|17)\)")
 
 
@@ -58,7 +46,11 @@ class SerialCapture(models.TransientModel):
 
     _name = "serial.capture"
     _description = "Capture Serials at Receipt"
-    _inherit = "barcodes.barcode_events_mixin"
+    _inherit = (
+        "barcodes.barcode_events_mixin",
+        "serial.capture.input",
+        "serial.capture.writer",
+    )
     _check_company_auto = True
 
     picking_id = fields.Many2one("stock.picking", required=True, check_company=True)
@@ -112,128 +104,6 @@ class SerialCapture(models.TransientModel):
         """Each scan adds a line (hardware scanner through the barcodes mixin)."""
         self.text = f"{self.text.rstrip()}\n{barcode}" if self.text else barcode
         self.state = "draft"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._check_text(vals.get("text"))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if "text" in vals:
-            self._check_text(vals["text"])
-        return super().write(vals)
-
-    @api.model
-    def _check_text(self, text):
-        """Control characters never reach the database (a NUL even makes PostgreSQL
-        refuse the query): the text box is refused with the characters and the line
-        numbers, nothing is written."""
-        chars = unprintable_characters(text, allowed=TEXT_BOX_ALLOWED)
-        if not chars:
-            return
-        numbers = [
-            str(number)
-            for number, line in enumerate(LINE_BREAK.split(text), start=1)
-            if any(char in line for char in chars)
-        ]
-        raise UserError(
-            self.env._(
-                "The serials contain control characters, which no label carries: "
-                "%(chars)s (line %(lines)s). Remove them and try again; nothing was "
-                "written.",
-                chars=describe_characters(chars),
-                lines=", ".join(numbers[:10]),
-            )
-        )
-
-    def _input_lines(self):
-        """Raw input lines as ``(number, text, in_file)``: the lines of the text box,
-        then the serial cells of the imported file (numbered by their row)."""
-        # Not str.splitlines(): it also splits at the GS separator of raw GS1 strings.
-        lines = [
-            (number, raw, False)
-            for number, raw in enumerate(LINE_BREAK.split(self.text or ""), start=1)
-        ]
-        if self.import_file:
-            lines += [(number, raw, True) for number, raw in self._file_lines()]
-        self._check_line_count(sum(1 for _n, raw, _f in lines if raw.strip()))
-        return lines
-
-    def _check_line_count(self, count):
-        """Refuse at once an input far bigger than the move can take."""
-        limit = 2 * self.expected_count + LINE_MARGIN
-        if count > limit:
-            raise UserError(
-                self.env._(
-                    "This input has %(count)s lines but %(product)s expects only "
-                    "%(expected)s more unit(s) on this receipt: check the file. "
-                    "Nothing was written.",
-                    count=count,
-                    product=self.product_id.display_name,
-                    expected=self.expected_count,
-                )
-            )
-
-    def _file_size(self):
-        attachment = (
-            self.env["ir.attachment"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "=", self.id),
-                    ("res_field", "=", "import_file"),
-                ],
-                limit=1,
-            )
-        )
-        if attachment:
-            return attachment.file_size
-        return len(self.import_file or b"") * 3 // 4
-
-    def _file_lines(self):
-        """``[(row number, serial text)]`` of the imported file, see
-        :func:`~odoo.addons.serial_tracking_capture.tools.import_file.serial_cells`."""
-        if self._file_size() > MAX_FILE_MB * 1024 * 1024:
-            raise UserError(
-                self.env._(
-                    "This file is larger than %(max)s MB: split it, or import the "
-                    "serials of this receipt only. Nothing was written.",
-                    max=MAX_FILE_MB,
-                )
-            )
-        content = base64.b64decode(self.import_file)
-        # Cheap count of the lines before any parsing (old Mac files end with CR).
-        self._check_line_count(max(content.count(b"\n"), content.count(b"\r")))
-        try:
-            rows = import_file.read_rows(content, self.import_filename)
-            return import_file.serial_cells(rows, self.serial_column)
-        except import_file.ImportFileError as error:
-            raise UserError(self._file_error_message(error)) from error
-
-    def _file_error_message(self, error):
-        if error.code == "not_xlsx":
-            return self.env._(
-                "This file cannot be read as XLSX: %(error)s",
-                error=error.params["error"],
-            )
-        if error.code == "no_column":
-            return self.env._(
-                "This file has %(width)s columns and none is headed Serial: head the "
-                'serial column "Serial", or give its number in Serial Column. '
-                "Nothing was written.",
-                width=error.params["width"],
-            )
-        if error.code == "bad_column":
-            return self.env._(
-                "Serial Column %(column)s: this file has only %(width)s column(s).",
-                **error.params,
-            )
-        return self.env._(
-            "This file is not a CSV or XLSX file: save it as CSV (comma, semicolon or "
-            "tab separated) or XLSX. Nothing was written."
-        )
 
     # ---- checks ----------------------------------------------------------------------
     def _product_gtin(self):
@@ -559,129 +429,3 @@ class SerialCapture(models.TransientModel):
             raise UserError(self.env._("No good line to keep."))
         self._apply(good)
         return {"type": "ir.actions.act_window_close"}
-
-    # ---- writing ---------------------------------------------------------------------
-    def _batches(self, lines):
-        """``{batch name: serial.batch id}`` for the batches of ``lines``: found or
-        created in one ``create``."""
-        names = {line.batch for line in lines if line.batch}
-        if not names:
-            return {}
-        Batch = self.env["serial.batch"]
-        company = self.picking_id.company_id
-        batches = {}
-        # A batch of the company, else a batch shared by every company.
-        for batch in Batch.search(
-            [
-                ("name", "in", list(names)),
-                ("product_id", "=", self.product_id.id),
-                ("company_id", "in", [company.id, False]),
-            ]
-        ):
-            if batch.company_id or batch.name not in batches:
-                batches[batch.name] = batch.id
-        first = {}
-        for line in lines:
-            if line.batch and line.batch not in batches:
-                first.setdefault(line.batch, line)
-        if first:
-            supplier = self.picking_id.partner_id.commercial_partner_id
-            created = Batch.create(
-                [
-                    {
-                        "name": name,
-                        "product_id": self.product_id.id,
-                        "company_id": company.id,
-                        "manufacture_date": line.production_date,
-                        "expiration_date": line.expiry_date
-                        and datetime.combine(line.expiry_date, time.min),
-                        "supplier_id": supplier.id,
-                    }
-                    for name, line in first.items()
-                ]
-            )
-            batches.update(zip(first, created.ids, strict=True))
-        return batches
-
-    def _apply(self, lines):
-        """Create the new units (one bulk insert), reuse the existing ones, and put
-        them all on the move (one UPDATE of its free lines + one create). Reused units
-        not received yet take the values of their label
-        (see :meth:`_reused_label_writes`)."""
-        batches = self._batches(lines)
-        new = [line for line in lines if not line.lot_id]
-        reused = [line for line in lines if line.lot_id]
-        if self.use_as == "manufacturer" and new:
-            self._check_setup()
-            scheme = self._capture_scheme()
-            names = self.move_id._serial_scheme_names(scheme, {self.move_id: len(new)})[
-                self.move_id
-            ]
-        else:
-            names = [line.serial for line in new]
-        vals_list = []
-        for line, name in zip(new, names, strict=True):
-            vals = {
-                "name": name,
-                "product_id": self.product_id.id,
-                "company_id": self.picking_id.company_id.id,
-            }
-            if self.use_as == "manufacturer":
-                vals["manufacturer_serial"] = line.serial
-            vals.update(self._label_values(line, batches))
-            vals_list.append(vals)
-        # Decided before the units go on the move (their state is read here).
-        label_writes = self._reused_label_writes(reused, batches)
-        created = iter(self.env["stock.lot"]._serial_bulk_create(vals_list).ids)
-        lot_ids = [line.lot_id or next(created) for line in lines]
-        self.move_id._serial_assign_lots({self.move_id: lot_ids})
-        # Written through the ORM once the units are on their move lines: whatever the
-        # raw assignment above read, the ORM then recomputes what the lines compute
-        # from the unit's dates (expiration and removal dates).
-        Lot = self.env["stock.lot"]
-        for vals, ids in label_writes.items():
-            Lot.browse(ids).write(dict(vals))
-        return lot_ids
-
-    @staticmethod
-    def _label_values(line, batches):
-        """The unit values a captured line's label carries: batch (AI 10), production
-        date (AI 11) and expiry (AI 17); only those present on the label."""
-        vals = {}
-        if line.batch:
-            vals["batch_id"] = batches[line.batch]
-        if line.production_date:
-            vals["manufacture_date"] = line.production_date
-        if line.expiry_date:
-            vals["expiration_date"] = datetime.combine(line.expiry_date, time.min)
-        return vals
-
-    def _reused_label_writes(self, lines, batches):
-        """What the label of each reused unit changes on it, grouped by identical
-        values: ``{((field, value), ...): [unit ids]}``, one ``write`` per key.
-
-        The rule: a unit not received yet (``unit_state`` "draft", e.g. made by
-        "Generate Units" ahead of stock, its dates then only planned) takes what its
-        physical label says: the label's batch, production date and expiry replace
-        the unit's, values the label does not carry are left as they are. A unit that
-        was received before (returned, scrapped, delivered…) keeps the values recorded
-        then. The same holds whether the captured serial is the unit's serial or its
-        manufacturer serial."""
-        groups = defaultdict(list)
-        units = self.env["stock.lot"].browse([line.lot_id for line in lines])
-        for line, unit in zip(lines, units, strict=True):
-            if unit.unit_state != "draft":
-                continue
-            current = {
-                "batch_id": unit.batch_id.id,
-                "manufacture_date": unit.manufacture_date,
-                "expiration_date": unit.expiration_date,
-            }
-            changed = {
-                fname: value
-                for fname, value in self._label_values(line, batches).items()
-                if current[fname] != value
-            }
-            if changed:
-                groups[tuple(sorted(changed.items()))].append(unit.id)
-        return groups
