@@ -81,7 +81,6 @@ class SerialCapture(models.TransientModel):
     import_file = fields.Binary("CSV or XLSX File")
     import_filename = fields.Char()
     serial_column = fields.Integer(
-        "Serial Column",
         help="Column of the file that holds the serials (1 = first). Leave 0 when "
         "the file has one column, or a column headed Serial.",
     )
