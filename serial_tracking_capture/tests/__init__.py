@@ -1,1 +1,2 @@
 from . import test_capture
+from . import test_capture_defects

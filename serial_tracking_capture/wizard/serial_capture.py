@@ -1,10 +1,6 @@
-import base64
-import csv
-import io
 import re
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 
 from biip.gtin import Gtin
 
@@ -13,22 +9,13 @@ from odoo.exceptions import UserError
 
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 from odoo.addons.serial_tracking.tools import gs1
+from odoo.addons.serial_tracking.tools.text import (
+    describe_characters,
+    unprintable_characters,
+)
 
-# Header cells skipped in imported files.
-HEADER_WORDS = {
-    "serial",
-    "serials",
-    "serial number",
-    "sn",
-    "barcode",
-    "gs1",
-    "manufacturer serial",
-    "lot",
-    "lot/serial number",
-}
 MAX_SERIAL_LENGTH = 128
 REPORT_LINES = 500  # bad lines listed in the report; the counts cover every line
-LINE_BREAK = re.compile(r"\r\n|\r|\n")
 DATE_AIS = re.compile(r"AI \((11|12|13|15|16|17)\)")
 
 
@@ -38,6 +25,7 @@ class CaptureLine:
 
     number: int
     raw: str
+    in_file: bool = False  # a row of the imported file (``number``: its row)
     serial: str = ""
     batch: str = ""
     production_date: date | None = None
@@ -58,7 +46,11 @@ class SerialCapture(models.TransientModel):
 
     _name = "serial.capture"
     _description = "Capture Serials at Receipt"
-    _inherit = "barcodes.barcode_events_mixin"
+    _inherit = (
+        "barcodes.barcode_events_mixin",
+        "serial.capture.input",
+        "serial.capture.writer",
+    )
     _check_company_auto = True
 
     picking_id = fields.Many2one("stock.picking", required=True, check_company=True)
@@ -88,6 +80,10 @@ class SerialCapture(models.TransientModel):
     )
     import_file = fields.Binary("CSV or XLSX File")
     import_filename = fields.Char()
+    serial_column = fields.Integer(
+        help="Column of the file that holds the serials (1 = first). Leave 0 when "
+        "the file has one column, or a column headed Serial.",
+    )
     state = fields.Selection(
         [("draft", "Input"), ("checked", "Checked")], default="draft", required=True
     )
@@ -108,59 +104,6 @@ class SerialCapture(models.TransientModel):
         self.text = f"{self.text.rstrip()}\n{barcode}" if self.text else barcode
         self.state = "draft"
 
-    def _input_lines(self):
-        """Raw input lines: the text field, then the rows of the imported file."""
-        # Not str.splitlines(): it also splits at the GS separator of raw GS1 strings.
-        lines = LINE_BREAK.split(self.text or "")
-        if self.import_file:
-            lines += self._file_lines()
-        return lines
-
-    def _file_lines(self):
-        content = base64.b64decode(self.import_file)
-        name = (self.import_filename or "").lower()
-        if name.endswith((".xlsx", ".xlsm")):
-            rows = self._xlsx_rows(content)
-        else:
-            try:
-                text = content.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = content.decode("latin-1")
-            try:
-                dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-            except csv.Error:
-                dialect = csv.excel
-            rows = csv.reader(io.StringIO(text), dialect)
-        lines = []
-        for index, row in enumerate(rows):
-            cell = next(
-                (str(value).strip() for value in row if value not in (None, "")), ""
-            )
-            if index == 0 and cell.lower() in HEADER_WORDS:
-                continue
-            lines.append(cell)
-        return lines
-
-    def _xlsx_rows(self, content):
-        try:
-            from openpyxl import load_workbook  # shipped with Odoo
-
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as error:
-            raise UserError(
-                self.env._("This file cannot be read as XLSX: %(error)s", error=error)
-            ) from error
-        sheet = book.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield [self._xlsx_cell(value) for value in row]
-
-    @staticmethod
-    def _xlsx_cell(value):
-        # Spreadsheets turn long digit-only serials into numbers: give back the text.
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return value
-
     # ---- checks ----------------------------------------------------------------------
     def _product_gtin(self):
         """The product's barcode as a GTIN-14 (check digit validated), or ''."""
@@ -175,6 +118,13 @@ class SerialCapture(models.TransientModel):
     def _parse(self, line):
         """Fill ``line`` from its raw text (GS1 or plain serial) or set its reason."""
         raw = line.raw.strip()
+        chars = unprintable_characters(raw)
+        if chars:
+            line.reason = self.env._(
+                "Not a serial number: control characters %(chars)s.",
+                chars=describe_characters(chars),
+            )
+            return
         if gs1.looks_like_gs1(raw):
             try:
                 data = gs1.decode(raw)
@@ -222,7 +172,7 @@ class SerialCapture(models.TransientModel):
             line.production_date = data.production_date
             line.expiry_date = data.expiry_date
             return
-        if len(raw) > MAX_SERIAL_LENGTH or not raw.isprintable():
+        if len(raw) > MAX_SERIAL_LENGTH or gs1.GS in raw:
             line.reason = self.env._(
                 "Not a serial number: control characters or more than %(max)s "
                 "characters.",
@@ -235,9 +185,10 @@ class SerialCapture(models.TransientModel):
         """Parse and check every line; returns ``(good, bad)`` lists of
         :class:`CaptureLine`. Database checks are one query each for all lines."""
         self.ensure_one()
+        self._check_setup()
         lines = [
-            CaptureLine(number, raw)
-            for number, raw in enumerate(raw_lines, start=1)
+            CaptureLine(number, raw, in_file)
+            for number, raw, in_file in raw_lines
             if raw.strip()
         ]
         first_seen = {}
@@ -247,14 +198,25 @@ class SerialCapture(models.TransientModel):
             if line.reason:
                 continue
             if line.serial in first_seen:
-                line.reason = self.env._(
-                    "Serial %(serial)s is already on line %(line)s of this input.",
-                    serial=line.serial,
-                    line=first_seen[line.serial],
+                first = first_seen[line.serial]
+                line.reason = (
+                    self.env._(
+                        "Serial %(serial)s is already on row %(line)s of the file.",
+                        serial=line.serial,
+                        line=first.number,
+                    )
+                    if first.in_file
+                    else self.env._(
+                        "Serial %(serial)s is already on line %(line)s of this input.",
+                        serial=line.serial,
+                        line=first.number,
+                    )
                 )
             else:
-                first_seen[line.serial] = line.number
+                first_seen[line.serial] = line
+        self._check_product_barcodes([line for line in lines if not line.reason])
         self._check_existing([line for line in lines if not line.reason])
+        self._check_pending([line for line in lines if not line.reason])
         expected = self.expected_count
         accepted = 0
         for line in lines:
@@ -271,6 +233,58 @@ class SerialCapture(models.TransientModel):
         good = [line for line in lines if not line.reason]
         bad = [line for line in lines if line.reason]
         return good, bad
+
+    def _check_setup(self):
+        """What makes every line fail, checked by Check Only as by Capture."""
+        if self.use_as == "manufacturer" and not self._capture_scheme():
+            raise UserError(
+                self.env._(
+                    "No serial scheme applies to %(product)s: it is needed to give "
+                    "the units our own serial numbers.",
+                    product=self.product_id.display_name,
+                )
+            )
+
+    def _capture_scheme(self):
+        return self.product_id._serial_scheme(self.picking_id.company_id)
+
+    def _check_product_barcodes(self, lines):
+        """A product's own barcode (any GTIN form) is not a unit's serial."""
+        products = self.env["product.product"]._serial_barcode_products(
+            [line.serial for line in lines]
+        )
+        for line in lines:
+            product = products.get(line.serial)
+            if product:
+                line.reason = self.env._(
+                    "This is the product barcode of %(product)s; scan the unit's "
+                    "serial label.",
+                    product=product.display_name,
+                )
+
+    def _check_pending(self, lines):
+        """A serial waiting on another open receipt would make one of the two
+        receipts fail at validation: refused, naming that receipt."""
+        if not lines:
+            return
+        company = self.picking_id.company_id
+        field = "name" if self.use_as == "name" else "manufacturer_serial"
+        pending = self.env["stock.move.line"]._serial_pending_receipts(
+            [line.serial for line in lines],
+            self.product_id,
+            company,
+            field=field,
+            any_product=field == "name" and company.serial_unique_in_company,
+            exclude_moves=self.move_id,
+        )
+        for line in lines:
+            receipt = pending.get(line.serial)
+            if receipt:
+                line.reason = self.env._(
+                    "Serial %(serial)s is already waiting on receipt %(receipt)s.",
+                    serial=line.serial,
+                    receipt=receipt.name,
+                )
 
     def _check_existing(self, lines):
         """Serials that already name a unit: refused when that unit is in stock, on
@@ -337,11 +351,20 @@ class SerialCapture(models.TransientModel):
 
     def _report_text(self, bad):
         rows = [
-            self.env._(
-                "Line %(line)s: %(text)s: %(reason)s",
-                line=line.number,
-                text=line.raw.strip()[:80].replace("\x1d", "<GS>"),
-                reason=line.reason,
+            (
+                self.env._(
+                    "File row %(line)s: %(text)s: %(reason)s",
+                    line=line.number,
+                    text=line.raw.strip()[:80].replace("\x1d", "<GS>"),
+                    reason=line.reason,
+                )
+                if line.in_file
+                else self.env._(
+                    "Line %(line)s: %(text)s: %(reason)s",
+                    line=line.number,
+                    text=line.raw.strip()[:80].replace("\x1d", "<GS>"),
+                    reason=line.reason,
+                )
             )
             for line in bad[:REPORT_LINES]
         ]
@@ -405,136 +428,3 @@ class SerialCapture(models.TransientModel):
             raise UserError(self.env._("No good line to keep."))
         self._apply(good)
         return {"type": "ir.actions.act_window_close"}
-
-    # ---- writing ---------------------------------------------------------------------
-    def _batches(self, lines):
-        """``{batch name: serial.batch id}`` for the batches of ``lines``: found or
-        created in one ``create``."""
-        names = {line.batch for line in lines if line.batch}
-        if not names:
-            return {}
-        Batch = self.env["serial.batch"]
-        company = self.picking_id.company_id
-        batches = {}
-        # A batch of the company, else a batch shared by every company.
-        for batch in Batch.search(
-            [
-                ("name", "in", list(names)),
-                ("product_id", "=", self.product_id.id),
-                ("company_id", "in", [company.id, False]),
-            ]
-        ):
-            if batch.company_id or batch.name not in batches:
-                batches[batch.name] = batch.id
-        first = {}
-        for line in lines:
-            if line.batch and line.batch not in batches:
-                first.setdefault(line.batch, line)
-        if first:
-            supplier = self.picking_id.partner_id.commercial_partner_id
-            created = Batch.create(
-                [
-                    {
-                        "name": name,
-                        "product_id": self.product_id.id,
-                        "company_id": company.id,
-                        "manufacture_date": line.production_date,
-                        "expiration_date": line.expiry_date
-                        and datetime.combine(line.expiry_date, time.min),
-                        "supplier_id": supplier.id,
-                    }
-                    for name, line in first.items()
-                ]
-            )
-            batches.update(zip(first, created.ids, strict=True))
-        return batches
-
-    def _apply(self, lines):
-        """Create the new units (one bulk insert), reuse the existing ones, and put
-        them all on the move (one UPDATE of its free lines + one create). Reused units
-        not received yet take the values of their label
-        (see :meth:`_reused_label_writes`)."""
-        batches = self._batches(lines)
-        new = [line for line in lines if not line.lot_id]
-        reused = [line for line in lines if line.lot_id]
-        if self.use_as == "manufacturer" and new:
-            scheme = self.product_id._serial_scheme(self.picking_id.company_id)
-            if not scheme:
-                raise UserError(
-                    self.env._(
-                        "No serial scheme applies to %(product)s: it is needed to give "
-                        "the units our own serial numbers.",
-                        product=self.product_id.display_name,
-                    )
-                )
-            names = self.move_id._serial_scheme_names(scheme, {self.move_id: len(new)})[
-                self.move_id
-            ]
-        else:
-            names = [line.serial for line in new]
-        vals_list = []
-        for line, name in zip(new, names, strict=True):
-            vals = {
-                "name": name,
-                "product_id": self.product_id.id,
-                "company_id": self.picking_id.company_id.id,
-            }
-            if self.use_as == "manufacturer":
-                vals["manufacturer_serial"] = line.serial
-            vals.update(self._label_values(line, batches))
-            vals_list.append(vals)
-        # Decided before the units go on the move (their state is read here).
-        label_writes = self._reused_label_writes(reused, batches)
-        created = iter(self.env["stock.lot"]._serial_bulk_create(vals_list).ids)
-        lot_ids = [line.lot_id or next(created) for line in lines]
-        self.move_id._serial_assign_lots({self.move_id: lot_ids})
-        # Written through the ORM once the units are on their move lines: whatever the
-        # raw assignment above read, the ORM then recomputes what the lines compute
-        # from the unit's dates (expiration and removal dates).
-        Lot = self.env["stock.lot"]
-        for vals, ids in label_writes.items():
-            Lot.browse(ids).write(dict(vals))
-        return lot_ids
-
-    @staticmethod
-    def _label_values(line, batches):
-        """The unit values a captured line's label carries: batch (AI 10), production
-        date (AI 11) and expiry (AI 17); only those present on the label."""
-        vals = {}
-        if line.batch:
-            vals["batch_id"] = batches[line.batch]
-        if line.production_date:
-            vals["manufacture_date"] = line.production_date
-        if line.expiry_date:
-            vals["expiration_date"] = datetime.combine(line.expiry_date, time.min)
-        return vals
-
-    def _reused_label_writes(self, lines, batches):
-        """What the label of each reused unit changes on it, grouped by identical
-        values: ``{((field, value), ...): [unit ids]}``, one ``write`` per key.
-
-        The rule: a unit not received yet (``unit_state`` "draft", e.g. made by
-        "Generate Units" ahead of stock, its dates then only planned) takes what its
-        physical label says: the label's batch, production date and expiry replace
-        the unit's, values the label does not carry are left as they are. A unit that
-        was received before (returned, scrapped, delivered…) keeps the values recorded
-        then. The same holds whether the captured serial is the unit's serial or its
-        manufacturer serial."""
-        groups = defaultdict(list)
-        units = self.env["stock.lot"].browse([line.lot_id for line in lines])
-        for line, unit in zip(lines, units, strict=True):
-            if unit.unit_state != "draft":
-                continue
-            current = {
-                "batch_id": unit.batch_id.id,
-                "manufacture_date": unit.manufacture_date,
-                "expiration_date": unit.expiration_date,
-            }
-            changed = {
-                fname: value
-                for fname, value in self._label_values(line, batches).items()
-                if current[fname] != value
-            }
-            if changed:
-                groups[tuple(sorted(changed.items()))].append(unit.id)
-        return groups

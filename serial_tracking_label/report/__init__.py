@@ -1,1 +1,2 @@
 from . import report_serial_label
+from . import report_serial_label_layout

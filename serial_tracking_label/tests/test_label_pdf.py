@@ -3,10 +3,11 @@ rasterised pages, every serial's text is on its page, and a few pages are kept a
 under .local/artefacts/labels/ for a person to look at."""
 
 import io
+import json
 import subprocess
 import tempfile
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from PIL import Image
 
@@ -222,3 +223,60 @@ class TestLabelPdf(HttpCase, SerialLabelCommon):
                     Image.new("L", page.size, 0), ink, covered
                 ).getbbox()
                 self.assertIsNone(outside, f"ink outside the labels at {outside}")
+
+    def download(self, action):
+        """The PDF of a report action, fetched as the web client does: the URL of
+        ``getReportUrl`` (web/static/src/webclient/actions/reports/utils.js) sent to
+        ``/report/download``."""
+        url = f"/report/pdf/{action['report_name']}?" + urlencode(
+            {
+                "options": json.dumps(action["data"]),
+                "context": json.dumps(action.get("context") or {}),
+            }
+        )
+        response = self.url_open(
+            "/report/download?"
+            + urlencode(
+                {
+                    "data": json.dumps([url, "qweb-pdf"]),
+                    # Odoo renders HTML instead of PDF in test mode unless asked.
+                    "context": json.dumps({"force_report_rendering": True}),
+                }
+            ),
+            timeout=120,
+        )
+        self.assertEqual(response.status_code, 200, response.text[:500])
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        return response.content
+
+    def test_each_layout_downloads_on_its_paper(self):
+        """Each layout's PDF, downloaded through Odoo's report route (which finds the
+        report by its name), has pages of that layout's paper: 50 x 25 mm, 100 x 50 mm,
+        A4 (points, 1 mm = 2.835 pt)."""
+        self.authenticate("admin", "admin")
+        self.env.ref("base.user_admin").group_ids += self.env.ref(
+            "stock.group_production_lot"
+        )
+        sizes = {"roll_50x25": (50, 25), "roll_100x50": (100, 50), "a4_3x7": (210, 297)}
+        Wizard = self.env["serial.label.wizard"].with_user(
+            self.env.ref("base.user_admin")
+        )
+        for layout, (width, height) in sizes.items():
+            with self.subTest(layout=layout):
+                wizard = Wizard.create(
+                    {
+                        "lot_ids": self.lots[:2].ids,
+                        "layout": layout,
+                        "symbology": "code128",
+                    }
+                )
+                pdf = self.download(wizard.action_print())
+                reader = PdfFileReader(io.BytesIO(pdf))
+                pages = 1 if layout == "a4_3x7" else 2
+                self.assertEqual(len(reader.pages), pages)
+                for page in reader.pages:
+                    box = page.mediabox
+                    self.assertAlmostEqual(float(box.width), width * 72 / 25.4, delta=2)
+                    self.assertAlmostEqual(
+                        float(box.height), height * 72 / 25.4, delta=2
+                    )

@@ -178,7 +178,8 @@ class TestLabelReport(SerialLabelCommon):
         )
         report_action = wizard.action_print()
         self.assertEqual(
-            report_action["report_name"], "serial_tracking_label.report_serial_label"
+            report_action["report_name"],
+            "serial_tracking_label.report_serial_label_roll_50x25",
         )
         self.assertEqual(report_action["report_type"], "qweb-pdf")
         self.assertEqual(
@@ -198,3 +199,21 @@ class TestLabelReport(SerialLabelCommon):
         picking = self._create_receipt(self.product_gtin, len(lots))
         self._set_serials(picking.move_ids, lots=lots)
         return picking
+
+    def test_ten_thousand_label_pdf_refused_at_once_zpl_prints(self):
+        """A 10,000-label PDF ran past the request time limit: it is refused before
+        any work, pointing to ZPL; the same run as ZPL completes."""
+        wizard = self.env["serial.label.wizard"].create(
+            {"lot_ids": self.lots[:1].ids, "copies": 10_000, "layout": "roll_50x25"}
+        )
+        with self.assertRaisesRegex(UserError, "10000 labels are too many.*ZPL"):
+            wizard.action_print()
+        # The report route refuses too (whoever calls it), before building anything.
+        with self.assertQueryCount(0), self.assertRaisesRegex(UserError, "ZPL"):
+            self.env[REPORT]._get_report_values(
+                None, {"lot_ids": self.lots[:1].ids, "copies": 10_000}
+            )
+        wizard.output = "zpl"
+        self.assertEqual(wizard.action_print()["report_type"], "qweb-text")
+        zpl = self.render_zpl(self.lots, layout="roll_50x25", copies=2000)
+        self.assertEqual(zpl.count("^PQ2000^XZ"), 5)

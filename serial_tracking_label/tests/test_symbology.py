@@ -1,11 +1,13 @@
 """Round trips of every symbology through its image: render, decode with zxing-cpp,
 compare with exactly the string that was meant; and refusal of bad input."""
 
+import io
 import random
 import string
 from datetime import date
 
 import zxingcpp
+from PIL import Image
 
 from odoo.tests import BaseCase, tagged
 
@@ -89,6 +91,34 @@ class TestSymbology(BaseCase):
             barcode, zxingcpp.BarcodeFormat.UPCA
         )
         self.assertEqual(fmt, "UPCA")
+
+    def test_plain_qr_and_datamatrix_of_any_serial(self):
+        """A scheme limited to QR code or DataMatrix allows any text: those labels
+        print it, and a scanner reads back exactly the serial (UTF-8)."""
+        for symbology, fmt in (
+            (sym.QR_SERIAL, "QRCode"),
+            (sym.DATAMATRIX_SERIAL, "DataMatrix"),
+        ):
+            for serial in ("Ü-0001", "ö", "日本-42", "SN_1/a", "x" * 250):
+                with self.subTest(symbology=symbology, serial=serial[:10]):
+                    barcode = sym.build(symbology, sym.UnitData(serial))
+                    self.assertEqual((barcode.data, barcode.hri), (serial, serial))
+                    image = Image.open(io.BytesIO(sym.png(barcode)))
+                    results = zxingcpp.read_barcodes(image)
+                    self.assertEqual(len(results), 1)
+                    self.assertEqual(results[0].format.name, fmt)
+                    self.assertEqual(results[0].bytes.decode(), serial)
+                    self.assertTrue(sym.svg(barcode).startswith(b"<svg "))
+            with self.assertRaises(sym.LabelError):
+                sym.build(symbology, sym.UnitData("x" * 251))
+        # Code 128 and the GS1 codes still refuse what they cannot carry.
+        for symbology in (sym.CODE128, sym.GS1_128):
+            with self.assertRaises(sym.LabelError):
+                sym.build(symbology, sym.UnitData("日本-42", GTIN13))
+        self.assertEqual(
+            sym.zpl_barcode(sym.build(sym.DATAMATRIX_SERIAL, sym.UnitData("A_Ü"))),
+            "^BXN,2,200,0,0,6,_^FH\\^FDA__Ü^FS",
+        )
 
     def test_random_serials_round_trip(self):
         """Any encodable serial scans back: Code 128 over printable ASCII, GS1 codes

@@ -16,6 +16,9 @@ Symbologies:
   ``<base>/01/<gtin14>/10/<batch>/21/<serial>?17=<yymmdd>``.
 * ``ean13`` / ``upca``: the product's own barcode (product-level label), check
   digit validated.
+* ``qr_serial`` / ``datamatrix_serial``: the serial alone in a plain (non-GS1) QR
+  code or DataMatrix, UTF-8 with ECI 26: any text a scheme limited to these codes
+  allows (``Ü``, ``日本``…), up to 250 characters.
 
 Images (SVG for the PDF labels, PNG for screens and tests): 1D codes laid out by
 ``python-barcode``, QR and GS1 DataMatrix by ``zint`` (libzint: GS1 mode with FNC1
@@ -50,6 +53,10 @@ GS1_DATAMATRIX = "gs1_datamatrix"
 QR_DIGITAL_LINK = "qr_digital_link"
 EAN13 = "ean13"
 UPCA = "upca"
+QR_SERIAL = "qr_serial"
+DATAMATRIX_SERIAL = "datamatrix_serial"
+MATRIX_MAX_LENGTH = 250  # as the scheme addon's "QR code / DataMatrix of the serial"
+UTF8_ECI = 26
 # The symbologies a label can have, in the order the label wizard offers them.
 SYMBOLOGIES = [
     (CODE128, "Code 128 (serial)"),
@@ -58,10 +65,14 @@ SYMBOLOGIES = [
     (QR_DIGITAL_LINK, "QR code, GS1 Digital Link URL"),
     (EAN13, "EAN-13 (product barcode)"),
     (UPCA, "UPC-A (product barcode)"),
+    (QR_SERIAL, "QR code (serial, any characters)"),
+    (DATAMATRIX_SERIAL, "DataMatrix (serial, any characters)"),
 ]
 GS1_SYMBOLOGIES = (GS1_128, GS1_DATAMATRIX, QR_DIGITAL_LINK)
 PRODUCT_SYMBOLOGIES = (EAN13, UPCA)
-MATRIX_SYMBOLOGIES = (GS1_DATAMATRIX, QR_DIGITAL_LINK)
+MATRIX_SYMBOLOGIES = (GS1_DATAMATRIX, QR_DIGITAL_LINK, QR_SERIAL, DATAMATRIX_SERIAL)
+QR_SYMBOLOGIES = (QR_DIGITAL_LINK, QR_SERIAL)
+PLAIN_MATRIX_SYMBOLOGIES = (QR_SERIAL, DATAMATRIX_SERIAL)
 
 
 class LabelError(ValueError):
@@ -178,6 +189,14 @@ def build(symbology, unit, base_url=None):
     if symbology == CODE128:
         _check_chars(serial, serial_charset.CODE128)
         return Barcode(symbology, serial, serial, serial)
+    if symbology in PLAIN_MATRIX_SYMBOLOGIES:
+        if not serial.isprintable():
+            bad = next(char for char in serial if not char.isprintable())
+            name = "QR code" if symbology == QR_SERIAL else "DataMatrix"
+            raise LabelError("unencodable", value=serial, char=bad, symbology=name)
+        if len(serial) > MATRIX_MAX_LENGTH:
+            raise LabelError("too_long", value=serial, max=MATRIX_MAX_LENGTH)
+        return Barcode(symbology, serial, serial, serial)
     if symbology in (GS1_128, GS1_DATAMATRIX):
         elements = gs1_elements(unit)
         data = element_string(elements)
@@ -262,11 +281,19 @@ def _matrix_symbol(barcode, outfile):
         symbol.input_mode = zint.InputMode.GS1  # FNC1 first and after variable fields
         symbol.option_3 = zint.DataMatrixOptions.SQUARE
         quiet_zone = 2  # modules (ISO/IEC 16022: 1 module minimum)
+    elif barcode.symbology == DATAMATRIX_SERIAL:
+        symbol.symbology = zint.Symbology.DATAMATRIX
+        symbol.option_3 = zint.DataMatrixOptions.SQUARE
+        quiet_zone = 2
     else:
         # QR: error correction level M, mask chosen by libzint (ISO/IEC 18004 rules).
         symbol.symbology = zint.Symbology.QRCODE
         symbol.option_1 = 2
         quiet_zone = 4
+    if barcode.symbology in PLAIN_MATRIX_SYMBOLOGIES and not barcode.data.isascii():
+        # UTF-8 announced by ECI 26, so scanners return the serial's exact text.
+        symbol.input_mode = zint.InputMode.UNICODE
+        symbol.eci = UTF8_ECI
     symbol.scale = 2  # 4 px per module in PNG
     symbol.whitespace_width = quiet_zone
     symbol.whitespace_height = quiet_zone
@@ -475,8 +502,12 @@ def zpl_barcode(barcode, module=2, height=80, plan=None):
             [(ai, value.replace("_", "__")) for ai, value in _elements(barcode)], "_1"
         )
         return f"^BXN,{module},200,0,0,6,_" + zpl_text(data)
-    if symbology == QR_DIGITAL_LINK:
+    if symbology in QR_SYMBOLOGIES:
         return f"^BQN,2,{module}" + zpl_text("MA," + barcode.encoder_input)
+    if symbology == DATAMATRIX_SERIAL:
+        return f"^BXN,{module},200,0,0,6,_" + zpl_text(
+            barcode.encoder_input.replace("_", "__")
+        )
     if symbology == EAN13:
         return f"^BY{module}^BEN,{height},N,N" + zpl_text(barcode.encoder_input)
     return f"^BY{module}^BUN,{height},N,N,Y" + zpl_text(barcode.encoder_input)

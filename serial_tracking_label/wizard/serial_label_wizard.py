@@ -80,6 +80,8 @@ class SerialLabelWizard(models.TransientModel):
             )
         # Validate every unit before anything is produced: one error lists them all.
         labels = self.env[REPORT_MODEL]
+        if self.output == "pdf":
+            labels._check_pdf_size(len(self.lot_ids) * self.copies)
         barcodes = labels._build_barcodes(self.lot_ids, self.symbology)
         labels._check_fits(barcodes, self.layout, self.output)
         xml_id = ZPL_REPORT if self.output == "zpl" else PDF_REPORTS[self.layout]

@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -333,10 +333,22 @@ class SerialScheme(models.Model):
         """``count`` new serials for ``product``: counters drawn in one query, names
         rendered in Python (random blocks checked against existing serials)."""
         self.ensure_one()
+        self._check_renderable(product, when, warehouse)
         counters = self._next_counters(count) if self._compiled().has_counter else []
         return self._render_for(
             product, counters, count, when=when, warehouse=warehouse
         )
+
+    def _check_renderable(self, product, when=None, warehouse=None):
+        """Render one serial with a dummy counter before any counter is drawn: a
+        PostgreSQL sequence does not roll back, so a serial that cannot be made
+        (codes, check character, length) must fail before ``nextval``."""
+        self.ensure_one()
+        compiled, context = self._context_for(product, when, warehouse)
+        try:
+            compiled.render([0] if compiled.has_counter else [], context, count=1)
+        except scheme_tools.SchemeError as error:
+            raise UserError(self._error_message(error)) from error
 
     def _render_for(self, product, counters, count, when=None, warehouse=None):
         """Serials of ``product`` for already drawn ``counters`` (``count`` of them)."""
@@ -411,8 +423,12 @@ class SerialScheme(models.Model):
         for scheme in self:
             scheme.preview = scheme._preview_text()
 
-    def _preview_text(self):
-        """The next serials as they would look, without drawing from the counter."""
+    def _preview_text(self, product=None, when=None, warehouse=None):
+        """The next serials as Generate will give them, without drawing from the
+        counter: for ``product`` (else the scheme's product), dated ``when`` (else
+        today), at ``warehouse`` (else the company's first). Where it cannot be exact
+        (random blocks, a code of a product not known yet, an authenticity code
+        before the company has its secret) the preview says it is an example."""
         try:
             compiled = scheme_tools.Scheme(
                 self.pattern or "",
@@ -422,17 +438,31 @@ class SerialScheme(models.Model):
             )
         except scheme_tools.SchemeError as error:
             return self._error_message(error)
-        product = self.product_id
-        categ = self.categ_id or product.categ_id
-        warehouse = self.env["stock.warehouse"].search(
-            [("company_id", "=", (self.company_id or self.env.company).id)], limit=1
+        product = product or self.product_id
+        categ = product.categ_id if product else self.categ_id
+        company = self.company_id or self.env.company
+        if not warehouse:
+            warehouse = self.env["stock.warehouse"].search(
+                [("company_id", "=", company.id)], limit=1
+            )
+        kinds = {token.kind for token in compiled.tokens}
+        codes = {
+            "product": product.default_code,
+            "category": categ.serial_code,
+            "site": warehouse.code,
+        }
+        secret = company.sudo().serial_auth_secret if compiled.auth_token else ""
+        example = (
+            compiled.has_random
+            or any(kind in kinds and not code for kind, code in codes.items())
+            or (compiled.auth_token and not secret)
         )
         context = scheme_tools.SerialContext(
-            date=date.today(),
-            product=product.default_code or "PROD",
-            category=categ.serial_code or "CAT",
-            site=warehouse.code or "WH",
-            secret="preview" if compiled.auth_token else "",
+            date=self._serial_day(when),
+            product=codes["product"] or "PROD",
+            category=codes["category"] or "CAT",
+            site=codes["site"] or "WH",
+            secret=secret or "preview",
         )
         start = self.counter_next or 1
         try:
@@ -441,4 +471,12 @@ class SerialScheme(models.Model):
             )
         except scheme_tools.SchemeError as error:
             return self._error_message(error)
+        if example:
+            serials.insert(
+                0,
+                self.env._(
+                    "Example only (random characters, codes or the authenticity code "
+                    "are set at generation):"
+                ),
+            )
         return "\n".join(serials)

@@ -80,6 +80,12 @@ class StockMove(models.Model):
         """New serials per move, all counters of ``scheme`` drawn in one query."""
         total = sum(count_by_move.values())
         has_counter = scheme._compiled().has_counter
+        for move in count_by_move:
+            scheme._check_renderable(
+                move.product_id,
+                when=move.picking_id.scheduled_date or move.date,
+                warehouse=move.location_dest_id.warehouse_id or move.warehouse_id,
+            )
         counters = iter(scheme._next_counters(total) if has_counter else [])
         names = {}
         for move, count in count_by_move.items():

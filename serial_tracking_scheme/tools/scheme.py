@@ -269,6 +269,7 @@ class Scheme:
             )
         literals = "".join(t.value for t in self.tokens if t.kind == "literal")
         self._check_charset(literals + self.alphabet, self.pattern)
+        self._check_luhn_digits()
         estimate = sum(self._length(t, code_length) for t in self.tokens)
         if estimate > self.max_length:
             raise SchemeError(
@@ -278,6 +279,24 @@ class Scheme:
                 pattern=self.pattern,
                 length=estimate,
                 max=self.max_length,
+            )
+
+    def _check_luhn_digits(self):
+        """``{check:luhn}`` (or ``{check}`` after digits only) needs digits: refuse a
+        pattern whose literals, random alphabet or authenticity code (base32) put
+        letters before it. Codes ({product}...) are checked when rendered, before any
+        counter is drawn."""
+        check = self.check_token
+        if not check or check.algorithm != "luhn":
+            return
+        literals = "".join(t.value for t in self.tokens if t.kind == "literal")
+        payload = check_payload(literals + (self.alphabet if self.has_random else ""))
+        letters = "".join(sorted({char for char in payload if not char.isdigit()}))
+        if letters or self.auth_token:
+            raise SchemeError(
+                "luhn_digits",
+                "A Luhn check digit needs digits only, got %(text)s.",
+                text=letters or "{auth}",
             )
 
     def _check_charset(self, text, what):

@@ -43,7 +43,7 @@ class SerialGenerateUnits(models.TransientModel):
         check_company=True,
         domain="[('product_id', '=', product_id)]",
     )
-    preview = fields.Text(related="scheme_id.preview")
+    preview = fields.Text(compute="_compute_preview")
 
     @api.depends("product_id", "company_id")
     def _compute_scheme_id(self):
@@ -51,6 +51,21 @@ class SerialGenerateUnits(models.TransientModel):
             wizard.scheme_id = (
                 wizard.product_id._serial_scheme(wizard.company_id)
                 if wizard.product_id
+                else False
+            )
+
+    @api.depends("scheme_id", "product_id", "production_date", "warehouse_id")
+    def _compute_preview(self):
+        """What Generate will give: this product's codes, the production date and
+        site entered, the scheme that applies (not the product's own one)."""
+        for wizard in self:
+            wizard.preview = (
+                wizard.scheme_id._preview_text(
+                    wizard.product_id,
+                    when=wizard.production_date,
+                    warehouse=wizard.warehouse_id,
+                )
+                if wizard.scheme_id
                 else False
             )
 
