@@ -39,11 +39,15 @@ from million_db import ensure_million_db
 
 
 def ours(env, recall):
+    from odoo.tools import SQL
+
     from odoo.addons.serial_tracking_recall.tools.recall_sql import split_sql
 
     recall._serial_recall_flush()
+    lot_ids = recall._serial_recall_lot_ids()
+    recall._serial_recall_no_jit()
     rows = env.execute_query(
-        split_sql(recall._serial_recall_lots_sql(), recall.company_id.id)
+        split_sql(SQL("SELECT unnest(%s::int[])", lot_ids), recall.company_id.id)
     )
     return len({row[0] for row in rows})
 

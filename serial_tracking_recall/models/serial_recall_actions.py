@@ -122,6 +122,7 @@ class SerialRecall(models.Model):
     def _serial_recall_insert_lines(self, lot_ids):
         """The lines of units ``lot_ids``: one INSERT from ``split_sql``."""
         Line = self.env["serial.recall.line"]
+        self._serial_recall_no_jit()
         self.env.execute_query(
             SQL(
                 """

@@ -43,10 +43,10 @@ def split_sql(lot_ids, company_id):
                         THEN COALESCE((l.standard_price ->> %(company)s)::numeric, 0)
                         ELSE COALESCE((pp.standard_price ->> %(company)s)::numeric, 0)
                    END AS unit_cost
-              FROM stock_lot l
+              FROM (%(lot_ids)s) AS scope(id)
+              JOIN stock_lot l ON l.id = scope.id
               JOIN product_product pp ON pp.id = l.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             WHERE l.id IN (%(lot_ids)s)
         ),
         held AS MATERIALIZED (
             SELECT q.lot_id, q.location_id, loc.warehouse_id, loc.usage,
@@ -59,32 +59,58 @@ def split_sql(lot_ids, company_id):
             HAVING SUM(q.quantity) > 0
         ),
         open_out AS (
-            SELECT DISTINCT ON (ml.lot_id) ml.lot_id, ml.id AS move_line_id,
-                   ml.picking_id, p.partner_id, p.scheduled_date
+            SELECT lots.id AS lot_id, o.move_line_id, o.picking_id, o.partner_id,
+                   o.scheduled_date
               FROM lots
-              JOIN stock_move_line ml ON ml.lot_id = lots.id
-              JOIN stock_picking p ON p.id = ml.picking_id
-              JOIN stock_picking_type t ON t.id = p.picking_type_id
-             WHERE ml.state NOT IN ('done', 'cancel') AND t.code = 'outgoing'
-          ORDER BY ml.lot_id, ml.id DESC
+              CROSS JOIN LATERAL (
+                  SELECT ml.id AS move_line_id, ml.picking_id, p.partner_id,
+                         p.scheduled_date
+                    FROM stock_move_line ml
+                    JOIN stock_picking p ON p.id = ml.picking_id
+                    JOIN stock_picking_type t ON t.id = p.picking_type_id
+                   WHERE ml.lot_id = lots.id AND ml.state NOT IN ('done', 'cancel')
+                     AND t.code = 'outgoing'
+                ORDER BY ml.id DESC
+                   LIMIT 1
+              ) o
         ),
         delivered AS (
-            SELECT DISTINCT ON (
-                       ml.lot_id, CASE WHEN lots.tracking = 'serial' THEN 0
-                                       ELSE ml.id END)
-                   ml.lot_id, ml.id AS move_line_id, ml.picking_id,
-                   COALESCE(p.partner_id, m.partner_id) AS partner_id, ml.date,
-                   ml.quantity
+            -- a serial unit no longer held: its last delivery (one index probe)
+            SELECT lots.id AS lot_id, d.move_line_id, d.picking_id, d.partner_id,
+                   d.date, d.quantity
               FROM lots
-              JOIN stock_move_line ml ON ml.lot_id = lots.id
-              JOIN stock_location dst ON dst.id = ml.location_dest_id
-              JOIN stock_move m ON m.id = ml.move_id
-         LEFT JOIN stock_picking p ON p.id = ml.picking_id
-             WHERE ml.state = 'done' AND dst.usage = 'customer'
-               AND (lots.tracking != 'serial'
-                    OR NOT EXISTS (SELECT 1 FROM held WHERE held.lot_id = lots.id))
-          ORDER BY ml.lot_id, CASE WHEN lots.tracking = 'serial' THEN 0
-                                   ELSE ml.id END, ml.date DESC, ml.id DESC
+              CROSS JOIN LATERAL (
+                  SELECT ml.id AS move_line_id, ml.picking_id,
+                         COALESCE(p.partner_id, m.partner_id) AS partner_id,
+                         ml.date, ml.quantity
+                    FROM stock_move_line ml
+                    JOIN stock_location dst ON dst.id = ml.location_dest_id
+                    JOIN stock_move m ON m.id = ml.move_id
+               LEFT JOIN stock_picking p ON p.id = ml.picking_id
+                   WHERE ml.lot_id = lots.id AND ml.state = 'done'
+                     AND dst.usage = 'customer'
+                ORDER BY ml.date DESC, ml.id DESC
+                   LIMIT 1
+              ) d
+             WHERE lots.tracking = 'serial'
+               AND NOT EXISTS (SELECT 1 FROM held WHERE held.lot_id = lots.id)
+            UNION ALL
+            -- a lot: every delivery of it
+            SELECT lots.id, d.move_line_id, d.picking_id, d.partner_id, d.date,
+                   d.quantity
+              FROM lots
+              CROSS JOIN LATERAL (
+                  SELECT ml.id AS move_line_id, ml.picking_id,
+                         COALESCE(p.partner_id, m.partner_id) AS partner_id,
+                         ml.date, ml.quantity
+                    FROM stock_move_line ml
+                    JOIN stock_location dst ON dst.id = ml.location_dest_id
+                    JOIN stock_move m ON m.id = ml.move_id
+               LEFT JOIN stock_picking p ON p.id = ml.picking_id
+                   WHERE ml.lot_id = lots.id AND ml.state = 'done'
+                     AND dst.usage = 'customer'
+              ) d
+             WHERE lots.tracking != 'serial'
         ),
         rows AS (
             SELECT held.lot_id,
