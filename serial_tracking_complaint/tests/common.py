@@ -75,11 +75,23 @@ class ComplaintCommon(SerialTrackingCommon):
             }
         )
         picking.action_confirm()
-        picking.action_assign()
         for move in picking.move_ids:
-            wanted = lots.filtered(lambda lot, m=move: lot.product_id == m.product_id)
-            for line, lot in zip(move.move_line_ids, wanted, strict=True):
-                line.lot_id = lot
+            move.move_line_ids.unlink()
+            move.move_line_ids = [
+                Command.create(
+                    {
+                        "product_id": move.product_id.id,
+                        "lot_id": lot.id,
+                        "quantity": 1,
+                        "location_id": move.location_id.id,
+                        "location_dest_id": move.location_dest_id.id,
+                        "picking_id": picking.id,
+                    }
+                )
+                for lot in lots.filtered(
+                    lambda lot, m=move: lot.product_id == m.product_id
+                )
+            ]
         picking.move_ids.picked = True
         picking.button_validate()
         return picking
