@@ -797,17 +797,13 @@ class StockPicking(models.Model):
         line of this delivery already reserving it, ``(id, move_id, picked)`` or None.
         """
         if lot["unit_state"] in BLOCKED_UNIT_STATES:
-            labels = dict(
-                self.env["stock.lot"]
-                ._fields["unit_state"]
-                ._description_selection(self.env)
-            )
+            # the core names the reason (a recall addon names the recall)
+            messages = self.env["stock.lot"].browse(lot["id"])._serial_block_messages()
             raise ScanRefused(
                 "unit_blocked",
-                self.env._(
-                    "Serial %(serial)s is %(state)s: it must not be shipped.",
-                    serial=lot["name"],
-                    state=labels[lot["unit_state"]].lower(),
+                messages.get(lot["id"])
+                or self.env._(
+                    "Serial %(serial)s cannot leave the warehouse.", serial=lot["name"]
                 ),
             )
         state = lot

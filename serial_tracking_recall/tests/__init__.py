@@ -1,0 +1,2 @@
+from . import test_recall_flow
+from . import test_recall_scope
