@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Benchmark of recalls on a million serial units, ours vs Odoo's standard path.
+
+    python3 bench/bench_recall.py --db st_million [--runs 3] [--quarantine-runs 1]
+                                  [--standard-budget 300]
+
+* Uses (builds once) the database of ``bench/million_db.py``: 1,000,000 units on 50
+  products, ~3,000,000 done move lines, two levels of manufacturing genealogy.
+* Three questions, each answered both ways, interleaved (A B A B ...), on a cold
+  ORM cache, median of ``--runs``:
+
+  - a batch of 10,000 units;
+  - a product over one year of receipts (~100,000 units);
+  - a component lot built into 5,000 modules and, through them, 5,000 appliances.
+
+  A = this addon: ``serial.recall._serial_recall_scope_queries`` + ``split_sql``, the
+      affected units and, for each, where it is (warehouse, location) or who has it
+      (customer, delivery, date), fetched into Python.
+  B = Odoo's standard path for the same answer: find the units with the ORM
+      (``stock.lot`` / ``stock.move.line`` searches; for the component, the
+      traceability report's walk over ``produce_line_ids`` level by level), then
+      read each unit's ``quant_ids`` (location, quantity), ``delivery_ids`` and
+      ``partner_ids`` (Odoo's delivery search over move lines), 1,000 units a batch.
+      When one B run takes longer than ``--standard-budget`` seconds it is not
+      repeated.
+* Then confirming a recall of the batch (lines written, units recalled) and
+  quarantining 10,000 held units through Odoo transfers (``action_quarantine_move``),
+  timed once per ``--quarantine-runs``. Every run is rolled back.
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import timedelta
+
+from _odoo import environment
+from million_db import ensure_million_db
+
+
+def ours(env, recall):
+    from odoo.addons.serial_tracking_recall.tools.recall_sql import split_sql
+
+    recall._serial_recall_flush()
+    rows = env.execute_query(
+        split_sql(recall._serial_recall_lots_sql(), recall.company_id.id)
+    )
+    return len({row[0] for row in rows})
+
+
+def standard_split(env, lots):
+    seen = 0
+    for start in range(0, len(lots), 1000):
+        batch = lots[start : start + 1000]
+        for lot in batch:
+            _where = [
+                (q.location_id.id, q.quantity)
+                for q in lot.quant_ids
+                if q.location_id.usage == "internal" and q.quantity > 0
+            ]
+        batch.mapped("delivery_ids")
+        batch.mapped("partner_ids")
+        seen += len(batch)
+        env.invalidate_all()
+    return seen
+
+
+def standard_batch(env, layout):
+    lots = env["stock.lot"].search([("batch_id", "=", layout["batch_ids"][0])])
+    return standard_split(env, lots)
+
+
+def standard_product(env, layout, date_from, date_to):
+    lines = env["stock.move.line"].search(
+        [
+            ("product_id", "=", layout["big_product"]),
+            ("state", "=", "done"),
+            ("picking_code", "=", "incoming"),
+            ("location_id.usage", "=", "supplier"),
+            ("date", ">=", date_from),
+            ("date", "<", date_to),
+        ]
+    )
+    return standard_split(env, lines.lot_id)
+
+
+def standard_component(env, layout):
+    MoveLine = env["stock.move.line"]
+    found = env["stock.lot"].browse(layout["component_lot"])
+    frontier = found
+    while frontier:
+        lines = MoveLine.search(
+            [("lot_id", "in", frontier.ids), ("state", "=", "done")]
+        )
+        produced = lines.produce_line_ids.filtered(lambda ml: ml.state == "done")
+        frontier = produced.lot_id - found
+        found |= frontier
+    return standard_split(env, found)
+
+
+def timed(fn):
+    start = time.perf_counter()
+    count = fn()
+    return time.perf_counter() - start, count
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", default="st_million")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quarantine-runs", type=int, default=1)
+    parser.add_argument("--standard-budget", type=float, default=300)
+    args = parser.parse_args()
+    layout = ensure_million_db(args.db)
+    from odoo import fields
+    from odoo.tools import SQL
+
+    results = {}
+    with environment(args.db) as env:
+        now = fields.Datetime.now()
+        date_to = now - timedelta(days=90)
+        date_from = date_to - timedelta(days=365)
+        Recall = env["serial.recall"]
+        cases = {
+            "batch of 10,000": (
+                {"batch_ids": layout["batch_ids"][:1]},
+                lambda: standard_batch(env, layout),
+            ),
+            "product, one year of receipts": (
+                {
+                    "product_ids": [layout["big_product"]],
+                    "date_basis": "receipt",
+                    "date_from": date_from.date(),
+                    "date_to": date_to.date(),
+                },
+                lambda: standard_product(env, layout, date_from, date_to),
+            ),
+        }
+        if "component_lot_ids" in Recall._fields:
+            cases["component lot, 2 levels"] = (
+                {"component_lot_ids": [layout["component_lot"]]},
+                lambda: standard_component(env, layout),
+            )
+        for name, (scope, standard) in cases.items():
+            recall = Recall.create({"title": f"Bench {name}", **scope})
+            a_times, b_times, counts = [], [], set()
+            for _run in range(args.runs):
+                env.invalidate_all()
+                seconds, count = timed(lambda recall=recall: ours(env, recall))
+                a_times.append(seconds)
+                counts.add(("A", count))
+                if not b_times or max(b_times) < args.standard_budget:
+                    env.invalidate_all()
+                    seconds, count = timed(standard)
+                    b_times.append(seconds)
+                    counts.add(("B", count))
+                print(
+                    f"  {name}: A {a_times[-1]:.3f} s, B {b_times[-1]:.2f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            results[name] = (a_times, b_times, sorted(counts))
+        # confirming the batch recall, then quarantining 10,000 held units
+        env.invalidate_all()
+        recall = Recall.create(
+            {"title": "Bench confirm", "batch_ids": layout["batch_ids"][:1]}
+        )
+        confirm = timed(lambda: recall.action_confirm() and len(recall.line_ids))
+        held = [
+            row[0]
+            for row in env.execute_query(
+                SQL(
+                    "SELECT id FROM stock_lot WHERE unit_state = 'in_stock'"
+                    " AND product_id = ANY(%s) ORDER BY id LIMIT 10000",
+                    layout["product_ids"],
+                )
+            )
+        ]
+        env.cr.rollback()
+        quarantine_times = []
+        for _run in range(args.quarantine_runs):
+            env.invalidate_all()
+            recall = Recall.create(
+                {"title": "Bench quarantine", "lot_ids": [(6, 0, held)]}
+            )
+            recall.action_confirm()
+            start = time.perf_counter()
+            recall.action_quarantine_move()
+            env.flush_all()
+            quarantine_times.append(time.perf_counter() - start)
+            moved = env.execute_query(
+                SQL(
+                    "SELECT COUNT(*) FROM stock_lot WHERE id = ANY(%s)"
+                    " AND unit_state = 'quarantined'",
+                    held,
+                )
+            )[0][0]
+            env.cr.rollback()
+
+    print(
+        f"\nmillion_db: {layout['units']:,} units, {layout['move_lines']:,} move lines"
+    )
+    print(f"{'question':32} {'units':>8} {'ours (A)':>10} {'Odoo (B)':>10} {'B/A':>7}")
+    for name, (a_times, b_times, counts) in results.items():
+        a, b = statistics.median(a_times), statistics.median(b_times)
+        units = "/".join(str(c) for _side, c in counts)
+        print(
+            f"{name:32} {units:>8} {a:>9.3f}s {b:>9.2f}s {b / a:>6.0f}x"
+            f"   (A runs {len(a_times)}, B runs {len(b_times)})"
+        )
+    print(
+        f"confirm the batch recall (lines, states, events): {confirm[0]:.2f} s, "
+        f"{confirm[1]} lines"
+    )
+    print(
+        f"quarantine {len(held):,} held units by transfers: "
+        f"{statistics.median(quarantine_times):.1f} s (median of "
+        f"{len(quarantine_times)}), {moved:,} quarantined"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,2 @@
+from . import serial_recall
+from . import serial_recall_line
