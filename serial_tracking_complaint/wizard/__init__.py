@@ -1,0 +1,1 @@
+from . import serial_complaint_link

@@ -1,0 +1,1 @@
+from . import stock_lot, serial_complaint, serial_complaint_sibling
