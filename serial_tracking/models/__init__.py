@@ -6,4 +6,5 @@ from . import stock_lot
 from . import stock_lot_bulk
 from . import stock_move
 from . import stock_move_line
+from . import stock_move_line_fast
 from . import stock_picking

@@ -8,3 +8,4 @@ from . import test_stock_lot_bulk
 from . import test_stock_lot_lifecycle
 from . import test_text
 from . import test_ui
+from . import test_fast_validation

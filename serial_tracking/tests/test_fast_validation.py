@@ -1,0 +1,114 @@
+from odoo.tests import tagged
+
+from .fast_validation_common import FastValidationCommon
+
+
+@tagged("post_install", "-at_install", "serial_tracking")
+class TestFastReceipt(FastValidationCommon):
+    """A receipt validated through the fast path gives exactly Odoo's rows."""
+
+    def _receive_both(self, odoo_product, fast_product, names, existing=0):
+        pickings = []
+        for product, fast in ((odoo_product, False), (fast_product, True)):
+            units = self.env["stock.lot"].create(
+                [{"name": name, "product_id": product.id} for name in names[:existing]]
+            )
+            picking = self._named_receipt(product, names)
+            self.assertEqual(len(units), existing)
+            self._validate(picking, fast)
+            self.assertEqual(picking.state, "done")
+            pickings.append(picking)
+        return pickings
+
+    def test_plain_receipt(self):
+        odoo_product, fast_product = self._twins()
+        names = [f"M{i:03d}" for i in range(12)]
+        _odoo_picking, fast_picking = self._receive_both(
+            odoo_product, fast_product, names
+        )
+        snapshot = self.assertSameResult(odoo_product, fast_product)
+        self.assertEqual(len(snapshot["lots"]), 12)
+        self.assertEqual(len(snapshot["quants"]), 24)
+        self.assertEqual(len(snapshot["events"]), 12)
+        self.assertEqual(len(snapshot["lot_messages"]), 12)
+        self.assertEqual(fast_product.qty_available, 12)
+        self.assertEqual(
+            set(fast_picking.move_line_ids.lot_id.mapped("unit_state")), {"in_stock"}
+        )
+
+    def test_names_of_existing_units(self):
+        """Serials generated ahead of stock (units exist, no quant): Odoo takes the
+        existing units, and so does the fast path."""
+        odoo_product, fast_product = self._twins()
+        names = [f"E{i:03d}" for i in range(6)]
+        self._receive_both(odoo_product, fast_product, names, existing=3)
+        self.assertSameResult(odoo_product, fast_product)
+        self.assertEqual(
+            self.env["stock.lot"].search_count([("product_id", "=", fast_product.id)]),
+            6,
+        )
+
+    def test_expiry_dates(self):
+        odoo_product, fast_product = self._twins(
+            use_expiration_date=True,
+            expiration_time=30,
+            use_time=20,
+            removal_time=10,
+            alert_time=5,
+        )
+        self._receive_both(odoo_product, fast_product, [f"X{i}" for i in range(5)])
+        snapshot = self.assertSameResult(odoo_product, fast_product)
+        lot = self.env["stock.lot"].search([("product_id", "=", fast_product.id)])[0]
+        self.assertTrue(lot.expiration_date and lot.removal_date)
+        self.assertTrue(snapshot["lots"])
+
+    def test_partial_receipt_backorder(self):
+        """Fewer units than ordered: the backorder is Odoo's, on both paths."""
+        odoo_product, fast_product = self._twins()
+        for product, fast in ((odoo_product, False), (fast_product, True)):
+            picking = self._named_receipt(product, [f"B{i}" for i in range(5)])
+            picking.move_ids.move_line_ids.sorted("id")[-2:].unlink()
+            picking.move_ids.product_uom_qty = 5
+            self._validate(picking.with_context(cancel_backorder=False), fast)
+        self.assertSameResult(odoo_product, fast_product)
+        self.assertEqual(
+            self.env["stock.move"].search_count(
+                [("product_id", "=", fast_product.id), ("state", "!=", "done")]
+            ),
+            1,
+        )
+
+    def test_non_qualifying_receipts_take_odoo_path(self):
+        product = self._twins()[0]
+        picking = self._named_receipt(product, ["D1", "D1"])
+        # A serial named twice: Odoo's path, which refuses it.
+        self.assertIsNone(picking.move_line_ids._serial_fast_receipt_lines())
+        # A unit already in stock (a return): Odoo's path.
+        _picking, lots = self._receive(product, ["IN-STOCK"])
+        receipt = self._create_receipt(product, 1)
+        self._set_serials(receipt.move_ids, lots=lots)
+        self.assertIsNone(receipt.move_line_ids._serial_fast_receipt_lines())
+        # A package on the line: Odoo's path.
+        receipt = self._named_receipt(product, ["PK1"])
+        receipt.move_line_ids.result_package_id = self.env["stock.package"].create(
+            {"name": "PACK-1"}
+        )
+        self.assertIsNone(receipt.move_line_ids._serial_fast_receipt_lines())
+        # A small batch under the configured size: Odoo's path.
+        self.env["ir.config_parameter"].sudo().set_param(
+            "serial_tracking.fast_validation_min_lines", "5"
+        )
+        receipt = self._named_receipt(product, ["S1", "S2"])
+        self.assertIsNone(receipt.move_line_ids._serial_fast_receipt_lines())
+        # ... and the result is Odoo's.
+        self._validate(receipt, fast=False)
+        self.assertEqual(receipt.state, "done")
+
+    def test_return_of_fast_receipt(self):
+        odoo_product, fast_product = self._twins()
+        names = [f"R{i}" for i in range(4)]
+        pickings = self._receive_both(odoo_product, fast_product, names)
+        for picking in pickings:
+            self._return(picking)
+        self.assertSameResult(odoo_product, fast_product)
+        self.assertEqual(fast_product.qty_available, 0)
