@@ -8,3 +8,4 @@ from . import stock_move
 from . import stock_move_line
 from . import stock_move_line_fast
 from . import stock_picking
+from . import stock_quant

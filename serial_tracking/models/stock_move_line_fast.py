@@ -50,6 +50,8 @@ class StockMoveLine(models.Model):
             return False
         if any(p.tracking != "serial" or not p.is_storable for p in self.product_id):
             return False
+        if not self.env["stock.quant"]._serial_can_create_in_batch():
+            return False
         return all(
             line.move_id
             and line.quantity == 1
@@ -182,7 +184,7 @@ class StockMoveLine(models.Model):
                 {**common, "location_id": line.location_dest_id.id, "quantity": 1.0}
             )
         # As superuser, like Odoo's _update_available_quantity.
-        self.env["stock.quant"].sudo().create(quant_vals)
+        self.env["stock.quant"].sudo()._serial_create_batch(quant_vals)
         self.write({"date": fields.Datetime.now()})
 
     def _serial_write_lots(self, assign):
@@ -325,5 +327,5 @@ class StockMoveLine(models.Model):
         for (quantity, in_date), ids in to_write.items():
             Quant.browse(ids).write({"in_date": in_date, "quantity": quantity})
         if to_create:
-            Quant.create(to_create)
+            Quant._serial_create_batch(to_create)
         self.write({"date": fields.Datetime.now()})

@@ -2,10 +2,10 @@
 
 The same receipt (or delivery) is built twice, on two products configured alike, and
 validated once through Odoo's own path (context ``serial_fast_off``) and once through
-the fast path, everything at the same frozen time. :meth:`FastValidationCommon._snapshot` reads
-every stored field of the rows the validation writes and normalises what legitimately
-differs (ids, the product, the transfer's name, write timestamps), so the two
-snapshots must be equal row by row.
+the fast path, everything at the same frozen time.
+:meth:`FastValidationCommon._snapshot` reads every stored field of the rows the
+validation writes and normalises what legitimately differs (ids, the product, the
+transfer's name, write timestamps), so the two snapshots must be equal row by row.
 """
 
 from freezegun import freeze_time

@@ -112,3 +112,52 @@ class TestFastReceipt(FastValidationCommon):
             self._return(picking)
         self.assertSameResult(odoo_product, fast_product)
         self.assertEqual(fast_product.qty_available, 0)
+
+
+@tagged("post_install", "-at_install", "serial_tracking")
+class TestFastDelivery(FastValidationCommon):
+    """A delivery of serial units validated through the fast path gives exactly
+    Odoo's rows."""
+
+    def _deliver_both(self, odoo_product, fast_product, count, deliver):
+        pickings = []
+        for product, fast in ((odoo_product, False), (fast_product, True)):
+            lots = self._stock_lots(product, count)
+            picking = self._delivery(lots[:deliver])
+            self._validate(picking, fast)
+            self.assertEqual(picking.state, "done")
+            pickings.append(picking)
+        return pickings
+
+    def test_delivery(self):
+        odoo_product, fast_product = self._twins()
+        self._deliver_both(odoo_product, fast_product, 8, 5)
+        snapshot = self.assertSameResult(odoo_product, fast_product)
+        self.assertEqual(fast_product.qty_available, 3)
+        self.assertEqual(len(snapshot["events"]), 13)
+        delivered = self.env["stock.lot"].search(
+            [("product_id", "=", fast_product.id), ("unit_state", "=", "delivered")]
+        )
+        self.assertEqual(len(delivered), 5)
+        self.assertEqual(delivered.customer_id, self.customer)
+
+    def test_delivery_after_return(self):
+        """A unit delivered, returned and delivered again: its customer quant exists
+        already and gets the unit back, on both paths."""
+        odoo_product, fast_product = self._twins()
+        for product, fast in ((odoo_product, False), (fast_product, True)):
+            lots = self._stock_lots(product, 3)
+            first = self._delivery(lots)
+            self._validate(first, fast=False)
+            self._return(first)
+            again = self._delivery(lots[:2])
+            self._validate(again, fast)
+        self.assertSameResult(odoo_product, fast_product)
+
+    def test_non_qualifying_delivery(self):
+        product = self._twins()[0]
+        lots = self._stock_lots(product, 2)
+        picking = self._delivery(lots)
+        # A line that takes no unit of its own reservation: Odoo's path.
+        picking.move_line_ids[0].quantity = 0
+        self.assertIsNone(picking.move_line_ids._serial_fast_delivery_lines())
