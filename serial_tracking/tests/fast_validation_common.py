@@ -22,6 +22,8 @@ SKIPPED = {
     "write_uid",
     "display_name",
     "__last_update",
+    # account.move: the journal's sequence runs on from one side to the other
+    "sequence_number",
     # mail.message: random by design
     "message_id",
 }
@@ -145,7 +147,7 @@ class FastValidationCommon(SerialTrackingCommon):
         lines = env["stock.move.line"].search([("product_id", "=", product.id)])
         lots = env["stock.lot"].search([("product_id", "=", product.id)])
         quants = env["stock.quant"].search([("product_id", "=", product.id)])
-        pickings = moves.picking_id
+        pickings = moves.picking_id.sorted("id")
         tokens = {("product.product", product.id): "PRODUCT"}
         tokens[("product.template", product.product_tmpl_id.id)] = "TEMPLATE"
         for i, picking in enumerate(pickings.sorted("id")):
@@ -160,6 +162,13 @@ class FastValidationCommon(SerialTrackingCommon):
                 f"{line.lot_id.name or line.lot_name}"
             )
         replace = [(picking.name, f"PICKING{i}") for i, picking in enumerate(pickings)]
+        account_moves = None
+        if "account_move_id" in moves._fields:
+            account_moves = moves.account_move_id.sorted("id")
+            for i, account_move in enumerate(account_moves):
+                tokens[("account.move", account_move.id)] = f"AM{i}"
+                if account_move.name and account_move.name != "/":
+                    replace.append((account_move.name, f"AM{i}"))
         snapshot = {
             "pickings": self._rows(pickings, tokens, replace),
             "moves": self._rows(moves, tokens, replace),
@@ -186,25 +195,15 @@ class FastValidationCommon(SerialTrackingCommon):
             ),
             "product": (product.qty_available, product.standard_price),
         }
-        if "account_move_id" in moves._fields:
-            account_moves = moves.account_move_id
-            for i, account_move in enumerate(account_moves.sorted("id")):
-                tokens[("account.move", account_move.id)] = f"AM{i}"
-            replace += [
-                (account_move.name, f"AM{i}")
-                for i, account_move in enumerate(account_moves.sorted("id"))
-                if account_move.name
-            ]
-            snapshot["account_moves"] = self._rows(
-                account_moves.with_context(prefetch_fields=False),
-                tokens,
-                replace,
-            )
+        if account_moves is not None:
+            snapshot["account_moves"] = self._rows(account_moves, tokens, replace)
             snapshot["account_lines"] = self._rows(
                 account_moves.line_ids, tokens, replace
             )
             snapshot["values"] = self._rows(
-                env["product.value"].search([("move_id", "in", moves.ids)]),
+                env["product.value"].search(
+                    ["|", ("move_id", "in", moves.ids), ("lot_id", "in", lots.ids)]
+                ),
                 tokens,
                 replace,
             )

@@ -161,3 +161,63 @@ class TestFastDelivery(FastValidationCommon):
         # A line that takes no unit of its own reservation: Odoo's path.
         picking.move_line_ids[0].quantity = 0
         self.assertIsNone(picking.move_line_ids._serial_fast_delivery_lines())
+
+
+@tagged("post_install", "-at_install", "serial_tracking")
+class TestFastValuation(FastValidationCommon):
+    """Receipts and deliveries through the fast path with perpetual valuation: the
+    moves' values, the products' and units' costs and the journal entries are
+    Odoo's, for FIFO and average cost, valued by product or by unit."""
+
+    def _valued_twins(self, cost_method, lot_valuated):
+        if "lot_valuated" not in self.env["product.template"]._fields:
+            self.skipTest("valuation needs stock_account")
+        category = self.env["product.category"].create(
+            {
+                "name": f"Fast {cost_method}",
+                "property_cost_method": cost_method,
+                "property_valuation": "real_time",
+            }
+        )
+        # Journal entries for receipts and deliveries: the vendor and customer
+        # locations get a valuation account.
+        account = self.env["account.account"].create(
+            {
+                "name": "Goods in transit",
+                "code": "FAST01",
+                "account_type": "asset_current",
+            }
+        )
+        (self.supplier_location | self.customer_location).valuation_account_id = account
+        return self._twins(
+            categ_id=category.id, standard_price=10.0, lot_valuated=lot_valuated
+        )
+
+    def _receive_and_deliver(self, cost_method, lot_valuated):
+        odoo_product, fast_product = self._valued_twins(cost_method, lot_valuated)
+        for product, fast in ((odoo_product, False), (fast_product, True)):
+            first = self._named_receipt(product, [f"V{i}" for i in range(6)])
+            first.move_ids.price_unit = 7.5
+            self._validate(first, fast)
+            second = self._named_receipt(product, [f"W{i}" for i in range(4)])
+            second.move_ids.price_unit = 12.0
+            self._validate(second, fast)
+            lots = first.move_line_ids.lot_id.sorted("name")[:3]
+            lots |= second.move_line_ids.lot_id.sorted("name")[:1]
+            self._validate(self._delivery(lots), fast)
+        snapshot = self.assertSameResult(odoo_product, fast_product)
+        self.assertEqual(len(snapshot["account_moves"]), 3)
+        self.assertEqual(fast_product.qty_available, 6)
+        return snapshot
+
+    def test_fifo(self):
+        self._receive_and_deliver("fifo", lot_valuated=False)
+
+    def test_average(self):
+        self._receive_and_deliver("average", lot_valuated=False)
+
+    def test_fifo_by_unit(self):
+        self._receive_and_deliver("fifo", lot_valuated=True)
+
+    def test_average_by_unit(self):
+        self._receive_and_deliver("average", lot_valuated=True)
