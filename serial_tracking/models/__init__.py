@@ -8,4 +8,5 @@ from . import stock_move
 from . import stock_move_line
 from . import stock_move_line_fast
 from . import stock_picking
+from . import stock_picking_background
 from . import stock_quant

@@ -51,6 +51,8 @@ class StockMoveLine(models.Model):
         return lines
 
     def write(self, vals):
+        # A transfer being validated in the background is locked.
+        self.picking_id._serial_check_not_busy()
         if (
             self.env.context.get("serial_defer_refresh")
             or not REFRESH_FIELDS & vals.keys()
@@ -62,6 +64,7 @@ class StockMoveLine(models.Model):
         return res
 
     def unlink(self):
+        self.picking_id._serial_check_not_busy()
         lots = self._serial_lines_to_refresh().lot_id
         res = super().unlink()
         lots._refresh_unit_state()

@@ -9,3 +9,4 @@ from . import test_stock_lot_lifecycle
 from . import test_text
 from . import test_ui
 from . import test_fast_validation
+from . import test_background_validation
