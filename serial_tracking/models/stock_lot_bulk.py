@@ -3,10 +3,25 @@ from collections import defaultdict
 from odoo import api, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, split_every
+from odoo.tools.mail import generate_tracking_message_id
 
 # Units inserted per INSERT statement by _serial_bulk_create.
 BULK_INSERT_BATCH = 20000
 META_FIELDS = ("id", "create_uid", "create_date", "write_uid", "write_date")
+# The overrides of stock.lot.create that _serial_create_as_odoo reproduces.
+ODOO_LOT_CREATE = (
+    "odoo.addons.stock.models.stock_lot",
+    "odoo.addons.stock_account.models.stock_lot",
+    "odoo.addons.mail.models.mail_thread",
+    "odoo.orm.models",
+)
+# mail.thread hooks of a creation whose default behaviour it relies on.
+MAIL_DEFAULTS = (
+    "_creation_message",
+    "_creation_subtype",
+    "_message_auto_subscribe_followers",
+    "_message_log_batch",
+)
 
 
 class StockLot(models.Model):
@@ -157,3 +172,121 @@ class StockLot(models.Model):
                     lines="\n".join(f" - {name}" for (name,) in rows),
                 )
             )
+
+    # ---- Odoo's create of units, in bulk -------------------------------------------
+    @api.model
+    def _serial_can_create_as_odoo(self):
+        """Whether :meth:`_serial_create_as_odoo` gives what ``create`` gives here:
+        the only overrides of ``stock.lot.create`` are Odoo's own ones that it
+        reproduces (stock, mail.thread, stock_account), with mail.thread's default
+        creation note and no auto-subscription of followers."""
+        for cls in type(self).__mro__:
+            if "create" in vars(cls) and cls.__module__ not in ODOO_LOT_CREATE:
+                return False
+        for name in MAIL_DEFAULTS:
+            owner = next(cls for cls in type(self).__mro__ if name in vars(cls))
+            if owner.__module__ != "odoo.addons.mail.models.mail_thread":
+                return False
+        if "user_id" in self._fields:
+            return False
+        relation = self.env["mail.message.subtype"]._get_auto_subscription_subtypes(
+            self._name
+        )[4]
+        return not relation
+
+    @api.model
+    def _serial_create_as_odoo(self, vals_list):
+        """``create(vals_list)`` as Odoo's overrides make it, rows inserted in bulk by
+        :meth:`_serial_bulk_create` (only when :meth:`_serial_can_create_as_odoo`):
+
+        - stock: ``_check_create`` (the operation type may create serials); the
+          creator is not subscribed (stock creates units with
+          ``mail_create_nosubscribe``);
+        - mail.thread: unless ``tracking_disable`` or ``mail_create_nolog``, each
+          unit gets Odoo's creation note (:meth:`_serial_log_creation`);
+        - stock_account: units of products valued by serial take the product's
+          cost;
+        - the stored computed fields that are not precomputed are computed again
+          afterwards, as the ORM computes them after create's overrides.
+        """
+        ctx = self.env.context
+        product_ids = {vals.get("product_id") for vals in vals_list}
+        product_ids.add(ctx.get("default_product_id"))
+        self.with_context(lot_product_ids=product_ids)._check_create()
+        lots = self._serial_bulk_create(vals_list)
+        if not (ctx.get("tracking_disable") or ctx.get("mail_create_nolog")):
+            lots._serial_log_creation()
+        if "lot_valuated" in self.env["product.product"]._fields:
+            for product, product_lots in lots.grouped("product_id").items():
+                if product.lot_valuated:
+                    unpriced = product_lots.filtered(lambda lot: not lot.standard_price)
+                    unpriced.with_context(disable_auto_revaluation=True).write(
+                        {"standard_price": product.standard_price}
+                    )
+        # The ORM computes the stored fields that are not precomputed after create's
+        # overrides (at flush): so here, over the prototype's values.
+        given = set().union(*vals_list)
+        for field in self._fields.values():
+            if (
+                field.store
+                and field.compute
+                and not field.precompute
+                and field.name not in given
+            ):
+                self.env.add_to_compute(field, lots)
+        return lots
+
+    def _serial_log_creation(self):
+        """mail.thread's creation note on every unit of ``self``: the first one by
+        Odoo's own ``_message_log_batch``, the others as copies of its row that
+        differ only by record and message id (the note is the same for every
+        unit), in one ``INSERT ... SELECT`` (mail_message), then the caches of the
+        units' messages are invalidated and the ORM told of the new rows."""
+        if not self:
+            return self.env["mail.message"]
+        first = self[:1]
+        prototype = first._message_log_batch(
+            bodies={first.id: first._creation_message()}
+        )
+        rest = self[1:]
+        if not rest:
+            return prototype
+        Message = self.env["mail.message"]
+        Message.flush_model()
+        columns = [
+            name
+            for name, field in Message._fields.items()
+            if field.store
+            and field.column_type
+            and name not in ("id", "res_id", "message_id")
+        ]
+        ids = [
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    """
+                    INSERT INTO mail_message (res_id, message_id, %(columns)s)
+                    SELECT v.res_id, v.message_id, %(copied)s
+                      FROM mail_message m,
+                           unnest(%(res_ids)s::int[], %(message_ids)s::varchar[])
+                           AS v(res_id, message_id)
+                     WHERE m.id = %(prototype)s
+                     ORDER BY v.res_id
+                    RETURNING id
+                    """,
+                    columns=SQL(", ").join(SQL.identifier(name) for name in columns),
+                    copied=SQL(", ").join(
+                        SQL.identifier("m", name) for name in columns
+                    ),
+                    res_ids=rest.ids,
+                    message_ids=[
+                        generate_tracking_message_id("message-notify") for _lot in rest
+                    ],
+                    prototype=prototype.id,
+                )
+            )
+        ]
+        messages = Message.browse(ids)
+        self.invalidate_recordset(["message_ids"])
+        messages.modified(["res_id", "model", *columns], create=True)
+        return prototype | messages
