@@ -146,21 +146,25 @@ class StockLot(models.Model):
     def _serial_check_unique_sql(self, ids):
         """Odoo's ``_check_unique_lot`` for the units ``ids`` in one query: a serial is
         unique per product within a company, and a unit without company clashes with
-        every company's."""
+        every company's. One hash aggregate over the units of the products
+        concerned: a join on (product, name) with the new units let stale statistics
+        (the units inserted by this transaction) pick a nested loop, quadratic."""
         rows = self.env.execute_query(
             SQL(
                 """
                 SELECT lot.name
                   FROM stock_lot lot
-                 WHERE (lot.product_id, lot.name) IN (
-                        SELECT product_id, name FROM stock_lot WHERE id = ANY(%s))
+                 WHERE lot.product_id = ANY(ARRAY(
+                        SELECT DISTINCT product_id FROM stock_lot
+                         WHERE id = ANY(%(ids)s)))
                  GROUP BY lot.product_id, lot.name
                 HAVING count(*) > 1
+                   AND bool_or(lot.id = ANY(%(ids)s))
                    AND (count(DISTINCT lot.company_id) < count(*)
                         OR bool_or(lot.company_id IS NULL))
                  LIMIT 20
                 """,
-                list(ids),
+                ids=list(ids),
             )
         )
         if rows:
