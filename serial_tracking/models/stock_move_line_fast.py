@@ -156,6 +156,7 @@ class StockMoveLine(models.Model):
         """
         to_create = [line for line, lot in lots_by_line.items() if not lot]
         if to_create:
+            self._serial_lock_products(self.product_id)
             Lot = self.env["stock.lot"]
             vals_list = [line._prepare_new_lot_vals() for line in to_create]
             if Lot._serial_can_create_as_odoo():
@@ -358,3 +359,18 @@ class StockMoveLine(models.Model):
             )
             representatives.setdefault(key, line.id)
         self.browse(list(representatives.values()))._check_company()
+
+    def _serial_lock_products(self, products):
+        """Serialise the creation of units of ``products`` between transactions: the
+        unique-serial check only sees committed units, so two receipts naming the
+        same serial at the same time would both pass it. Each fast receipt
+        rewrites its products' rows (values unchanged): a second transaction doing
+        the same waits for the first, then fails with a serialisation error that
+        Odoo retries (request or cron), and its retry sees the first one's units."""
+        self.env["product.product"].flush_model()
+        self.env.execute_query(
+            SQL(
+                "UPDATE product_product SET write_date = write_date WHERE id = ANY(%s)",
+                products.ids,
+            )
+        )

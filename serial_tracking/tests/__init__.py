@@ -10,3 +10,4 @@ from . import test_text
 from . import test_ui
 from . import test_fast_validation
 from . import test_background_validation
+from . import test_fast_validation_concurrency
