@@ -5,7 +5,7 @@ from odoo.tools import SQL, split_every
 
 from odoo.addons.stock.models.stock_quant import StockQuant as OdooStockQuant
 
-from .stock_lot_bulk import BULK_INSERT_BATCH, META_FIELDS
+from .stock_lot import BULK_INSERT_BATCH, META_FIELDS
 
 # What differs from one quant to the next of a fast validation: the rest (product,
 # location, dates...) is shared by all the quants of one location.

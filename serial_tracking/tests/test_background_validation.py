@@ -61,7 +61,7 @@ class TestBackgroundValidation(FastValidationCommon):
         self.assertFalse(picking.serial_validation_state)
         wizard = (
             self.env["stock.backorder.confirmation"]
-            .with_context(res["context"])
+            .with_context(**res["context"])
             .create({})
         )
         wizard.process_cancel_backorder()
