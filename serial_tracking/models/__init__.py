@@ -1,3 +1,4 @@
+from . import product_product
 from . import product_template
 from . import res_partner
 from . import serial_batch

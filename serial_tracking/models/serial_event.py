@@ -21,6 +21,8 @@ EVENT_TYPES = [
     ("clone_suspected", "Suspected cloned label"),
     ("note", "Note"),
 ]
+# What a note added by hand carries; its author and time are always the current ones.
+NOTE_FIELDS = {"lot_id", "event_type", "description"}
 
 
 class SerialEvent(models.Model):
@@ -60,14 +62,45 @@ class SerialEvent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            vals_list = self._prepare_note_vals(vals_list)
+        return super().create(vals_list)
+
+    @api.model
+    def _prepare_note_vals(self, vals_list):
+        """A timeline entry by hand (not by a stock flow, which writes as superuser)
+        is a note: its unit and text only, by the current user, now. Anything else
+        (another author, a date, a transfer or reference) is refused, so the
+        timeline cannot be forged."""
         default_type = self.env.context.get("default_event_type")
-        if not self.env.su and any(
-            vals.get("event_type", default_type) != "note" for vals in vals_list
+        if any(
+            vals.get("event_type", default_type or "note") != "note"
+            for vals in vals_list
         ):
             raise AccessError(
                 self.env._("Only notes can be added by hand to a unit's timeline.")
             )
-        return super().create(vals_list)
+        extra = sorted({name for vals in vals_list for name in vals} - NOTE_FIELDS)
+        if extra:
+            raise AccessError(
+                self.env._(
+                    "A note takes only its unit and its text; these cannot be set "
+                    "by hand: %(fields)s.",
+                    fields=", ".join(
+                        self._fields[name].string if name in self._fields else name
+                        for name in extra
+                    ),
+                )
+            )
+        # The unit must be one the user can see (its company's record rules).
+        self.env["stock.lot"].browse(
+            {vals["lot_id"] for vals in vals_list if vals.get("lot_id")}
+        ).check_access("read")
+        now = fields.Datetime.now()
+        return [
+            dict(vals, event_type="note", user_id=self.env.uid, date=now)
+            for vals in vals_list
+        ]
 
     def write(self, vals):  # pylint: disable=method-required-super
         raise UserError(

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from .stock_lot import INTERNAL_USAGES, STATE_BY_EXIT_USAGE
+from .stock_lot import CLOSED_STATES, INTERNAL_USAGES, STATE_BY_EXIT_USAGE
 
 # The timeline event of a unit leaving our stock: named after the state it ends in,
 # but a unit sent back to its vendor is a return, not a delivery.
@@ -494,3 +494,84 @@ class StockMoveLine(models.Model):
                 products.ids,
             )
         )
+
+    @api.model
+    def _serial_pending_receipts(
+        self,
+        serials,
+        product,
+        company,
+        field="name",
+        any_product=False,
+        exclude_moves=None,
+    ):
+        """Where each of ``serials`` is already pending on an open receipt: returns
+        ``{serial: stock.picking}`` (the first such receipt) for the serials found.
+
+        A serial is pending on a receipt (an incoming transfer neither done nor
+        cancelled) when one of its move lines, not done, carries it: as its unit
+        (``lot_id``) or as a serial name still to create (``lot_name``). Receiving it
+        twice makes validating the second receipt fail the first one, so capture and
+        receive-by-scan refuse it up front, naming the receipt.
+
+        :param serials: serial texts (iterable of str)
+        :param product: the ``product.product`` received; with ``any_product`` a
+            serial counts on a receipt of any product (serials unique company-wide)
+        :param company: the ``res.company`` receiving
+        :param field: ``"name"`` (our serial) or ``"manufacturer_serial"`` (matched
+            on the units only: a line's ``lot_name`` is always our serial)
+        :param exclude_moves: ``stock.move`` records whose lines do not count (the
+            move being captured, which has its own message)
+
+        One query for all serials.
+        """
+        assert field in ("name", "manufacturer_serial")
+        serials = list({serial for serial in serials if serial})
+        if not serials:
+            return {}
+        conditions = [
+            SQL("picking.state NOT IN %s", CLOSED_STATES),
+            SQL("line.state NOT IN %s", CLOSED_STATES),
+            SQL("ptype.code = 'incoming'"),
+            SQL("line.company_id = %s", company.id),
+        ]
+        if not any_product:
+            conditions.append(SQL("line.product_id = %s", product.id))
+        if exclude_moves:
+            conditions.append(
+                SQL("COALESCE(line.move_id, 0) <> ALL(%s)", list(exclude_moves.ids))
+            )
+        where = SQL(" AND ").join(conditions)
+        by_lot_name = (
+            SQL(
+                " UNION ALL SELECT line.lot_name, line.picking_id"
+                " FROM stock_move_line line"
+                " JOIN stock_picking picking ON picking.id = line.picking_id"
+                " JOIN stock_picking_type ptype ON ptype.id = picking.picking_type_id"
+                " WHERE line.lot_id IS NULL AND line.lot_name = ANY(%s) AND %s",
+                serials,
+                where,
+            )
+            if field == "name"
+            else SQL()
+        )
+        query = SQL(
+            "SELECT DISTINCT ON (serial) serial, picking_id FROM ("
+            " SELECT lot.%s AS serial, line.picking_id"
+            " FROM stock_move_line line"
+            " JOIN stock_lot lot ON lot.id = line.lot_id"
+            " JOIN stock_picking picking ON picking.id = line.picking_id"
+            " JOIN stock_picking_type ptype ON ptype.id = picking.picking_type_id"
+            " WHERE lot.%s = ANY(%s) AND %s%s"
+            ") found ORDER BY serial, picking_id",
+            SQL.identifier(field),
+            SQL.identifier(field),
+            serials,
+            where,
+            by_lot_name,
+        )
+        self.env.flush_all()
+        rows = self.env.execute_query(query)
+        pickings = self.env["stock.picking"].sudo().browse({row[1] for row in rows})
+        by_id = {picking.id: picking for picking in pickings}
+        return {serial: by_id[picking_id] for serial, picking_id in rows}

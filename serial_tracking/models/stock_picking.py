@@ -58,6 +58,39 @@ class StockPicking(models.Model):
                 or False
             )
 
+    def _pre_action_done_hook(self):
+        # Before any confirmation wizard (backorder, expiry): the refusal comes first.
+        self._serial_check_blocked_units()
+        return super()._pre_action_done_hook()
+
+    def _action_done(self):
+        self._serial_check_blocked_units()
+        return super()._action_done()
+
+    def _serial_check_blocked_units(self):
+        """Refuse to validate a delivery that ships a blocked unit (quarantined,
+        recalled): see ``stock.lot._serial_block_messages``. A delivery is an outgoing
+        transfer, or any line that sends a unit to a customer."""
+        lines = self.move_line_ids.filtered(
+            lambda line: (
+                line.lot_id
+                and line.quantity > 0
+                and line.state not in ("done", "cancel")
+                and (
+                    line.picking_code == "outgoing"
+                    or line.location_dest_id.usage == "customer"
+                )
+            )
+        )
+        messages = lines.lot_id._serial_block_messages()
+        if messages:
+            raise UserError(
+                self.env._(
+                    "This delivery cannot be validated:\n%(reasons)s",
+                    reasons="\n".join(f" - {text}" for text in messages.values()),
+                )
+            )
+
     def action_view_serial_units(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

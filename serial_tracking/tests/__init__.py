@@ -1,6 +1,8 @@
 from . import test_gs1
 from . import test_hoot
 from . import test_multi_company
+from . import test_pending_receipts
+from . import test_product_barcode
 from . import test_serial_batch
 from . import test_serial_event
 from . import test_serial_search
@@ -11,3 +13,4 @@ from . import test_ui
 from . import test_fast_validation
 from . import test_background_validation
 from . import test_fast_validation_concurrency
+from . import test_unit_block

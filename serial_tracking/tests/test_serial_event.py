@@ -76,3 +76,32 @@ class TestSerialEvent(SerialTrackingCommon):
         self.assertEqual(
             received.lot_id, lots.filtered(lambda lot: lot.name == "SN-H2")
         )
+
+    def test_forged_note_refused(self):
+        """A note by RPC with another author, an old date or a reference is refused;
+        context defaults cannot smuggle them in either: a note is the current user's,
+        now."""
+        Event = self.env["serial.event"].with_user(self.user_stock_user)
+        admin = self.env.ref("base.user_admin")
+        for forged in (
+            {"user_id": admin.id},
+            {"date": "2020-01-01 00:00:00"},
+            {"reference": "WH/OUT/00001"},
+            {"picking_id": False, "partner_id": self.customer.id},
+        ):
+            with self.subTest(forged=forged), self.assertRaises(AccessError):
+                Event.create(
+                    {
+                        "lot_id": self.lot.id,
+                        "event_type": "note",
+                        "description": "forged",
+                        **forged,
+                    }
+                )
+        note = Event.with_context(
+            default_user_id=admin.id, default_date="2020-01-01 00:00:00"
+        ).create({"lot_id": self.lot.id, "description": "by hand"})
+        self.assertEqual(note.user_id, self.user_stock_user)
+        self.assertEqual(note.event_type, "note")
+        self.assertGreaterEqual(note.date, self.lot.create_date.replace(microsecond=0))
+        self.assertEqual(self.lot.event_ids.mapped("description"), ["by hand"])
