@@ -15,6 +15,7 @@
     "data": [
         "security/serial_tracking_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
         "views/serial_event_views.xml",
         "views/serial_batch_views.xml",
         "views/stock_lot_views.xml",

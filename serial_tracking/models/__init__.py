@@ -7,3 +7,4 @@ from . import stock_lot
 from . import stock_move
 from . import stock_move_line
 from . import stock_picking
+from . import stock_quant

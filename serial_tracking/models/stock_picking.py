@@ -1,5 +1,23 @@
-from odoo import fields, models
+import json
+import logging
+
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+BACKGROUND_MIN_LINES_PARAM = "serial_tracking.background_validation_min_lines"
+BACKGROUND_MIN_LINES_DEFAULT = 20000
+# Context keys of the pre-validation wizards that the background run must replay.
+REPLAYED_KEYS = (
+    "cancel_backorder",
+    "picking_ids_not_to_backorder",
+    "skip_backorder",
+    "skip_expired",
+    "skip_sanity_check",
+)
+BUSY_STATES = ("queued", "running")
 
 
 class StockPicking(models.Model):
@@ -81,3 +99,215 @@ class StockPicking(models.Model):
         action["domain"] = [("id", "in", self.move_line_ids.lot_id.ids)]
         action["context"] = {"search_default_group_by_product": 1}
         return action
+
+    # ----------------------------------------------------------------------------
+    # Big transfers validate in the background.
+    #
+    # ``button_validate`` on transfers of at least
+    # ``serial_tracking.background_validation _min_lines`` move lines runs Odoo's checks
+    # and pre-validation wizards in the request, then queues the transfers and triggers
+    # the cron ``ir_cron_serial_validate``: the browser gets an answer at once, the
+    # transfers are locked against edits while queued or running, the cron validates
+    # them one per transaction (``FOR UPDATE SKIP LOCKED``, so several workers never
+    # take the same one) as the user who asked, reports progress, and tells that user
+    # when each is done or why it failed.
+
+    serial_validation_state = fields.Selection(
+        [
+            ("queued", "Queued"),
+            ("running", "Validating"),
+            ("failed", "Failed"),
+        ],
+        "Background Validation",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    serial_validation_user_id = fields.Many2one(
+        "res.users", "Validation Requested By", readonly=True, copy=False
+    )
+    serial_validation_context = fields.Text(readonly=True, copy=False)
+    serial_validation_error = fields.Text(readonly=True, copy=False)
+
+    def write(self, vals):
+        self._serial_check_not_busy()
+        return super().write(vals)
+
+    def _serial_check_not_busy(self):
+        if self.env.context.get("serial_background_validation"):
+            return
+        busy = self.filtered(lambda p: p.serial_validation_state in BUSY_STATES)
+        if busy:
+            raise UserError(
+                self.env._(
+                    "%(pickings)s is being validated in the background: it cannot be "
+                    "changed until that is done.",
+                    pickings=", ".join(busy.mapped("display_name")),
+                )
+            )
+
+    @api.model
+    def _serial_background_min_lines(self):
+        value = (
+            self.env["ir.config_parameter"].sudo().get_param(BACKGROUND_MIN_LINES_PARAM)
+        )
+        try:
+            return int(value) if value else BACKGROUND_MIN_LINES_DEFAULT
+        except ValueError:
+            return BACKGROUND_MIN_LINES_DEFAULT
+
+    def button_validate(self):
+        ctx = self.env.context
+        todo = self.filtered(lambda p: p.state != "done")
+        if (
+            ctx.get("serial_background_validation")
+            or not todo
+            or self.env["stock.move.line"].search_count(
+                [("picking_id", "in", todo.ids)]
+            )
+            < self._serial_background_min_lines()
+        ):
+            return super().button_validate()
+        todo._serial_check_not_busy()
+        # Odoo's checks and wizards (backorder, expired units...) answer now.
+        draft = todo.filtered(lambda p: p.state == "draft")
+        draft.action_confirm()
+        if not ctx.get("skip_sanity_check"):
+            todo._sanity_check()
+        checked = todo.with_context(button_validate_picking_ids=todo.ids)
+        res = checked._pre_action_done_hook()
+        if res is not True:
+            return res
+        replay = {key: ctx[key] for key in REPLAYED_KEYS if key in ctx}
+        todo.with_context(serial_background_validation=True).write(
+            {
+                "serial_validation_state": "queued",
+                "serial_validation_user_id": self.env.uid,
+                "serial_validation_context": json.dumps(replay),
+                "serial_validation_error": False,
+            }
+        )
+        self.env.ref("serial_tracking.ir_cron_serial_validate").sudo()._trigger()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "title": self.env._("Validation started"),
+                "message": self.env._(
+                    "%(pickings)s is validated in the background; you will be "
+                    "notified when it is done.",
+                    pickings=", ".join(todo.mapped("display_name")),
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    @api.model
+    def _cron_serial_validate(self, limit=None):
+        """Validate the queued transfers, one per transaction when run by the cron
+        (called directly, in the caller's transaction)."""
+        cron = self.env["ir.cron"]
+        done = 0
+        while limit is None or done < limit:
+            picking = self._serial_take_queued()
+            if not picking:
+                break
+            picking._serial_validate_now()
+            done += 1
+            if self.env.context.get("ir_cron_progress_id"):
+                # In the cron: commit each transfer and report the progress.
+                remaining = self.search_count(
+                    [("serial_validation_state", "=", "queued")]
+                )
+                cron._commit_progress(1, remaining=remaining)
+        return done
+
+    @api.model
+    def _serial_take_queued(self):
+        """The next queued transfer, locked for this transaction (none that another
+        worker holds), marked running."""
+        self.flush_model(["serial_validation_state"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT id FROM stock_picking
+                 WHERE serial_validation_state = 'queued'
+                 ORDER BY id
+                 LIMIT 1
+                   FOR UPDATE SKIP LOCKED
+                """
+            )
+        )
+        if not rows:
+            return self.browse()
+        picking = self.browse(rows[0][0])
+        picking.with_context(serial_background_validation=True).write(
+            {"serial_validation_state": "running"}
+        )
+        return picking
+
+    def _serial_validate_now(self):
+        self.ensure_one()
+        user = self.serial_validation_user_id or self.env.user
+        replay = json.loads(self.serial_validation_context or "{}")
+        picking = self.with_user(user).with_context(
+            **replay, serial_background_validation=True
+        )
+        try:
+            with self.env.cr.savepoint():
+                res = picking.button_validate()
+                if res is not True and picking.state != "done":
+                    raise UserError(
+                        self.env._(
+                            "The transfer needs an answer before it can be validated: "
+                            "validate it again."
+                        )
+                    )
+        except Exception as error:  # any failure is the user's to see
+            _logger.warning(
+                "background validation of %s failed", self.name, exc_info=True
+            )
+            message = str(error.args[0] if error.args else error)
+            self.with_context(serial_background_validation=True).write(
+                {
+                    "serial_validation_state": "failed",
+                    "serial_validation_error": message,
+                }
+            )
+            self._serial_notify(user, False, message)
+            return False
+        self.with_context(serial_background_validation=True).write(
+            {"serial_validation_state": False, "serial_validation_error": False}
+        )
+        self._serial_notify(user, True)
+        return True
+
+    def _serial_notify(self, user, success, error=None):
+        if success:
+            body = self.env._("Validated in the background.")
+        else:
+            body = self.env._(
+                "The background validation failed: %(error)s", error=error
+            )
+        self.sudo().message_post(
+            body=body,
+            partner_ids=user.partner_id.ids,
+            subtype_xmlid="mail.mt_note",
+        )
+        user.partner_id._bus_send(
+            "simple_notification",
+            {
+                "type": "success" if success else "danger",
+                "title": self.display_name,
+                "message": body,
+                "sticky": not success,
+            },
+        )
+
+    def action_serial_retry_validation(self):
+        """Queue a failed background validation again."""
+        self.filtered(lambda p: p.serial_validation_state == "failed").with_context(
+            serial_background_validation=True
+        ).write({"serial_validation_state": False})
+        return self.button_validate()

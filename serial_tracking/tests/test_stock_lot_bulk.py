@@ -1,5 +1,6 @@
 from unittest.mock import patch
 
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.stock.models.stock_lot import StockLot as OdooStockLot
@@ -37,3 +38,38 @@ class TestStockLotBulk(SerialTrackingCommon):
         self.assertEqual(len(lots), 3500)
         self.assertEqual(deepest, 1)
         self.assertEqual(lots.company_id, self.scanner.company_id)
+
+    def test_bulk_create_matches_orm_create(self):
+        """The core's bulk engine gives the same units as ``create``, and checks
+        Odoo's unique-serial rule on the whole set."""
+        self.reagent.product_tmpl_id.write({"tracking": "serial"})
+        vals = {"product_id": self.reagent.id, "company_id": self.env.company.id}
+        orm = self.env["stock.lot"].create({**vals, "name": "ORM-1"})
+        bulk = self.env["stock.lot"]._serial_bulk_create(
+            [{**vals, "name": "BULK-1"}, {**vals, "name": "BULK-2"}]
+        )
+        self.assertEqual(bulk.mapped("name"), ["BULK-1", "BULK-2"])
+        for fname in ("company_id", "unit_state"):
+            self.assertEqual(bulk[0][fname], orm[fname], fname)
+        for fname in ("expiration_date", "use_date"):
+            self.assertTrue(bulk[0][fname], fname)
+            self.assertEqual(bulk[0][fname].date(), orm[fname].date(), fname)
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.env["stock.lot"]._serial_bulk_create([{**vals, "name": "BULK-1"}])
+
+    def test_fill_lines_assigns_units_and_refuses_foreign_ones(self):
+        picking = self._create_receipt(self.scanner, 3)
+        move = picking.move_ids
+        lots = self.env["stock.lot"]._serial_bulk_create(
+            [{"name": f"FILL-{i}", "product_id": self.scanner.id} for i in range(3)]
+        )
+        self.assertEqual(move._serial_missing_counts(), {move: 3})
+        move._serial_assign_lots({move: lots.ids})
+        self.assertEqual(move.move_line_ids.lot_id, lots)
+        self.assertEqual(move._serial_missing_counts(), {})
+        other = self.env["stock.lot"].create(
+            {"name": "OTHER-1", "product_id": self.printer.id}
+        )
+        picking = self._create_receipt(self.scanner, 1)
+        with self.assertRaisesRegex(ValidationError, "another product or company"):
+            picking.move_ids._serial_assign_lots({picking.move_ids: [other.id]})

@@ -2,11 +2,6 @@ from collections import defaultdict
 
 from odoo import api, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, split_every
-
-# Units inserted per INSERT statement by _serial_bulk_create.
-BULK_INSERT_BATCH = 20000
-META_FIELDS = ("id", "create_uid", "create_date", "write_uid", "write_date")
 
 
 class StockLot(models.Model):
@@ -55,11 +50,7 @@ class StockLot(models.Model):
     def _check_unique_lot(self):
         """Odoo's rule (unique per product and company) plus, for companies that ask for
         it, unique across all their products. One grouped query for the batch."""
-        if self.env.context.get("serial_unique_checked"):
-            # _serial_bulk_create checked Odoo's rule with one SQL query already.
-            res = None
-        else:
-            res = super()._check_unique_lot()
+        res = super()._check_unique_lot()
         flagged = (
             self.env["res.company"]
             .sudo()
@@ -111,139 +102,3 @@ class StockLot(models.Model):
                 )
             )
         return res
-
-    @api.model
-    def _serial_bulk_create(self, vals_list):
-        """Create many units fast; same result as ``create(vals_list)`` with tracking
-        off.
-
-        Units whose values differ only by ``name`` share one prototype: the ORM computes
-        its defaults and stored computed fields once (``new()``), then every row goes in
-        with one ``INSERT ... SELECT unnest(...)`` per batch. Access rights, company
-        consistency (once per prototype) and the constraints on the written fields
-        (serial uniqueness…) are checked like ``create`` does, on the whole set at once.
-        """
-        if not vals_list:
-            return self.browse()
-        self.check_access("create")
-        lots_env = self.with_context(
-            tracking_disable=True, mail_create_nolog=True, mail_notrack=True
-        )
-        columns = [
-            name
-            for name, field in self._fields.items()
-            if field.store and field.column_type and name not in META_FIELDS
-        ]
-        prototypes = {}
-        rows = []
-        name_index = columns.index("name")
-        for vals in vals_list:
-            key = tuple(sorted((k, v) for k, v in vals.items() if k != "name"))
-            proto = prototypes.get(key)
-            if proto is None:
-                record = lots_env.new({**dict(key), "name": "-"})
-                record._check_company()
-                stored = record._convert_to_write(
-                    {name: record[name] for name in columns}
-                )
-                proto = prototypes[key] = [
-                    self._fields[name].convert_to_column_insert(
-                        stored[name], self, stored
-                    )
-                    for name in columns
-                ]
-            row = list(proto)
-            row[name_index] = vals["name"]
-            rows.append(row)
-        # Columns NULL in every row are left out (no column default either).
-        keep = [
-            i
-            for i in range(len(columns))
-            if i == name_index
-            or any(proto[i] is not None for proto in prototypes.values())
-        ]
-        names = [columns[i] for i in keep]
-        now = self.env.cr.now()
-        ids = []
-        for chunk in split_every(BULK_INSERT_BATCH, rows, list):
-            arrays = [
-                SQL(
-                    "%s::%s[]",
-                    [row[i] for row in chunk],
-                    SQL(self._fields[columns[i]].column_type[1]),
-                )
-                for i in keep
-            ]
-            ids += [
-                row[0]
-                for row in self.env.execute_query(
-                    SQL(
-                        """
-                        INSERT INTO stock_lot (%s, create_uid, create_date, write_uid,
-                                               write_date)
-                        SELECT v.*, %s, %s, %s, %s FROM unnest(%s) AS v
-                        RETURNING id
-                        """,
-                        SQL(", ").join(SQL.identifier(name) for name in names),
-                        self.env.uid,
-                        now,
-                        self.env.uid,
-                        now,
-                        SQL(", ").join(arrays),
-                    )
-                )
-            ]
-        lots = self.browse(ids)
-        # One2many caches of the records the units point to (e.g. a batch's units).
-        inverses = defaultdict(list)
-        many2ones = [
-            i
-            for i in keep
-            if self._fields[columns[i]].type == "many2one"
-            and self.pool.field_inverses[self._fields[columns[i]]]
-        ]
-        for lot_id, row in zip(ids, rows, strict=True):
-            for i in many2ones:
-                if row[i]:
-                    inverses[(self._fields[columns[i]], row[i])].append(lot_id)
-        for (fld, value), lot_ids in inverses.items():
-            fld._update_inverses(self.browse(lot_ids), value)
-        # Dependents elsewhere learn about the new units; the units' own computed
-        # columns
-        # were computed on their prototype already and must not be computed again.
-        with self.env.protecting([self._fields[name] for name in columns], lots):
-            lots.modified(names, create=True)
-        self._serial_check_unique_sql(ids)
-        lots.with_context(serial_unique_checked=True)._validate_fields(names)
-        lots.check_access("create")
-        return lots
-
-    def _serial_check_unique_sql(self, ids):
-        """Odoo's ``_check_unique_lot`` for the units ``ids`` in one query: a serial is
-        unique per product within a company, and a unit without company clashes with
-        every company's."""
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT lot.name
-                  FROM stock_lot lot
-                 WHERE (lot.product_id, lot.name) IN (
-                        SELECT product_id, name FROM stock_lot WHERE id = ANY(%s))
-                 GROUP BY lot.product_id, lot.name
-                HAVING count(*) > 1
-                   AND (count(DISTINCT lot.company_id) < count(*)
-                        OR bool_or(lot.company_id IS NULL))
-                 LIMIT 20
-                """,
-                list(ids),
-            )
-        )
-        if rows:
-            raise ValidationError(
-                self.env._(
-                    "The combination of lot/serial number and product must be unique "
-                    "within a company including when no company is defined.\n"
-                    "The following serial numbers are duplicates:\n%(lines)s",
-                    lines="\n".join(f" - {name}" for (name,) in rows),
-                )
-            )

@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+"""Benchmark: big receipts and deliveries of serial units end to end, fast path vs Odoo.
+
+    python3 bench/bench_big_receipts.py --db st_big_bench [--units 10000] \
+        [--big 100000] [--stock 50000 --deliver 5000] [--runs 3] [--odoo-big]
+
+Every measurement runs in its own Python process (so its peak memory is its own),
+in a database with serial_tracking_scheme and stock_account; what is timed is rolled
+back (the confirmed receipts and the stock of the deliveries stay):
+
+- receipt N, ``odoo``: a confirmed receipt of N units of a serial product; timed:
+  Odoo's "Generate Serials" dialog (``action_generate_lot_line_vals`` + saving the
+  move's lines), then ``button_validate`` through Odoo's own path
+  (``serial_fast_off``);
+- receipt N, ``fast``: the same receipt; timed: the scheme's names-only generation
+  (``action_serial_generate_from_scheme(create_units=False)``), then
+  ``button_validate``, which takes the fast path;
+- delivery: ``--stock`` units received (fast path, not timed, committed, ANALYZE),
+  a delivery of ``--deliver`` of them confirmed and reserved by Odoo (timed apart,
+  "assign"); timed: ``button_validate`` through either path.
+
+Runs alternate (odoo, fast, odoo, fast...) and medians are printed with the ratio.
+Odoo's own 100,000-unit validation takes many minutes on a small machine: the
+``--big`` receipt is measured for the fast path only unless ``--odoo-big``.
+Validation is timed in the request (``serial_background_validation``: no
+background queue, whatever the size). Peak memory is the process's peak RSS during
+the timed steps (Linux ``VmHWM``, reset before them).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+from _odoo import addons_path, confirmed_receipt, ensure_database, setup_odoo
+
+ADDONS = "serial_tracking_scheme,stock_account"
+PATTERN = "{product}-{site}{yy}{ww}-{counter:7}{check}"
+
+
+def reset_peak_rss():
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+def peak_rss_mib():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def new_product(env, tag, scheme):
+    product = env["product.product"].create(
+        {
+            "name": f"Bench {tag}",
+            "default_code": tag,
+            "is_storable": True,
+            "tracking": "serial",
+        }
+    )
+    if scheme:
+        env["serial.scheme"].create(
+            {"name": tag, "pattern": PATTERN, "product_id": product.id}
+        )
+    return product
+
+
+def odoo_generate(env, picking):
+    from odoo import Command
+
+    from odoo.addons.serial_tracking_scheme.tests.common import (
+        generate_dialog_context,
+    )
+
+    move = picking.move_ids
+    vals_list = env["stock.move"].action_generate_lot_line_vals(
+        generate_dialog_context(move),
+        "generate",
+        f"SN{picking.id}-0000001",
+        int(move.product_qty),
+        False,
+    )
+    line_fields = env["stock.move.line"]._fields
+    commands = [Command.delete(line.id) for line in move.move_line_ids]
+    commands += [
+        Command.create(
+            {
+                key: (value["id"] if isinstance(value, dict) else value)
+                for key, value in vals.items()
+                if key in line_fields
+            }
+        )
+        for vals in vals_list
+    ]
+    move.write({"move_line_ids": commands})
+
+
+def worker(args):
+    """One measurement, printed as JSON on the last line."""
+    from odoo import SUPERUSER_ID, api
+    from odoo.modules.registry import Registry
+
+    setup_odoo()
+    registry = Registry(args.db)
+    fast = args.path == "fast"
+    tag = f"{args.case[0].upper()}{os.getpid()}{int(time.time()) % 100000}"
+    result = {"case": args.case, "path": args.path, "units": args.units}
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        if args.case == "receipt":
+            product = new_product(env, tag, scheme=fast)
+            picking = confirmed_receipt(env, product, args.units)
+            # As in real life, the receipt exists before it is validated.
+            cr.commit()
+            cr.execute("ANALYZE stock_lot, stock_move_line, stock_move, stock_quant")
+            reset_peak_rss()
+            start = time.perf_counter()
+            if fast:
+                picking.move_ids.action_serial_generate_from_scheme(create_units=False)
+            else:
+                odoo_generate(env, picking)
+            env.flush_all()
+            result["generate"] = time.perf_counter() - start
+            mid = time.perf_counter()
+            picking.move_ids.picked = True
+            picking.with_context(
+                serial_fast_off=not fast, serial_background_validation=True
+            ).button_validate()
+            env.flush_all()
+            result["validate"] = time.perf_counter() - mid
+            result["total"] = time.perf_counter() - start
+            result["peak_mib"] = peak_rss_mib()
+            assert picking.state == "done", picking.state
+            result["units_in_stock"] = product.qty_available
+            cr.rollback()
+        else:
+            product = new_product(env, tag, scheme=True)
+            receipt = confirmed_receipt(env, product, args.stock)
+            receipt.move_ids.action_serial_generate_from_scheme(create_units=False)
+            receipt.move_ids.picked = True
+            receipt.with_context(serial_background_validation=True).button_validate()
+            cr.commit()
+            cr.execute("ANALYZE stock_lot, stock_move_line, stock_move, stock_quant")
+            start = time.perf_counter()
+            warehouse = receipt.picking_type_id.warehouse_id
+            delivery = env["stock.picking"].create(
+                {
+                    "picking_type_id": warehouse.out_type_id.id,
+                    "location_id": warehouse.lot_stock_id.id,
+                    "location_dest_id": env.ref("stock.stock_location_customers").id,
+                    "move_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": product.id,
+                                "product_uom_qty": args.deliver,
+                                "location_id": warehouse.lot_stock_id.id,
+                                "location_dest_id": env.ref(
+                                    "stock.stock_location_customers"
+                                ).id,
+                            },
+                        )
+                    ],
+                }
+            )
+            delivery.action_confirm()
+            delivery.action_assign()
+            delivery.move_ids.picked = True
+            env.flush_all()
+            result["assign"] = time.perf_counter() - start
+            reset_peak_rss()
+            mid = time.perf_counter()
+            delivery.with_context(
+                serial_fast_off=not fast, serial_background_validation=True
+            ).button_validate()
+            env.flush_all()
+            result["validate"] = time.perf_counter() - mid
+            result["total"] = result["validate"]
+            result["peak_mib"] = peak_rss_mib()
+            assert delivery.state == "done", delivery.state
+            result["units_in_stock"] = product.qty_available
+            cr.rollback()
+    print(json.dumps(result))
+
+
+def run_one(db, case, path, units, stock=0, deliver=0):
+    cmd = [
+        sys.executable,
+        os.path.abspath(__file__),
+        "--db",
+        db,
+        "--worker",
+        "--case",
+        case,
+        "--path",
+        path,
+        "--units",
+        str(units),
+        "--stock",
+        str(stock),
+        "--deliver",
+        str(deliver),
+    ]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if out.returncode:
+        print(out.stderr[-3000:], file=sys.stderr)
+        raise SystemExit(f"{case}/{path} failed")
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"  {json.dumps(result)}", file=sys.stderr, flush=True)
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--units", type=int, default=10_000)
+    parser.add_argument("--big", type=int, default=100_000)
+    parser.add_argument("--stock", type=int, default=50_000)
+    parser.add_argument("--deliver", type=int, default=5_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--odoo-big", action="store_true")
+    parser.add_argument("--cases", default="receipt,big,delivery")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--case", help=argparse.SUPPRESS)
+    parser.add_argument("--path", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args)
+    ensure_database(args.db, ADDONS, path=addons_path())
+    cases = args.cases.split(",")
+    results = {}
+    for run in range(args.runs):
+        print(f"run {run + 1}/{args.runs}", file=sys.stderr, flush=True)
+        for case in cases:
+            for path in ("odoo", "fast"):
+                if case == "big" and path == "odoo" and not args.odoo_big:
+                    continue
+                if case == "delivery":
+                    res = run_one(
+                        args.db, "delivery", path, 0, args.stock, args.deliver
+                    )
+                else:
+                    units = args.big if case == "big" else args.units
+                    res = run_one(args.db, "receipt", path, units)
+                results.setdefault((case, path), []).append(res)
+    print(f"\nload: {os.getloadavg()}; medians of {args.runs} runs (seconds)")
+    print(
+        f"{'case':<28}{'path':<6}{'generate':>10}{'validate':>10}{'total':>10}"
+        f"{'peak MiB':>10}"
+    )
+    for (case, path), runs in results.items():
+
+        def med(key, runs=runs):
+            values = [r[key] for r in runs if key in r]
+            return statistics.median(values) if values else float("nan")
+
+        label = {
+            "receipt": f"receipt {args.units}",
+            "big": f"receipt {args.big}",
+            "delivery": f"delivery {args.deliver}/{args.stock}",
+        }[case]
+        print(
+            f"{label:<28}{path:<6}{med('generate'):>10.2f}{med('validate'):>10.2f}"
+            f"{med('total'):>10.2f}{med('peak_mib'):>10.0f}"
+        )
+    for case in cases:
+        odoo, fast = results.get((case, "odoo")), results.get((case, "fast"))
+        if odoo and fast:
+            for key in ("validate", "total"):
+                ratio = statistics.median(r[key] for r in odoo) / statistics.median(
+                    r[key] for r in fast
+                )
+                print(f"{case}: {key} {ratio:.1f}x faster")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,224 @@
+import threading
+
+from psycopg2 import errors
+
+from odoo import SUPERUSER_ID, Command, api
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install", "serial_tracking")
+class TestFastValidationConcurrency(TransactionCase):
+    """Big receipts and deliveries validated by two workers at the same time, each
+    in its own committed transaction, through the fast path: nothing lost, no serial
+    twice. A worker whose transaction collides is retried, as Odoo retries a request
+    or a cron job that hit a serialisation failure.
+
+    Not on the fixture family: the workers' cursors only see committed records, so
+    this class commits its own and removes them afterwards."""
+
+    UNITS = 60
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            param = env["ir.config_parameter"]
+            self.old_param = param.get_param(
+                "serial_tracking.fast_validation_min_lines"
+            )
+            param.set_param("serial_tracking.fast_validation_min_lines", "10")
+            self.product_id = (
+                env["product.product"]
+                .create(
+                    {
+                        "name": "Concurrent meter",
+                        "is_storable": True,
+                        "tracking": "serial",
+                    }
+                )
+                .id
+            )
+            warehouse = env["stock.warehouse"].search(
+                [("company_id", "=", env.company.id)], limit=1
+            )
+            self.type_in, self.type_out = warehouse.in_type_id, warehouse.out_type_id
+            self.stock = warehouse.lot_stock_id.id
+        self.addCleanup(self._drop)
+
+    def _drop(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["ir.config_parameter"].set_param(
+                "serial_tracking.fast_validation_min_lines", self.old_param or False
+            )
+            cr.execute(
+                "SELECT DISTINCT picking_id FROM stock_move WHERE product_id = %s",
+                [self.product_id],
+            )
+            pickings = [row[0] for row in cr.fetchall() if row[0]]
+            cr.execute(
+                "SELECT id FROM stock_lot WHERE product_id = %s", [self.product_id]
+            )
+            lots = [row[0] for row in cr.fetchall()]
+            for query, ids in (
+                ("DELETE FROM serial_event WHERE lot_id = ANY(%s)", lots),
+                (
+                    (
+                        "DELETE FROM mail_message WHERE model = 'stock.lot' "
+                        "AND res_id = ANY(%s)"
+                    ),
+                    lots,
+                ),
+                ("DELETE FROM stock_move_line WHERE picking_id = ANY(%s)", pickings),
+                ("DELETE FROM stock_move WHERE picking_id = ANY(%s)", pickings),
+                ("DELETE FROM stock_quant WHERE lot_id = ANY(%s)", lots),
+                ("DELETE FROM stock_lot WHERE id = ANY(%s)", lots),
+                ("DELETE FROM stock_picking WHERE id = ANY(%s)", pickings),
+            ):
+                cr.execute(query, [ids])
+            env["product.product"].browse(self.product_id).unlink()
+
+    def _commit_receipt(self, names):
+        """A confirmed receipt whose lines carry ``names``, committed; its id."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            supplier = env.ref("stock.stock_location_suppliers").id
+            picking = env["stock.picking"].create(
+                {
+                    "picking_type_id": self.type_in.id,
+                    "location_id": supplier,
+                    "location_dest_id": self.stock,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.product_id,
+                                "product_uom_qty": len(names),
+                                "location_id": supplier,
+                                "location_dest_id": self.stock,
+                            }
+                        )
+                    ],
+                }
+            )
+            picking.action_confirm()
+            for line, name in zip(
+                picking.move_line_ids.sorted("id"), names, strict=True
+            ):
+                line.lot_name = name
+            picking.move_ids.picked = True
+            return picking.id
+
+    def _commit_delivery(self, count):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            customer = env.ref("stock.stock_location_customers").id
+            picking = env["stock.picking"].create(
+                {
+                    "picking_type_id": self.type_out.id,
+                    "location_id": self.stock,
+                    "location_dest_id": customer,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.product_id,
+                                "product_uom_qty": count,
+                                "location_id": self.stock,
+                                "location_dest_id": customer,
+                            }
+                        )
+                    ],
+                }
+            )
+            picking.action_confirm()
+            picking.action_assign()
+            picking.move_ids.picked = True
+            return picking.id
+
+    def _validate_together(self, picking_ids):
+        """Validate each transfer in its own thread and transaction, started at the
+        same moment; a serialisation failure is retried once, as Odoo does.
+        Returns ``{picking_id: "done" | error}``."""
+        barrier = threading.Barrier(len(picking_ids))
+        outcome = {}
+
+        def worker(picking_id):
+            for attempt in range(3):
+                try:
+                    with self.registry.cursor() as cr:
+                        env = api.Environment(cr, SUPERUSER_ID, {})
+                        picking = env["stock.picking"].browse(picking_id)
+                        lines = picking.move_line_ids
+                        fast = (
+                            lines._serial_fast_receipt_lines()
+                            if picking.picking_type_id.code == "incoming"
+                            else lines._serial_fast_delivery_lines()
+                        )
+                        if attempt == 0:
+                            # A retry may find the other's units: Odoo's path.
+                            assert fast is not None, "the fast path should be taken"
+                            barrier.wait(timeout=60)
+                        picking.button_validate()
+                        env.flush_all()
+                    outcome[picking_id] = "done"
+                    return
+                except errors.SerializationFailure:
+                    continue
+                except Exception as error:  # noqa: BLE001 (checked by the test)
+                    outcome[picking_id] = error
+                    return
+
+        threads = [threading.Thread(target=worker, args=(pid,)) for pid in picking_ids]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+        return outcome
+
+    def _state(self):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                """
+                SELECT (SELECT count(*) FROM stock_lot WHERE product_id = %(p)s),
+                       (SELECT count(DISTINCT name) FROM stock_lot
+                         WHERE product_id = %(p)s),
+                       (SELECT COALESCE(sum(quantity), 0) FROM stock_quant
+                         WHERE product_id = %(p)s AND location_id = %(stock)s)
+                """,
+                {"p": self.product_id, "stock": self.stock},
+            )
+            return cr.fetchone()
+
+    def test_two_big_receipts_at_once(self):
+        first = self._commit_receipt([f"A{i:04d}" for i in range(self.UNITS)])
+        second = self._commit_receipt([f"B{i:04d}" for i in range(self.UNITS)])
+        outcome = self._validate_together([first, second])
+        self.assertEqual(outcome, {first: "done", second: "done"})
+        lots, names, in_stock = self._state()
+        self.assertEqual((lots, names, in_stock), (120, 120, 120.0))
+
+    def test_two_receipts_of_the_same_serials(self):
+        """The same serials received twice at once: one receipt gets them; the other
+        collides, and its retry (Odoo's path, the units exist now) is refused with
+        Odoo's message, nothing half-written."""
+        first = self._commit_receipt([f"S{i:04d}" for i in range(self.UNITS)])
+        second = self._commit_receipt([f"S{i:04d}" for i in range(self.UNITS)])
+        outcome = self._validate_together([first, second])
+        done = [pid for pid, result in outcome.items() if result == "done"]
+        refused = [
+            r for r in outcome.values() if isinstance(r, (UserError, ValidationError))
+        ]
+        self.assertEqual(len(done), 1, outcome)
+        self.assertEqual(len(refused), 1, outcome)
+        lots, names, in_stock = self._state()
+        self.assertEqual((lots, names, in_stock), (60, 60, 60.0))
+
+    def test_delivery_while_receiving(self):
+        stocked = self._commit_receipt([f"D{i:04d}" for i in range(self.UNITS)])
+        self.assertEqual(self._validate_together([stocked]), {stocked: "done"})
+        delivery = self._commit_delivery(40)
+        receipt = self._commit_receipt([f"E{i:04d}" for i in range(self.UNITS)])
+        outcome = self._validate_together([delivery, receipt])
+        self.assertEqual(outcome, {delivery: "done", receipt: "done"})
+        lots, names, in_stock = self._state()
+        self.assertEqual((lots, names, in_stock), (120, 120, 80.0))
