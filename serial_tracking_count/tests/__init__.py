@@ -1,0 +1,2 @@
+from . import test_serial_count
+from . import test_count_concurrency
