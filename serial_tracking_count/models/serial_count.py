@@ -292,7 +292,8 @@ class SerialCount(models.Model):
         )
         result = []
         for lot_id, product_id, quant_id, reserved, left_at in rows:
-            if left_at and left_at >= scanned_at[lot_id]:
+            # move line dates are stored to the second, scan times are not
+            if left_at and left_at >= scanned_at[lot_id].replace(microsecond=0):
                 reason = REASON_MOVED
             elif quant_id:
                 reason = REASON_RESERVED if reserved else REASON_ELSEWHERE
