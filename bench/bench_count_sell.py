@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""Benchmark of counting by serial and selling by scan, against Odoo's own paths.
+
+    python3 bench/bench_count_sell.py --db st_h11_bench [--units 100000]
+                                      [--count-units 5000] [--runs 3] [--scans 1000]
+
+* Creates the database with ``serial_tracking_count`` and
+  ``serial_tracking_sale_scan`` (so ``sale_stock``) when missing, and loads
+  ``--units`` serial units in stock with ``bench_scan.load_units`` (set-based SQL).
+* **Apply** (median of ``--runs``, A B interleaved, each run on fresh units of its
+  own product on two shelves): ``--count-units`` units counted at shelf 1, of which
+  1/5 missing (recorded there, not scanned) and 1/5 unexpected (scanned there,
+  recorded at shelf 2).
+  A = ``serial.count.action_apply`` (scans saved beforehand);
+  B = Odoo's own Physical Inventory doing the same adjustment on the same quants:
+  ``inventory_quantity = 0`` on the missing quants + ``action_apply_inventory``,
+  then *Relocate* (``move_quants``) of the unexpected quants to shelf 1.
+  Both timed to the committed transaction.
+* **Per scan** (``--scans`` each, interleaved, each from a cold cache to commit,
+  as the admin user), among the ``--units`` units in stock:
+  count: A = ``serial.count.action_scan`` on a count of the warehouse stock;
+  B = Odoo's standard ORM path of a Physical Inventory count of one unit: search
+  the lot by name, its quant at the location, write ``inventory_quantity = 1``.
+  sell: A = ``sale.order.action_scan_unit``; B = search the lot by name, its quant
+  in the warehouse stock, then add one on the order's line of the product (or create
+  it), as a salesperson would by hand.
+"""
+
+import argparse
+import statistics
+import time
+import uuid
+
+from _odoo import addons_path, ensure_database
+from bench_scan import load_units, percentile
+
+
+def fresh_units(env, tag, count_units):
+    """A product with ``count_units`` units at shelf 1 and ``count_units // 5``
+    at shelf 2 (set-based SQL, as load_units)."""
+    from odoo.tools import SQL
+
+    warehouse = env["stock.warehouse"].search(
+        [("company_id", "=", env.company.id)], limit=1
+    )
+    shelf_1, shelf_2 = env["stock.location"].create(
+        [
+            {"name": f"Count {tag} shelf 1", "location_id": warehouse.lot_stock_id.id},
+            {"name": f"Count {tag} shelf 2", "location_id": warehouse.lot_stock_id.id},
+        ]
+    )
+    product = env["product.product"].create(
+        {"name": f"Bench count {tag}", "is_storable": True, "tracking": "serial"}
+    )
+    env.flush_all()
+    unexpected = count_units // 5
+    for location, number, prefix in (
+        (shelf_1, count_units, "A"),
+        (shelf_2, unexpected, "B"),
+    ):
+        env.cr.execute(
+            SQL(
+                """
+                WITH lots AS (
+                    INSERT INTO stock_lot (name, product_id, company_id, unit_state,
+                                           create_uid, write_uid, create_date,
+                                           write_date)
+                    SELECT %(prefix)s || %(tag)s || '-' || n, %(product)s,
+                           %(company)s, 'in_stock', %(uid)s, %(uid)s,
+                           now() at time zone 'UTC', now() at time zone 'UTC'
+                      FROM generate_series(1, %(n)s) n
+                 RETURNING id)
+                INSERT INTO stock_quant (product_id, location_id, lot_id, company_id,
+                                         quantity, reserved_quantity, in_date,
+                                         create_uid, write_uid, create_date,
+                                         write_date)
+                SELECT %(product)s, %(loc)s, id, %(company)s, 1, 0,
+                       now() at time zone 'UTC', %(uid)s, %(uid)s,
+                       now() at time zone 'UTC', now() at time zone 'UTC'
+                  FROM lots
+                """,
+                prefix=prefix,
+                tag=tag,
+                product=product.id,
+                company=env.company.id,
+                uid=env.uid,
+                n=number,
+                loc=location.id,
+            )
+        )
+    env.invalidate_all()
+    quants = env["stock.quant"].search([("product_id", "=", product.id)], order="id")
+    here = quants.filtered(lambda q: q.location_id == shelf_1)
+    there = quants - here
+    missing = here[: count_units // 5]
+    return shelf_1, here - missing, missing, there
+
+
+def apply_ours(env, tag, count_units):
+    from odoo.tools import SQL
+
+    shelf, found, missing, there = fresh_units(env, tag, count_units)
+    count = env["serial.count"].create({"location_id": shelf.id, "name": tag})
+    env.flush_all()
+    env.cr.execute(
+        SQL(
+            """INSERT INTO serial_count_line (count_id, company_id, product_id,
+                      lot_id, quantity, is_serial, user_id, create_uid, write_uid,
+                      create_date, write_date)
+               SELECT %(count)s, %(company)s, product_id, lot_id, 1, TRUE, %(uid)s,
+                      %(uid)s, %(uid)s, now() at time zone 'UTC',
+                      now() at time zone 'UTC'
+                 FROM stock_quant WHERE id = ANY(%(ids)s)""",
+            count=count.id,
+            company=env.company.id,
+            uid=env.uid,
+            ids=(found | there).ids,
+        )
+    )
+    env.cr.commit()
+    env.invalidate_all()
+    t = time.perf_counter()
+    count.action_apply()
+    env.cr.commit()
+    elapsed = time.perf_counter() - t
+    assert count.applied_counts == {
+        "found": len(found),
+        "missing": len(missing),
+        "unexpected": len(there),
+    }, count.applied_counts
+    return elapsed
+
+
+def apply_odoo(env, tag, count_units):
+    shelf, _found, missing, there = fresh_units(env, tag, count_units)
+    env.cr.commit()
+    env.invalidate_all()
+    t = time.perf_counter()
+    quants = missing.with_context(inventory_mode=True, inventory_name=tag)
+    quants.inventory_quantity = 0
+    quants.action_apply_inventory()
+    there.move_quants(location_dest_id=shelf, message=tag)
+    env.cr.commit()
+    return time.perf_counter() - t
+
+
+def bench_apply(registry, runs, count_units):
+    from odoo import SUPERUSER_ID, api
+
+    ours, odoo_times = [], []
+    for run in range(runs):
+        for label, func, times in (
+            ("ours", apply_ours, ours),
+            ("odoo", apply_odoo, odoo_times),
+        ):
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+                tag = f"{label}{run}-{uuid.uuid4().hex[:6]}"
+                times.append(func(env, tag, count_units))
+                print(f"apply run {run + 1} {label}: {times[-1]:.2f} s", flush=True)
+    a, b = statistics.median(ours), statistics.median(odoo_times)
+    print(
+        f"\nApply a {count_units:,}-unit count ({count_units // 5:,} missing, "
+        f"{count_units // 5:,} unexpected), median of {runs}: ours {a:.2f} s, "
+        f"Odoo's Physical Inventory {b:.2f} s, ours / Odoo = {a / b:.3f}"
+    )
+
+
+def std_count_scan(env, location, code):
+    lot = env["stock.lot"].search([("name", "=", code)], limit=1)
+    quant = env["stock.quant"].search(
+        [("lot_id", "=", lot.id), ("location_id", "child_of", location.id)], limit=1
+    )
+    quant.with_context(inventory_mode=True).inventory_quantity = 1
+
+
+def std_sell_scan(env, order, stock, code):
+    lot = env["stock.lot"].search([("name", "=", code)], limit=1)
+    env["stock.quant"].search(
+        [
+            ("lot_id", "=", lot.id),
+            ("location_id", "child_of", stock.id),
+            ("quantity", ">", 0),
+        ],
+        limit=1,
+    )
+    line = order.order_line.filtered(lambda line: line.product_id == lot.product_id)
+    if line:
+        line.product_uom_qty += 1
+    else:
+        env["sale.order.line"].create(
+            {
+                "order_id": order.id,
+                "product_id": lot.product_id.id,
+                "product_uom_qty": 1,
+            }
+        )
+
+
+def bench_scans(registry, product_ids, scans):
+    from odoo import SUPERUSER_ID, api
+
+    with registry.cursor() as cr:
+        admin = api.Environment(cr, SUPERUSER_ID, {}).ref("base.user_admin").id
+        env = api.Environment(cr, admin, {"tracking_disable": True})
+        stock = (
+            env["stock.warehouse"]
+            .search([("company_id", "=", env.company.id)], limit=1)
+            .lot_stock_id
+        )
+        lots = env["stock.lot"].search(
+            [("product_id", "in", product_ids)], order="id desc", limit=4 * scans
+        )
+        held = env["sale.scan.unit"].search([]).lot_id
+        names = [lot.name for lot in lots if lot not in held]
+        count = env["serial.count"].create({"location_id": stock.id, "name": "bench"})
+        partner = env["res.partner"].create({"name": "Bench buyer"})
+        orders = env["sale.order"].create([{"partner_id": partner.id}] * 2)
+        cr.commit()
+        results = {"count": ([], []), "sell": ([], [])}
+        for i in range(scans):
+            c_a, c_b, s_a, s_b = names[4 * i : 4 * i + 4]
+            steps = (
+                ("count", 0, lambda c=c_a: count.action_scan(c)),
+                ("count", 1, lambda c=c_b: std_count_scan(env, stock, c)),
+                ("sell", 0, lambda c=s_a: orders[0].action_scan_unit(c)),
+                ("sell", 1, lambda c=s_b: std_sell_scan(env, orders[1], stock, c)),
+            )
+            for flow, side, step in steps:
+                env.invalidate_all()
+                t = time.perf_counter()
+                answer = step()
+                cr.commit()
+                results[flow][side].append((time.perf_counter() - t) * 1000)
+                if side == 0 and answer["status"] != "ok":
+                    raise SystemExit(f"{flow} refused a scan: {answer['message']}")
+        count.action_cancel()
+        env["stock.quant"].search(
+            [("inventory_quantity_set", "=", True)]
+        ).action_clear_inventory_quantity()
+        orders._action_cancel()
+        cr.commit()
+    print(f"\nServer time per scan (ms), {scans} scans each, cold cache to commit")
+    print(
+        f"{'flow':<6} | {'ours p50':>8} {'p95':>7} | {'std p50':>8} {'p95':>7} | "
+        f"{'x p50':>6} {'x p95':>6}"
+    )
+    for flow, (ours, std) in results.items():
+        a50, a95 = statistics.median(ours), percentile(ours, 95)
+        b50, b95 = statistics.median(std), percentile(std, 95)
+        print(
+            f"{flow:<6} | {a50:8.2f} {a95:7.2f} | {b50:8.2f} {b95:7.2f} | "
+            f"{b50 / a50:6.2f} {b95 / a95:6.2f}"
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--lines", type=int, default=200)
+    parser.add_argument("--count-units", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--scans", type=int, default=1000)
+    parser.add_argument("--skip-apply", action="store_true")
+    parser.add_argument("--skip-scans", action="store_true")
+    args = parser.parse_args()
+
+    import odoo
+    from odoo import SUPERUSER_ID, api
+    from odoo.modules.registry import Registry
+
+    path = addons_path()
+    ensure_database(
+        args.db, "serial_tracking_count,serial_tracking_sale_scan", path=path
+    )
+    odoo.tools.config.parse_config(
+        [f"--addons-path={path}", "-d", args.db, "--log-level=warn"],
+        setup_logging=True,
+    )
+    registry = Registry(args.db)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        product_ids = load_units(env, args.units, args.lines).ids
+    if not args.skip_apply:
+        bench_apply(registry, args.runs, args.count_units)
+    if not args.skip_scans:
+        bench_scans(registry, product_ids, args.scans)
+
+
+if __name__ == "__main__":
+    main()

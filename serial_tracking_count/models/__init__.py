@@ -1,0 +1,3 @@
+from . import serial_event
+from . import serial_count
+from . import serial_count_line

@@ -1,0 +1,3 @@
+from . import test_serial_count
+from . import test_count_concurrency
+from . import test_count_scan_ui

@@ -1,0 +1,3 @@
+from . import test_sale_scan
+from . import test_sale_scan_concurrency
+from . import test_order_scan_ui
