@@ -282,6 +282,28 @@ class StockLot(models.Model):
         )
         self._refresh_unit_state()
 
+    def _serial_block_messages(self):
+        """Why units of ``self`` cannot leave the warehouse: ``{lot_id: message}`` for
+        every unit whose state is blocked (``BLOCKED_UNIT_STATES``), a translated
+        sentence naming the serial. Units absent from the result may go.
+
+        The one question every exit asks (Odoo's delivery validation, the dispatch
+        screen, the scan flows); addons that block units for a reason of their own
+        (a recall) override it to name that reason, calling super for the others.
+        """
+        blocked = self.filtered(lambda lot: lot.unit_state in BLOCKED_UNIT_STATES)
+        if not blocked:
+            return {}
+        labels = dict(self._fields["unit_state"]._description_selection(self.env))
+        return {
+            lot.id: self.env._(
+                "Serial %(serial)s is %(state)s and cannot leave the warehouse.",
+                serial=lot.name,
+                state=labels[lot.unit_state].lower(),
+            )
+            for lot in blocked
+        }
+
     def _check_quality_rights(self):
         if not self.env.user.has_group("stock.group_stock_manager"):
             raise AccessError(
