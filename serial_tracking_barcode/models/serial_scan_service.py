@@ -340,7 +340,6 @@ class SerialScanService(models.AbstractModel):
         """The translated message of a refusal; ``nouns`` name the operation in
         the flow's words: ``{"this": "this delivery", "picking": <the operation>}``."""
         p = refusal.params
-        _ = self.env._
         if refusal.reason == "unit_blocked":
             lot = self.env["stock.lot"].browse(p["lot_id"])
             return lot._serial_block_messages()[lot.id]
@@ -351,7 +350,10 @@ class SerialScanService(models.AbstractModel):
         ):
             other = self.env["stock.picking"].sudo().browse(p["picking_id"])
             visible = other.company_id in self.env.user.company_ids
-            p = {**p, "other": other.name if visible else _("another operation")}
+            p = {
+                **p,
+                "other": other.name if visible else self.env._("another operation"),
+            }
         if refusal.reason == "unit_expired":
             p = {
                 **p,
@@ -360,58 +362,64 @@ class SerialScanService(models.AbstractModel):
                 ),
             }
         messages = {
-            "empty": lambda: _("Empty scan."),
-            "control_characters": lambda: _(
+            "empty": lambda: self.env._("Empty scan."),
+            "control_characters": lambda: self.env._(
                 "The scanned code holds control characters (%(chars)s): it was "
                 "refused, nothing was recorded. Check the scanner's settings.",
                 **p,
             ),
-            "too_long": lambda: _(
+            "too_long": lambda: self.env._(
                 "The scanned code is longer than %(length)s characters: it was "
                 "refused.",
                 **p,
             ),
             "unknown_code": lambda: (
-                _("Unknown serial %(serial)s (GTIN %(gtin)s).", **p)
+                self.env._("Unknown serial %(serial)s (GTIN %(gtin)s).", **p)
                 if "serial" in p
-                else _("Unknown barcode %(code)s: no serial or product has it.", **p)
+                else self.env._(
+                    "Unknown barcode %(code)s: no serial or product has it.", **p
+                )
             ),
-            "product_not_in_order": lambda: _(
+            "product_not_in_order": lambda: self.env._(
                 "%(product)s is not on %(this)s.", **p, this=nouns["this"]
             ),
-            "serial_required": lambda: _(
+            "serial_required": lambda: self.env._(
                 "%(product)s is tracked by serial: scan the unit's serial number.", **p
             ),
-            "line_complete": lambda: _(
+            "line_complete": lambda: self.env._(
                 "%(product)s: all ordered units are already scanned.", **p
             ),
-            "not_in_stock": lambda: _(
+            "not_in_stock": lambda: self.env._(
                 "Serial %(serial)s is not in stock in %(location)s.",
                 serial=p["serial"],
                 location=p.get("location") or nouns["picking"].location_id.display_name,
             ),
-            "unit_expired": lambda: _(
+            "unit_expired": lambda: self.env._(
                 "Serial %(serial)s expired on %(date)s: it must not be shipped. A "
                 "stock manager may ship it anyway with Override.",
                 **p,
             ),
             "already_scanned": lambda: (
-                _(
+                self.env._(
                     "Serial %(serial)s is already scanned on %(this)s.",
                     **p,
                     this=nouns["this"],
                 )
                 if p["picking_id"] == nouns["picking"].id
-                else _("Serial %(serial)s is already scanned on %(other)s.", **p)
+                else self.env._(
+                    "Serial %(serial)s is already scanned on %(other)s.", **p
+                )
             ),
-            "just_taken": lambda: _(
+            "just_taken": lambda: self.env._(
                 "Serial %(serial)s has just been scanned on another operation.", **p
             ),
-            "reserved_elsewhere": lambda: _(
+            "reserved_elsewhere": lambda: self.env._(
                 "Serial %(serial)s is reserved for %(other)s.", **p
             ),
-            "closed": lambda: _("%(name)s is already closed.", **p),
-            "delivery_closed": lambda: _("Delivery %(name)s is already closed.", **p),
+            "closed": lambda: self.env._("%(name)s is already closed.", **p),
+            "delivery_closed": lambda: self.env._(
+                "Delivery %(name)s is already closed.", **p
+            ),
             "not_available": lambda: p["error"],
         }
         factory = messages.get(refusal.reason)

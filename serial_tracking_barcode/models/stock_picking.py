@@ -271,17 +271,15 @@ class StockPicking(models.Model):
 
     # ------------------------------------------------------------------ helpers
 
-    def _serial_dispatch_check_access(self, check_type=True, rules=True):
-        """Inventory users only, with write access to the delivery; ``rules=False``
-        checks the model's access rights only (the caller applies the record rules,
-        see ``_serial_dispatch_lock``)."""
+    def _serial_dispatch_check_access(self):
+        """Inventory users only, with write access to the delivery."""
         self.ensure_one()
         if not self.env.user.has_group("stock.group_stock_user"):
             raise AccessError(
                 self.env._("Only inventory users can dispatch deliveries.")
             )
-        (self if rules else self.browse()).check_access("write")
-        if check_type and self.picking_type_code != "outgoing":
+        self.check_access("write")
+        if self.picking_type_code != "outgoing":
             raise UserError(
                 self.env._(
                     "%(name)s is not a delivery: it cannot be dispatched.",

@@ -5,7 +5,7 @@ from .common import SerialDispatchCommon
 # Queries of one scan, per kind (warm registry, cold record cache).
 BUDGET = {
     "serial_reserved": 12,
-    "serial_swap": 36,
+    "serial_swap": 38,
     "manufacturer_serial": 13,
     "gs1": 13,
     "product_barcode": 7,
