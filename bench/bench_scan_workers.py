@@ -114,9 +114,11 @@ def make_pickings(registry, scans, races):
             return picking
 
         per_line = 5
-        big = delivery([(p, per_line) for p in products[: scans // per_line]])
-        big.action_assign()
-        codes = big.move_line_ids.lot_id.mapped("name")
+        big, codes = env["stock.picking"], []
+        if scans:
+            big = delivery([(p, per_line) for p in products[: scans // per_line]])
+            big.action_assign()
+            codes = big.move_line_ids.lot_id.mapped("name")
         pairs = []
         for i in range(races):
             product = products[-1 - (i % 50)]

@@ -235,14 +235,14 @@ class SerialScanDispatch(models.AbstractModel):
 
         ``ON CONFLICT DO NOTHING`` on the partial unique index: a concurrent scan of
         the same serial waits there until the other transaction ends, then either
-        goes in (the other rolled back) or is refused here (the other committed
-        before our snapshot), or, when the other committed after it, PostgreSQL
-        raises a serialization failure and Odoo's retry answers "already scanned".
+        goes in (the other rolled back) or, when the other committed, PostgreSQL
+        raises a serialization failure (the conflicting row is not in this
+        transaction's snapshot): caught in a savepoint, it is the answer — the
+        serial was just scanned elsewhere — and nothing is retried.
         """
         unit = candidate.get("unit")
-        rows = self.env.execute_query(
-            SQL(
-                """
+        query = SQL(
+            """
                 INSERT INTO serial_dispatch_scan
                        (picking_id, move_id, lot_id, product_id, company_id,
                         scan_uid, code, quantity, state, create_uid, write_uid,
@@ -253,19 +253,25 @@ class SerialScanDispatch(models.AbstractModel):
            ON CONFLICT DO NOTHING
              RETURNING id
                 """,
-                picking=picking.id,
-                move=decision.move_id,
-                lot=unit.id if unit else None,
-                product=unit.product_id if unit else candidate["id"],
-                company=info["company_id"],
-                uid_key=scan_uid,
-                code=code,
-                user=self.env.uid,
-            )
+            picking=picking.id,
+            move=decision.move_id,
+            lot=unit.id if unit else None,
+            product=unit.product_id if unit else candidate["id"],
+            company=info["company_id"],
+            uid_key=scan_uid,
+            code=code,
+            user=self.env.uid,
         )
+        rows = []
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+                rows = self.env.cr.fetchall()
+        except psycopg2.errors.SerializationFailure:
+            rows = []
         self.env["serial.dispatch.scan"].invalidate_model()
         if not rows:
-            raise Refusal("just_taken", serial=unit.name if unit else code)
+            raise Refusal("already_scanned", serial=unit.name if unit else code)
         return rows[0][0]
 
     @api.model

@@ -343,7 +343,7 @@ class SerialScanService(models.AbstractModel):
         if refusal.reason == "unit_blocked":
             lot = self.env["stock.lot"].browse(p["lot_id"])
             return lot._serial_block_messages()[lot.id]
-        if refusal.reason in (
+        if "picking_id" in p and refusal.reason in (
             "already_scanned",
             "reserved_elsewhere",
             "pending_elsewhere",
@@ -401,6 +401,11 @@ class SerialScanService(models.AbstractModel):
             ),
             "already_scanned": lambda: (
                 self.env._(
+                    "Serial %(serial)s has just been scanned on another operation.",
+                    **p,
+                )
+                if "picking_id" not in p
+                else self.env._(
                     "Serial %(serial)s is already scanned on %(this)s.",
                     **p,
                     this=nouns["this"],
@@ -409,9 +414,6 @@ class SerialScanService(models.AbstractModel):
                 else self.env._(
                     "Serial %(serial)s is already scanned on %(other)s.", **p
                 )
-            ),
-            "just_taken": lambda: self.env._(
-                "Serial %(serial)s has just been scanned on another operation.", **p
             ),
             "reserved_elsewhere": lambda: self.env._(
                 "Serial %(serial)s is reserved for %(other)s.", **p

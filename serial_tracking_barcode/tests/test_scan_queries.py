@@ -4,11 +4,11 @@ from .common import SerialDispatchCommon
 
 # Queries of one scan, per kind (warm registry, cold record cache).
 BUDGET = {
-    "serial_reserved": 12,
-    "serial_swap": 38,
-    "manufacturer_serial": 13,
-    "gs1": 13,
-    "product_barcode": 7,
+    "serial_reserved": 14,
+    "serial_swap": 40,
+    "manufacturer_serial": 15,
+    "gs1": 15,
+    "product_barcode": 9,
     "refused": 5,
     "control_characters": 0,
 }
