@@ -1,13 +1,14 @@
 import uuid
 
 from odoo import Command
-from odoo.tests import TransactionCase
 
 from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.addons.serial_tracking.tests.common import SerialTrackingCommon
 
 
-class SerialDispatchCommon(TransactionCase):
-    """Fixtures of the dispatch screen tests.
+class SerialDispatchCommon(SerialTrackingCommon):
+    """Fixtures of the dispatch screen tests, on the suite's ``SerialTrackingCommon``
+    (its products, ``_receive`` / ``_create_delivery`` helpers are available too).
 
     * ``stock_location`` (WH/Stock), ``customer_location``;
     * ``product_serial``: storable, tracked by serial, barcode (GTIN-13)

@@ -10,7 +10,7 @@ from odoo.tests import BaseCase, get_db_name, tagged
 from odoo.tools import SQL
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestDispatchConcurrency(BaseCase):
     """Two scanners, two real transactions: exactly one scan of a serial wins.
 

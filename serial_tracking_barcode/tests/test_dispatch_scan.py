@@ -8,7 +8,7 @@ from odoo.addons.mail.tests.common import mail_new_test_user
 from .common import SerialDispatchCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestDispatchScan(SerialDispatchCommon):
     def assertRefused(self, code, reason, picking=None):
         """The scan is refused with ``reason`` and changes nothing on the delivery."""

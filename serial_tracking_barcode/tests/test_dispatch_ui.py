@@ -58,7 +58,7 @@ def screenshots_on_request():
         yield taken
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "serial_tracking")
 class TestDispatchUi(SerialDispatchCommon, HootSuiteCase):
     """The dispatch screen in headless Chromium: tours and the Hoot unit tests."""
 

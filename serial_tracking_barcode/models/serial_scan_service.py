@@ -1,0 +1,428 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.tools import SQL
+
+from odoo.addons.serial_tracking.models.stock_lot import (
+    BLOCKED_UNIT_STATES,
+    CLOSED_STATES,
+)
+from odoo.addons.serial_tracking.tools.gs1 import (
+    Gs1Error,
+    decode,
+    gtin_variants,
+    looks_like_gs1,
+)
+from odoo.addons.serial_tracking.tools.text import (
+    describe_characters,
+    unprintable_characters,
+)
+
+from ..tools.scan_decision import Move, MoveLine, Refusal, Unit
+
+CODE_MAX_LENGTH = 256
+
+
+class SerialScanService(models.AbstractModel):
+    """The scan engine every scan flow runs on (dispatch, receive, transfer).
+
+    A scan goes through the same steps whatever the flow (``docs/TECHNICAL.md``):
+
+    1. ``_scan_clean_code``: the code is trimmed and refused if empty, too long or
+       holding control characters;
+    2. the flow locks its operation (a lock that never conflicts with another scan);
+    3. ``_scan_resolve``: the resolvers ``_resolve_<kind>`` are tried in the flow's
+       order (``_scan_kinds``); the first one that recognises the code answers a
+       *match* ``{"kind", "units", "products", ...}``; a new scannable kind is one
+       method;
+    4. the flow decides with the plain functions of ``tools/scan_decision.py``;
+    5. the flow writes the decision through the ORM and answers the screen.
+
+    Refusals are :class:`~..tools.scan_decision.Refusal` (reason code + params),
+    translated by ``_scan_refusal_message``.
+    """
+
+    _name = "serial.scan.service"
+    _description = "Scan Engine"
+
+    # Tried in this order; a flow may use a subset (see each flow's _scan_kinds).
+    _scan_kinds = (
+        "gs1",
+        "serial",
+        "manufacturer_serial",
+        "product",
+        "location",
+        "package",
+    )
+
+    # --- step 1: the code
+
+    @api.model
+    def _scan_clean_code(self, code):
+        code = (code or "").strip() if isinstance(code, str) else ""
+        if not code:
+            raise Refusal("empty")
+        bad = unprintable_characters(code)
+        if bad:
+            raise Refusal("control_characters", chars=describe_characters(bad))
+        if len(code) > CODE_MAX_LENGTH:
+            raise Refusal("too_long", length=CODE_MAX_LENGTH)
+        return code
+
+    @api.model
+    def _scan_check_key(self, scan_uid):
+        if not isinstance(scan_uid, str) or not 8 <= len(scan_uid) <= 64:
+            raise UserError(
+                self.env._("A scan needs a scan key of 8 to 64 characters.")
+            )
+        if unprintable_characters(scan_uid, allowed=""):
+            raise UserError(self.env._("A scan key holds printable characters only."))
+
+    @api.model
+    def _scan_check_user(self):
+        if not self.env.user.has_group("stock.group_stock_user"):
+            raise AccessError(self.env._("Only inventory users can scan operations."))
+
+    # --- step 2: the operation's lock
+
+    @api.model
+    def _scan_lock_picking(self, picking, mode="share", scan_uid=None):
+        """Lock the operation's row and read what a scan needs of it in one query.
+
+        ``mode="share"`` (scans): ``FOR SHARE``, which scans hold together, so two
+        people scanning one big delivery never wait for or conflict with each other
+        (nothing a scan writes is on this row); ``"update"`` (Rescan, Confirm,
+        Deliver…): ``FOR NO KEY UPDATE``, which waits for the scans in flight.
+        The user's record rules for writing the operation are part of the query: an
+        operation they may not write is not locked, and ``check_access`` raises
+        Odoo's usual error. ``previous`` is ``[picking_id, move_id]`` of the scan
+        already recorded with ``scan_uid``.
+        """
+        self.env.flush_all()
+        lock = (
+            SQL("FOR SHARE OF p") if mode == "share" else SQL("FOR NO KEY UPDATE OF p")
+        )
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT p.id, p.name, p.state, p.company_id, t.code AS type_code,
+                       p.location_id, p.location_dest_id, l.parent_path,
+                       (SELECT JSON_BUILD_ARRAY(s.picking_id, s.move_id)
+                          FROM serial_dispatch_scan s
+                         WHERE s.scan_uid = %(scan_uid)s) AS previous
+                  FROM stock_picking p
+                  JOIN stock_picking_type t ON t.id = p.picking_type_id
+                  JOIN stock_location l ON l.id = p.location_id
+                 WHERE p.id = %(picking)s AND %(allowed)s
+                   %(lock)s
+                """,
+                picking=picking.id,
+                scan_uid=scan_uid,
+                allowed=self._scan_write_rules_sql(picking),
+                lock=lock,
+            )
+        )
+        if not rows:
+            picking.check_access("write")
+            raise MissingError(self.env._("This operation no longer exists."))
+        info = rows[0]
+        info["lang"] = self.env.lang or "en_US"
+        return info
+
+    @api.model
+    def _scan_write_rules_sql(self, picking):
+        """The user's record rules for writing ``picking``'s model, as SQL on ``p``."""
+        domain = self.env["ir.rule"]._compute_domain(picking._name, "write")
+        if self.env.su or not domain:
+            return SQL("TRUE")
+        allowed = picking.sudo().with_context(active_test=False)._search(domain)
+        return SQL("p.id IN %s", allowed.subselect())
+
+    # --- step 3: what the code names
+
+    @api.model
+    def _scan_resolve(self, code, info, kinds):
+        """The first match of the resolvers ``kinds``, or refuse the unknown code."""
+        for kind in kinds:
+            match = getattr(self, f"_resolve_{kind}")(code, info)
+            if match:
+                return match
+        raise Refusal("unknown_code", code=code)
+
+    @api.model
+    def _resolve_gs1(self, code, info):
+        """GS1 element string, HRI or Digital Link with a GTIN: its product (the
+        GTIN in any of its legal forms, ``gtin_variants``) and its unit."""
+        if not looks_like_gs1(code):
+            return None
+        try:
+            gs1 = decode(code)
+        except Gs1Error:
+            return None
+        if not gs1.gtin:
+            return None
+        products = self._scan_products(gtin_variants(gs1.gtin), info)
+        units = []
+        if gs1.serial and products:
+            units = self._scan_units(
+                SQL(
+                    "lot.product_id = ANY(%(products)s) AND (lot.name = %(serial)s "
+                    "OR lot.manufacturer_serial = %(serial)s)",
+                    products=[product["id"] for product in products],
+                    serial=gs1.serial,
+                ),
+                info,
+            )
+        return {"kind": "gs1", "gs1": gs1, "units": units, "products": products}
+
+    @api.model
+    def _resolve_serial(self, code, info):
+        units = self._scan_units(SQL("lot.name = %s", code), info)
+        return units and {"kind": "serial", "units": units, "products": []}
+
+    @api.model
+    def _resolve_manufacturer_serial(self, code, info):
+        units = self._scan_units(SQL("lot.manufacturer_serial = %s", code), info)
+        return units and {"kind": "serial", "units": units, "products": []}
+
+    @api.model
+    def _resolve_product(self, code, info):
+        products = self._scan_products([code], info)
+        return products and {"kind": "product", "units": [], "products": products}
+
+    @api.model
+    def _resolve_location(self, code, info):
+        location = self.env["stock.location"].search(
+            [
+                ("barcode", "=", code),
+                ("usage", "=", "internal"),
+                ("company_id", "in", [info["company_id"], False]),
+            ],
+            limit=1,
+        )
+        return location and {"kind": "location", "location": location}
+
+    @api.model
+    def _resolve_package(self, code, info):
+        package = self.env["stock.package"].search(
+            [("name", "=", code), ("company_id", "in", [info["company_id"], False])],
+            limit=1,
+        )
+        return package and {"kind": "package", "package": package}
+
+    # --- the lookup queries
+
+    @api.model
+    def _scan_products(self, barcodes, info):
+        """Products with one of ``barcodes``, each with the operation's open lines
+        of it (``moves``: ``[[move_id, missing], ...]``)."""
+        self.env["product.product"].flush_model(["barcode"])
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT pp.id, pt.tracking,
+                       COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS product_name,
+                       (%(moves)s) AS moves
+                  FROM product_product pp
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE pp.barcode = ANY(%(barcodes)s)
+                   AND (pt.company_id IS NULL OR pt.company_id = %(company)s)
+              ORDER BY pp.active DESC, pp.id
+                """,
+                barcodes=barcodes,
+                lang=info["lang"],
+                company=info["company_id"],
+                moves=self._scan_moves_sql(info, SQL("pp.id")),
+            )
+        )
+        for row in rows:
+            row["moves"] = [Move(*move) for move in row["moves"] or []]
+        return rows
+
+    @api.model
+    def _scan_moves_sql(self, info, product):
+        """JSON array of the operation's open lines of ``product`` (SQL expression)
+        with the quantity each still misses, in the operation's order."""
+        return SQL(
+            """
+            SELECT JSON_AGG(JSON_BUILD_ARRAY(x.id, x.missing) ORDER BY x.seq, x.id)
+              FROM (SELECT m.id, MAX(m.sequence) AS seq,
+                           MAX(m.product_qty) - COALESCE(SUM(s.quantity), 0)
+                               AS missing
+                      FROM stock_move m
+                 LEFT JOIN serial_dispatch_scan s ON s.move_id = m.id
+                     WHERE m.picking_id = %(picking)s AND m.product_id = %(product)s
+                       AND m.state NOT IN %(closed)s
+                  GROUP BY m.id) x
+            """,
+            picking=info["id"],
+            product=product,
+            closed=CLOSED_STATES,
+        )
+
+    @api.model
+    def _scan_units(self, where, info):
+        """Serial units matching ``where`` (SQL on ``lot``) with everything a scan
+        decides on, in one query: product, state, expiry, the operation's open
+        lines of its product (``moves``), the operation an open scan holds it for
+        (``scanned_on``), the open move lines carrying it (``lines``), the quant
+        holding it under the operation's source location (``quant_*``).
+        """
+        self.env.flush_all()
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT lot.id, lot.name, lot.product_id, lot.unit_state,
+                       lot.expiration_date, pt.tracking,
+                       COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS product_name,
+                       (%(moves)s) AS moves, sc.picking_id AS scanned_on, mls.lines,
+                       q.id AS quant_id, q.location_id, q.package_id, q.owner_id,
+                       q.reserved_quantity
+                  FROM stock_lot lot
+                  JOIN product_product pp ON pp.id = lot.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             LEFT JOIN LATERAL (
+                       SELECT s.picking_id FROM serial_dispatch_scan s
+                        WHERE s.lot_id = lot.id AND s.state = 'open'
+                        LIMIT 1) sc ON TRUE
+             LEFT JOIN LATERAL (
+                       SELECT JSON_AGG(JSON_BUILD_ARRAY(ml.id, ml.picking_id,
+                                                        ml.move_id, ml.picked)
+                                       ORDER BY ml.id) AS lines
+                         FROM stock_move_line ml
+                        WHERE ml.lot_id = lot.id AND ml.quantity > 0
+                          AND ml.state NOT IN %(closed)s) mls ON TRUE
+             LEFT JOIN LATERAL (
+                       SELECT q.*
+                         FROM stock_quant q
+                         JOIN stock_location l ON l.id = q.location_id
+                        WHERE q.lot_id = lot.id AND q.quantity > 0
+                          AND l.parent_path LIKE %(path)s
+                     ORDER BY q.quantity DESC, q.id
+                        LIMIT 1) q ON TRUE
+                 WHERE (lot.company_id = %(company)s OR lot.company_id IS NULL)
+                   AND %(where)s
+                """,
+                where=where,
+                moves=self._scan_moves_sql(info, SQL("lot.product_id")),
+                closed=CLOSED_STATES,
+                path=f"{info['parent_path']}%",
+                company=info["company_id"],
+                lang=info["lang"],
+            )
+        )
+        for row in rows:
+            row["moves"] = [Move(*move) for move in row["moves"] or []]
+            row["unit"] = Unit(
+                id=row["id"],
+                name=row["name"],
+                product_id=row["product_id"],
+                unit_state=row["unit_state"],
+                scanned_on=row["scanned_on"],
+                quant_id=row["quant_id"],
+                reserved_quantity=row["reserved_quantity"] or 0.0,
+                expiration_date=row["expiration_date"],
+                lines=tuple(MoveLine(*line) for line in row["lines"] or []),
+            )
+        return rows
+
+    # --- answers
+
+    @api.model
+    def _scan_now(self):
+        return fields.Datetime.now()
+
+    @api.model
+    def _scan_blocked_states(self):
+        return BLOCKED_UNIT_STATES
+
+    @api.model
+    def _scan_refusal_message(self, refusal, nouns):
+        """The translated message of a refusal; ``nouns`` name the operation in
+        the flow's words: ``{"this": "this delivery", "picking": <the operation>}``."""
+        p = refusal.params
+        if refusal.reason == "unit_blocked":
+            lot = self.env["stock.lot"].browse(p["lot_id"])
+            return lot._serial_block_messages()[lot.id]
+        if "picking_id" in p and refusal.reason in (
+            "already_scanned",
+            "reserved_elsewhere",
+            "pending_elsewhere",
+        ):
+            other = self.env["stock.picking"].sudo().browse(p["picking_id"])
+            visible = other.company_id in self.env.user.company_ids
+            p = {
+                **p,
+                "other": other.name if visible else self.env._("another operation"),
+            }
+        if refusal.reason == "unit_expired":
+            p = {
+                **p,
+                "date": fields.Datetime.context_timestamp(self, p["date"]).strftime(
+                    "%Y-%m-%d"
+                ),
+            }
+        messages = {
+            "empty": lambda: self.env._("Empty scan."),
+            "control_characters": lambda: self.env._(
+                "The scanned code holds control characters (%(chars)s): it was "
+                "refused, nothing was recorded. Check the scanner's settings.",
+                **p,
+            ),
+            "too_long": lambda: self.env._(
+                "The scanned code is longer than %(length)s characters: it was "
+                "refused.",
+                **p,
+            ),
+            "unknown_code": lambda: (
+                self.env._("Unknown serial %(serial)s (GTIN %(gtin)s).", **p)
+                if "serial" in p
+                else self.env._(
+                    "Unknown barcode %(code)s: no serial or product has it.", **p
+                )
+            ),
+            "product_not_in_order": lambda: self.env._(
+                "%(product)s is not on %(this)s.", **p, this=nouns["this"]
+            ),
+            "serial_required": lambda: self.env._(
+                "%(product)s is tracked by serial: scan the unit's serial number.", **p
+            ),
+            "line_complete": lambda: self.env._(
+                "%(product)s: all ordered units are already scanned.", **p
+            ),
+            "not_in_stock": lambda: self.env._(
+                "Serial %(serial)s is not in stock in %(location)s.",
+                serial=p["serial"],
+                location=p.get("location") or nouns["picking"].location_id.display_name,
+            ),
+            "unit_expired": lambda: self.env._(
+                "Serial %(serial)s expired on %(date)s: it must not be shipped. A "
+                "stock manager may ship it anyway with Override.",
+                **p,
+            ),
+            "already_scanned": lambda: (
+                self.env._(
+                    "Serial %(serial)s has just been scanned on another operation.",
+                    **p,
+                )
+                if "picking_id" not in p
+                else self.env._(
+                    "Serial %(serial)s is already scanned on %(this)s.",
+                    **p,
+                    this=nouns["this"],
+                )
+                if p["picking_id"] == nouns["picking"].id
+                else self.env._(
+                    "Serial %(serial)s is already scanned on %(other)s.", **p
+                )
+            ),
+            "reserved_elsewhere": lambda: self.env._(
+                "Serial %(serial)s is reserved for %(other)s.", **p
+            ),
+            "closed": lambda: self.env._("%(name)s is already closed.", **p),
+            "delivery_closed": lambda: self.env._(
+                "Delivery %(name)s is already closed.", **p
+            ),
+            "not_available": lambda: p["error"],
+        }
+        factory = messages.get(refusal.reason)
+        return factory() if factory else refusal.reason

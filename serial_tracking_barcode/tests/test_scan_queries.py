@@ -1,0 +1,57 @@
+from odoo.tests import tagged
+
+from .common import SerialDispatchCommon
+
+# Queries of one scan, per kind (warm registry, cold record cache).
+BUDGET = {
+    "serial_reserved": 14,
+    "serial_swap": 40,
+    "manufacturer_serial": 15,
+    "gs1": 15,
+    "product_barcode": 9,
+    "refused": 5,
+    "control_characters": 0,
+}
+
+
+@tagged("post_install", "-at_install", "serial_tracking")
+class TestScanQueries(SerialDispatchCommon):
+    """Query budget of the scan engine per scannable kind: a change that adds
+    queries to the hot path fails here."""
+
+    def scan_counted(self, kind, code):
+        self.scan("DSP0009")  # warm-up: the first scan of a test fills caches
+        self.env.invalidate_all()
+        with self.assertQueryCount(BUDGET[kind]):
+            result = self.scan(code)
+        return result
+
+    def test_serial_reserved(self):
+        self.assertEqual(
+            self.scan_counted("serial_reserved", "DSP0001")["status"], "ok"
+        )
+
+    def test_serial_swap(self):
+        self.assertEqual(self.scan_counted("serial_swap", "DSP0007")["status"], "ok")
+
+    def test_manufacturer_serial(self):
+        self.lots[2].manufacturer_serial = "MFR-Q-2"
+        result = self.scan_counted("manufacturer_serial", "MFR-Q-2")
+        self.assertEqual(result["status"], "ok")
+
+    def test_gs1(self):
+        result = self.scan_counted("gs1", f"(01)0{self.GTIN_SERIAL}(21)DSP0002")
+        self.assertEqual(result["status"], "ok")
+
+    def test_product_barcode(self):
+        result = self.scan_counted("product_barcode", self.BARCODE_PLAIN)
+        self.assertEqual(result["status"], "ok")
+
+    def test_refused(self):
+        self.assertEqual(
+            self.scan_counted("refused", "NO-SUCH-CODE")["status"], "error"
+        )
+
+    def test_control_characters(self):
+        result = self.scan_counted("control_characters", "DSP\x000001")
+        self.assertEqual(result["status"], "error")
