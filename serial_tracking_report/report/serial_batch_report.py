@@ -18,13 +18,13 @@ class SerialBatchReport(models.Model):
     _order = "product_id, name, id"
     _rec_name = "name"
 
-    batch_id = fields.Many2one("serial.batch", "Batch", readonly=True)
+    batch_id = fields.Many2one("serial.batch", readonly=True)
     name = fields.Char("Batch Number", readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
     categ_id = fields.Many2one("product.category", "Product Category", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    supplier_id = fields.Many2one("res.partner", "Supplier", readonly=True)
+    supplier_id = fields.Many2one("res.partner", readonly=True)
     manufacture_date = fields.Date(readonly=True)
     expiration_date = fields.Datetime(readonly=True)
     unit_count = fields.Integer("Units", readonly=True)

@@ -54,7 +54,7 @@ class SerialStockReport(models.Model):
     categ_id = fields.Many2one("product.category", "Product Category", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    batch_id = fields.Many2one("serial.batch", "Batch", readonly=True)
+    batch_id = fields.Many2one("serial.batch", readonly=True)
     unit_state = fields.Selection(UNIT_STATES, "Unit Status", readonly=True)
     location_id = fields.Many2one("stock.location", readonly=True)
     warehouse_id = fields.Many2one("stock.warehouse", readonly=True)
@@ -64,7 +64,7 @@ class SerialStockReport(models.Model):
     age_days = fields.Integer("Age (days)", aggregator="avg", readonly=True)
     age_bucket = fields.Selection(AGE_BUCKETS, "Age", readonly=True)
     lot_valuated = fields.Boolean("Valued by Serial", readonly=True)
-    quantity = fields.Float("Quantity", readonly=True, digits="Product Unit")
+    quantity = fields.Float(readonly=True, digits="Product Unit")
     unit_value = fields.Monetary(aggregator="avg", readonly=True)
     value = fields.Monetary(readonly=True)
 

@@ -20,7 +20,7 @@ class SerialWarrantyReport(models.Model):
     categ_id = fields.Many2one("product.category", "Product Category", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    customer_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    customer_id = fields.Many2one("res.partner", readonly=True)
     delivery_date = fields.Datetime(readonly=True)
     warranty_end_date = fields.Date("Warranty End", readonly=True)
     warranty_end_month = fields.Date("Warranty Ends In", readonly=True)
