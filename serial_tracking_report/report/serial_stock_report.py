@@ -293,22 +293,25 @@ class SerialStockReport(models.Model):
                    CASE WHEN pv.value IS NOT NULL THEN pv.value
                         ELSE last_in.unit_value END AS unit_value
               FROM (
-                SELECT DISTINCT ON (ml.lot_id) ml.lot_id, m.product_id, m.date,
-                       m.value / NULLIF(in_qty.qty, 0) AS unit_value
-                  FROM stock_move m
-                  JOIN stock_move_line ml ON ml.move_id = m.id
-                  JOIN LATERAL (
-                       SELECT SUM(l2.quantity_product_uom) AS qty
-                         FROM stock_move_line l2
-                         JOIN stock_location s2 ON s2.id = l2.location_id
-                         JOIN stock_location d2 ON d2.id = l2.location_dest_id
-                        WHERE l2.move_id = m.id AND l2.picked
-                          AND NOT (s2.company_id IS NOT NULL AND s2.usage IN %(usages)s)
-                          AND d2.company_id IS NOT NULL AND d2.usage IN %(usages)s
-                       ) in_qty ON TRUE
-                 WHERE m.is_in AND m.state = 'done' AND m.product_id = ANY(%(fifo)s)
-                   AND m.date <= %(at)s AND ml.lot_id IS NOT NULL
-              ORDER BY ml.lot_id, m.date DESC, m.id DESC
+                SELECT DISTINCT ON (lot_id) lot_id, product_id, date,
+                       value / NULLIF(move_qty, 0) AS unit_value
+                  FROM (
+                    SELECT ml.lot_id, m.id, m.product_id, m.date, m.value,
+                           SUM(ml.quantity_product_uom) OVER (PARTITION BY m.id)
+                               AS move_qty
+                      FROM stock_move m
+                      JOIN stock_move_line ml ON ml.move_id = m.id
+                      JOIN stock_location src ON src.id = ml.location_id
+                      JOIN stock_location dst ON dst.id = ml.location_dest_id
+                     WHERE m.is_in AND m.state = 'done'
+                       AND m.product_id = ANY(%(fifo)s) AND m.date <= %(at)s
+                       AND ml.picked
+                       AND NOT (src.company_id IS NOT NULL
+                                AND src.usage IN %(usages)s)
+                       AND dst.company_id IS NOT NULL AND dst.usage IN %(usages)s
+                  ) in_lines
+                 WHERE lot_id IS NOT NULL
+              ORDER BY lot_id, date DESC, id DESC
               ) last_in
          LEFT JOIN LATERAL (
                 SELECT v.value FROM product_value v
