@@ -6,7 +6,7 @@ from odoo.tools import SQL
 from ..tools import epcis
 
 # Rows read per query while streaming: memory stays constant whatever the export.
-CHUNK = 5000
+CHUNK = 20000
 READER_GROUPS = ("stock.group_stock_user", "account.group_account_readonly")
 
 
@@ -61,8 +61,7 @@ class SerialEpcis(models.AbstractModel):
         event_domain = Domain("event_type", "in", types)
         if lot_ids is not None or batch_ids is not None:
             event_domain &= Domain("lot_id", "in", lot_query)
-        else:
-            event_domain &= Domain("lot_id.product_id.tracking", "=", "serial")
+        # (timeline events are only ever logged for units tracked by serial)
         if date_from:
             commission_domain &= Domain("create_date", ">=", date_from)
             event_domain &= Domain("date", ">=", date_from)
@@ -106,13 +105,14 @@ class SerialEpcis(models.AbstractModel):
                    FALSE AS dst_internal, NULL::int AS partner_id,
                    company.partner_id AS company_partner_id, NULL::int AS picking_id,
                    NULL::varchar AS picking_name, NULL::varchar AS origin, up.tz
-              FROM stock_lot lot
+              FROM (%(lots)s) allowed
+              JOIN stock_lot lot ON lot.id = allowed.id
               JOIN product_product pp ON pp.id = lot.product_id
          LEFT JOIN res_company company ON company.id = lot.company_id
          LEFT JOIN res_users u ON u.id = lot.create_uid
          LEFT JOIN res_partner up ON up.id = u.partner_id
-             WHERE lot.id IN %(lots)s AND lot.id > %(after)s
-          ORDER BY lot.id
+             WHERE allowed.id > %(after)s AND lot.id > %(after)s
+          ORDER BY allowed.id
              LIMIT %(limit)s
             """,
             lots=lot_query.subselect(),
@@ -131,7 +131,8 @@ class SerialEpcis(models.AbstractModel):
                    partner.commercial_partner_id AS partner_id,
                    company.partner_id AS company_partner_id, e.picking_id,
                    pk.name AS picking_name, pk.origin, up.tz
-              FROM serial_event e
+              FROM (%(events)s) allowed
+              JOIN serial_event e ON e.id = allowed.id
               JOIN stock_lot lot ON lot.id = e.lot_id
               JOIN product_product pp ON pp.id = lot.product_id
          LEFT JOIN stock_location src ON src.id = e.location_id
@@ -142,8 +143,8 @@ class SerialEpcis(models.AbstractModel):
          LEFT JOIN stock_picking pk ON pk.id = e.picking_id
          LEFT JOIN res_users u ON u.id = e.user_id
          LEFT JOIN res_partner up ON up.id = u.partner_id
-             WHERE e.id IN %(events)s AND e.id > %(after)s
-          ORDER BY e.id
+             WHERE allowed.id > %(after)s AND e.id > %(after)s
+          ORDER BY allowed.id
              LIMIT %(limit)s
             """,
             events=event_query.subselect(),
