@@ -6,6 +6,7 @@ from . import test_product_barcode
 from . import test_serial_batch
 from . import test_serial_event
 from . import test_serial_search
+from . import test_stock_lot_api
 from . import test_stock_lot_bulk
 from . import test_stock_lot_lifecycle
 from . import test_text

@@ -1,0 +1,3 @@
+from . import serial_epcis
+from . import serial_batch
+from . import stock_lot

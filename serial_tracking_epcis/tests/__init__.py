@@ -1,0 +1,2 @@
+from . import test_epcis_document
+from . import test_epcis_rest

@@ -1,0 +1,1 @@
+from . import serial_epcis_export_wizard

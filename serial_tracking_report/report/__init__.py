@@ -1,0 +1,3 @@
+from . import serial_stock_report
+from . import serial_batch_report
+from . import serial_warranty_report

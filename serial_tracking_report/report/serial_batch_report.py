@@ -1,0 +1,76 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+from .serial_stock_report import SerialStockReport
+
+# Unit states counted as "held": the unit is with us, whatever quality decided.
+HELD_STATES = ("in_stock", "reserved", "returned", "quarantined")
+
+
+class SerialBatchReport(models.Model):
+    """One row per batch: its units, their value as of the report's date (the
+    serial stock report's, context key ``serial_report_date``), expiry, and how many
+    are held, delivered, returned or scrapped."""
+
+    _name = "serial.batch.report"
+    _description = "Serial Batch Report"
+    _auto = False
+    _order = "product_id, name, id"
+    _rec_name = "name"
+
+    batch_id = fields.Many2one("serial.batch", readonly=True)
+    name = fields.Char("Batch Number", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
+    categ_id = fields.Many2one("product.category", "Product Category", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    supplier_id = fields.Many2one("res.partner", readonly=True)
+    manufacture_date = fields.Date(readonly=True)
+    expiration_date = fields.Datetime(readonly=True)
+    unit_count = fields.Integer("Units", readonly=True)
+    held_count = fields.Integer("Held", readonly=True)
+    delivered_count = fields.Integer("Delivered", readonly=True)
+    returned_count = fields.Integer("Returned", readonly=True)
+    scrapped_count = fields.Integer("Scrapped", readonly=True)
+    quantity = fields.Float("In Stock", readonly=True, digits="Product Unit")
+    value = fields.Monetary(readonly=True)
+
+    _depends = {  # noqa: RUF012 (Odoo reads it from the class)
+        **SerialStockReport._depends,
+        "serial.batch": [
+            "name",
+            "product_id",
+            "company_id",
+            "supplier_id",
+            "manufacture_date",
+            "expiration_date",
+        ],
+    }
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            SELECT b.id, b.id AS batch_id, b.name, b.product_id, pt.categ_id,
+                   b.company_id, company.currency_id, b.supplier_id,
+                   b.manufacture_date, b.expiration_date,
+                   COUNT(u.id) AS unit_count,
+                   COUNT(u.id) FILTER (WHERE u.unit_state IN %(held)s) AS held_count,
+                   COUNT(u.id) FILTER (WHERE u.unit_state = 'delivered')
+                       AS delivered_count,
+                   COUNT(u.id) FILTER (WHERE u.unit_state = 'returned')
+                       AS returned_count,
+                   COUNT(u.id) FILTER (WHERE u.unit_state = 'scrapped')
+                       AS scrapped_count,
+                   COALESCE(SUM(u.quantity), 0) AS quantity,
+                   COALESCE(SUM(u.value), 0) AS value
+              FROM serial_batch b
+              JOIN product_product pp ON pp.id = b.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              LEFT JOIN res_company company ON company.id = b.company_id
+              LEFT JOIN (%(units)s) u ON u.batch_id = b.id
+          GROUP BY b.id, pt.categ_id, company.currency_id
+            """,
+            held=HELD_STATES,
+            units=self.env["serial.stock.report"]._table_query,
+        )

@@ -1,0 +1,76 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class SerialWarrantyReport(models.Model):
+    """Delivered units still under warranty, one row per unit: the customer that
+    has it, the month its warranty ends and its cost, i.e. the value its delivery
+    took out of stock (``stock.move.value`` per unit of the last delivery). Grouped
+    by month, product and customer it is what a company provisions for."""
+
+    _name = "serial.warranty.report"
+    _description = "Serial Warranty Exposure"
+    _auto = False
+    _order = "warranty_end_date, id"
+    _rec_name = "name"
+
+    lot_id = fields.Many2one("stock.lot", "Serial Unit", readonly=True)
+    name = fields.Char("Serial", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
+    categ_id = fields.Many2one("product.category", "Product Category", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    customer_id = fields.Many2one("res.partner", readonly=True)
+    delivery_date = fields.Datetime(readonly=True)
+    warranty_end_date = fields.Date("Warranty End", readonly=True)
+    warranty_end_month = fields.Date("Warranty Ends In", readonly=True)
+    unit_count = fields.Integer("Units", readonly=True)
+    value = fields.Monetary("Cost", readonly=True)
+
+    _depends = {  # noqa: RUF012 (Odoo reads it from the class)
+        "stock.lot": [
+            "name",
+            "product_id",
+            "company_id",
+            "unit_state",
+            "customer_id",
+            "delivery_date",
+            "warranty_end_date",
+        ],
+        "stock.move": ["value", "state", "date"],
+        "stock.move.line": ["lot_id", "move_id", "location_dest_id", "state"],
+        "stock.location": ["usage"],
+        "res.partner": ["commercial_partner_id"],
+    }
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            SELECT lot.id, lot.id AS lot_id, lot.name, lot.product_id, pt.categ_id,
+                   company.id AS company_id, company.currency_id,
+                   partner.commercial_partner_id AS customer_id,
+                   lot.delivery_date, lot.warranty_end_date,
+                   date_trunc('month', lot.warranty_end_date)::date
+                       AS warranty_end_month,
+                   1 AS unit_count, COALESCE(out.unit_value, 0) AS value
+              FROM stock_lot lot
+              JOIN product_product pp ON pp.id = lot.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+         LEFT JOIN res_partner partner ON partner.id = lot.customer_id
+         LEFT JOIN LATERAL (
+                SELECT m.value / NULLIF(m.quantity, 0) AS unit_value, m.company_id
+                  FROM stock_move_line ml
+                  JOIN stock_move m ON m.id = ml.move_id
+                  JOIN stock_location dst ON dst.id = ml.location_dest_id
+                 WHERE ml.lot_id = lot.id AND ml.state = 'done'
+                   AND dst.usage = 'customer'
+              ORDER BY ml.date DESC, ml.id DESC LIMIT 1
+              ) out ON TRUE
+         LEFT JOIN res_company company
+                ON company.id = COALESCE(lot.company_id, out.company_id)
+             WHERE pt.tracking = 'serial' AND lot.unit_state = 'delivered'
+               AND lot.warranty_end_date >= %(today)s
+            """,
+            today=fields.Date.context_today(self),
+        )

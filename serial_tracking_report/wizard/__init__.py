@@ -1,0 +1,1 @@
+from . import serial_stock_report_wizard
