@@ -398,9 +398,17 @@ class SerialScheme(models.Model):
                 seen.add(name)
             if not clashes:
                 return names
-            counters = self._next_counters(len(clashes)) if compiled.has_counter else []
-            fresh = compiled.render(counters, context, count=len(clashes))
-            for index, name in zip(clashes, fresh, strict=True):
+            if compiled.has_counter:
+                counters = self._next_counters(len(clashes))
+                fresh = compiled.render(counters, context, count=len(clashes))
+            else:
+                # Random only: draw several candidates per clash (they cost nothing),
+                # so a nearly full random space still fills in a few rounds.
+                kept = {n for i, n in enumerate(names) if i not in set(clashes)}
+                drawn = compiled.render([], context, count=len(clashes) * 4)
+                fresh = [n for n in dict.fromkeys(drawn) if n not in kept | taken]
+                fresh += drawn[: len(clashes) - len(fresh)]
+            for index, name in zip(clashes, fresh, strict=False):
                 names[index] = name
         raise UserError(
             self.env._(
