@@ -5,10 +5,10 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
-from ..tools import gs1
+from ..tools import bulk_insert, gs1
 
 UNIT_STATES = [
     ("draft", "Not received"),
@@ -66,7 +66,6 @@ API_MAX_LIMIT = 1000
 
 
 # Units inserted per INSERT statement by _serial_bulk_create.
-BULK_INSERT_BATCH = 20000
 META_FIELDS = ("id", "create_uid", "create_date", "write_uid", "write_date")
 # The overrides of stock.lot.create that _serial_create_as_odoo reproduces.
 ODOO_LOT_CREATE = (
@@ -711,54 +710,11 @@ class StockLot(models.Model):
             or any(proto[i] is not None for proto in prototypes.values())
         ]
         names = [columns[i] for i in keep]
-        now = self.env.cr.now()
-        ids = []
-        for chunk in split_every(BULK_INSERT_BATCH, rows, list):
-            arrays = [
-                SQL(
-                    "%s::%s[]",
-                    [row[i] for row in chunk],
-                    SQL(self._fields[columns[i]].column_type[1]),
-                )
-                for i in keep
-            ]
-            ids += [
-                row[0]
-                for row in self.env.execute_query(
-                    SQL(
-                        """
-                        INSERT INTO stock_lot (%s, create_uid, create_date, write_uid,
-                                               write_date)
-                        SELECT v.*, %s, %s, %s, %s FROM unnest(%s) AS v
-                        RETURNING id
-                        """,
-                        SQL(", ").join(SQL.identifier(name) for name in names),
-                        self.env.uid,
-                        now,
-                        self.env.uid,
-                        now,
-                        SQL(", ").join(arrays),
-                    )
-                )
-            ]
-        lots = self.browse(ids)
-        # One2many caches of the records the units point to (e.g. a batch's units).
-        inverses = defaultdict(list)
-        many2ones = [
-            i
-            for i in keep
-            if self._fields[columns[i]].type == "many2one"
-            and self.pool.field_inverses[self._fields[columns[i]]]
-        ]
-        for lot_id, row in zip(ids, rows, strict=True):
-            for i in many2ones:
-                if row[i]:
-                    inverses[(self._fields[columns[i]], row[i])].append(lot_id)
-        for (fld, value), lot_ids in inverses.items():
-            fld._update_inverses(self.browse(lot_ids), value)
+        # Inverse caches (e.g. a batch's units) are updated as after Odoo's create.
+        lots = bulk_insert.insert_rows(self, columns, keep, rows)
+        ids = lots.ids
         # Dependents elsewhere learn about the new units; the units' own computed
-        # columns
-        # were computed on their prototype already and must not be computed again.
+        # columns were computed on their prototype already and must not be again.
         with self.env.protecting([self._fields[name] for name in columns], lots):
             lots.modified(names, create=True)
         self._serial_check_unique_sql(ids)

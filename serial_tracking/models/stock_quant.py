@@ -1,11 +1,9 @@
-from collections import defaultdict
-
 from odoo import api, models
-from odoo.tools import SQL, split_every
 
 from odoo.addons.stock.models.stock_quant import StockQuant as OdooStockQuant
 
-from .stock_lot import BULK_INSERT_BATCH, META_FIELDS
+from ..tools import bulk_insert
+from .stock_lot import META_FIELDS
 
 # What differs from one quant to the next of a fast validation: the rest (product,
 # location, dates...) is shared by all the quants of one location.
@@ -80,50 +78,7 @@ class StockQuant(models.Model):
             or any(proto[i] is not None for proto in prototypes.values())
         ]
         names = [columns[i] for i in keep]
-        now = self.env.cr.now()
-        ids = []
-        for chunk in split_every(BULK_INSERT_BATCH, rows, list):
-            arrays = [
-                SQL(
-                    "%s::%s[]",
-                    [row[i] for row in chunk],
-                    SQL(fields_[columns[i]].column_type[1]),
-                )
-                for i in keep
-            ]
-            ids += [
-                row[0]
-                for row in self.env.execute_query(
-                    SQL(
-                        """
-                        INSERT INTO stock_quant (%s, create_uid, create_date,
-                                                 write_uid, write_date)
-                        SELECT v.*, %s, %s, %s, %s FROM unnest(%s) AS v
-                        RETURNING id
-                        """,
-                        SQL(", ").join(SQL.identifier(name) for name in names),
-                        self.env.uid,
-                        now,
-                        self.env.uid,
-                        now,
-                        SQL(", ").join(arrays),
-                    )
-                )
-            ]
-        quants = Quant.browse(ids)
-        inverses = defaultdict(list)
-        many2ones = [
-            i
-            for i in keep
-            if fields_[columns[i]].type == "many2one"
-            and self.pool.field_inverses[fields_[columns[i]]]
-        ]
-        for quant_id, row in zip(ids, rows, strict=True):
-            for i in many2ones:
-                if row[i]:
-                    inverses[(fields_[columns[i]], row[i])].append(quant_id)
-        for (field, value), quant_ids in inverses.items():
-            field._update_inverses(Quant.browse(quant_ids), value)
+        quants = bulk_insert.insert_rows(Quant, columns, keep, rows)
         with self.env.protecting([fields_[name] for name in columns], quants):
             quants.modified(names, create=True)
         quants.modified(list(VARYING))
