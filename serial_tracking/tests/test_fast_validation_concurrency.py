@@ -1,28 +1,27 @@
-import threading
-
 from psycopg2 import errors
 
-from odoo import SUPERUSER_ID, Command, api
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
+
+from .committed import CommittedCase
 
 
 @tagged("post_install", "-at_install", "serial_tracking")
-class TestFastValidationConcurrency(TransactionCase):
+class TestFastValidationConcurrency(CommittedCase):
     """Big receipts and deliveries validated by two workers at the same time, each
     in its own committed transaction, through the fast path: nothing lost, no serial
     twice. A worker whose transaction collides is retried, as Odoo retries a request
     or a cron job that hit a serialisation failure.
 
     Not on the fixture family: the workers' cursors only see committed records, so
-    this class commits its own and removes them afterwards."""
+    this class commits its own (``CommittedCase``) and removes them afterwards."""
 
     UNITS = 60
 
     def setUp(self):
         super().setUp()
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        with self.committed() as env:
             param = env["ir.config_parameter"]
             self.old_param = param.get_param(
                 "serial_tracking.fast_validation_min_lines"
@@ -32,7 +31,7 @@ class TestFastValidationConcurrency(TransactionCase):
                 env["product.product"]
                 .create(
                     {
-                        "name": "Concurrent meter",
+                        "name": f"Concurrent meter {self.tag}",
                         "is_storable": True,
                         "tracking": "serial",
                     }
@@ -44,45 +43,18 @@ class TestFastValidationConcurrency(TransactionCase):
             )
             self.type_in, self.type_out = warehouse.in_type_id, warehouse.out_type_id
             self.stock = warehouse.lot_stock_id.id
-        self.addCleanup(self._drop)
+        self.purge_products([self.product_id])
+        self.addCleanup(self._restore_param)
 
-    def _drop(self):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+    def _restore_param(self):
+        with self.committed() as env:
             env["ir.config_parameter"].set_param(
                 "serial_tracking.fast_validation_min_lines", self.old_param or False
             )
-            cr.execute(
-                "SELECT DISTINCT picking_id FROM stock_move WHERE product_id = %s",
-                [self.product_id],
-            )
-            pickings = [row[0] for row in cr.fetchall() if row[0]]
-            cr.execute(
-                "SELECT id FROM stock_lot WHERE product_id = %s", [self.product_id]
-            )
-            lots = [row[0] for row in cr.fetchall()]
-            for query, ids in (
-                ("DELETE FROM serial_event WHERE lot_id = ANY(%s)", lots),
-                (
-                    (
-                        "DELETE FROM mail_message WHERE model = 'stock.lot' "
-                        "AND res_id = ANY(%s)"
-                    ),
-                    lots,
-                ),
-                ("DELETE FROM stock_move_line WHERE picking_id = ANY(%s)", pickings),
-                ("DELETE FROM stock_move WHERE picking_id = ANY(%s)", pickings),
-                ("DELETE FROM stock_quant WHERE lot_id = ANY(%s)", lots),
-                ("DELETE FROM stock_lot WHERE id = ANY(%s)", lots),
-                ("DELETE FROM stock_picking WHERE id = ANY(%s)", pickings),
-            ):
-                cr.execute(query, [ids])
-            env["product.product"].browse(self.product_id).unlink()
 
     def _commit_receipt(self, names):
         """A confirmed receipt whose lines carry ``names``, committed; its id."""
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        with self.committed() as env:
             supplier = env.ref("stock.stock_location_suppliers").id
             picking = env["stock.picking"].create(
                 {
@@ -110,8 +82,7 @@ class TestFastValidationConcurrency(TransactionCase):
             return picking.id
 
     def _commit_delivery(self, count):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        with self.committed() as env:
             customer = env.ref("stock.stock_location_customers").id
             picking = env["stock.picking"].create(
                 {
@@ -137,47 +108,43 @@ class TestFastValidationConcurrency(TransactionCase):
 
     def _validate_together(self, picking_ids):
         """Validate each transfer in its own thread and transaction, started at the
-        same moment; a serialisation failure is retried once, as Odoo does.
+        same moment; a serialisation failure is retried, as Odoo does.
         Returns ``{picking_id: "done" | error}``."""
-        barrier = threading.Barrier(len(picking_ids))
-        outcome = {}
 
-        def worker(picking_id):
-            for attempt in range(3):
+        def validate(picking_id, first_attempt):
+            def run(env):
+                picking = env["stock.picking"].browse(picking_id)
+                lines = picking.move_line_ids
+                fast = (
+                    lines._serial_fast_receipt_lines()
+                    if picking.picking_type_id.code == "incoming"
+                    else lines._serial_fast_delivery_lines()
+                )
+                # A retry may find the other's units: Odoo's path.
+                assert fast is not None or not first_attempt, "fast path expected"
+                picking.button_validate()
+                env.flush_all()
+                return "done"
+
+            return run
+
+        results = self.together([validate(pid, True) for pid in picking_ids], 300)
+        outcome = dict(zip(picking_ids, results, strict=True))
+        for picking_id, result in outcome.items():
+            for _attempt in range(2):
+                if not isinstance(result, errors.SerializationFailure):
+                    break
                 try:
-                    with self.registry.cursor() as cr:
-                        env = api.Environment(cr, SUPERUSER_ID, {})
-                        picking = env["stock.picking"].browse(picking_id)
-                        lines = picking.move_line_ids
-                        fast = (
-                            lines._serial_fast_receipt_lines()
-                            if picking.picking_type_id.code == "incoming"
-                            else lines._serial_fast_delivery_lines()
-                        )
-                        if attempt == 0:
-                            # A retry may find the other's units: Odoo's path.
-                            assert fast is not None, "the fast path should be taken"
-                            barrier.wait(timeout=60)
-                        picking.button_validate()
-                        env.flush_all()
-                    outcome[picking_id] = "done"
-                    return
-                except errors.SerializationFailure:
-                    continue
+                    with self.committed() as env:
+                        result = validate(picking_id, False)(env)
                 except Exception as error:  # noqa: BLE001 (checked by the test)
-                    outcome[picking_id] = error
-                    return
-
-        threads = [threading.Thread(target=worker, args=(pid,)) for pid in picking_ids]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=300)
+                    result = error
+            outcome[picking_id] = result
         return outcome
 
     def _state(self):
-        with self.registry.cursor() as cr:
-            cr.execute(
+        with self.committed() as env:
+            env.cr.execute(
                 """
                 SELECT (SELECT count(*) FROM stock_lot WHERE product_id = %(p)s),
                        (SELECT count(DISTINCT name) FROM stock_lot
@@ -187,7 +154,7 @@ class TestFastValidationConcurrency(TransactionCase):
                 """,
                 {"p": self.product_id, "stock": self.stock},
             )
-            return cr.fetchone()
+            return env.cr.fetchone()
 
     def test_two_big_receipts_at_once(self):
         first = self._commit_receipt([f"A{i:04d}" for i in range(self.UNITS)])

@@ -1,11 +1,10 @@
-import threading
+from odoo.tests import tagged
 
-from odoo import SUPERUSER_ID, api
-from odoo.tests import TransactionCase, tagged
+from odoo.addons.serial_tracking.tests.committed import CommittedCase
 
 
 @tagged("post_install", "-at_install", "serial_tracking")
-class TestConcurrentGeneration(TransactionCase):
+class TestConcurrentGeneration(CommittedCase):
     """Two workers draw serials from the same scheme at the same time, each in its own
     database transaction (real cursors, committed): no serial is handed out twice.
 
@@ -14,8 +13,7 @@ class TestConcurrentGeneration(TransactionCase):
 
     def setUp(self):
         super().setUp()
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        with self.committed() as env:
             product = env["product.product"].create(
                 {
                     "name": "Concurrency product",
@@ -36,8 +34,7 @@ class TestConcurrentGeneration(TransactionCase):
         self.addCleanup(self._drop)
 
     def _drop(self):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        with self.committed() as env:
             env["stock.lot"].search([("product_id", "=", self.product_id)]).unlink()
             env["serial.scheme"].browse(self.scheme_id).unlink()
             env["ir.sequence"].browse(self.sequence_id).unlink()
@@ -45,49 +42,38 @@ class TestConcurrentGeneration(TransactionCase):
 
     def test_two_cursors_never_share_a_serial(self):
         rounds, per_round = 20, 50
-        results, errors = {}, []
-        barrier = threading.Barrier(2)
 
-        def worker(key):
-            try:
-                names = []
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    scheme = env["serial.scheme"].browse(self.scheme_id)
-                    product = env["product.product"].browse(self.product_id)
-                    barrier.wait(timeout=30)
-                    for _round in range(rounds):
-                        batch = scheme._generate_names(product, per_round)
-                        env["stock.lot"]._serial_bulk_create(
-                            [
-                                {
-                                    "name": name,
-                                    "product_id": product.id,
-                                    "company_id": scheme.company_id.id,
-                                }
-                                for name in batch
-                            ]
-                        )
-                        names += batch
-                        # Real commits: the point is two live transactions.
-                        cr.commit()  # pylint: disable=invalid-commit
-                results[key] = names
-            except Exception as error:  # noqa: BLE001 (reported by the main thread)
-                errors.append(error)
+        def worker(env):
+            names = []
+            scheme = env["serial.scheme"].browse(self.scheme_id)
+            product = env["product.product"].browse(self.product_id)
+            for _round in range(rounds):
+                batch = scheme._generate_names(product, per_round)
+                env["stock.lot"]._serial_bulk_create(
+                    [
+                        {
+                            "name": name,
+                            "product_id": product.id,
+                            "company_id": scheme.company_id.id,
+                        }
+                        for name in batch
+                    ]
+                )
+                names += batch
+                # Real commits: the point is two live transactions.
+                env.cr.commit()  # pylint: disable=invalid-commit
+            return names
 
-        threads = [threading.Thread(target=worker, args=(key,)) for key in "AB"]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        self.assertFalse(errors, errors)
-        everything = results["A"] + results["B"]
+        results = self.together([worker, worker])
+        for result in results:
+            self.assertIsInstance(result, list, result)
+        everything = results[0] + results[1]
         self.assertEqual(len(everything), 2 * rounds * per_round)
         self.assertEqual(len(set(everything)), len(everything))
-        with self.registry.cursor() as cr:
-            cr.execute(
+        with self.committed() as env:
+            env.cr.execute(
                 "SELECT count(*), count(DISTINCT name) FROM stock_lot "
                 "WHERE product_id = %s",
                 [self.product_id],
             )
-            self.assertEqual(cr.fetchone(), (len(everything), len(everything)))
+            self.assertEqual(env.cr.fetchone(), (len(everything), len(everything)))
