@@ -165,8 +165,24 @@ class SerialTrackingCommon(TestStockCommon):
             wanted = lots.filtered(
                 lambda lot, move=move: lot.product_id == move.product_id
             )
-            for line, lot in zip(move.move_line_ids, wanted, strict=True):
+            lines = move.move_line_ids
+            for line, lot in zip(lines, wanted, strict=False):
                 line.lot_id = lot
+            # Units Odoo did not reserve (e.g. held elsewhere): lines of their own.
+            lines[len(wanted) :].unlink()
+            move.move_line_ids = [
+                Command.create(
+                    {
+                        "product_id": move.product_id.id,
+                        "lot_id": lot.id,
+                        "quantity": 1,
+                        "location_id": move.location_id.id,
+                        "location_dest_id": move.location_dest_id.id,
+                        "picking_id": picking.id,
+                    }
+                )
+                for lot in wanted[len(lines) :]
+            ]
         return picking
 
     @classmethod
