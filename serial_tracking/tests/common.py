@@ -116,6 +116,23 @@ class SerialTrackingCommon(TestStockCommon):
         ]
 
     @staticmethod
+    def _unit_lines(move, lots):
+        """Commands creating one line of ``move`` per unit of ``lots``."""
+        return [
+            Command.create(
+                {
+                    "product_id": move.product_id.id,
+                    "lot_id": lot.id,
+                    "quantity": 1,
+                    "location_id": move.location_id.id,
+                    "location_dest_id": move.location_dest_id.id,
+                    "picking_id": move.picking_id.id,
+                }
+            )
+            for lot in lots
+        ]
+
+    @staticmethod
     def _check_done(picking):
         if picking.state != "done":
             raise AssertionError(f"{picking.name} is {picking.state}, not done")
@@ -170,19 +187,7 @@ class SerialTrackingCommon(TestStockCommon):
                 line.lot_id = lot
             # Units Odoo did not reserve (e.g. held elsewhere): lines of their own.
             lines[len(wanted) :].unlink()
-            move.move_line_ids = [
-                Command.create(
-                    {
-                        "product_id": move.product_id.id,
-                        "lot_id": lot.id,
-                        "quantity": 1,
-                        "location_id": move.location_id.id,
-                        "location_dest_id": move.location_dest_id.id,
-                        "picking_id": picking.id,
-                    }
-                )
-                for lot in wanted[len(lines) :]
-            ]
+            move.move_line_ids = cls._unit_lines(move, wanted[len(lines) :])
         return picking
 
     @classmethod
@@ -209,21 +214,12 @@ class SerialTrackingCommon(TestStockCommon):
         for move in returned.move_ids:
             origin_lots = lots or move.origin_returned_move_id.move_line_ids.lot_id
             move.move_line_ids.unlink()
-            move.move_line_ids = [
-                Command.create(
-                    {
-                        "product_id": move.product_id.id,
-                        "lot_id": lot.id,
-                        "quantity": 1,
-                        "location_id": move.location_id.id,
-                        "location_dest_id": move.location_dest_id.id,
-                        "picking_id": returned.id,
-                    }
-                )
-                for lot in origin_lots.filtered(
+            move.move_line_ids = cls._unit_lines(
+                move,
+                origin_lots.filtered(
                     lambda lot, move=move: lot.product_id == move.product_id
-                )
-            ]
+                ),
+            )
             move.picked = True
         returned.button_validate()
         cls._check_done(returned)

@@ -52,3 +52,14 @@ class ComplaintCommon(SerialTrackingCommon):
                 **vals,
             }
         )
+
+    def assertCountQueries(self, groups, expected):
+        """Counting the other units of sibling ``groups`` (from a cold cache) runs
+        ``expected`` counting queries: one per kind of group, never one per group."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        groups = groups.browse(groups.ids)
+        with self.captureQueries() as queries:
+            groups.mapped("other_count")
+        counting = [q for q in queries if "COUNT(DISTINCT" in q]
+        self.assertEqual(len(counting), expected)

@@ -59,13 +59,7 @@ class TestComplaintSiblings(ComplaintCommon):
         complaints |= self.complain(self.units["SC-006"])
         groups = complaints.sibling_ids
         self.assertEqual(len(groups), 5)
-        self.env.flush_all()
-        self.env.invalidate_all()
-        groups = groups.browse(groups.ids)
-        with self.captureQueries() as queries:
-            groups.mapped("other_count")
-        counting = [q for q in queries if "COUNT(DISTINCT" in q]
-        self.assertEqual(len(counting), 2)
+        self.assertCountQueries(groups, 2)
 
     def test_change_of_unit_rebuilds_groups(self):
         complaint = self.complain(self.units["SC-001"])
