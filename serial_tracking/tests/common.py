@@ -1,6 +1,8 @@
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 from odoo import Command
+from odoo.tests import new_test_user
 
 from odoo.addons.stock.tests.common import TestStockCommon
 
@@ -57,6 +59,37 @@ class SerialTrackingCommon(TestStockCommon):
         )
         cls.customer_contact = cls.env["res.partner"].create(
             {"name": "Buyer", "parent_id": cls.customer.id}
+        )
+
+    @classmethod
+    def _stock_user(
+        cls,
+        login,
+        company=None,
+        groups="stock.group_stock_user,stock.group_production_lot",
+    ):
+        """An inventory user who sees units (of ``company`` only, if given)."""
+        if not company:
+            return new_test_user(cls.env, login=login, groups=groups)
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups=groups,
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+
+    @classmethod
+    def _api_key(cls, user, name="test"):
+        """A day-long API key of ``user`` for Odoo's JSON-2 API (bearer)."""
+        return (
+            cls.env["res.users.apikeys"]
+            .with_user(user)
+            ._generate(
+                scope="rpc",
+                name=name,
+                expiration_date=datetime.now() + timedelta(days=1),
+            )
         )
 
     @contextmanager
