@@ -10,3 +10,4 @@ from . import test_flows_ui
 from . import test_receive_scan
 from . import test_transfer_scan
 from . import test_scan_receive_decision
+from . import test_flow_queries
