@@ -1,3 +1,5 @@
+from functools import partial
+
 import psycopg2.errors
 
 from odoo import api, models
@@ -62,34 +64,14 @@ class SerialScanFlow(models.AbstractModel):
         (the answer of ``stock.picking.serial_dispatch_scan``)."""
         service = self.env["serial.scan.service"]
         service._scan_check_key(scan_uid)
-        nouns = self._scan_nouns(picking)
-        raw = code if isinstance(code, str) else ""
+        answer = partial(picking._serial_dispatch_result, scan_uid=scan_uid)
         try:
-            code = service._scan_clean_code(code)
-        except Refusal as refusal:
-            return picking._serial_dispatch_result(
-                "error",
-                refusal.reason,
-                self._scan_message(refusal, nouns),
-                code=raw.strip().encode("unicode_escape").decode()[:256],
-                scan_uid=scan_uid,
-            )
-        info = service._scan_lock_picking(picking, "share", scan_uid)
-        if info["previous"]:
-            if info["previous"][0] != picking.id:
-                raise UserError(
-                    self.env._("This scan key belongs to another operation.")
-                )
-            return picking._serial_dispatch_result(
-                "ok",
-                "ok",
-                self.env._("This scan was already recorded."),
-                code=code,
-                scan_uid=scan_uid,
-                move_ids=[info["previous"][1]],
-                replayed=True,
-            )
-        try:
+            shown = (code if isinstance(code, str) else "").strip()
+            shown = shown.encode("unicode_escape").decode()[:256]
+            code = shown = service._scan_clean_code(code)
+            info = service._scan_lock_picking(picking, "share", scan_uid)
+            if info["previous"]:
+                return self._scan_replay(picking, info["previous"], answer, code)
             if info["state"] in CLOSED_STATES:
                 raise Refusal("closed", name=info["name"])
             with self.env.cr.savepoint():
@@ -98,16 +80,19 @@ class SerialScanFlow(models.AbstractModel):
                 )
         except Refusal as refusal:
             self.env.invalidate_all()
-            return picking._serial_dispatch_result(
-                "error",
-                refusal.reason,
-                self._scan_message(refusal, nouns),
-                code=code,
-                scan_uid=scan_uid,
-            )
-        return picking._serial_dispatch_result(
-            "ok", "ok", message, code=code, scan_uid=scan_uid, move_ids=move_ids
-        )
+            message = self._scan_message(refusal, self._scan_nouns(picking))
+            return answer("error", refusal.reason, message, code=shown)
+        return answer("ok", "ok", message, code=code, move_ids=move_ids)
+
+    @api.model
+    def _scan_replay(self, picking, previous, answer, code):
+        """A scan key already recorded (a retry after a lost answer): its outcome,
+        nothing applied again."""
+        picking_id, move_id = previous
+        if picking_id != picking.id:
+            raise UserError(self.env._("This scan key belongs to another operation."))
+        message = self.env._("This scan was already recorded.")
+        return answer("ok", "ok", message, code=code, move_ids=[move_id], replayed=True)
 
     @api.model
     def _scan_record(self, picking, move_id, product_id, scan_uid, code, **values):

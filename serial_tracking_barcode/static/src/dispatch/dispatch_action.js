@@ -4,13 +4,7 @@ import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
-import {
-    ScanEntry,
-    ScanFeedback,
-    ScanHeader,
-    ScanLines,
-    ScanPrompt,
-} from "@serial_tracking_barcode/scan/scan_parts";
+import { mergeLines, SCAN_PARTS } from "@serial_tracking_barcode/scan/scan_parts";
 import { ScanQueue } from "@serial_tracking_barcode/scan/scan_queue";
 import { playErrorSound, useScanSession } from "@serial_tracking_barcode/scan/scan_session";
 import { DispatchSummaryDialog } from "./dispatch_summary_dialog";
@@ -25,7 +19,7 @@ import { DispatchSummaryDialog } from "./dispatch_summary_dialog";
  */
 export class DispatchAction extends Component {
     static template = "serial_tracking_barcode.DispatchAction";
-    static components = { ScanEntry, ScanFeedback, ScanHeader, ScanLines, ScanPrompt };
+    static components = { ...SCAN_PARTS };
     static props = { ...standardActionServiceProps };
 
     setup() {
@@ -67,16 +61,7 @@ export class DispatchAction extends Component {
 
     /** Merge line updates (scanned quantity, serials...) returned by the server. */
     applyLines(lines) {
-        let unknown = false;
-        for (const updated of lines) {
-            const line = this.state.lines.find((line) => line.id === updated.id);
-            if (line) {
-                Object.assign(line, updated);
-            } else {
-                unknown = true;
-            }
-        }
-        if (unknown) {
+        if (!mergeLines(this.state.lines, lines)) {
             this.load(); // a line added meanwhile (e.g. by another user): reload
         }
     }
@@ -207,16 +192,6 @@ export class DispatchAction extends Component {
         await this.load();
         if (this.state.picking.state === "done") {
             this.session.setFeedback("success", _t("%s is delivered.", this.state.picking.name));
-        }
-    }
-
-    async onBack() {
-        try {
-            await this.actionService.restore();
-        } catch {
-            await this.actionService.doAction(
-                "serial_tracking_barcode.stock_picking_action_serial_dispatch"
-            );
         }
     }
 }

@@ -3,13 +3,7 @@ import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
-import {
-    ScanEntry,
-    ScanFeedback,
-    ScanHeader,
-    ScanLines,
-    ScanPrompt,
-} from "@serial_tracking_barcode/scan/scan_parts";
+import { mergeLines, SCAN_PARTS } from "@serial_tracking_barcode/scan/scan_parts";
 import { useScanSession } from "@serial_tracking_barcode/scan/scan_session";
 
 /**
@@ -20,7 +14,7 @@ import { useScanSession } from "@serial_tracking_barcode/scan/scan_session";
  */
 export class ReceiveAction extends Component {
     static template = "serial_tracking_barcode.ReceiveAction";
-    static components = { ScanEntry, ScanFeedback, ScanHeader, ScanLines, ScanPrompt };
+    static components = { ...SCAN_PARTS };
     static props = { ...standardActionServiceProps };
 
     setup() {
@@ -64,12 +58,8 @@ export class ReceiveAction extends Component {
         if (result.status !== "ok") {
             return;
         }
-        for (const updated of result.lines) {
-            const line = this.state.lines.find((line) => line.id === updated.id);
-            if (!line) {
-                return this.load();
-            }
-            Object.assign(line, updated);
+        if (!mergeLines(this.state.lines, result.lines)) {
+            return this.load();
         }
         this.state.lastLineId = result.lines.length ? result.lines[0].id : false;
     }
@@ -102,14 +92,6 @@ export class ReceiveAction extends Component {
                 "success",
                 _t("%s is received.", this.state.picking.name)
             );
-        }
-    }
-
-    async onBack() {
-        try {
-            await this.actionService.restore();
-        } catch {
-            await this.actionService.doAction("stock.action_picking_tree_all");
         }
     }
 }

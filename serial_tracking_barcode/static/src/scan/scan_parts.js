@@ -11,6 +11,23 @@ import { useService } from "@web/core/utils/hooks";
  * `o_serial_scan_<part>` (styling) and `<prefix>_<part>` (the flow's tests and tours).
  */
 
+/**
+ * Merge an answer's line updates into `lines` (in place). False when one of them is
+ * not there (a line added meanwhile, e.g. by another user): the screen reloads.
+ */
+export function mergeLines(lines, updates) {
+    let known = true;
+    for (const updated of updates) {
+        const line = lines.find((line) => line.id === updated.id);
+        if (line) {
+            Object.assign(line, updated);
+        } else {
+            known = false;
+        }
+    }
+    return known;
+}
+
 export function formatQty(qty) {
     return Number.isInteger(qty) ? String(qty) : Number(qty || 0).toFixed(2);
 }
@@ -26,7 +43,10 @@ class ScanStatePart extends Component {
     }
 }
 
-/** Title bar: back button, operation name and subtitle, offline / pending / state badges. */
+/**
+ * Title bar: back button (to the previous screen, else `backAction`), operation name
+ * and subtitle, offline / pending / state badges.
+ */
 export class ScanHeader extends ScanStatePart {
     static template = "serial_tracking_barcode.ScanHeader";
     static props = {
@@ -35,8 +55,21 @@ export class ScanHeader extends ScanStatePart {
         title: { type: String, optional: true },
         subtitle: { type: String, optional: true },
         badge: { type: String, optional: true },
-        onBack: Function,
+        backAction: { type: String, optional: true },
     };
+
+    setup() {
+        super.setup();
+        this.action = useService("action");
+    }
+
+    async onBack() {
+        try {
+            await this.action.restore();
+        } catch {
+            await this.action.doAction(this.props.backAction || "stock.action_picking_tree_all");
+        }
+    }
 }
 
 /** "Start scanning now!" / "Click here to start scanning products": click resumes. */
@@ -177,3 +210,6 @@ export class ScanLines extends Component {
         });
     }
 }
+
+/** Every part, for a screen's `static components = { ...SCAN_PARTS }`. */
+export const SCAN_PARTS = { ScanEntry, ScanFeedback, ScanHeader, ScanLines, ScanPrompt };

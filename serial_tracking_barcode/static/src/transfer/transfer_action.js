@@ -3,13 +3,7 @@ import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
-import {
-    ScanEntry,
-    ScanFeedback,
-    ScanHeader,
-    ScanLines,
-    ScanPrompt,
-} from "@serial_tracking_barcode/scan/scan_parts";
+import { mergeLines, SCAN_PARTS } from "@serial_tracking_barcode/scan/scan_parts";
 import { useScanSession } from "@serial_tracking_barcode/scan/scan_session";
 
 /**
@@ -20,7 +14,7 @@ import { useScanSession } from "@serial_tracking_barcode/scan/scan_session";
  */
 export class TransferAction extends Component {
     static template = "serial_tracking_barcode.TransferAction";
-    static components = { ScanEntry, ScanFeedback, ScanHeader, ScanLines, ScanPrompt };
+    static components = { ...SCAN_PARTS };
     static props = { ...standardActionServiceProps };
 
     setup() {
@@ -70,12 +64,8 @@ export class TransferAction extends Component {
             return;
         }
         this.state.role = "destination";
-        for (const updated of result.lines) {
-            const line = this.state.lines.find((line) => line.id === updated.id);
-            if (!line) {
-                return this.load(this.state.picking.id);
-            }
-            Object.assign(line, updated);
+        if (!mergeLines(this.state.lines, result.lines)) {
+            return this.load(this.state.picking.id);
         }
         this.state.lastLineId = result.lines.length ? result.lines[0].id : false;
     }
@@ -116,14 +106,6 @@ export class TransferAction extends Component {
         this.setState(result.state);
         this.state.lastLineId = false;
         this.session.setFeedback("success", _t("%s is done.", result.done));
-    }
-
-    async onBack() {
-        try {
-            await this.actionService.restore();
-        } catch {
-            await this.actionService.doAction("stock.action_picking_tree_all");
-        }
     }
 }
 

@@ -19,6 +19,23 @@ function openReceive() {
     ];
 }
 
+function transferReady() {
+    return {
+        content: "The transfer screen invites to scan",
+        trigger: ".o_serial_transfer_prompt:contains('Start scanning now!')",
+    };
+}
+
+function validateTransfer() {
+    return [
+        { content: "Validate", trigger: ".o_serial_transfer_validate", run: "click" },
+        {
+            content: "Done, and a new empty transfer is ready",
+            trigger: ".o_serial_transfer_feedback_success:contains('is done')",
+        },
+    ];
+}
+
 registry.category("web_tour.tours").add("serial_tracking_barcode_receive_tour", {
     steps: () => [
         ...openReceive(),
@@ -68,10 +85,7 @@ registry.category("web_tour.tours").add("serial_tracking_barcode_receive_phone_t
 
 registry.category("web_tour.tours").add("serial_tracking_barcode_transfer_tour", {
     steps: () => [
-        {
-            content: "The transfer screen invites to scan",
-            trigger: ".o_serial_transfer_prompt:contains('Start scanning now!')",
-        },
+        transferReady(),
         scan("DSP0005"),
         {
             content: "A unit before any location is refused",
@@ -93,20 +107,13 @@ registry.category("web_tour.tours").add("serial_tracking_barcode_transfer_tour",
             trigger: ".o_serial_transfer_feedback_danger:contains('reserved for')",
         },
         ...screenshot("transfer_desktop", ".o_serial_transfer_feedback_danger"),
-        { content: "Validate", trigger: ".o_serial_transfer_validate", run: "click" },
-        {
-            content: "Done, and a new empty transfer is ready",
-            trigger: ".o_serial_transfer_feedback_success:contains('is done')",
-        },
+        ...validateTransfer(),
     ],
 });
 
 registry.category("web_tour.tours").add("serial_tracking_barcode_transfer_phone_tour", {
     steps: () => [
-        {
-            content: "The transfer screen invites to scan",
-            trigger: ".o_serial_transfer_prompt:contains('Start scanning now!')",
-        },
+        transferReady(),
         { content: "Tap From", trigger: ".o_serial_transfer_from", run: "click" },
         scan("LOC-A"),
         {
@@ -124,10 +131,6 @@ registry.category("web_tour.tours").add("serial_tracking_barcode_transfer_phone_
             trigger: ".o_serial_transfer_destination:contains('Shelf B')",
         },
         ...screenshot("transfer_phone", ".o_serial_transfer_destination:contains('Shelf B')"),
-        { content: "Validate", trigger: ".o_serial_transfer_validate", run: "click" },
-        {
-            content: "Done",
-            trigger: ".o_serial_transfer_feedback_success:contains('is done')",
-        },
+        ...validateTransfer(),
     ],
 });
