@@ -34,6 +34,10 @@ class StockPicking(models.Model):
     serial_dispatch_confirmed = fields.Boolean(
         "Dispatch Confirmed", copy=False, readonly=True
     )
+    # The transfer by scan (serial.scan.transfer): which locations were scanned.
+    serial_scan_transfer = fields.Boolean("Transfer by Scan", copy=False, readonly=True)
+    serial_transfer_source_set = fields.Boolean(copy=False, readonly=True)
+    serial_transfer_dest_set = fields.Boolean(copy=False, readonly=True)
 
     # --- CRUD / Odoo flow hooks
 
@@ -75,19 +79,12 @@ class StockPicking(models.Model):
     def serial_dispatch_state(self):
         """Everything the dispatch screen shows for this delivery."""
         self._serial_dispatch_check_access()
-        return {
-            "id": self.id,
-            "name": self.name,
-            "partner": self.partner_id.display_name or "",
-            "origin": self.origin or "",
-            "state": self.state,
-            "state_label": dict(self._fields["state"]._description_selection(self.env))[
-                self.state
-            ],
-            "location": self.location_id.display_name,
-            "confirmed": self.serial_dispatch_confirmed,
-            "lines": self._serial_dispatch_lines(),
-        }
+        return self.env["serial.scan.flow"]._scan_state(
+            self,
+            confirmed=self.serial_dispatch_confirmed,
+            # A stock manager may ship an expired unit ("Ship anyway" on the screen).
+            can_override=self.env.user.has_group("stock.group_stock_manager"),
+        )
 
     def serial_dispatch_scan(self, code, scan_uid, override_expired=False):
         """Apply one scan and return a JSON-able dict.

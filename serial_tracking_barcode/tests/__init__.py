@@ -5,3 +5,9 @@ from . import test_scan_decision
 from . import test_scan_defects
 from . import test_scan_concurrency
 from . import test_scan_queries
+from . import test_flow_concurrency
+from . import test_flows_ui
+from . import test_receive_scan
+from . import test_transfer_scan
+from . import test_scan_receive_decision
+from . import test_flow_queries
