@@ -60,17 +60,7 @@ class SerialRecallLine(models.Model):
 
     def write(self, vals):
         if "status" in vals and not self.env.context.get("serial_recall_internal"):
-            closed = self.recall_id.filtered(
-                lambda recall: recall.state in ("closed", "cancel")
-            )
-            if closed:
-                raise UserError(
-                    self.env._(
-                        "Recall %(recall)s is closed or cancelled: its units' "
-                        "status cannot change. Reopen it first.",
-                        recall=closed[0].name,
-                    )
-                )
+            self.recall_id._serial_recall_check_not_done()
         if "status" in vals:
             vals = {**vals, "status_date": fields.Datetime.now()}
         res = super().write(vals)

@@ -33,6 +33,11 @@ def split_sql(lot_ids, company_id):
 
     ``unit_cost`` is Odoo's own cost: the lot's (valuation by lot/serial) or the
     product's, in the company ``company_id``; never re-derived from moves.
+
+    Each unit costs a few index probes in ``lot_id`` order: its quants, its open
+    move lines (a small partial index of ``stock.move.line``) and its done lines
+    into customer locations (a partial index on ``(lot_id, location_dest_id)``);
+    only the lines that are deliveries are read from the table.
     """
     company = str(company_id)
     return SQL(
@@ -58,59 +63,38 @@ def split_sql(lot_ids, company_id):
           GROUP BY q.lot_id, q.location_id, loc.warehouse_id, loc.usage
             HAVING SUM(q.quantity) > 0
         ),
-        open_out AS (
-            SELECT lots.id AS lot_id, o.move_line_id, o.picking_id, o.partner_id,
-                   o.scheduled_date
-              FROM lots
-              CROSS JOIN LATERAL (
-                  SELECT ml.id AS move_line_id, ml.picking_id, p.partner_id,
-                         p.scheduled_date
-                    FROM stock_move_line ml
-                    JOIN stock_picking p ON p.id = ml.picking_id
-                    JOIN stock_picking_type t ON t.id = p.picking_type_id
-                   WHERE ml.lot_id = lots.id AND ml.state NOT IN ('done', 'cancel')
-                     AND t.code = 'outgoing'
-                ORDER BY ml.id DESC
-                   LIMIT 1
-              ) o
+        open_out AS MATERIALIZED (
+            SELECT DISTINCT ON (ml.lot_id) ml.lot_id, ml.id AS move_line_id,
+                   ml.picking_id, p.partner_id, p.scheduled_date
+              FROM (SELECT DISTINCT lot_id FROM held) h
+              JOIN stock_move_line ml ON ml.lot_id = h.lot_id
+              JOIN stock_picking p ON p.id = ml.picking_id
+              JOIN stock_picking_type t ON t.id = p.picking_type_id
+             WHERE ml.lot_id IS NOT NULL AND ml.state NOT IN ('done', 'cancel')
+               AND t.code = 'outgoing'
+          ORDER BY ml.lot_id, ml.id DESC
         ),
-        delivered AS (
-            -- a serial unit no longer held: its last delivery (one index probe)
-            SELECT lots.id AS lot_id, d.move_line_id, d.picking_id, d.partner_id,
+        delivered AS MATERIALIZED (
+            -- a serial unit no longer held: its last delivery; a lot: every one
+            SELECT d.lot_id, d.move_line_id, d.picking_id,
+                   COALESCE(p.partner_id, (SELECT m.partner_id FROM stock_move m
+                                            WHERE m.id = d.move_id)) AS partner_id,
                    d.date, d.quantity
-              FROM lots
-              CROSS JOIN LATERAL (
-                  SELECT ml.id AS move_line_id, ml.picking_id,
-                         COALESCE(p.partner_id, m.partner_id) AS partner_id,
-                         ml.date, ml.quantity
-                    FROM stock_move_line ml
-                    JOIN stock_location dst ON dst.id = ml.location_dest_id
-                    JOIN stock_move m ON m.id = ml.move_id
-               LEFT JOIN stock_picking p ON p.id = ml.picking_id
-                   WHERE ml.lot_id = lots.id AND ml.state = 'done'
-                     AND dst.usage = 'customer'
-                ORDER BY ml.date DESC, ml.id DESC
-                   LIMIT 1
+              FROM (
+                  SELECT ml.lot_id, ml.id AS move_line_id, ml.picking_id,
+                         ml.move_id, ml.date, ml.quantity, lots.tracking,
+                         row_number() OVER (PARTITION BY ml.lot_id
+                                            ORDER BY ml.date DESC, ml.id DESC) AS nth
+                    FROM lots
+                    JOIN stock_move_line ml ON ml.lot_id = lots.id
+                   WHERE ml.lot_id IS NOT NULL AND ml.state = 'done'
+                     AND ml.location_dest_id = ANY(ARRAY(
+                         SELECT id FROM stock_location WHERE usage = 'customer'))
+                     AND (lots.tracking != 'serial' OR NOT EXISTS (
+                         SELECT 1 FROM held WHERE held.lot_id = lots.id))
               ) d
-             WHERE lots.tracking = 'serial'
-               AND NOT EXISTS (SELECT 1 FROM held WHERE held.lot_id = lots.id)
-            UNION ALL
-            -- a lot: every delivery of it
-            SELECT lots.id, d.move_line_id, d.picking_id, d.partner_id, d.date,
-                   d.quantity
-              FROM lots
-              CROSS JOIN LATERAL (
-                  SELECT ml.id AS move_line_id, ml.picking_id,
-                         COALESCE(p.partner_id, m.partner_id) AS partner_id,
-                         ml.date, ml.quantity
-                    FROM stock_move_line ml
-                    JOIN stock_location dst ON dst.id = ml.location_dest_id
-                    JOIN stock_move m ON m.id = ml.move_id
-               LEFT JOIN stock_picking p ON p.id = ml.picking_id
-                   WHERE ml.lot_id = lots.id AND ml.state = 'done'
-                     AND dst.usage = 'customer'
-              ) d
-             WHERE lots.tracking != 'serial'
+         LEFT JOIN stock_picking p ON p.id = d.picking_id
+             WHERE d.nth = 1 OR d.tracking != 'serial'
         ),
         rows AS (
             SELECT held.lot_id,
