@@ -152,6 +152,12 @@ def main():
     parser.add_argument("--db", default="st_million")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--quarantine-runs", type=int, default=3)
+    parser.add_argument(
+        "--quarantine-units",
+        type=int,
+        default=10_000,
+        help="held units quarantined by each run (the target is for 10,000)",
+    )
     parser.add_argument("--standard-budget", type=float, default=300)
     parser.add_argument(
         "--standard-sample",
@@ -234,8 +240,9 @@ def main():
             for row in env.execute_query(
                 SQL(
                     "SELECT id FROM stock_lot WHERE unit_state = 'in_stock'"
-                    " AND product_id = ANY(%s) ORDER BY id LIMIT 10000",
+                    " AND product_id = ANY(%s) ORDER BY id LIMIT %s",
                     layout["product_ids"],
+                    args.quarantine_units,
                 )
             )
         ]

@@ -33,10 +33,8 @@ class SerialRecall(models.Model):
         lines = lines.filtered(lambda line: line.quarantine == "none")
         if not lines:
             raise UserError(self.env._("No unit we hold is left to quarantine."))
-        lines.lot_id.with_context(serial_release=True)._set_sticky_state(
-            "quarantined", "quarantined", description=self.name
-        )
-        lines.write({"quarantine": "blocked"})
+        self._serial_recall_mark_units(lines.lot_id.ids, "quarantined")
+        lines._serial_recall_set_quarantine("blocked")
         self.message_post(
             body=self.env._(
                 "%(count)s units blocked in place.", count=len(lines.lot_id)
@@ -62,10 +60,8 @@ class SerialRecall(models.Model):
             if not warehouse:
                 continue
             pickings |= wh_lines._serial_recall_move_to_quarantine(warehouse)
-        lines.lot_id.with_context(serial_release=True)._set_sticky_state(
-            "quarantined", "quarantined", description=self.name
-        )
-        lines.write({"quarantine": "moved"})
+        self._serial_recall_mark_units(lines.lot_id.ids, "quarantined")
+        lines._serial_recall_set_quarantine("moved")
         self.message_post(
             body=self.env._(
                 "%(count)s units moved to quarantine: %(pickings)s",
@@ -138,9 +134,7 @@ class SerialRecall(models.Model):
             lines = recall.line_ids.filtered(lambda line: line.status != "closed")
             recall._serial_recall_mark_units(lines.lot_id.ids)
             quarantined = lines.filtered(lambda line: line.quarantine != "none")
-            quarantined.lot_id.with_context(serial_release=True)._set_sticky_state(
-                "quarantined", "quarantined", description=recall.name
-            )
+            recall._serial_recall_mark_units(quarantined.lot_id.ids, "quarantined")
         return True
 
     def action_draft(self):

@@ -161,11 +161,19 @@ class SerialRecallConfirm(models.AbstractModel):
         """Hook: lines of units ``lot_ids`` were just inserted (bridges add values,
         e.g. the sale price of delivered units)."""
 
-    def _serial_recall_mark_units(self, lot_ids):
-        """Recalled state and a timeline event for units ``lot_ids`` (set-based)."""
-        description = self.env._(
-            "Recall %(recall)s: %(title)s", recall=self.name, title=self.title
-        )
+    def _serial_recall_mark_units(self, lot_ids, state="recalled"):
+        """State ``state`` (``recalled`` or ``quarantined``) and a timeline event for
+        units ``lot_ids``, set-based: one INSERT and one UPDATE whatever their
+        number. Gone units keep their state; a quarantined unit stays quarantined
+        when it is recalled again."""
+        if state == "recalled":
+            description = self.env._(
+                "Recall %(recall)s: %(title)s", recall=self.name, title=self.title
+            )
+            keep = GONE_STATES + BLOCKED_UNIT_STATES
+        else:
+            description = self.name
+            keep = (*GONE_STATES, state)
         self.env["stock.lot"].flush_model(["unit_state"])
         self.env.execute_query(
             SQL(
@@ -173,26 +181,29 @@ class SerialRecallConfirm(models.AbstractModel):
                 INSERT INTO serial_event (lot_id, product_id, company_id, event_type,
                        date, user_id, reference, description, create_uid, write_uid,
                        create_date, write_date)
-                SELECT l.id, l.product_id, l.company_id, 'recalled',
+                SELECT l.id, l.product_id, l.company_id, %(state)s,
                        NOW() AT TIME ZONE 'UTC', %(uid)s, %(ref)s, %(desc)s,
                        %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
                        NOW() AT TIME ZONE 'UTC'
                   FROM stock_lot l
                  WHERE l.id = ANY(%(ids)s) AND l.unit_state NOT IN %(gone)s;
                 UPDATE stock_lot
-                   SET unit_state = 'recalled', write_uid = %(uid)s,
+                   SET unit_state = %(state)s, write_uid = %(uid)s,
                        write_date = NOW() AT TIME ZONE 'UTC'
                  WHERE id = ANY(%(ids)s) AND unit_state NOT IN %(keep)s;
                 """,
+                state=state,
                 uid=self.env.uid,
                 ref=self.name,
                 desc=description,
                 ids=lot_ids,
                 gone=GONE_STATES,
-                keep=GONE_STATES + BLOCKED_UNIT_STATES,
+                keep=keep,
             )
         )
-        self.env["stock.lot"].invalidate_model(["unit_state", "event_ids"])
+        self.env["stock.lot"].invalidate_model(
+            ["unit_state", "event_ids", "write_uid", "write_date"]
+        )
         self.env["serial.event"].invalidate_model()
 
     def _serial_recall_create_customers(self):

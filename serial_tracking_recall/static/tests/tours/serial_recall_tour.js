@@ -16,6 +16,32 @@ function screenshot(name) {
     };
 }
 
+function openButtonBox() {
+    return {
+        content: "On a phone, the recall's smart buttons are behind a button",
+        trigger: ".o_control_panel button:has(.fa-bolt)",
+        run: "click",
+        isActive: ["mobile"],
+    };
+}
+
+function backToRecall() {
+    return [
+        {
+            content: "Back to the recall",
+            trigger: ".breadcrumb-item a:contains(RCL/)",
+            run: "click",
+            isActive: ["desktop"],
+        },
+        {
+            content: "Back to the recall",
+            trigger: ".o_back_button",
+            run: "click",
+            isActive: ["mobile"],
+        },
+    ];
+}
+
 registry.category("web_tour.tours").add("serial_tracking_recall_tour", {
     steps: () => [
         {
@@ -32,10 +58,26 @@ registry.category("web_tour.tours").add("serial_tracking_recall_tour", {
             content: "Recall a batch",
             trigger: ".o_field_widget[name=batch_ids] input",
             run: "edit RC-TOUR",
+            isActive: ["desktop"],
         },
         {
             trigger: ".o-autocomplete--dropdown-item:contains(RC-TOUR)",
             run: "click",
+            isActive: ["desktop"],
+        },
+        {
+            content: "Recall a batch",
+            trigger: ".o_field_widget[name=batch_ids] input",
+            run: "edit RC-TOUR",
+            isActive: ["mobile"],
+        },
+        {
+            trigger: ".modal .o_data_row:contains(RC-TOUR), .modal .o_kanban_record:contains(RC-TOUR)",
+            run: "click",
+            isActive: ["mobile"],
+        },
+        {
+            trigger: ".o_field_widget[name=batch_ids] .o_tag:contains(RC-TOUR)",
         },
         {
             content: "The preview counts the units before anything is written",
@@ -62,10 +104,11 @@ registry.category("web_tour.tours").add("serial_tracking_recall_tour", {
             content: "The recall is open",
             trigger: ".o_field_widget[name=unit_count]:contains(5)",
         },
+        screenshot("confirmed"),
+        openButtonBox(),
         {
             trigger: "button[name=action_view_held] .o_stat_value:contains(2)",
         },
-        screenshot("confirmed"),
         {
             content: "The units with us",
             trigger: "button[name=action_view_held]",
@@ -73,14 +116,11 @@ registry.category("web_tour.tours").add("serial_tracking_recall_tour", {
         },
         {
             content: "grouped by warehouse",
-            trigger: ".o_group_header:contains(WH)",
+            trigger: ".o_group_header:contains(Warehouse)",
         },
         screenshot("with_us"),
-        {
-            content: "Back to the recall",
-            trigger: ".o_back_button, .breadcrumb-item:not(.active) a",
-            run: "click",
-        },
+        ...backToRecall(),
+        openButtonBox(),
         {
             content: "The delivered units",
             trigger: "button[name=action_view_delivered]",
@@ -94,11 +134,7 @@ registry.category("web_tour.tours").add("serial_tracking_recall_tour", {
             trigger: ".o_group_header:contains(Serial Customer)",
         },
         screenshot("delivered"),
-        {
-            content: "Back to the recall",
-            trigger: ".o_back_button, .breadcrumb-item:not(.active) a",
-            run: "click",
-        },
+        ...backToRecall(),
         {
             content: "Quarantine what we hold",
             trigger: "button[name=action_quarantine_move]",
