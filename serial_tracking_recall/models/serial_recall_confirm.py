@@ -33,14 +33,6 @@ class SerialRecallConfirm(models.AbstractModel):
                         "Recall %(recall)s is already confirmed.", recall=recall.name
                     )
                 )
-            if not recall._serial_recall_has_scope():
-                raise UserError(
-                    self.env._(
-                        "Recall %(recall)s has no scope: list serials or lots, or "
-                        "choose batches, products, receipts or vendors.",
-                        recall=recall.name,
-                    )
-                )
             recall._serial_recall_flush()
             total = recall.env.execute_query(
                 SQL("SELECT COUNT(*) FROM (%s) s", recall._serial_recall_lots_sql())

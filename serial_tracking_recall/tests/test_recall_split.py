@@ -30,23 +30,7 @@ class TestRecallSplit(RecallCommon):
         self.assertFalse(recall.line_ids.picking_id)
 
     def test_lot_held_in_part_and_delivered_twice(self):
-        picking = self._create_receipt(self.reagent, 10)
-        move = picking.move_ids
-        move.move_line_ids.unlink()
-        self.env["stock.move.line"].create(
-            {
-                "move_id": move.id,
-                "picking_id": picking.id,
-                "product_id": self.reagent.id,
-                "lot_name": "REAG-SPLIT",
-                "quantity": 10,
-                "location_id": move.location_id.id,
-                "location_dest_id": move.location_dest_id.id,
-            }
-        )
-        move.picked = True
-        picking.with_context(skip_expired=True).button_validate()
-        lot = move.move_line_ids.lot_id
+        lot = self._receive_lot("REAG-SPLIT", 10)
         deliveries = self.env["stock.picking"]
         for partner, qty in ((self.customer, 3), (self.customer_2, 2)):
             out = self._create_delivery(lot, partner=partner)
@@ -71,15 +55,7 @@ class TestRecallSplit(RecallCommon):
         )
 
     def test_scrapped_unit_is_elsewhere(self):
-        scrap = self.env["stock.scrap"].create(
-            {
-                "product_id": self.scanner.id,
-                "lot_id": self.units[4].id,
-                "scrap_qty": 1,
-                "location_id": self.stock_location.id,
-            }
-        )
-        scrap.action_validate()
+        self._scrap(self.units[4])
         recall = self._confirmed(lot_ids=self.units[3:5].ids)
         self.assertEqual(
             {(line.lot_id, line.position) for line in recall.line_ids},
