@@ -28,8 +28,9 @@
 * Then confirming a recall of the batch (lines written, units recalled), and
   quarantining 10,000 held units both ways, each after confirming a recall of them:
   through Odoo transfers (``action_quarantine_move``) and blocked in place
-  (``action_quarantine_block``), median of ``--quarantine-runs``. Every run is
-  rolled back. The load average is printed with every run.
+  (``action_quarantine_block``), median of ``--quarantine-runs`` (the transfers
+  on ``--move-units`` units and ``--move-runs`` runs at most: Odoo validates them
+  line by line). Every run is rolled back. The load average is printed with every run.
 """
 
 import argparse
@@ -158,6 +159,15 @@ def main():
         default=10_000,
         help="held units quarantined by each run (the target is for 10,000)",
     )
+    parser.add_argument(
+        "--move-units",
+        type=int,
+        default=0,
+        help="held units moved by transfer in each run (0: --quarantine-units)",
+    )
+    parser.add_argument(
+        "--move-runs", type=int, default=3, help="runs of the transfer (at most)"
+    )
     parser.add_argument("--standard-budget", type=float, default=300)
     parser.add_argument(
         "--standard-sample",
@@ -247,15 +257,20 @@ def main():
             )
         ]
         env.cr.rollback()
-        quarantine = {"action_quarantine_move": [], "action_quarantine_block": []}
-        held_confirm, moved = [], {}
-        for _run in range(args.quarantine_runs):
+        quarantine = {"action_quarantine_block": [], "action_quarantine_move": []}
+        units = {"action_quarantine_block": held, "action_quarantine_move": held}
+        units["action_quarantine_move"] = held[: args.move_units or len(held)]
+        confirms, moved = {name: [] for name in quarantine}, {}
+        for run in range(args.quarantine_runs):
             for method, times in quarantine.items():
+                if method == "action_quarantine_move" and run >= args.move_runs:
+                    continue
+                lot_ids = units[method]
                 env.invalidate_all()
                 recall = Recall.create(
-                    {"title": "Bench quarantine", "lot_ids": [(6, 0, held)]}
+                    {"title": "Bench quarantine", "lot_ids": [(6, 0, lot_ids)]}
                 )
-                held_confirm.append(timed(recall.action_confirm)[0])
+                confirms[method].append(timed(recall.action_confirm)[0])
                 env.invalidate_all()
                 start = time.perf_counter()
                 getattr(recall, method)()
@@ -265,13 +280,13 @@ def main():
                     SQL(
                         "SELECT COUNT(*) FROM stock_lot WHERE id = ANY(%s)"
                         " AND unit_state = 'quarantined'",
-                        held,
+                        lot_ids,
                     )
                 )[0][0]
                 env.cr.rollback()
                 print(
-                    f"  {method}: {times[-1]:.1f} s (confirm {held_confirm[-1]:.1f} s)"
-                    f", load {load()}",
+                    f"  {method} of {len(lot_ids):,}: {times[-1]:.1f} s (confirm "
+                    f"{confirms[method][-1]:.1f} s), load {load()}",
                     file=sys.stderr,
                     flush=True,
                 )
@@ -281,19 +296,18 @@ def main():
         f"confirm the batch recall (lines, states, events): {confirm[0]:.2f} s, "
         f"{confirm[1]} lines"
     )
-    print(
-        f"confirm a recall of {len(held):,} held units: "
-        f"{statistics.median(held_confirm):.2f} s (median of {len(held_confirm)})"
-    )
     for method, label in (
-        ("action_quarantine_move", "by transfers to quarantine"),
         ("action_quarantine_block", "blocked in place"),
+        ("action_quarantine_move", "by transfers to quarantine"),
     ):
         times = quarantine[method]
+        if not times:
+            continue
         print(
-            f"quarantine {len(held):,} held units {label}: "
+            f"quarantine {len(units[method]):,} held units {label}: "
             f"{statistics.median(times):.1f} s (median of {len(times)}), "
-            f"{moved[method]:,} quarantined"
+            f"{moved[method]:,} quarantined; confirming their recall first: "
+            f"{statistics.median(confirms[method]):.1f} s"
         )
     print(f"load average at the end: {load()}")
 
