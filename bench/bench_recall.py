@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark of recalls on a million serial units, ours vs Odoo's standard path.
 
-    python3 bench/bench_recall.py --db st_million [--runs 3] [--quarantine-runs 1]
+    python3 bench/bench_recall.py --db st_million [--runs 3] [--quarantine-runs 3]
                                   [--standard-budget 300] [--standard-sample 2000]
 
 * Uses (builds once) the database of ``bench/million_db.py``: 1,000,000 units on 50
@@ -25,12 +25,16 @@
       ``--standard-sample`` units found (default 2,000; 0 for all) and scaled to
       all of them; the search itself is timed whole. When one B run takes longer
       than ``--standard-budget`` seconds it is not repeated.
-* Then confirming a recall of the batch (lines written, units recalled) and
-  quarantining 10,000 held units through Odoo transfers (``action_quarantine_move``),
-  timed once per ``--quarantine-runs``. Every run is rolled back.
+* Then confirming a recall of the batch (lines written, units recalled), and
+  quarantining 10,000 held units both ways, each after confirming a recall of them:
+  through Odoo transfers (``action_quarantine_move``) and blocked in place
+  (``action_quarantine_block``), median of ``--quarantine-runs`` (the transfers
+  on ``--move-units`` units and ``--move-runs`` runs at most: Odoo validates them
+  line by line). Every run is rolled back. The load average is printed with every run.
 """
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -112,6 +116,11 @@ def standard_component(env, layout):
     return standard_split(env, found)
 
 
+def load():
+    """The machine's load average (1, 5, 15 minutes), for the report."""
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def timed(fn):
     start = time.perf_counter()
     count = fn()
@@ -125,17 +134,52 @@ def timed_standard(fn):
     return seconds * found / read if read else seconds, found
 
 
+def report(layout, results):
+    print(
+        f"\nmillion_db: {layout['units']:,} units, {layout['move_lines']:,} move lines"
+    )
+    print(f"{'question':32} {'units':>8} {'ours (A)':>10} {'Odoo (B)':>10} {'B/A':>7}")
+    for name, (a_times, b_times, counts) in results.items():
+        a, b = statistics.median(a_times), statistics.median(b_times)
+        units = "/".join(str(c) for _side, c in counts)
+        print(
+            f"{name:32} {units:>8} {a:>9.3f}s {b:>9.2f}s {b / a:>6.0f}x"
+            f"   (A runs {len(a_times)}, B runs {len(b_times)})"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="st_million")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--quarantine-runs", type=int, default=1)
+    parser.add_argument("--quarantine-runs", type=int, default=3)
+    parser.add_argument(
+        "--quarantine-units",
+        type=int,
+        default=10_000,
+        help="held units quarantined by each run (the target is for 10,000)",
+    )
+    parser.add_argument(
+        "--move-units",
+        type=int,
+        default=0,
+        help="held units moved by transfer in each run (0: --quarantine-units)",
+    )
+    parser.add_argument(
+        "--move-runs", type=int, default=3, help="runs of the transfer (at most)"
+    )
     parser.add_argument("--standard-budget", type=float, default=300)
     parser.add_argument(
         "--standard-sample",
         type=int,
         default=2000,
         help="units whose Odoo reads are timed (0: all); B is scaled to all",
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="only the questions whose name contains this (e.g. batch, product, "
+        "component); skips the confirm and quarantine part",
     )
     args = parser.parse_args()
     SAMPLE["units"] = args.standard_sample
@@ -144,6 +188,7 @@ def main():
     from odoo.tools import SQL
 
     results = {}
+    print(f"  load average at the start: {load()}", file=sys.stderr, flush=True)
     with environment(args.db) as env:
         now = fields.Datetime.now()
         date_to = now - timedelta(days=90)
@@ -169,6 +214,7 @@ def main():
                 {"component_lot_ids": [layout["component_lot"]]},
                 lambda: standard_component(env, layout),
             )
+        cases = {name: case for name, case in cases.items() if args.only in name}
         for name, (scope, standard) in cases.items():
             recall = Recall.create({"title": f"Bench {name}", **scope})
             a_times, b_times, counts = [], [], set()
@@ -183,12 +229,17 @@ def main():
                     b_times.append(seconds)
                     counts.add(("B", count))
                 print(
-                    f"  {name}: A {a_times[-1]:.3f} s, B {b_times[-1]:.2f} s",
+                    f"  {name}: A {a_times[-1]:.3f} s, B {b_times[-1]:.2f} s,"
+                    f" load {load()}",
                     file=sys.stderr,
                     flush=True,
                 )
             results[name] = (a_times, b_times, sorted(counts))
+        if args.only:
+            report(layout, results)
+            return
         # confirming the batch recall, then quarantining 10,000 held units
+        print(f"  load average {load()}", file=sys.stderr, flush=True)
         env.invalidate_all()
         recall = Recall.create(
             {"title": "Bench confirm", "batch_ids": layout["batch_ids"][:1]}
@@ -199,52 +250,66 @@ def main():
             for row in env.execute_query(
                 SQL(
                     "SELECT id FROM stock_lot WHERE unit_state = 'in_stock'"
-                    " AND product_id = ANY(%s) ORDER BY id LIMIT 10000",
+                    " AND product_id = ANY(%s) ORDER BY id LIMIT %s",
                     layout["product_ids"],
+                    args.quarantine_units,
                 )
             )
         ]
         env.cr.rollback()
-        quarantine_times = []
-        for _run in range(args.quarantine_runs):
-            env.invalidate_all()
-            recall = Recall.create(
-                {"title": "Bench quarantine", "lot_ids": [(6, 0, held)]}
-            )
-            recall.action_confirm()
-            start = time.perf_counter()
-            recall.action_quarantine_move()
-            env.flush_all()
-            quarantine_times.append(time.perf_counter() - start)
-            moved = env.execute_query(
-                SQL(
-                    "SELECT COUNT(*) FROM stock_lot WHERE id = ANY(%s)"
-                    " AND unit_state = 'quarantined'",
-                    held,
+        quarantine = {"action_quarantine_block": [], "action_quarantine_move": []}
+        units = {"action_quarantine_block": held, "action_quarantine_move": held}
+        units["action_quarantine_move"] = held[: args.move_units or len(held)]
+        confirms, moved = {name: [] for name in quarantine}, {}
+        for run in range(args.quarantine_runs):
+            for method, times in quarantine.items():
+                if method == "action_quarantine_move" and run >= args.move_runs:
+                    continue
+                lot_ids = units[method]
+                env.invalidate_all()
+                recall = Recall.create(
+                    {"title": "Bench quarantine", "lot_ids": [(6, 0, lot_ids)]}
                 )
-            )[0][0]
-            env.cr.rollback()
+                confirms[method].append(timed(recall.action_confirm)[0])
+                env.invalidate_all()
+                start = time.perf_counter()
+                getattr(recall, method)()
+                env.flush_all()
+                times.append(time.perf_counter() - start)
+                moved[method] = env.execute_query(
+                    SQL(
+                        "SELECT COUNT(*) FROM stock_lot WHERE id = ANY(%s)"
+                        " AND unit_state = 'quarantined'",
+                        lot_ids,
+                    )
+                )[0][0]
+                env.cr.rollback()
+                print(
+                    f"  {method} of {len(lot_ids):,}: {times[-1]:.1f} s (confirm "
+                    f"{confirms[method][-1]:.1f} s), load {load()}",
+                    file=sys.stderr,
+                    flush=True,
+                )
 
-    print(
-        f"\nmillion_db: {layout['units']:,} units, {layout['move_lines']:,} move lines"
-    )
-    print(f"{'question':32} {'units':>8} {'ours (A)':>10} {'Odoo (B)':>10} {'B/A':>7}")
-    for name, (a_times, b_times, counts) in results.items():
-        a, b = statistics.median(a_times), statistics.median(b_times)
-        units = "/".join(str(c) for _side, c in counts)
-        print(
-            f"{name:32} {units:>8} {a:>9.3f}s {b:>9.2f}s {b / a:>6.0f}x"
-            f"   (A runs {len(a_times)}, B runs {len(b_times)})"
-        )
+    report(layout, results)
     print(
         f"confirm the batch recall (lines, states, events): {confirm[0]:.2f} s, "
         f"{confirm[1]} lines"
     )
-    print(
-        f"quarantine {len(held):,} held units by transfers: "
-        f"{statistics.median(quarantine_times):.1f} s (median of "
-        f"{len(quarantine_times)}), {moved:,} quarantined"
-    )
+    for method, label in (
+        ("action_quarantine_block", "blocked in place"),
+        ("action_quarantine_move", "by transfers to quarantine"),
+    ):
+        times = quarantine[method]
+        if not times:
+            continue
+        print(
+            f"quarantine {len(units[method]):,} held units {label}: "
+            f"{statistics.median(times):.1f} s (median of {len(times)}), "
+            f"{moved[method]:,} quarantined; confirming their recall first: "
+            f"{statistics.median(confirms[method]):.1f} s"
+        )
+    print(f"load average at the end: {load()}")
 
 
 if __name__ == "__main__":

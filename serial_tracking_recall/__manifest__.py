@@ -23,5 +23,10 @@
         "views/stock_lot_views.xml",
         "views/serial_recall_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "serial_tracking_recall/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
 }

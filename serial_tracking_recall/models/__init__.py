@@ -1,3 +1,5 @@
+from . import serial_recall_scope
+from . import serial_recall_confirm
 from . import serial_recall
 from . import serial_recall_actions
 from . import serial_recall_line
@@ -5,3 +7,4 @@ from . import serial_recall_customer
 from . import stock_lot
 from . import stock_move
 from . import stock_warehouse
+from . import stock_move_line

@@ -1,5 +1,6 @@
 from odoo import Command, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..tools.recall_sql import POSITIONS
 
@@ -60,17 +61,7 @@ class SerialRecallLine(models.Model):
 
     def write(self, vals):
         if "status" in vals and not self.env.context.get("serial_recall_internal"):
-            closed = self.recall_id.filtered(
-                lambda recall: recall.state in ("closed", "cancel")
-            )
-            if closed:
-                raise UserError(
-                    self.env._(
-                        "Recall %(recall)s is closed or cancelled: its units' "
-                        "status cannot change. Reopen it first.",
-                        recall=closed[0].name,
-                    )
-                )
+            self.recall_id._serial_recall_check_not_done()
         if "status" in vals:
             vals = {**vals, "status_date": fields.Datetime.now()}
         res = super().write(vals)
@@ -100,6 +91,23 @@ class SerialRecallLine(models.Model):
 
     def action_mark_closed(self):
         return self._serial_recall_set_status("closed")
+
+    def _serial_recall_set_quarantine(self, quarantine):
+        """Quarantine value ``quarantine`` on these lines: one UPDATE (a recall has
+        tens of thousands of lines; nothing depends on the field)."""
+        self.flush_recordset(["quarantine"])
+        self.env.execute_query(
+            SQL(
+                """UPDATE serial_recall_line
+                      SET quarantine = %s, write_uid = %s,
+                          write_date = NOW() AT TIME ZONE 'UTC'
+                    WHERE id = ANY(%s)""",
+                quarantine,
+                self.env.uid,
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(["quarantine", "write_uid", "write_date"])
 
     def _serial_recall_move_to_quarantine(self, warehouse):
         """One validated internal transfer of these lines' units to ``warehouse``'s

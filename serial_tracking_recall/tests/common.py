@@ -9,7 +9,8 @@ class RecallCommon(SerialTrackingCommon):
     - ``cls.delivery``: ``RC-1`` and ``RC-2`` delivered to ``cls.customer``;
       ``cls.delivery_2``: ``RC-3`` delivered to ``cls.customer_2``;
     - ``RC-4`` .. ``RC-6`` are still in stock;
-    - ``_recall(**vals)``: a draft recall of the test company.
+    - ``_recall(**vals)``: a draft recall of the test company; ``_receive_lot``
+      and ``_scrap`` receive a lot of ``cls.reagent`` and scrap a unit.
     """
 
     @classmethod
@@ -31,6 +32,39 @@ class RecallCommon(SerialTrackingCommon):
         cls.units[:3].batch_id = cls.batch
         cls.delivery = cls._deliver(cls.units[:2], cls.customer)
         cls.delivery_2 = cls._deliver(cls.units[2:3], cls.customer_2)
+
+    def _receive_lot(self, name, quantity):
+        """A lot ``name`` of ``cls.reagent`` (lot-tracked) received in stock."""
+        picking = self._create_receipt(self.reagent, quantity)
+        move = picking.move_ids
+        move.move_line_ids.unlink()
+        self.env["stock.move.line"].create(
+            {
+                "move_id": move.id,
+                "picking_id": picking.id,
+                "product_id": self.reagent.id,
+                "lot_name": name,
+                "quantity": quantity,
+                "location_id": move.location_id.id,
+                "location_dest_id": move.location_dest_id.id,
+            }
+        )
+        move.picked = True
+        picking.with_context(skip_expired=True).button_validate()
+        return move.move_line_ids.lot_id
+
+    def _scrap(self, lot):
+        """Scrap the unit ``lot`` from stock."""
+        scrap = self.env["stock.scrap"].create(
+            {
+                "product_id": lot.product_id.id,
+                "lot_id": lot.id,
+                "scrap_qty": 1,
+                "location_id": self.stock_location.id,
+            }
+        )
+        scrap.action_validate()
+        return scrap
 
     def _recall(self, **vals):
         return self.env["serial.recall"].create({"title": "Overheating", **vals})

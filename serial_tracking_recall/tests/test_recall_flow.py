@@ -76,15 +76,7 @@ class TestRecallFlow(RecallCommon):
         self.assertEqual(line.position, "held")
         self.assertEqual(line.location_id, self.stock_location)
         self.assertEqual(self.units[2].unit_state, "recalled")
-        scrap = self.env["stock.scrap"].create(
-            {
-                "product_id": self.scanner.id,
-                "lot_id": self.units[4].id,
-                "scrap_qty": 1,
-                "location_id": self.stock_location.id,
-            }
-        )
-        scrap.action_validate()
+        self._scrap(self.units[4])
         self.assertEqual(self.lines_of(recall, self.units[4]).status, "destroyed")
 
     def test_close_restores_states_and_reopen(self):

@@ -45,23 +45,7 @@ class TestRecallScope(RecallCommon):
         self.assertScope(self._recall(vendor_ids=vendor.ids), others)
 
     def test_lot_of_lot_tracked_product(self):
-        picking = self._create_receipt(self.reagent, 10)
-        move = picking.move_ids
-        move.move_line_ids.unlink()
-        self.env["stock.move.line"].create(
-            {
-                "move_id": move.id,
-                "picking_id": picking.id,
-                "product_id": self.reagent.id,
-                "lot_name": "REAG-1",
-                "quantity": 10,
-                "location_id": move.location_id.id,
-                "location_dest_id": move.location_dest_id.id,
-            }
-        )
-        move.picked = True
-        picking.with_context(skip_expired=True).button_validate()
-        lot = move.move_line_ids.lot_id
+        lot = self._receive_lot("REAG-1", 10)
         recall = self._confirmed(lot_ids=lot.ids)
         self.assertEqual(recall.line_ids.quantity, 10)
         self.assertEqual(recall.line_ids.position, "held")

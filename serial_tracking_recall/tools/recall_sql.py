@@ -31,110 +31,123 @@ def split_sql(lot_ids, company_id):
       address (``partner_id``), date and quantity;
     - else one ``other`` row (consumed, scrapped, returned to the vendor...).
 
-    ``unit_cost`` is Odoo's own cost: the lot's (valuation by lot/serial) or the
-    product's, in the company ``company_id``; never re-derived from moves.
+    Rows come in no particular order. ``unit_cost`` is Odoo's own cost: the lot's
+    (valuation by lot/serial) or the product's, in the company ``company_id``;
+    never re-derived from moves.
+
+    A serial unit in one place is where Odoo's ``stock.lot.location_id`` says (no
+    quant read); others are read from their quants. Then each unit costs at most two
+    index probes in ``lot_id`` order: its open move lines (a small partial index) if
+    held, else its done lines into customer locations (a covering partial index:
+    no table read once the table is vacuumed). A delivered serial unit that is
+    still at the customer's takes its address from the core's holder
+    (``stock.lot.customer_id``, the partner of its last move out), without reading
+    the delivery.
     """
     company = str(company_id)
     return SQL(
         """
-        WITH lots AS MATERIALIZED (
-            SELECT l.id, l.product_id, l.location_id, pt.tracking,
+        WITH units AS MATERIALIZED (
+            -- one probe per unit (a hash of every unit is slower)
+            SELECT l.id, l.product_id, l.location_id, l.customer_id,
+                   l.standard_price
+              FROM (%(lot_ids)s) AS scope(id)
+              CROSS JOIN LATERAL (
+                  SELECT * FROM stock_lot WHERE stock_lot.id = scope.id LIMIT 1
+              ) l
+        ),
+        lots AS MATERIALIZED (
+            SELECT l.id, l.product_id, l.location_id, l.customer_id, pt.tracking,
+                   here.usage AS here_usage, here.warehouse_id AS here_warehouse_id,
                    CASE WHEN pt.lot_valuated
                         THEN COALESCE((l.standard_price ->> %(company)s)::numeric, 0)
                         ELSE COALESCE((pp.standard_price ->> %(company)s)::numeric, 0)
                    END AS unit_cost
-              FROM (%(lot_ids)s) AS scope(id)
-              JOIN stock_lot l ON l.id = scope.id
+              FROM units l
               JOIN product_product pp ON pp.id = l.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
+         LEFT JOIN stock_location here ON here.id = l.location_id
         ),
         held AS MATERIALIZED (
-            SELECT q.lot_id, q.location_id, loc.warehouse_id, loc.usage,
-                   SUM(q.quantity) AS quantity
+            -- a serial unit in one place: Odoo's own lot location
+            SELECT lots.id AS lot_id, lots.product_id, lots.unit_cost,
+                   lots.location_id, lots.here_warehouse_id AS warehouse_id,
+                   lots.here_usage AS usage, 1.0 AS quantity
+              FROM lots
+             WHERE lots.tracking = 'serial'
+               AND lots.here_usage IN ('internal', 'transit')
+            UNION ALL
+            -- a lot, or a unit in no single place: its quants
+            SELECT lots.id, lots.product_id, lots.unit_cost, q.location_id,
+                   loc.warehouse_id, loc.usage, SUM(q.quantity)
               FROM lots
               JOIN stock_quant q ON q.lot_id = lots.id
               JOIN stock_location loc ON loc.id = q.location_id
-             WHERE loc.usage IN ('internal', 'transit')
-          GROUP BY q.lot_id, q.location_id, loc.warehouse_id, loc.usage
+             WHERE (lots.tracking != 'serial' OR lots.location_id IS NULL)
+               AND loc.usage IN ('internal', 'transit')
+          GROUP BY lots.id, lots.product_id, lots.unit_cost, q.location_id,
+                   loc.warehouse_id, loc.usage
             HAVING SUM(q.quantity) > 0
         ),
-        open_out AS (
-            SELECT lots.id AS lot_id, o.move_line_id, o.picking_id, o.partner_id,
-                   o.scheduled_date
-              FROM lots
-              CROSS JOIN LATERAL (
-                  SELECT ml.id AS move_line_id, ml.picking_id, p.partner_id,
-                         p.scheduled_date
-                    FROM stock_move_line ml
-                    JOIN stock_picking p ON p.id = ml.picking_id
-                    JOIN stock_picking_type t ON t.id = p.picking_type_id
-                   WHERE ml.lot_id = lots.id AND ml.state NOT IN ('done', 'cancel')
-                     AND t.code = 'outgoing'
-                ORDER BY ml.id DESC
-                   LIMIT 1
-              ) o
+        open_out AS MATERIALIZED (
+            SELECT DISTINCT ON (ml.lot_id) ml.lot_id, ml.id AS move_line_id,
+                   ml.picking_id, p.partner_id, p.scheduled_date
+              FROM (SELECT DISTINCT lot_id FROM held) h
+              JOIN stock_move_line ml ON ml.lot_id = h.lot_id
+              JOIN stock_picking p ON p.id = ml.picking_id
+              JOIN stock_picking_type t ON t.id = p.picking_type_id
+             WHERE ml.lot_id IS NOT NULL AND ml.state NOT IN ('done', 'cancel')
+               AND t.code = 'outgoing'
+          ORDER BY ml.lot_id, ml.id DESC
         ),
-        delivered AS (
-            -- a serial unit no longer held: its last delivery (one index probe)
-            SELECT lots.id AS lot_id, d.move_line_id, d.picking_id, d.partner_id,
+        delivered AS MATERIALIZED (
+            -- a serial unit no longer held: its last delivery; a lot: every one
+            SELECT lots.id AS lot_id, lots.product_id, lots.unit_cost,
+                   d.move_line_id, d.picking_id,
+                   CASE WHEN lots.tracking = 'serial' AND lots.here_usage = 'customer'
+                             AND lots.customer_id IS NOT NULL
+                        THEN lots.customer_id
+                        ELSE COALESCE(
+                            (SELECT p.partner_id FROM stock_picking p
+                              WHERE p.id = d.picking_id),
+                            (SELECT m.partner_id FROM stock_move m
+                              WHERE m.id = d.move_id))
+                   END AS partner_id,
                    d.date, d.quantity
               FROM lots
               CROSS JOIN LATERAL (
-                  SELECT ml.id AS move_line_id, ml.picking_id,
-                         COALESCE(p.partner_id, m.partner_id) AS partner_id,
-                         ml.date, ml.quantity
+                  SELECT ml.id AS move_line_id, ml.picking_id, ml.move_id, ml.date,
+                         ml.quantity
                     FROM stock_move_line ml
-                    JOIN stock_location dst ON dst.id = ml.location_dest_id
-                    JOIN stock_move m ON m.id = ml.move_id
-               LEFT JOIN stock_picking p ON p.id = ml.picking_id
-                   WHERE ml.lot_id = lots.id AND ml.state = 'done'
-                     AND dst.usage = 'customer'
+                   WHERE ml.lot_id = lots.id AND ml.lot_id IS NOT NULL
+                     AND ml.state = 'done'
+                     AND ml.location_dest_id = ANY(ARRAY(
+                         SELECT id FROM stock_location WHERE usage = 'customer'))
                 ORDER BY ml.date DESC, ml.id DESC
-                   LIMIT 1
+                   LIMIT CASE WHEN lots.tracking = 'serial' THEN 1 END
               ) d
-             WHERE lots.tracking = 'serial'
-               AND NOT EXISTS (SELECT 1 FROM held WHERE held.lot_id = lots.id)
-            UNION ALL
-            -- a lot: every delivery of it
-            SELECT lots.id, d.move_line_id, d.picking_id, d.partner_id, d.date,
-                   d.quantity
-              FROM lots
-              CROSS JOIN LATERAL (
-                  SELECT ml.id AS move_line_id, ml.picking_id,
-                         COALESCE(p.partner_id, m.partner_id) AS partner_id,
-                         ml.date, ml.quantity
-                    FROM stock_move_line ml
-                    JOIN stock_location dst ON dst.id = ml.location_dest_id
-                    JOIN stock_move m ON m.id = ml.move_id
-               LEFT JOIN stock_picking p ON p.id = ml.picking_id
-                   WHERE ml.lot_id = lots.id AND ml.state = 'done'
-                     AND dst.usage = 'customer'
-              ) d
-             WHERE lots.tracking != 'serial'
-        ),
-        rows AS (
-            SELECT held.lot_id,
-                   CASE WHEN o.lot_id IS NOT NULL THEN 'open_delivery'
-                        WHEN held.usage = 'transit' THEN 'transit'
-                        ELSE 'held' END AS position,
-                   held.location_id, held.warehouse_id, o.partner_id, o.picking_id,
-                   o.move_line_id, o.scheduled_date AS date, held.quantity
-              FROM held LEFT JOIN open_out o ON o.lot_id = held.lot_id
-            UNION ALL
-            SELECT d.lot_id, 'delivered', NULL, NULL, d.partner_id, d.picking_id,
-                   d.move_line_id, d.date, d.quantity
-              FROM delivered d
-            UNION ALL
-            SELECT lots.id, 'other', lots.location_id, NULL, NULL, NULL, NULL, NULL,
-                   CASE WHEN lots.tracking = 'serial' THEN 1 ELSE 0 END
-              FROM lots
-             WHERE NOT EXISTS (SELECT 1 FROM held WHERE held.lot_id = lots.id)
-               AND NOT EXISTS (SELECT 1 FROM delivered d WHERE d.lot_id = lots.id)
+             WHERE lots.tracking != 'serial' OR NOT EXISTS (
+                       SELECT 1 FROM held WHERE held.lot_id = lots.id)
         )
-        SELECT rows.lot_id, lots.product_id, rows.position, rows.location_id,
-               rows.warehouse_id, rows.partner_id, rows.picking_id,
-               rows.move_line_id, rows.date, rows.quantity, lots.unit_cost
-          FROM rows JOIN lots ON lots.id = rows.lot_id
+        SELECT held.lot_id, held.product_id,
+               CASE WHEN o.lot_id IS NOT NULL THEN 'open_delivery'
+                    WHEN held.usage = 'transit' THEN 'transit'
+                    ELSE 'held' END AS position,
+               held.location_id, held.warehouse_id, o.partner_id, o.picking_id,
+               o.move_line_id, o.scheduled_date AS date, held.quantity,
+               held.unit_cost
+          FROM held LEFT JOIN open_out o ON o.lot_id = held.lot_id
+        UNION ALL
+        SELECT d.lot_id, d.product_id, 'delivered', NULL, NULL, d.partner_id,
+               d.picking_id, d.move_line_id, d.date, d.quantity, d.unit_cost
+          FROM delivered d
+        UNION ALL
+        SELECT lots.id, lots.product_id, 'other', lots.location_id, NULL, NULL, NULL,
+               NULL, NULL, CASE WHEN lots.tracking = 'serial' THEN 1 ELSE 0 END,
+               lots.unit_cost
+          FROM lots
+         WHERE NOT EXISTS (SELECT 1 FROM held WHERE held.lot_id = lots.id)
+           AND NOT EXISTS (SELECT 1 FROM delivered d WHERE d.lot_id = lots.id)
         """,
         lot_ids=lot_ids,
         company=company,
