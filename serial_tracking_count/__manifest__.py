@@ -10,7 +10,7 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "application": False,
-    "depends": ["serial_tracking"],
+    "depends": ["serial_tracking_barcode"],
     "data": [
         "security/serial_tracking_count_security.xml",
         "security/ir.model.access.csv",

@@ -1,3 +1,5 @@
+import psycopg2.errors
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.tools import SQL
@@ -266,6 +268,8 @@ class SerialScanService(models.AbstractModel):
         lines of its product (``moves``), the operation an open scan holds it for
         (``scanned_on``), the open move lines carrying it (``lines``), the quant
         holding it under the operation's source location (``quant_*``).
+        ``info["unit_columns"]``: more ``SQL`` select expressions (on ``lot``) the
+        flow decides on.
         """
         self.env.flush_all()
         rows = self.env.execute_query_dict(
@@ -276,7 +280,7 @@ class SerialScanService(models.AbstractModel):
                        COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS product_name,
                        (%(moves)s) AS moves, sc.picking_id AS scanned_on, mls.lines,
                        q.id AS quant_id, q.location_id, q.package_id, q.owner_id,
-                       q.reserved_quantity
+                       q.reserved_quantity %(columns)s
                   FROM stock_lot lot
                   JOIN product_product pp ON pp.id = lot.product_id
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
@@ -303,6 +307,9 @@ class SerialScanService(models.AbstractModel):
                    AND %(where)s
                 """,
                 where=where,
+                columns=SQL(", %s", info["unit_columns"])
+                if info.get("unit_columns")
+                else SQL(),
                 moves=self._scan_moves_sql(info, SQL("lot.product_id")),
                 closed=CLOSED_STATES,
                 path=f"{info['parent_path']}%",
@@ -324,6 +331,24 @@ class SerialScanService(models.AbstractModel):
                 lines=tuple(MoveLine(*line) for line in row["lines"] or []),
             )
         return rows
+
+    # --- writes
+
+    @api.model
+    def _scan_insert_row(self, query):
+        """Run a scan row's ``INSERT ... ON CONFLICT DO NOTHING RETURNING id``: the
+        new id, or ``None`` when another scan holds the row's unique key. The loser
+        of a race for that key waits for the other transaction; when it commits,
+        PostgreSQL raises a serialization failure (the row is not in this
+        snapshot), caught in a savepoint: that is the answer, nothing is retried."""
+        rows = []
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+                rows = self.env.cr.fetchall()
+        except psycopg2.errors.SerializationFailure:
+            rows = []
+        return rows[0][0] if rows else None
 
     # --- answers
 
