@@ -20,6 +20,10 @@
         "web.assets_backend": [
             "serial_tracking_count/static/src/**/*",
         ],
+        "web.assets_unit_tests": [
+            "serial_tracking_count/static/tests/**/*",
+            ("remove", "serial_tracking_count/static/tests/tours/**/*"),
+        ],
         "web.assets_tests": [
             "serial_tracking_count/static/tests/tours/**/*",
         ],

@@ -21,6 +21,10 @@
         "web.assets_backend": [
             "serial_tracking_sale_scan/static/src/**/*",
         ],
+        "web.assets_unit_tests": [
+            "serial_tracking_sale_scan/static/tests/**/*",
+            ("remove", "serial_tracking_sale_scan/static/tests/tours/**/*"),
+        ],
         "web.assets_tests": [
             "serial_tracking_sale_scan/static/tests/tours/**/*",
         ],

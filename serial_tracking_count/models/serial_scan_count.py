@@ -51,15 +51,22 @@ class SerialScanCount(models.AbstractModel):
             return self._scan_answer(
                 count, "error", refusal.reason, self._scan_message(refusal), code
             )
+        message = (
+            self.env._(
+                "%(product)s %(serial)s counted, but it is not recorded here.",
+                product=product_name,
+                serial=label,
+            )
+            if scan.kind == "unexpected"
+            else self.env._(
+                "%(product)s %(serial)s counted.", product=product_name, serial=label
+            )
+        )
         return self._scan_answer(
             count,
             "ok",
             scan.kind,
-            self.env._(
-                "%(product)s %(serial)s counted.",
-                product=product_name,
-                serial=label,
-            ),
+            message,
             code,
             scan_uid=scan_uid,
             product_id=scan.product_id,
@@ -219,6 +226,9 @@ class SerialScanCount(models.AbstractModel):
                 {
                     "product_id": product.id,
                     "product": product.display_name,
+                    "barcode": product.barcode or "",
+                    "tracking": product.tracking,
+                    "uom": product.uom_id.name,
                     **rows[product.id],
                 }
                 for product in products

@@ -41,11 +41,20 @@ class SaleOrder(models.Model):
         self.ensure_one()
         return self.env["serial.scan.sale"]._scan(self, code, scan_uid)
 
-    def action_remove_scan_unit(self, lot_id):
-        """Take a scanned unit off the order: the unit is free again."""
+    def scan_order_state(self):
+        """The Scan to Order screen's view of the order: name, customer, state,
+        total and the lines with their scanned serials."""
+        self.ensure_one()
+        return self.env["serial.scan.sale"]._screen_state(self)
+
+    def action_remove_scan_unit(self, lot_id=False, serial=False):
+        """Take a scanned unit (by id, or by serial from the scan screen) off the
+        order: the unit is free again. Returns the screen's state of the order."""
         self.ensure_one()
         self._scan_check_draft()
-        unit = self.scan_unit_ids.filtered(lambda unit: unit.lot_id.id == lot_id)
+        unit = self.scan_unit_ids.filtered(
+            lambda unit: unit.lot_id.id == lot_id or unit.lot_id.name == serial
+        )
         if not unit:
             raise UserError(
                 self.env._("This unit is not on %(order)s.", order=self.name)
@@ -56,7 +65,7 @@ class SaleOrder(models.Model):
             line.unlink()
         else:
             line.product_uom_qty -= 1
-        return True
+        return self.scan_order_state()
 
     def action_open_scan(self):
         self.ensure_one()

@@ -86,11 +86,13 @@ class SerialScanSale(models.AbstractModel):
                 "%(product)s %(unit)s added at %(price)s.",
                 product=row["product_name"],
                 unit=row["name"],
-                price=line.price_unit,
+                price=line.currency_id.format(line.price_unit),
             ),
             code,
             line_id=line.id,
             scan_uid=scan_uid,
+            lines=self._screen_lines(line),
+            amount=order.currency_id.format(order.amount_total),
         )
 
     # --- lock and resolve
@@ -229,15 +231,65 @@ class SerialScanSale(models.AbstractModel):
     # --- answers
 
     @api.model
-    def _scan_answer(self, status, reason, message, code, line_id=False, scan_uid=None):
+    def _scan_answer(self, status, reason, message, code, **extra):
+        """``{"status", "reason", "message", "code", "line_id", "scan_uid",
+        "lines", "amount"}``: ``lines`` the changed line, as ``_screen_lines``."""
         return {
+            "line_id": False,
+            "scan_uid": None,
+            "lines": [],
+            **extra,
             "status": status,
             "reason": reason,
             "message": message,
             "code": code,
-            "line_id": line_id,
-            "scan_uid": scan_uid,
         }
+
+    @api.model
+    def _screen_state(self, order):
+        """What the Scan to Order screen shows of ``order``."""
+        states = dict(order._fields["state"]._description_selection(self.env))
+        return {
+            "id": order.id,
+            "name": order.name,
+            "partner": order.partner_id.display_name,
+            "state": order.state,
+            "state_label": states[order.state],
+            "amount": order.currency_id.format(order.amount_total),
+            "lines": self._screen_lines(
+                order.order_line.filtered(lambda line: not line.display_type)
+            ),
+        }
+
+    @api.model
+    def _screen_lines(self, lines):
+        """Order lines as the shared scan screen's line cards, with their scanned
+        serials (one search)."""
+        units = self.env["sale.scan.unit"].search_fetch(
+            [("order_line_id", "in", lines.ids)], ["order_line_id", "lot_id"]
+        )
+        serials = {line.id: [] for line in lines}
+        for unit in units:
+            serials[unit.order_line_id.id].append(unit.lot_id.name)
+        return [
+            {
+                "id": line.id,
+                "product": line.product_id.display_name,
+                "barcode": line.product_id.barcode or "",
+                "tracking": line.product_id.tracking,
+                "ordered": None,
+                "scanned": line.product_uom_qty,
+                "uom": line.product_uom_id.name,
+                "serials": serials[line.id],
+                "complete": True,  # no target: every line is as scanned
+                "detail": self.env._(
+                    "%(price)s each · %(subtotal)s",
+                    price=line.currency_id.format(line.price_unit),
+                    subtotal=line.currency_id.format(line.price_subtotal),
+                ),
+            }
+            for line in lines
+        ]
 
     @api.model
     def _scan_message(self, refusal):
