@@ -131,6 +131,20 @@ class SerialScanService(models.AbstractModel):
         return info
 
     @api.model
+    def _scan_lock_record(self, record, query):
+        """For flows on another record than a transfer (a count, a quotation): run
+        ``query``, which locks ``record``'s row (alias ``p``, the user's write rules
+        from ``_scan_write_rules_sql`` in its WHERE) and reads what a scan needs;
+        its row is the scan's ``info``, with no operation (``id`` None: a unit's
+        ``moves`` stay empty) and the user's language."""
+        self.env.flush_all()
+        rows = self.env.execute_query_dict(query)
+        if not rows:
+            record.check_access("write")
+            raise MissingError(self.env._("This record no longer exists."))
+        return {**rows[0], "id": None, "lang": self.env.lang or "en_US"}
+
+    @api.model
     def _scan_write_rules_sql(self, picking):
         """The user's record rules for writing ``picking``'s model, as SQL on ``p``."""
         domain = self.env["ir.rule"]._compute_domain(picking._name, "write")

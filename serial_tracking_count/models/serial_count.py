@@ -113,13 +113,13 @@ class SerialCount(models.Model):
 
     # -- the result ---------------------------------------------------------------
 
-    def _subtree(self):
+    def _subtree(self, parent_path=None):
         return SQL(
             "(SELECT id FROM stock_location WHERE parent_path LIKE %s)",
-            f"{self.location_id.parent_path}%",
+            f"{parent_path or self.location_id.parent_path}%",
         )
 
-    def _count_result(self, lock=False, product_ids=None):
+    def _count_result(self, lock=False, product_ids=None, parent_path=None):
         """What the count found, set-based (three queries whatever the size),
         decided by the plain functions of ``tools/count_result.py``.
 
@@ -129,7 +129,8 @@ class SerialCount(models.Model):
         ``quant_id``) of units scanned but not recorded here; ``moved``: unit ids
         that left after they were scanned; ``quantities``: per (product, batch) of
         untracked and batch products, ``expected`` and ``counted``.
-        ``product_ids`` limits the result to these products (the scan's answer).
+        ``product_ids`` limits the result to these products (the scan's answer),
+        ``parent_path`` is the counted location's when the caller read it already.
         """
         self.ensure_one()
         self.env["stock.quant"].flush_model()
@@ -152,7 +153,7 @@ class SerialCount(models.Model):
                          JOIN product_template pt ON pt.id = pp.product_tmpl_id
                         WHERE q.location_id IN %(here)s AND q.quantity != 0
                           AND pt.is_storable %(products)s %(lock)s""",
-                    here=self._subtree(),
+                    here=self._subtree(parent_path),
                     products=products,
                     lock=SQL("FOR UPDATE OF q") if lock else SQL(),
                 )
@@ -174,7 +175,7 @@ class SerialCount(models.Model):
         ]
         found, missing, strangers, unknown = count_result.split_serials(quants, scans)
         unexpected = unknown + count_result.stranger_reasons(
-            self._where_are(list(strangers)), strangers
+            self._where_are(list(strangers), parent_path), strangers
         )
         return {
             "found": found,
@@ -184,7 +185,7 @@ class SerialCount(models.Model):
             "quantities": count_result.quantities(quants, scans),
         }
 
-    def _where_are(self, lot_ids):
+    def _where_are(self, lot_ids, parent_path=None):
         """Where the scanned units that are not here are recorded (one query)."""
         if not lot_ids:
             return []
@@ -205,7 +206,7 @@ class SerialCount(models.Model):
                                  AND l.usage IN %(internal)s
                                LIMIT 1) q ON TRUE
                         WHERE lot.id = ANY(%(ids)s)""",
-                    here=self._subtree(),
+                    here=self._subtree(parent_path),
                     internal=INTERNAL_USAGES,
                     ids=lot_ids,
                 )

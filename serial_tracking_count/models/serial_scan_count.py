@@ -1,5 +1,5 @@
 from odoo import api, models
-from odoo.exceptions import MissingError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from odoo.addons.serial_tracking_barcode.tools.scan_decision import (
@@ -78,8 +78,9 @@ class SerialScanCount(models.AbstractModel):
     def _scan_lock(self, count, scan_uid):
         """Share-lock the count's row and read what a scan needs (one query); the
         user's record rules for writing counts are part of the query."""
-        self.env.flush_all()
-        rows = self.env.execute_query_dict(
+        service = self.env["serial.scan.service"]
+        return service._scan_lock_record(
+            count,
             SQL(
                 """
                 SELECT p.id, p.name, p.state, p.company_id, l.parent_path,
@@ -93,19 +94,9 @@ class SerialScanCount(models.AbstractModel):
                 """,
                 count=count.id,
                 scan_uid=scan_uid,
-                allowed=self.env["serial.scan.service"]._scan_write_rules_sql(count),
-            )
+                allowed=service._scan_write_rules_sql(count),
+            ),
         )
-        if not rows:
-            count.check_access("write")
-            raise MissingError(self.env._("This count no longer exists."))
-        # no operation lines: the engine's "moves" of a unit stay empty
-        return {
-            **rows[0],
-            "id": None,
-            "count_id": count.id,
-            "lang": self.env.lang or "en_US",
-        }
 
     @api.model
     def _scan_decide(self, match, info, code):
@@ -195,10 +186,17 @@ class SerialScanCount(models.AbstractModel):
 
     @api.model
     def _scan_answer(self, count, status, kind, message, code, scan_uid=None, **keys):
-        """``{"status", "kind", "message", "code", "scan_uid", "product"}``;
-        ``product``: the scanned product's row of the live result."""
+        """``{"status", "kind", "reason", "message", "code", "scan_uid",
+        "product"}``. ``product``: what the scan changed in its product's row of
+        the live result (``product_id`` and the changed numbers: ``found`` +1 and
+        ``missing`` -1, ``unexpected`` +1, or ``counted_qty`` +1), so a scan costs
+        no query over the location; the screen adds it to the row it shows."""
+        changes = {
+            "found": {"found": 1, "missing": -1},
+            "unexpected": {"unexpected": 1},
+            "quantity": {"counted_qty": 1},
+        }
         product_id = keys.get("product_id")
-        rows = self._summary(count, [product_id])["products"] if product_id else []
         return {
             "status": status,
             "kind": kind if status == "ok" else False,
@@ -206,16 +204,16 @@ class SerialScanCount(models.AbstractModel):
             "message": message,
             "code": code,
             "scan_uid": scan_uid,
-            "product": rows[0] if rows else False,
+            "product": kind in changes
+            and {"product_id": product_id, "changes": changes[kind]},
         }
 
     @api.model
-    def _summary(self, count, product_ids=None):
+    def _summary(self, count):
         """The live result for the screen: per product, found / missing /
-        unexpected units and counted quantities, and the totals; ``product_ids``:
-        the rows of these products only (a scan's answer)."""
-        result = count._count_result(product_ids=product_ids)
-        rows = count_result.summary_rows(result, product_ids or ())
+        unexpected units and counted quantities, and the totals."""
+        result = count._count_result()
+        rows = count_result.summary_rows(result)
         products = self.env["product.product"].browse(list(rows))
         return {
             "id": count.id,

@@ -252,20 +252,24 @@ class TestSerialCount(SerialCountCommon):
             t2.quant_ids.filtered(lambda q: q.quantity > 0).location_id, self.there
         )
 
-    def test_answer_carries_the_products_row(self):
+    def test_answer_carries_what_changed_in_the_live_result(self):
+        """A scan's answer is the change of its product's row: added to the row
+        the screen shows, it gives the row the full result computes."""
         count = self._count()
-        found, stranger, bolt = self._scan(count, "H1", "T1", "2099999000011")
-        self.assertEqual((found["kind"], stranger["kind"]), ("found", "unexpected"))
-        self.assertEqual(bolt["kind"], "quantity")
-        row = stranger["product"]
-        self.assertEqual(row["product_id"], self.scanner.id)
-        self.assertEqual((row["found"], row["missing"], row["unexpected"]), (1, 4, 1))
+        before = {p["product_id"]: p for p in count.get_summary()["products"]}
+        answers = self._scan(count, "H1", "T1", "2099999000011", "H2")
         self.assertEqual(
-            (bolt["product"]["counted_qty"], bolt["product"]["expected_qty"]), (1, 7)
+            [a["kind"] for a in answers], ["found", "unexpected", "quantity", "found"]
         )
+        after = {p["product_id"]: p for p in count.get_summary()["products"]}
+        for answer in answers:
+            row = before[answer["product"]["product_id"]]
+            for key, change in answer["product"]["changes"].items():
+                row[key] += change
+        self.assertEqual(before, after)
         refused = count.action_scan("H1")
         self.assertEqual(refused["reason"], "already_counted")
-        self.assertFalse(refused["kind"])
+        self.assertFalse(refused["kind"] or refused["product"])
 
     def test_scan_key_replay_is_recorded_once(self):
         count = self._count()

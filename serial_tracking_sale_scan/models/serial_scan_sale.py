@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from odoo.addons.serial_tracking_barcode.tools.scan_decision import (
@@ -91,7 +91,7 @@ class SerialScanSale(models.AbstractModel):
             code,
             line_id=line.id,
             scan_uid=scan_uid,
-            lines=self._screen_lines(line),
+            lines=[self._screen_line(line, row)],
             amount=order.currency_id.format(order.amount_total),
         )
 
@@ -103,8 +103,9 @@ class SerialScanSale(models.AbstractModel):
         totals) and read what a scan needs: its warehouse's stock location, the
         order a previous scan with ``scan_uid`` went on. The user's record rules
         for writing orders are part of the query."""
-        self.env.flush_all()
-        rows = self.env.execute_query_dict(
+        service = self.env["serial.scan.service"]
+        info = service._scan_lock_record(
+            order,
             SQL(
                 """
                 SELECT p.id, p.name, p.state, p.company_id, l.parent_path,
@@ -119,19 +120,10 @@ class SerialScanSale(models.AbstractModel):
                 """,
                 order=order.id,
                 scan_uid=scan_uid,
-                allowed=self.env["serial.scan.service"]._scan_write_rules_sql(order),
-            )
+                allowed=service._scan_write_rules_sql(order),
+            ),
         )
-        if not rows:
-            order.check_access("write")
-            raise MissingError(self.env._("This order no longer exists."))
-        # no operation lines: the engine's "moves" of a unit stay empty
-        return {
-            **rows[0],
-            "id": None,
-            "lang": self.env.lang or "en_US",
-            "unit_columns": HELD_BY,
-        }
+        return {**info, "unit_columns": HELD_BY}
 
     @api.model
     def _scan_unit(self, code, info):
@@ -258,6 +250,28 @@ class SerialScanSale(models.AbstractModel):
             "amount": order.currency_id.format(order.amount_total),
             "lines": self._screen_lines(
                 order.order_line.filtered(lambda line: not line.display_type)
+            ),
+        }
+
+    @api.model
+    def _screen_line(self, line, row):
+        """The line card a scan changed, from what the write left in the cache:
+        the screen adds the scanned serial (``serial``) to the card's serials."""
+        currency = line.currency_id
+        return {
+            "id": line.id,
+            "product": row["product_name"],
+            "barcode": "",
+            "tracking": "serial",
+            "ordered": None,
+            "scanned": line.product_uom_qty,
+            "uom": line.product_uom_id.name,
+            "serial": row["name"],
+            "complete": True,
+            "detail": self.env._(
+                "%(price)s each · %(subtotal)s",
+                price=currency.format(line.price_unit),
+                subtotal=currency.format(line.price_subtotal),
             ),
         }
 

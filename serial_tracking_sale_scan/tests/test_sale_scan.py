@@ -59,7 +59,13 @@ class TestSaleScan(SerialTrackingCommon):
     def test_scan_adds_lines_at_the_customers_price(self):
         order = self._order()
         self._ok(order, "S0")
-        self._ok(order, "(01)05410000000019(21)S1")
+        answer = self._ok(order, "(01)05410000000019(21)S1")
+        self.assertEqual(
+            {key: answer["lines"][0][key] for key in ("id", "scanned", "serial")},
+            {"id": order.order_line.id, "scanned": 2, "serial": "S1"},
+        )
+        state = order.scan_order_state()
+        self.assertEqual(state["lines"][0]["serials"], ["S0", "S1"])
         self.assertEqual(len(order.order_line), 1)
         self.assertEqual(order.order_line.product_uom_qty, 2)
         self.assertEqual(order.order_line.price_unit, 321.0)

@@ -72,12 +72,17 @@ function summary() {
 }
 
 const answers = {
-    H1: { status: "ok", kind: "found", message: "Meter H1 counted.", product: meter(1, 1) },
+    H1: {
+        status: "ok",
+        kind: "found",
+        message: "Meter H1 counted.",
+        product: { product_id: 10, changes: { found: 1, missing: -1 } },
+    },
     T1: {
         status: "ok",
         kind: "unexpected",
-        message: "Meter T1 counted.",
-        product: meter(1, 1, 1),
+        message: "Meter T1 counted, but it is not recorded here.",
+        product: { product_id: 10, changes: { unexpected: 1 } },
     },
     NOPE: { status: "error", kind: false, message: "Unknown barcode NOPE.", product: false },
 };

@@ -79,10 +79,11 @@ beforeEach(() => {
         expect(scanUid.length).toBeGreaterThan(8);
         if (code === "S1") {
             order.lines = [phoneLine(["S1"])];
+            const { serials, ...line } = phoneLine(["S1"]);
             return {
                 status: "ok",
                 message: "Phone S1 added at 321.0.",
-                lines: order.lines,
+                lines: [{ ...line, serial: serials[0] }],
                 amount: "$ 321.00",
             };
         }

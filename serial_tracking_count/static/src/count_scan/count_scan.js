@@ -116,23 +116,28 @@ export class CountScan extends Component {
         if (result.status === "ok" && result.kind === "unexpected") {
             this.session.setFeedback("warning", result.message);
         }
-        if (result.product) {
+        if (result.status === "ok" && result.product) {
             this.mergeRow(result.product);
             this.state.lastLineId = result.product.product_id;
         }
     }
 
-    /** The scanned product's row replaces its old one; the totals follow. */
-    mergeRow(row) {
+    /**
+     * Add what a scan changed to its product's row, and to the totals. A product the
+     * screen does not list yet reloads the whole result (as opening the screen does:
+     * other people's scans show then).
+     */
+    mergeRow({ product_id, changes }) {
         const summary = this.state.summary;
-        const index = summary.products.findIndex((p) => p.product_id === row.product_id);
-        if (index >= 0) {
-            summary.products[index] = row;
-        } else {
-            summary.products.push(row);
+        const row = summary.products.find((p) => p.product_id === product_id);
+        if (!row) {
+            return this.load();
         }
-        for (const key of ["found", "missing", "unexpected"]) {
-            summary[key] = summary.products.reduce((total, p) => total + p[key], 0);
+        for (const [key, change] of Object.entries(changes)) {
+            row[key] += change;
+            if (key in summary && key !== "products") {
+                summary[key] += change;
+            }
         }
     }
 

@@ -113,12 +113,17 @@ export class OrderScan extends Component {
         if (result.status !== "ok" || !this.state.order) {
             return;
         }
-        for (const updated of result.lines || []) {
-            const line = this.state.order.lines.find((line) => line.id === updated.id);
+        // The changed line's card, with the scanned serial to add to its serials.
+        for (const { serial, ...updated } of result.lines || []) {
+            let line = this.state.order.lines.find((line) => line.id === updated.id);
             if (line) {
-                Object.assign(line, updated);
+                Object.assign(line, { ...updated, product: line.product });
             } else {
-                this.state.order.lines.push(updated);
+                line = { ...updated, serials: [] };
+                this.state.order.lines.push(line);
+            }
+            if (serial && !line.serials.includes(serial)) {
+                line.serials.push(serial);
             }
             this.state.lastLineId = updated.id;
         }
