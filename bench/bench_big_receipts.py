@@ -35,26 +35,17 @@ import subprocess
 import sys
 import time
 
-from _odoo import addons_path, confirmed_receipt, ensure_database, setup_odoo
+from _odoo import (
+    addons_path,
+    confirmed_receipt,
+    ensure_database,
+    peak_rss_mib,
+    reset_peak_rss,
+    setup_odoo,
+)
 
 ADDONS = "serial_tracking_scheme,stock_account"
 PATTERN = "{product}-{site}{yy}{ww}-{counter:7}{check}"
-
-
-def reset_peak_rss():
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        pass
-
-
-def peak_rss_mib():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def new_product(env, tag, scheme):

@@ -35,31 +35,16 @@ import statistics
 import time
 import tracemalloc
 
-from _odoo import addons_path, confirmed_receipt, ensure_database
+from _odoo import (
+    addons_path,
+    confirmed_receipt,
+    ensure_database,
+    peak_rss_mib,
+    reset_peak_rss,
+)
 
 ADDONS = "serial_tracking_capture"
 PATTERN = "{product}-{site}{yy}{ww}-{counter:7}{check}"
-
-
-def reset_peak_rss():
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        pass
-
-
-def peak_rss_mib():
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class Bench:

@@ -115,34 +115,44 @@ class SerialTrackingCommon(TestStockCommon):
             for serial in serials
         ]
 
-    def _receive(self, product, names, location=None, partner=None):
-        """Receive one unit per serial name from a vendor; returns (picking, lots)."""
-        picking = self._create_receipt(
+    @staticmethod
+    def _check_done(picking):
+        if picking.state != "done":
+            raise AssertionError(f"{picking.name} is {picking.state}, not done")
+
+    @classmethod
+    def _receive(cls, product, names, location=None, partner=None):
+        """Receive one unit per serial name from a vendor; returns (picking, lots).
+        A class method, like the other builders: usable in ``setUpClass``."""
+        picking = cls._create_receipt(
             product, len(names), location=location, partner=partner
         )
         move = picking.move_ids
-        self._set_serials(move, names)
+        cls._set_serials(move, names)
         move.picked = True
         picking.button_validate()
-        self.assertEqual(picking.state, "done")
+        cls._check_done(picking)
         return picking, move.move_line_ids.lot_id
 
-    def _create_delivery(self, lots, partner=None, location=None):
-        """A confirmed delivery of ``lots``, reserved on exactly these serials."""
-        location = location or self.stock_location
-        picking = self.env["stock.picking"].create(
+    @classmethod
+    def _create_delivery(cls, lots, partner=None, location=None, vals=None):
+        """A confirmed delivery of ``lots``, reserved on exactly these serials;
+        ``vals``: more values of the transfer (e.g. its ``origin``)."""
+        location = location or cls.stock_location
+        picking = cls.env["stock.picking"].create(
             {
-                "picking_type_id": self.picking_type_out.id,
+                **(vals or {}),
+                "picking_type_id": cls.picking_type_out.id,
                 "location_id": location.id,
-                "location_dest_id": self.customer_location.id,
-                "partner_id": (partner or self.customer).id,
+                "location_dest_id": cls.customer_location.id,
+                "partner_id": (partner or cls.customer).id,
                 "move_ids": [
                     Command.create(
                         {
                             "product_id": product.id,
                             "product_uom_qty": len(product_lots),
                             "location_id": location.id,
-                            "location_dest_id": self.customer_location.id,
+                            "location_dest_id": cls.customer_location.id,
                         }
                     )
                     for product, product_lots in lots.grouped("product_id").items()
@@ -155,28 +165,47 @@ class SerialTrackingCommon(TestStockCommon):
             wanted = lots.filtered(
                 lambda lot, move=move: lot.product_id == move.product_id
             )
-            for line, lot in zip(move.move_line_ids, wanted, strict=True):
+            lines = move.move_line_ids
+            for line, lot in zip(lines, wanted, strict=False):
                 line.lot_id = lot
+            # Units Odoo did not reserve (e.g. held elsewhere): lines of their own.
+            lines[len(wanted) :].unlink()
+            move.move_line_ids = [
+                Command.create(
+                    {
+                        "product_id": move.product_id.id,
+                        "lot_id": lot.id,
+                        "quantity": 1,
+                        "location_id": move.location_id.id,
+                        "location_dest_id": move.location_dest_id.id,
+                        "picking_id": picking.id,
+                    }
+                )
+                for lot in wanted[len(lines) :]
+            ]
         return picking
 
-    def _deliver(self, lots, partner=None):
-        picking = self._create_delivery(lots, partner=partner)
+    @classmethod
+    def _deliver(cls, lots, partner=None, vals=None):
+        """Deliver exactly ``lots`` (validated); returns the delivery."""
+        picking = cls._create_delivery(lots, partner=partner, vals=vals)
         picking.move_ids.picked = True
         picking.button_validate()
-        self.assertEqual(picking.state, "done")
+        cls._check_done(picking)
         return picking
 
-    def _return(self, picking, lots=None):
+    @classmethod
+    def _return(cls, picking, lots=None):
         """Return all of ``picking``, validate and return the return picking."""
         wizard = (
-            self.env["stock.return.picking"]
+            cls.env["stock.return.picking"]
             .with_context(active_id=picking.id, active_model="stock.picking")
             .create({"picking_id": picking.id})
         )
         for line in wizard.product_return_moves:
             line.quantity = line.move_id.quantity
         action = wizard.action_create_returns()
-        returned = self.env["stock.picking"].browse(action["res_id"])
+        returned = cls.env["stock.picking"].browse(action["res_id"])
         for move in returned.move_ids:
             origin_lots = lots or move.origin_returned_move_id.move_line_ids.lot_id
             move.move_line_ids.unlink()
@@ -197,5 +226,5 @@ class SerialTrackingCommon(TestStockCommon):
             ]
             move.picked = True
         returned.button_validate()
-        self.assertEqual(returned.state, "done")
+        cls._check_done(returned)
         return returned

@@ -43,7 +43,7 @@ class TestComplaintSiblings(ComplaintCommon):
     def test_counts_follow_stock(self):
         complaint = self.complain(self.units["SC-001"])
         receipt_group = complaint.sibling_ids.filtered(lambda g: g.kind == "receipt")
-        self._deliver_cls(self.units["SC-004"])
+        self._deliver(self.units["SC-004"])
         receipt_group.invalidate_recordset()
         self.assertEqual(self._counts(receipt_group), (4, 2, 2, 0))
         self.units["SC-005"].with_user(self.env.ref("base.user_admin"))
