@@ -375,9 +375,12 @@ class SerialScanService(models.AbstractModel):
         return BLOCKED_UNIT_STATES
 
     @api.model
-    def _scan_refusal_message(self, refusal, nouns):
+    def _scan_refusal_message(self, refusal, nouns, flow_messages=None):
         """The translated message of a refusal; ``nouns`` name the operation in
-        the flow's words: ``{"this": "this delivery", "picking": <the operation>}``."""
+        the flow's words: ``{"this": "this delivery", "picking": <the operation>}``;
+        ``flow_messages``: ``{reason: callable}`` of a flow's own reasons, first."""
+        if flow_messages and refusal.reason in flow_messages:
+            return flow_messages[refusal.reason]()
         p = refusal.params
         if refusal.reason == "unit_blocked":
             lot = self.env["stock.lot"].browse(p["lot_id"])
@@ -462,6 +465,11 @@ class SerialScanService(models.AbstractModel):
                 "Delivery %(name)s is already closed.", **p
             ),
             "not_available": lambda: p["error"],
+            "several_units": lambda: self.env._(
+                "%(code)s names %(count)s units of different products; scan its GS1 "
+                "label.",
+                **p,
+            ),
         }
         factory = messages.get(refusal.reason)
         return factory() if factory else refusal.reason

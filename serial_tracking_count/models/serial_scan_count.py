@@ -244,11 +244,6 @@ class SerialScanCount(models.AbstractModel):
             "already_counted": lambda: self.env._(
                 "%(serial)s is already counted.", **p
             ),
-            "several_units": lambda: self.env._(
-                "%(code)s names %(count)s units of different products; scan its GS1 "
-                "label.",
-                **p,
-            ),
             "not_stored": lambda: self.env._(
                 "%(product)s is not a stored product: it is not counted.", **p
             ),
@@ -258,8 +253,7 @@ class SerialScanCount(models.AbstractModel):
                 **p,
             ),
         }
-        factory = messages.get(refusal.reason)
-        if factory:
-            return factory()
         nouns = {"this": self.env._("this count"), "picking": self.env["stock.picking"]}
-        return self.env["serial.scan.service"]._scan_refusal_message(refusal, nouns)
+        return self.env["serial.scan.service"]._scan_refusal_message(
+            refusal, nouns, messages
+        )

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from odoo.tests import BaseCase, tagged
 
 from odoo.addons.serial_tracking_barcode.tools.scan_decision import (
@@ -12,17 +14,12 @@ REAGENT = {"id": 8, "product_name": "Reagent", "tracking": "lot"}
 BOLT = {"id": 9, "product_name": "Bolt", "tracking": "none", "storable": True}
 
 
-def unit(quant_id=100, **values):
-    return Unit(
-        **{
-            "id": 1,
-            "name": "S1",
-            "product_id": 7,
-            "unit_state": "in_stock",
-            "quant_id": quant_id,
-            **values,
-        }
-    )
+UNIT = Unit(id=1, name="S1", product_id=7, unit_state="in_stock", quant_id=100)
+
+
+def unit(**values):
+    """The in-stock serial ``UNIT`` with other ``values``."""
+    return replace(UNIT, **values)
 
 
 @tagged("post_install", "-at_install", "serial_tracking")

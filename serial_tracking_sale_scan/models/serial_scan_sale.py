@@ -326,11 +326,6 @@ class SerialScanSale(models.AbstractModel):
                 "label.",
                 **p,
             ),
-            "several_units": lambda: self.env._(
-                "%(code)s names %(count)s units of different products; scan its GS1 "
-                "label.",
-                **p,
-            ),
             "other_company": lambda: self.env._(
                 "Serial %(serial)s belongs to another company.", **p
             ),
@@ -347,8 +342,7 @@ class SerialScanSale(models.AbstractModel):
                 "Serial %(serial)s expired on %(date)s: it cannot be sold.", **p
             ),
         }
-        factory = messages.get(refusal.reason)
-        if factory:
-            return factory()
         nouns = {"this": self.env._("this order"), "picking": self.env["stock.picking"]}
-        return self.env["serial.scan.service"]._scan_refusal_message(refusal, nouns)
+        return self.env["serial.scan.service"]._scan_refusal_message(
+            refusal, nouns, messages
+        )

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from odoo.tests import BaseCase, tagged
@@ -15,17 +16,12 @@ BLOCKED = ("quarantined", "recalled")
 ORDER = 5
 
 
+UNIT = Unit(id=1, name="S1", product_id=7, unit_state="in_stock", quant_id=100)
+
+
 def unit(**values):
-    return Unit(
-        **{
-            "id": 1,
-            "name": "S1",
-            "product_id": 7,
-            "unit_state": "in_stock",
-            "quant_id": 100,
-            **values,
-        }
-    )
+    """The in-stock serial ``UNIT`` with other ``values``."""
+    return replace(UNIT, **values)
 
 
 @tagged("post_install", "-at_install", "serial_tracking")
