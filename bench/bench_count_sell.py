@@ -166,6 +166,12 @@ def bench_apply(registry, runs, count_units):
         f"({'meets' if a / b <= 1.10 else 'misses'} the 1.10 target); "
         f"load {os.getloadavg()}"
     )
+    paired = [x / y for x, y in zip(ours, odoo_times, strict=True)]
+    print(
+        "per run, ours / Odoo: "
+        + ", ".join(f"{ratio:.3f}" for ratio in paired)
+        + f"; median {statistics.median(paired):.3f}"
+    )
 
 
 def std_count_scan(env, location, code):
