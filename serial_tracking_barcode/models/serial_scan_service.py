@@ -364,6 +364,30 @@ class SerialScanService(models.AbstractModel):
             rows = []
         return rows[0][0] if rows else None
 
+    @api.model
+    def _scan_insert_values(self, model, values):
+        """``_scan_insert_row`` of a row of ``model`` holding ``values`` (column
+        names to values) and the audit columns; the model's cache is dropped."""
+        names = list(values)
+        row_id = self._scan_insert_row(
+            SQL(
+                """
+                INSERT INTO %(table)s (%(columns)s, create_uid, write_uid,
+                                       create_date, write_date)
+                VALUES (%(values)s, %(user)s, %(user)s,
+                        NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')
+           ON CONFLICT DO NOTHING
+             RETURNING id
+                """,
+                table=SQL.identifier(self.env[model]._table),
+                columns=SQL(", ").join(SQL.identifier(name) for name in names),
+                values=SQL(", ").join(SQL("%s", values[name]) for name in names),
+                user=self.env.uid,
+            )
+        )
+        self.env[model].invalidate_model()
+        return row_id
+
     # --- answers
 
     @api.model

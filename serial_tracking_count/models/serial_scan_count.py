@@ -140,30 +140,20 @@ class SerialScanCount(models.AbstractModel):
     @api.model
     def _scan_insert(self, count, scan, code, scan_uid, info):
         """Insert the scan row; False when a unique index refuses it."""
-        row_id = self.env["serial.scan.service"]._scan_insert_row(
-            SQL(
-                """
-                INSERT INTO serial_count_line
-                       (count_id, company_id, product_id, lot_id, lot_name, quantity,
-                        is_serial, scan_uid, user_id, create_uid, write_uid,
-                        create_date, write_date)
-                VALUES (%(count)s, %(company)s, %(product)s, %(lot)s, %(name)s, 1.0,
-                        %(serial)s, %(uid_key)s, %(user)s, %(user)s, %(user)s,
-                        NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')
-           ON CONFLICT DO NOTHING
-             RETURNING id
-                """,
-                count=count.id,
-                company=info["company_id"],
-                product=scan.product_id,
-                lot=scan.lot_id,
-                name=scan.lot_name,
-                serial=scan.is_serial,
-                uid_key=scan_uid,
-                user=self.env.uid,
-            )
+        row_id = self.env["serial.scan.service"]._scan_insert_values(
+            "serial.count.line",
+            {
+                "count_id": count.id,
+                "company_id": info["company_id"],
+                "product_id": scan.product_id,
+                "lot_id": scan.lot_id,
+                "lot_name": scan.lot_name,
+                "quantity": 1.0,
+                "is_serial": scan.is_serial,
+                "scan_uid": scan_uid,
+                "user_id": self.env.uid,
+            },
         )
-        self.env["serial.count.line"].invalidate_model()
         count.invalidate_recordset(["line_ids"])
         return bool(row_id)
 

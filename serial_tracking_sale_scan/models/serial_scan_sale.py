@@ -196,27 +196,18 @@ class SerialScanSale(models.AbstractModel):
 
     @api.model
     def _scan_insert(self, order, line, decision, scan_uid, info):
-        row_id = self.env["serial.scan.service"]._scan_insert_row(
-            SQL(
-                """
-                INSERT INTO sale_scan_unit
-                       (order_id, order_line_id, lot_id, company_id, active, scan_uid,
-                        create_uid, write_uid, create_date, write_date)
-                VALUES (%(order)s, %(line)s, %(lot)s, %(company)s, TRUE,
-                        %(uid_key)s, %(user)s, %(user)s,
-                        NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')
-           ON CONFLICT DO NOTHING
-             RETURNING id
-                """,
-                order=order.id,
-                line=line.id,
-                lot=decision.lot_id,
-                company=info["company_id"],
-                uid_key=scan_uid,
-                user=self.env.uid,
-            )
+        """Insert the hold row; False when the unit's unique index refuses it."""
+        row_id = self.env["serial.scan.service"]._scan_insert_values(
+            "sale.scan.unit",
+            {
+                "order_id": order.id,
+                "order_line_id": line.id,
+                "lot_id": decision.lot_id,
+                "company_id": info["company_id"],
+                "active": True,
+                "scan_uid": scan_uid,
+            },
         )
-        self.env["sale.scan.unit"].invalidate_model()
         order.invalidate_recordset(["scan_unit_ids"])
         return bool(row_id)
 
