@@ -71,6 +71,18 @@ class SerialScanService(models.AbstractModel):
         return code
 
     @api.model
+    def _scan_start(self, record, code, scan_uid):
+        """What every flow checks first: write access to ``record``'s model (the
+        record rules are in the flow's lock query), the scan key when given;
+        returns the code as an answer echoes it (trimmed, control characters
+        escaped, at most ``CODE_MAX_LENGTH`` characters)."""
+        record.browse().check_access("write")
+        if scan_uid is not None:
+            self._scan_check_key(scan_uid)
+        raw = code if isinstance(code, str) else ""
+        return raw.strip().encode("unicode_escape").decode()[:CODE_MAX_LENGTH]
+
+    @api.model
     def _scan_check_key(self, scan_uid):
         if not isinstance(scan_uid, str) or not 8 <= len(scan_uid) <= 64:
             raise UserError(

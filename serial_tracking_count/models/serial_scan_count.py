@@ -31,13 +31,9 @@ class SerialScanCount(models.AbstractModel):
         """Count one scanned code on ``count``; see ``serial.count.action_scan``."""
         service = self.env["serial.scan.service"]
         service._scan_check_user()
-        count.browse().check_access("write")  # rights; rules: in the lock query
-        if scan_uid is not None:
-            service._scan_check_key(scan_uid)
-        raw = code if isinstance(code, str) else ""
-        code = raw.strip().encode("unicode_escape").decode()[:256]
+        shown = service._scan_start(count, code, scan_uid)
         try:
-            code = service._scan_clean_code(raw)
+            code = shown = service._scan_clean_code(code)
             info = self._scan_lock(count, scan_uid)
             if info["previous"]:
                 return self._scan_replayed(count, info, code, scan_uid)
@@ -49,7 +45,7 @@ class SerialScanCount(models.AbstractModel):
                 raise Refusal("already_counted", serial=label)
         except Refusal as refusal:
             return self._scan_answer(
-                count, "error", refusal.reason, self._scan_message(refusal), code
+                count, "error", refusal.reason, self._scan_message(refusal), shown
             )
         message = (
             self.env._(

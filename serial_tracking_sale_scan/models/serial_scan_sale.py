@@ -37,13 +37,9 @@ class SerialScanSale(models.AbstractModel):
         service = self.env["serial.scan.service"]
         if not self.env.user.has_group("sales_team.group_sale_salesman"):
             raise AccessError(self.env._("Only salespeople can scan units to orders."))
-        order.browse().check_access("write")  # rights; rules: in the lock query
-        if scan_uid is not None:
-            service._scan_check_key(scan_uid)
-        raw = code if isinstance(code, str) else ""
-        code = raw.strip().encode("unicode_escape").decode()[:256]
+        shown = service._scan_start(order, code, scan_uid)
         try:
-            code = service._scan_clean_code(raw)
+            code = shown = service._scan_clean_code(code)
             info = self._scan_lock(order, scan_uid)
             if info["previous"]:
                 if info["previous"] != order.id:
@@ -77,7 +73,7 @@ class SerialScanSale(models.AbstractModel):
             line = self._scan_apply(order, decision, row, scan_uid, info)
         except Refusal as refusal:
             return self._scan_answer(
-                "error", refusal.reason, self._scan_message(refusal), code
+                "error", refusal.reason, self._scan_message(refusal), shown
             )
         return self._scan_answer(
             "ok",
