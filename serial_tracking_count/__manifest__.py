@@ -10,7 +10,7 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "application": False,
-    "depends": ["serial_tracking"],
+    "depends": ["serial_tracking_barcode"],
     "data": [
         "security/serial_tracking_count_security.xml",
         "security/ir.model.access.csv",
@@ -19,6 +19,10 @@
     "assets": {
         "web.assets_backend": [
             "serial_tracking_count/static/src/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "serial_tracking_count/static/tests/**/*",
+            ("remove", "serial_tracking_count/static/tests/tours/**/*"),
         ],
         "web.assets_tests": [
             "serial_tracking_count/static/tests/tours/**/*",

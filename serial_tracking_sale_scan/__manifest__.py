@@ -10,7 +10,7 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "application": False,
-    "depends": ["serial_tracking", "sale_stock"],
+    "depends": ["serial_tracking_barcode", "sale_stock"],
     "auto_install": True,
     "data": [
         "security/serial_tracking_sale_scan_security.xml",
@@ -20,6 +20,10 @@
     "assets": {
         "web.assets_backend": [
             "serial_tracking_sale_scan/static/src/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "serial_tracking_sale_scan/static/tests/**/*",
+            ("remove", "serial_tracking_sale_scan/static/tests/tours/**/*"),
         ],
         "web.assets_tests": [
             "serial_tracking_sale_scan/static/tests/tours/**/*",

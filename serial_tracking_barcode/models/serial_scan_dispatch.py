@@ -262,17 +262,11 @@ class SerialScanDispatch(models.AbstractModel):
             code=code,
             user=self.env.uid,
         )
-        rows = []
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(query, log_exceptions=False)
-                rows = self.env.cr.fetchall()
-        except psycopg2.errors.SerializationFailure:
-            rows = []
+        scan_id = self.env["serial.scan.service"]._scan_insert_row(query)
         self.env["serial.dispatch.scan"].invalidate_model()
-        if not rows:
+        if not scan_id:
             raise Refusal("already_scanned", serial=unit.name if unit else code)
-        return rows[0][0]
+        return scan_id
 
     @api.model
     def _scan_free_line(self, move_id):

@@ -1,3 +1,5 @@
+import psycopg2.errors
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.tools import SQL
@@ -69,6 +71,18 @@ class SerialScanService(models.AbstractModel):
         return code
 
     @api.model
+    def _scan_start(self, record, code, scan_uid):
+        """What every flow checks first: write access to ``record``'s model (the
+        record rules are in the flow's lock query), the scan key when given;
+        returns the code as an answer echoes it (trimmed, control characters
+        escaped, at most ``CODE_MAX_LENGTH`` characters)."""
+        record.browse().check_access("write")
+        if scan_uid is not None:
+            self._scan_check_key(scan_uid)
+        raw = code if isinstance(code, str) else ""
+        return raw.strip().encode("unicode_escape").decode()[:CODE_MAX_LENGTH]
+
+    @api.model
     def _scan_check_key(self, scan_uid):
         if not isinstance(scan_uid, str) or not 8 <= len(scan_uid) <= 64:
             raise UserError(
@@ -127,6 +141,20 @@ class SerialScanService(models.AbstractModel):
         info = rows[0]
         info["lang"] = self.env.lang or "en_US"
         return info
+
+    @api.model
+    def _scan_lock_record(self, record, query):
+        """For flows on another record than a transfer (a count, a quotation): run
+        ``query``, which locks ``record``'s row (alias ``p``, the user's write rules
+        from ``_scan_write_rules_sql`` in its WHERE) and reads what a scan needs;
+        its row is the scan's ``info``, with no operation (``id`` None: a unit's
+        ``moves`` stay empty) and the user's language."""
+        self.env.flush_all()
+        rows = self.env.execute_query_dict(query)
+        if not rows:
+            record.check_access("write")
+            raise MissingError(self.env._("This record no longer exists."))
+        return {**rows[0], "id": None, "lang": self.env.lang or "en_US"}
 
     @api.model
     def _scan_write_rules_sql(self, picking):
@@ -266,6 +294,8 @@ class SerialScanService(models.AbstractModel):
         lines of its product (``moves``), the operation an open scan holds it for
         (``scanned_on``), the open move lines carrying it (``lines``), the quant
         holding it under the operation's source location (``quant_*``).
+        ``info["unit_columns"]``: more ``SQL`` select expressions (on ``lot``) the
+        flow decides on.
         """
         self.env.flush_all()
         rows = self.env.execute_query_dict(
@@ -276,7 +306,7 @@ class SerialScanService(models.AbstractModel):
                        COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS product_name,
                        (%(moves)s) AS moves, sc.picking_id AS scanned_on, mls.lines,
                        q.id AS quant_id, q.location_id, q.package_id, q.owner_id,
-                       q.reserved_quantity
+                       q.reserved_quantity %(columns)s
                   FROM stock_lot lot
                   JOIN product_product pp ON pp.id = lot.product_id
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
@@ -303,6 +333,9 @@ class SerialScanService(models.AbstractModel):
                    AND %(where)s
                 """,
                 where=where,
+                columns=SQL(", %s", info["unit_columns"])
+                if info.get("unit_columns")
+                else SQL(),
                 moves=self._scan_moves_sql(info, SQL("lot.product_id")),
                 closed=CLOSED_STATES,
                 path=f"{info['parent_path']}%",
@@ -325,6 +358,48 @@ class SerialScanService(models.AbstractModel):
             )
         return rows
 
+    # --- writes
+
+    @api.model
+    def _scan_insert_row(self, query):
+        """Run a scan row's ``INSERT ... ON CONFLICT DO NOTHING RETURNING id``: the
+        new id, or ``None`` when another scan holds the row's unique key. The loser
+        of a race for that key waits for the other transaction; when it commits,
+        PostgreSQL raises a serialization failure (the row is not in this
+        snapshot), caught in a savepoint: that is the answer, nothing is retried."""
+        rows = []
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+                rows = self.env.cr.fetchall()
+        except psycopg2.errors.SerializationFailure:
+            rows = []
+        return rows[0][0] if rows else None
+
+    @api.model
+    def _scan_insert_values(self, model, values):
+        """``_scan_insert_row`` of a row of ``model`` holding ``values`` (column
+        names to values) and the audit columns; the model's cache is dropped."""
+        names = list(values)
+        row_id = self._scan_insert_row(
+            SQL(
+                """
+                INSERT INTO %(table)s (%(columns)s, create_uid, write_uid,
+                                       create_date, write_date)
+                VALUES (%(values)s, %(user)s, %(user)s,
+                        NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')
+           ON CONFLICT DO NOTHING
+             RETURNING id
+                """,
+                table=SQL.identifier(self.env[model]._table),
+                columns=SQL(", ").join(SQL.identifier(name) for name in names),
+                values=SQL(", ").join(SQL("%s", values[name]) for name in names),
+                user=self.env.uid,
+            )
+        )
+        self.env[model].invalidate_model()
+        return row_id
+
     # --- answers
 
     @api.model
@@ -336,9 +411,12 @@ class SerialScanService(models.AbstractModel):
         return BLOCKED_UNIT_STATES
 
     @api.model
-    def _scan_refusal_message(self, refusal, nouns):
+    def _scan_refusal_message(self, refusal, nouns, flow_messages=None):
         """The translated message of a refusal; ``nouns`` name the operation in
-        the flow's words: ``{"this": "this delivery", "picking": <the operation>}``."""
+        the flow's words: ``{"this": "this delivery", "picking": <the operation>}``;
+        ``flow_messages``: ``{reason: callable}`` of a flow's own reasons, first."""
+        if flow_messages and refusal.reason in flow_messages:
+            return flow_messages[refusal.reason]()
         p = refusal.params
         if refusal.reason == "unit_blocked":
             lot = self.env["stock.lot"].browse(p["lot_id"])
@@ -423,6 +501,11 @@ class SerialScanService(models.AbstractModel):
                 "Delivery %(name)s is already closed.", **p
             ),
             "not_available": lambda: p["error"],
+            "several_units": lambda: self.env._(
+                "%(code)s names %(count)s units of different products; scan its GS1 "
+                "label.",
+                **p,
+            ),
         }
         factory = messages.get(refusal.reason)
         return factory() if factory else refusal.reason

@@ -144,3 +144,86 @@ def decide_count(moves, product_name, tracking):
     if tracking == "serial":
         raise Refusal("serial_required", product=product_name)
     return Decision("count", first_open_move(moves, product_name))
+
+
+@dataclass(frozen=True)
+class UnitScan:
+    """What a count or an order records for one scan (no operation line):
+
+    * ``found``: a serial unit recorded at the counted location;
+    * ``unexpected``: a serial unit (``lot_id``) or an unknown serial (``lot_name``)
+      scanned there but recorded elsewhere or nowhere;
+    * ``quantity``: one more of an untracked product or of a batch;
+    * ``sell``: a serial unit for an order's line ``line_id`` of its product (or a
+      new line when ``None``).
+    """
+
+    kind: str
+    product_id: int
+    lot_id: int | None = None
+    lot_name: str | None = None
+    line_id: int | None = None
+
+    @property
+    def is_serial(self):
+        return self.kind in ("found", "unexpected", "sell")
+
+
+def decide_stock_count(units, product, name=None):
+    """What a count of one location records for a scanned code.
+
+    ``units``: the units or batches the code names (``Unit``, ``quant_id`` set when
+    recorded at the counted location); ``product``: the code's product as a dict
+    (``id``, ``product_name``, ``tracking``, ``storable``); ``name``: the serial or
+    batch a GS1 code carries when no unit has it yet.
+    """
+    label = product["product_name"]
+    if len(units) > 1:
+        raise Refusal(
+            "several_units", code=units[0].name, units=", ".join(u.name for u in units)
+        )
+    if not product.get("storable", True):
+        raise Refusal("not_stored", product=label)
+    tracking = product["tracking"]
+    if tracking == "none":
+        return UnitScan("quantity", product["id"])
+    if units:
+        unit = units[0]
+        if tracking == "lot":
+            return UnitScan("quantity", product["id"], lot_id=unit.id)
+        kind = "found" if unit.quant_id else "unexpected"
+        return UnitScan(kind, product["id"], lot_id=unit.id)
+    if not name:
+        raise Refusal("label_required", product=label, tracking=tracking)
+    kind = "unexpected" if tracking == "serial" else "quantity"
+    return UnitScan(kind, product["id"], lot_name=name)
+
+
+def decide_sale(
+    order_id,
+    unit,
+    tracking,
+    blocked_states,
+    now,
+    held_by,
+    line_id=None,
+    location_name="",
+):
+    """Whether a scanned serial ``unit`` may go on the quotation ``order_id``.
+
+    It must be a serial unit, not blocked, in stock in the order's warehouse
+    (``unit.quant_id``), not expired, held by no order (``held_by``: the order an
+    open scan holds it for) and reserved by no transfer (``unit.lines``).
+    ``line_id``: the order's line of the unit's product, if any.
+    """
+    if tracking != "serial":
+        raise Refusal("not_a_serial", serial=unit.name)
+    check_unit_can_leave(unit, blocked_states, now, location_name=location_name)
+    if held_by:
+        reason = "on_this_order" if held_by == order_id else "on_other_order"
+        raise Refusal(reason, serial=unit.name, order_id=held_by)
+    if unit.lines:
+        raise Refusal(
+            "reserved_elsewhere", serial=unit.name, picking_id=unit.lines[0].picking_id
+        )
+    return UnitScan("sell", unit.product_id, lot_id=unit.id, line_id=line_id)

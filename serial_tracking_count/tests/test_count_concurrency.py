@@ -1,30 +1,30 @@
-import threading
-import time
-import uuid
-
-from odoo import SUPERUSER_ID, Command, api
-from odoo.modules.registry import Registry
+from odoo import Command
+from odoo.exceptions import UserError
 from odoo.service.model import retrying
-from odoo.tests import BaseCase, get_db_name, tagged
+from odoo.tests import tagged
 from odoo.tools import SQL
+
+from odoo.addons.serial_tracking.tests.committed import CommittedCase
 
 
 @tagged("post_install", "-at_install", "serial_tracking")
-class TestCountConcurrency(BaseCase):
-    """A count applied while a delivery ships one of the counted units, in two
-    real transactions, in both orders. Delivery first: the count waits on the
-    unit's quant row, fails to serialize, and runs again through ``retrying`` as
-    Odoo runs every request, now seeing the unit shipped after it was scanned.
-    Count first: Odoo's delivery skips the locked quant and writes a new one.
-    Either way nothing is lost and nothing is counted twice. Data is committed
-    on a shelf of its own and removed after."""
+class TestCountConcurrency(CommittedCase):
+    """Counts against other transactions, on committed data (``CommittedCase``):
+
+    * a count applied while a delivery ships one of the counted units, in both
+      orders. Delivery first: the count waits on the unit's quant row, fails to
+      serialize, and runs again through ``retrying`` as Odoo runs every request,
+      now seeing the unit shipped after it was scanned. Count first: Odoo's
+      delivery skips the locked quant and writes a new one. Either way nothing is
+      lost and nothing is counted twice;
+    * two people scanning the same unit at the same moment: counted once;
+    * a second Apply while the first runs: refused at once, not after it.
+    """
 
     def setUp(self):
         super().setUp()
-        self.registry = Registry(get_db_name())
-        tag = uuid.uuid4().hex[:8]
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        tag = self.tag
+        with self.committed({"tracking_disable": True}) as env:
             warehouse = env["stock.warehouse"].search(
                 [("company_id", "=", env.company.id)], limit=1
             )
@@ -35,7 +35,7 @@ class TestCountConcurrency(BaseCase):
                 {"name": f"Race Meter {tag}", "is_storable": True, "tracking": "serial"}
             )
             lots = env["stock.lot"].create(
-                [{"name": f"CNT-{tag}-{i}", "product_id": product.id} for i in range(3)]
+                [{"name": f"CNT-{tag}-{i}", "product_id": product.id} for i in range(4)]
             )
             for lot in lots:
                 env["stock.quant"]._update_available_quantity(
@@ -43,7 +43,7 @@ class TestCountConcurrency(BaseCase):
                 )
             lots._refresh_unit_state()
             count = env["serial.count"].create({"location_id": shelf.id})
-            for lot in lots:
+            for lot in lots[:3]:
                 assert count.action_scan(lot.name)["status"] == "ok"
             customers = env.ref("stock.stock_location_customers")
             picking = env["stock.picking"].create(
@@ -69,34 +69,15 @@ class TestCountConcurrency(BaseCase):
             picking.move_ids.picked = True
             self.ids = {
                 "product": product.id,
-                "tmpl": product.product_tmpl_id.id,
-                "shelf": shelf.id,
                 "count": count.id,
                 "picking": picking.id,
                 "lots": lots.ids,
             }
-        self.addCleanup(self.cleanup)
-
-    def cleanup(self):
-        with self.registry.cursor() as cr:
-            cr.execute(
-                SQL(
-                    """DELETE FROM serial_count WHERE id = %(c)s;
-                   DELETE FROM stock_move_line WHERE product_id = %(p)s;
-                   DELETE FROM stock_move WHERE product_id = %(p)s;
-                   DELETE FROM stock_picking WHERE id = %(k)s;
-                   DELETE FROM stock_quant WHERE product_id = %(p)s;
-                   DELETE FROM stock_lot WHERE product_id = %(p)s;
-                   DELETE FROM product_product WHERE id = %(p)s;
-                   DELETE FROM product_template WHERE id = %(t)s;
-                   DELETE FROM stock_location WHERE id = %(s)s;""",
-                    c=self.ids["count"],
-                    p=self.ids["product"],
-                    k=self.ids["picking"],
-                    t=self.ids["tmpl"],
-                    s=self.ids["shelf"],
-                )
-            )
+        self.purge_products(
+            [product.id],
+            before=[SQL("DELETE FROM serial_count WHERE id = %s", count.id)],
+            after=[SQL("DELETE FROM stock_location WHERE id = %s", shelf.id)],
+        )
 
     def _apply(self, env):
         return env["serial.count"].browse(self.ids["count"]).action_apply()
@@ -105,38 +86,25 @@ class TestCountConcurrency(BaseCase):
         return env["stock.picking"].browse(self.ids["picking"]).button_validate()
 
     def _race(self, first, second, must_wait=True):
-        errors = []
-
-        def run():
-            with self.registry.cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                try:
-                    retrying(lambda: second(env), env)
-                except Exception as error:  # noqa: BLE001 - reported by the test
-                    errors.append(error)
-
-        with self.registry.cursor() as cr_a:
-            first(api.Environment(cr_a, SUPERUSER_ID, {}))
-            thread = threading.Thread(target=run, name="second transaction")
-            thread.start()
-            time.sleep(1.0)
+        with self.committed() as env_a:
+            first(env_a)
+            run = self.in_thread(lambda env: retrying(lambda: second(env), env))
             if must_wait:
-                self.assertTrue(thread.is_alive(), "the second waits for the first")
-            cr_a.commit()
-        thread.join(timeout=60)
-        self.assertFalse(thread.is_alive())
-        self.assertEqual(errors, [])
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+                with self.assertRaises(AssertionError, msg="the second waits"):
+                    run.join(timeout=1.0)
+        self.assertNotIsInstance(run.join(), Exception)
+        with self.committed() as env:
             lots = env["stock.lot"].browse(self.ids["lots"])
             picking = env["stock.picking"].browse(self.ids["picking"])
             self.assertEqual(picking.state, "done")
             self.assertEqual(lots[0].unit_state, "delivered")
-            self.assertEqual(lots[1:].mapped("unit_state"), ["in_stock"] * 2)
+            self.assertEqual(lots[1:3].mapped("unit_state"), ["in_stock"] * 2)
             inventory = env["stock.move"].search(
                 [("product_id", "=", self.ids["product"]), ("is_inventory", "=", True)]
             )
-            self.assertFalse(inventory, "no unit lost or counted in again")
+            self.assertEqual(
+                inventory.lot_ids.ids, [self.ids["lots"][3]], "only the missing unit"
+            )
             on_hand = {
                 (lot.id, location.usage): quantity
                 for lot, location, quantity in env["stock.quant"]._read_group(
@@ -153,6 +121,7 @@ class TestCountConcurrency(BaseCase):
                     (lot_ids[0], "customer"): 1,
                     (lot_ids[1], "internal"): 1,
                     (lot_ids[2], "internal"): 1,
+                    (lot_ids[3], "inventory"): 1,
                 },
                 "every unit once, where it is",
             )
@@ -169,3 +138,26 @@ class TestCountConcurrency(BaseCase):
         # skipped (FOR NO KEY UPDATE SKIP LOCKED) and the move writes a new one.
         applied = self._race(self._apply, self._ship, must_wait=False)
         self.assertEqual(applied["found"], 3)
+
+    def test_same_unit_scanned_by_two_at_once(self):
+        code = f"CNT-{self.tag}-3"
+
+        def scan(env):
+            return env["serial.count"].browse(self.ids["count"]).action_scan(code)
+
+        results = self.together([scan, scan])
+        self.assertEqual(
+            sorted(result["status"] for result in results), ["error", "ok"], results
+        )
+        with self.committed() as env:
+            lines = env["serial.count.line"].search(
+                [("count_id", "=", self.ids["count"]), ("lot_id.name", "=", code)]
+            )
+            self.assertEqual(len(lines), 1, "counted once")
+
+    def test_second_apply_refused_while_the_first_runs(self):
+        with self.committed() as env_a:
+            env_a["serial.count"].browse(self.ids["count"])._lock_for_apply()
+            second = self.in_thread(self._apply).join()
+        self.assertIsInstance(second, UserError)
+        self.assertIn("Someone else is applying", str(second))

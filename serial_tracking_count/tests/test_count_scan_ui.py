@@ -1,14 +1,22 @@
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, no_retry, tagged
+
+from odoo.addons.serial_tracking.tests.hoot import HootSuiteCase
+from odoo.addons.serial_tracking_barcode.tests.test_dispatch_ui import (
+    screenshots_on_request,
+)
 
 from .common import SerialCountCommon
 
 
 @tagged("post_install", "-at_install", "serial_tracking")
 class TestCountScanUi(HttpCase, SerialCountCommon):
-    """The count screen in the browser: a found unit, a refused double scan, the
-    missing unit live, Apply after confirmation."""
+    """The count screen in the browser, at desktop width: a found unit, a refused
+    double scan, an unexpected unit, the missing unit live, Apply after
+    confirmation; a screenshot in ``.local/artefacts/dispatch/``."""
 
     browser_size = "1366x768"
+    shot = "count_desktop"
+    tour = "serial_tracking_count_tour"
 
     def test_count_scan_tour(self):
         self.env.ref("base.user_admin").group_ids += self.env.ref(
@@ -18,17 +26,40 @@ class TestCountScanUi(HttpCase, SerialCountCommon):
             {"name": "Tour shelf", "location_id": self.stock_location.id}
         )
         self._receive_class(self.scanner, ["CNT-HERE", "CNT-GONE"], shelf)
+        self._receive_class(self.scanner, ["CNT-THERE"], self.there)
         count = self.env["serial.count"].create(
             {"name": "Tour count", "location_id": shelf.id}
         )
-        self.start_tour(
-            "/odoo/action-serial_tracking_count.serial_count_action",
-            "serial_tracking_count_tour",
-            login="admin",
-        )
+        with screenshots_on_request() as taken:
+            self.start_tour(
+                f"/odoo/action-serial_tracking_count.serial_count_action/{count.id}",
+                self.tour,
+                login="admin",
+            )
+        self.assertEqual([path.stem for path in taken], [self.shot])
         self.assertEqual(count.state, "done")
-        gone = self.env["stock.lot"].search([("name", "=", "CNT-GONE")])
-        self.assertEqual(
-            gone.quant_ids.filtered(lambda q: q.quantity > 0).location_id.usage,
-            "inventory",
-        )
+        lots = self.env["stock.lot"].search([("name", "like", "CNT-")])
+        where = {
+            lot.name: lot.quant_ids.filtered(lambda q: q.quantity > 0).location_id
+            for lot in lots
+        }
+        self.assertEqual(where["CNT-GONE"].usage, "inventory")
+        self.assertEqual(where["CNT-THERE"], shelf, "relocated where it was found")
+
+
+@tagged("post_install", "-at_install", "serial_tracking")
+class TestCountScanUiPhone(TestCountScanUi):
+    """The same count on a 360 px phone: Scan is the form's visible button."""
+
+    browser_size = "360x740"
+    touch_enabled = True
+    shot = "count_phone"
+    tour = "serial_tracking_count_phone_tour"
+
+
+@tagged("post_install", "-at_install", "serial_tracking")
+class TestCountHoot(HootSuiteCase):
+    @no_retry
+    def test_hoot_unit_tests(self):
+        """Hoot unit tests of the count screen (@serial_tracking_count)."""
+        self.run_hoot_suite("serial_tracking_count", timeout=600)

@@ -73,9 +73,12 @@ class TestSerialCount(SerialCountCommon):
         count = self._count()
         for code, message in [
             ("H\x001", "control characters"),
-            ("NOPE-42", "Unknown code"),
+            ("NOPE-42", "Unknown barcode"),
             ("5410000000019", "product barcode of"),
-            ("", "Scan a barcode"),
+            ("(01)05410000000019", "product barcode of"),
+            ("(01)09506000134352", "product barcode of"),
+            ("", "Empty scan"),
+            ("x" * 300, "longer than"),
         ]:
             result = count.action_scan(code)
             self.assertEqual(result["status"], "error", code)
@@ -122,8 +125,9 @@ class TestSerialCount(SerialCountCommon):
         )
         with self.assertRaisesRegex(UserError, "closed"):
             count.action_apply()
-        with self.assertRaisesRegex(UserError, "closed"):
-            count.action_scan("H4")
+        closed = count.action_scan("H4")
+        self.assertEqual(closed["status"], "error")
+        self.assertIn("closed", closed["message"])
 
     def test_unknown_not_received_unless_allowed(self):
         count = self._count()
@@ -224,7 +228,7 @@ class TestSerialCount(SerialCountCommon):
         )
         result = self._count().action_scan("FX-1")
         self.assertEqual(result["status"], "error", "another company's unit")
-        self.assertIn("Unknown code", result["message"])
+        self.assertIn("Unknown barcode", result["message"])
         self.assertFalse(
             self.env["serial.count"]
             .with_user(self.user_stock_user)
@@ -247,3 +251,44 @@ class TestSerialCount(SerialCountCommon):
         self.assertEqual(
             t2.quant_ids.filtered(lambda q: q.quantity > 0).location_id, self.there
         )
+
+    def test_answer_carries_what_changed_in_the_live_result(self):
+        """A scan's answer is the change of its product's row: added to the row
+        the screen shows, it gives the row the full result computes."""
+        count = self._count()
+        before = {p["product_id"]: p for p in count.get_summary()["products"]}
+        answers = self._scan(count, "H1", "T1", "2099999000011", "H2")
+        self.assertEqual(
+            [a["kind"] for a in answers], ["found", "unexpected", "quantity", "found"]
+        )
+        after = {p["product_id"]: p for p in count.get_summary()["products"]}
+        for answer in answers:
+            row = before[answer["product"]["product_id"]]
+            for key, change in answer["product"]["changes"].items():
+                row[key] += change
+        self.assertEqual(before, after)
+        refused = count.action_scan("H1")
+        self.assertEqual(refused["reason"], "already_counted")
+        self.assertFalse(refused["kind"] or refused["product"])
+
+    def test_scan_key_replay_is_recorded_once(self):
+        count = self._count()
+        first = count.action_scan("2099999000011", "scan-key-0001")
+        again = count.action_scan("2099999000011", "scan-key-0001")
+        self.assertEqual((first["status"], again["status"]), ("ok", "ok"))
+        self.assertEqual(again["reason"], "replayed")
+        self.assertEqual(sum(count.line_ids.mapped("quantity")), 1)
+        other = self._count(name="Other")
+        with self.assertRaisesRegex(UserError, "another count"):
+            other.action_scan("H1", "scan-key-0001")
+        with self.assertRaisesRegex(UserError, "scan key"):
+            count.action_scan("H1", "short")
+
+    def test_not_stored_product_refused(self):
+        self.env["product.product"].create(
+            {"name": "Service", "type": "service", "barcode": "2099999000028"}
+        )
+        count = self._count()
+        result = count.action_scan("2099999000028")
+        self.assertEqual(result["reason"], "not_stored")
+        self.assertFalse(count.line_ids)

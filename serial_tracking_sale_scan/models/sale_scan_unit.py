@@ -20,7 +20,15 @@ class SaleScanUnit(models.Model):
     product_id = fields.Many2one(related="lot_id.product_id")
     company_id = fields.Many2one(related="order_id.company_id", store=True)
     active = fields.Boolean(default=True)
+    scan_uid = fields.Char(
+        "Scan Key",
+        readonly=True,
+        help="The screen's key of the scan: a scan sent twice is recorded once.",
+    )
 
     _lot_held_uniq = models.UniqueIndex(
         "(lot_id) WHERE active", "This unit is already on a sales order."
+    )
+    _scan_uid_uniq = models.UniqueIndex(
+        "(scan_uid) WHERE scan_uid IS NOT NULL", "This scan is already recorded."
     )

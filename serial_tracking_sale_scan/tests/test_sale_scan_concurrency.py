@@ -1,97 +1,77 @@
-import threading
-import time
-import uuid
-
-from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
-from odoo.service.model import retrying
-from odoo.tests import BaseCase, get_db_name, tagged
+from odoo.tests import tagged
 from odoo.tools import SQL
+
+from odoo.addons.serial_tracking.tests.committed import CommittedCase
 
 
 @tagged("post_install", "-at_install", "serial_tracking")
-class TestSaleScanConcurrency(BaseCase):
-    """The same unit scanned onto two orders at the same moment, two real
-    transactions: exactly one order gets it. Data is committed and removed after."""
+class TestSaleScanConcurrency(CommittedCase):
+    """The same unit scanned onto two quotations at the same moment, two real
+    transactions (``CommittedCase``): exactly one order gets it, the other is
+    answered at once and keeps nothing."""
 
     def setUp(self):
         super().setUp()
-        self.registry = Registry(get_db_name())
-        tag = uuid.uuid4().hex[:8]
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        with self.committed({"tracking_disable": True}) as env:
             warehouse = env["stock.warehouse"].search(
                 [("company_id", "=", env.company.id)], limit=1
             )
             product = env["product.product"].create(
                 {
-                    "name": f"Race Phone {tag}",
+                    "name": f"Race Phone {self.tag}",
                     "is_storable": True,
                     "tracking": "serial",
                     "list_price": 10,
                 }
             )
             lot = env["stock.lot"].create(
-                {"name": f"SELL-{tag}", "product_id": product.id}
+                {"name": f"SELL-{self.tag}", "product_id": product.id}
             )
             env["stock.quant"]._update_available_quantity(
                 product, warehouse.lot_stock_id, 1, lot_id=lot
             )
-            partner = env["res.partner"].create({"name": f"Race buyer {tag}"})
+            partner = env["res.partner"].create({"name": f"Race buyer {self.tag}"})
             orders = env["sale.order"].create(
                 [{"partner_id": partner.id, "warehouse_id": warehouse.id}] * 2
             )
-            self.ids = {
-                "product": product.id,
-                "tmpl": product.product_tmpl_id.id,
-                "partner": partner.id,
-                "orders": orders.ids,
-            }
+            self.order_ids = orders.ids
             self.code = lot.name
-        self.addCleanup(self.cleanup)
+        self.purge_products(
+            [product.id],
+            before=[SQL("DELETE FROM sale_order WHERE id = ANY(%s)", orders.ids)],
+            after=[SQL("DELETE FROM res_partner WHERE id = %s", partner.id)],
+        )
 
-    def cleanup(self):
-        with self.registry.cursor() as cr:
-            cr.execute(
-                SQL(
-                    """DELETE FROM sale_order WHERE id = ANY(%(o)s);
-                   DELETE FROM stock_quant WHERE product_id = %(p)s;
-                   DELETE FROM stock_lot WHERE product_id = %(p)s;
-                   DELETE FROM product_product WHERE id = %(p)s;
-                   DELETE FROM product_template WHERE id = %(t)s;
-                   DELETE FROM res_partner WHERE id = %(c)s;""",
-                    o=self.ids["orders"],
-                    p=self.ids["product"],
-                    t=self.ids["tmpl"],
-                    c=self.ids["partner"],
-                )
-            )
+    def _scanner(self, order_id):
+        def scan(env):
+            return env["sale.order"].browse(order_id).action_scan_unit(self.code)
 
-    def test_same_unit_on_two_orders(self):
-        first_id, second_id = self.ids["orders"]
-        results = []
+        return scan
 
-        def second():
-            with self.registry.cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                order = env["sale.order"].browse(second_id)
-                results.append(retrying(lambda: order.action_scan_unit(self.code), env))
-
-        with self.registry.cursor() as cr_a:
-            env_a = api.Environment(cr_a, SUPERUSER_ID, {})
-            first = env_a["sale.order"].browse(first_id).action_scan_unit(self.code)
-            self.assertEqual(first["status"], "ok", first)
-            thread = threading.Thread(target=second, name="second seller")
-            thread.start()
-            time.sleep(1.0)
-            self.assertTrue(thread.is_alive(), "the second scan waits for the first")
-            cr_a.commit()
-        thread.join(timeout=60)
-        self.assertFalse(thread.is_alive())
-        self.assertEqual(results[0]["status"], "error", results[0])
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+    def _held(self):
+        with self.committed() as env:
             held = env["sale.scan.unit"].search([("lot_id.name", "=", self.code)])
-            self.assertEqual(held.order_id.ids, [first_id])
-            second_order = env["sale.order"].browse(second_id)
-            self.assertFalse(second_order.order_line, "the refused scan wrote nothing")
+            lines = env["sale.order"].browse(self.order_ids).order_line
+            return held.order_id.ids, lines.order_id.ids
+
+    def test_one_after_the_other(self):
+        first_id, second_id = self.order_ids
+        with self.committed() as env_a:
+            first = self._scanner(first_id)(env_a)
+            self.assertEqual(first["status"], "ok", first)
+            run = self.in_thread(self._scanner(second_id))
+            with self.assertRaises(AssertionError, msg="the second waits"):
+                run.join(timeout=1.0)
+        second = run.join()
+        self.assertEqual(second["reason"], "just_taken", second)
+        self.assertEqual(self._held(), ([first_id], [first_id]))
+
+    def test_same_moment(self):
+        results = self.together(
+            [self._scanner(order_id) for order_id in self.order_ids]
+        )
+        self.assertEqual(
+            sorted(result["status"] for result in results), ["error", "ok"], results
+        )
+        winner = self.order_ids[[r["status"] for r in results].index("ok")]
+        self.assertEqual(self._held(), ([winner], [winner]), "the loser kept nothing")

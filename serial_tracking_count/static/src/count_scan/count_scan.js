@@ -1,66 +1,175 @@
-import { Component, onMounted, onWillStart, useRef, useState } from "@odoo/owl";
+import { Component, onWillStart, useState } from "@odoo/owl";
 import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
+import { standardActionServiceProps } from "@web/webclient/actions/action_service";
+import {
+    ScanEntry,
+    ScanFeedback,
+    ScanHeader,
+    ScanLines,
+    ScanPrompt,
+} from "@serial_tracking_barcode/scan/scan_parts";
+import { playErrorSound, useScanSession } from "@serial_tracking_barcode/scan/scan_session";
 
 /**
- * Minimal count screen: scan input, live found / missing / unexpected per product,
- * Apply after confirmation. Every decision is the server's (serial.count).
- * To move onto the scan engine's shared screen parts (issue 10) once they exist.
+ * A product row of the live result as a line card of the shared scan screen: serial
+ * products show the units found against those recorded here (found + missing), the
+ * unexpected ones in the detail; batches and untracked products the counted quantity
+ * against the recorded one.
+ */
+export function countLine(row) {
+    if (row.tracking === "serial") {
+        return {
+            id: row.product_id,
+            product: row.product,
+            barcode: row.barcode,
+            tracking: row.tracking,
+            ordered: row.found + row.missing,
+            scanned: row.found,
+            uom: row.uom,
+            serials: [],
+            complete: !row.missing && !row.unexpected,
+            detail: _t("Found %(found)s · Missing %(missing)s · Unexpected %(unexpected)s", {
+                found: row.found,
+                missing: row.missing,
+                unexpected: row.unexpected,
+            }),
+        };
+    }
+    return {
+        id: row.product_id,
+        product: row.product,
+        barcode: row.barcode,
+        tracking: row.tracking,
+        ordered: row.expected_qty,
+        scanned: row.counted_qty,
+        uom: row.uom,
+        serials: [],
+        complete: row.counted_qty === row.expected_qty,
+        detail: "",
+    };
+}
+
+/**
+ * Count screen of a count by serial (client action `serial_tracking_count.count_scan`):
+ * the scan engine's shared screen parts configured for `serial.count.action_scan`.
+ * Every scan goes through the session's persistent queue; the answer carries the
+ * scanned product's row of the live result, so the screen never reloads the whole
+ * count while scanning. Apply asks for confirmation.
  */
 export class CountScan extends Component {
     static template = "serial_tracking_count.CountScan";
-    static props = ["*"];
+    static components = { ScanEntry, ScanFeedback, ScanHeader, ScanLines, ScanPrompt };
+    static props = { ...standardActionServiceProps };
 
     setup() {
         this.orm = useService("orm");
+        this.actionService = useService("action");
         this.dialog = useService("dialog");
-        this.countId = this.props.action.params?.count_id;
-        this.state = useState({ summary: null, feedback: null, code: "" });
-        this.input = useRef("input");
-        onWillStart(() => this.refresh());
-        onMounted(() => this.input.el?.focus());
+        const { params = {}, context = {} } = this.props.action;
+        this.countId = params.count_id || context.active_id;
+        this.state = useState({ summary: { products: [] }, lastLineId: false });
+        this.session = useScanSession({
+            send: (item) =>
+                this.orm.silent.call("serial.count", "action_scan", [
+                    [this.countId],
+                    item.code,
+                    item.scanUid,
+                ]),
+            onResult: (result) => this.onScanResult(result),
+            storageKey: `serial_tracking_count.count_queue.${this.countId}`,
+            isActive: () => !this.isDone,
+            sound: () => this.playErrorSound(),
+        });
+        this.texts = {
+            placeholder: _t("Serial, batch or barcode"),
+            empty: _t("Nothing is recorded or counted here yet."),
+        };
+        onWillStart(() => this.load());
     }
 
-    async refresh() {
+    async load() {
         this.state.summary = await this.orm.call("serial.count", "get_summary", [
             [this.countId],
         ]);
     }
 
-    async onKeydown(ev) {
-        if (ev.key === "Enter") {
-            await this.scan();
+    get isDone() {
+        return this.state.summary.state && this.state.summary.state !== "draft";
+    }
+
+    get lines() {
+        return this.state.summary.products.map(countLine);
+    }
+
+    get stateLabel() {
+        return {
+            draft: _t("Counting"),
+            done: _t("Applied"),
+            cancel: _t("Cancelled"),
+        }[this.state.summary.state];
+    }
+
+    onScanResult(result) {
+        if (result.status === "ok" && result.kind === "unexpected") {
+            this.session.setFeedback("warning", result.message);
+        }
+        if (result.status === "ok" && result.product) {
+            this.mergeRow(result.product);
+            this.state.lastLineId = result.product.product_id;
         }
     }
 
-    async scan() {
-        const code = this.state.code.trim();
-        if (!code) {
+    /**
+     * Add what a scan changed to its product's row, and to the totals. A product the
+     * screen does not list yet reloads the whole result (as opening the screen does:
+     * other people's scans show then).
+     */
+    mergeRow({ product_id, changes }) {
+        const summary = this.state.summary;
+        const row = summary.products.find((p) => p.product_id === product_id);
+        if (!row) {
+            return this.load();
+        }
+        for (const [key, change] of Object.entries(changes)) {
+            row[key] += change;
+            if (key in summary && key !== "products") {
+                summary[key] += change;
+            }
+        }
+    }
+
+    onApply() {
+        if (!this.session.ensureIdle()) {
             return;
         }
-        this.state.code = "";
-        this.state.feedback = await this.orm.call("serial.count", "action_scan", [
-            [this.countId],
-            code,
-        ]);
-        await this.refresh();
-        this.input.el?.focus();
-    }
-
-    apply() {
+        const { found, missing, unexpected } = this.state.summary;
         this.dialog.add(ConfirmationDialog, {
             title: _t("Apply the count"),
             body: _t(
-                "Missing units go to inventory loss, unexpected units are moved or counted in here. Apply?"
+                "%(found)s found, %(missing)s missing, %(unexpected)s unexpected. Missing units go to inventory loss, unexpected units are moved or counted in here. Apply?",
+                { found, missing, unexpected }
             ),
+            confirmLabel: _t("Apply"),
             confirm: async () => {
                 await this.orm.call("serial.count", "action_apply", [[this.countId]]);
-                await this.refresh();
+                await this.load();
+                this.session.setFeedback("success", _t("The count is applied."));
             },
             cancel: () => {},
         });
+    }
+
+    playErrorSound() {
+        playErrorSound();
+    }
+
+    onBack() {
+        if (this.session.ensureIdle()) {
+            this.actionService.restore();
+        }
     }
 }
 

@@ -1,46 +1,42 @@
 import { registry } from "@web/core/registry";
+import { scan, screenshot } from "@serial_tracking_barcode/../tests/tours/scan_tour_helpers";
 
-registry.category("web_tour.tours").add("serial_tracking_count_tour", {
-    steps: () => [
+function countSteps(shot) {
+    return [
         {
-            content: "Open the count",
-            trigger: ".o_data_cell:contains(Tour count)",
+            content: "Open the count screen from the count (the first button on a phone)",
+            trigger: ".o_form_view button[name=action_open_scan]",
             run: "click",
         },
         {
-            content: "Start scanning",
-            trigger: "button[name=action_open_scan]",
-            run: "click",
+            content: "The screen invites to scan",
+            trigger: ".o_serial_count_prompt:contains('Start scanning now!')",
         },
         {
-            content: "Scan a unit recorded here",
-            trigger: ".o_serial_count_input",
-            run: "edit CNT-HERE",
+            content: "Two units are recorded here, none found yet",
+            trigger: ".o_serial_count_missing:contains(2)",
+        },
+        scan("CNT-HERE"),
+        {
+            content: "Found: green, on its product's card",
+            trigger: ".o_serial_count_feedback_success:contains(CNT-HERE)",
         },
         {
-            trigger: ".o_serial_count_input",
-            run: "press Enter",
+            trigger: ".o_serial_count_line[data-scanned='1']:contains(Handheld Scanner)",
         },
+        scan("CNT-HERE"),
         {
-            content: "Found",
-            trigger: ".o_serial_count_feedback.alert-success:contains(CNT-HERE)",
+            content: "Scanned again: refused",
+            trigger: ".o_serial_count_feedback_danger:contains(already counted)",
         },
+        scan("CNT-THERE"),
         {
-            content: "Scan it again: refused",
-            trigger: ".o_serial_count_input",
-            run: "edit CNT-HERE",
+            content: "A unit recorded elsewhere: unexpected, orange",
+            trigger: ".o_serial_count_feedback_warning:contains(CNT-THERE)",
         },
-        {
-            trigger: ".o_serial_count_input",
-            run: "press Enter",
-        },
-        {
-            trigger: ".o_serial_count_feedback.alert-danger:contains(already counted)",
-        },
-        {
-            content: "One missing unit shows",
-            trigger: ".o_serial_count_totals:contains(Missing: 1)",
-        },
+        { trigger: ".o_serial_count_unexpected:contains(1)" },
+        { content: "One unit is still missing", trigger: ".o_serial_count_missing:contains(1)" },
+        ...screenshot(shot, ".o_serial_count_line_last"),
         {
             content: "Apply",
             trigger: ".o_serial_count_apply",
@@ -53,7 +49,15 @@ registry.category("web_tour.tours").add("serial_tracking_count_tour", {
         },
         {
             content: "Applied",
-            trigger: ".o_serial_count_scan .alert-success:contains(applied)",
+            trigger: ".o_serial_count_applied",
         },
-    ],
+    ];
+}
+
+registry.category("web_tour.tours").add("serial_tracking_count_tour", {
+    steps: () => countSteps("count_desktop"),
+});
+
+registry.category("web_tour.tours").add("serial_tracking_count_phone_tour", {
+    steps: () => countSteps("count_phone"),
 });

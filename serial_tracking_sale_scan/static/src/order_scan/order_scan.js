@@ -1,82 +1,87 @@
-import { Component, onMounted, onWillStart, useRef, useState } from "@odoo/owl";
+import { Component, onWillStart, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
+import { standardActionServiceProps } from "@web/webclient/actions/action_service";
+import {
+    ScanEntry,
+    ScanFeedback,
+    ScanHeader,
+    ScanLines,
+    ScanPrompt,
+} from "@serial_tracking_barcode/scan/scan_parts";
+import { playErrorSound, useScanSession } from "@serial_tracking_barcode/scan/scan_session";
 
 /**
- * Minimal "Scan to order" screen: choose or scan the customer, then scan unit
- * labels; each accepted scan is a line of the quotation; Confirm. Every decision
- * is the server's (sale.order.action_scan_unit). To move onto the scan engine's
- * shared screen parts (issue 10) once they exist.
+ * "Scan to Order" screen (client action `serial_tracking_sale_scan.order_scan`), on the
+ * scan engine's shared screen parts: first the customer (a scanned customer code, or a
+ * name typed and chosen), then unit labels, each one a line of the quotation at the
+ * customer's price (`sale.order.action_scan_unit`, which decides everything); Confirm.
  */
 export class OrderScan extends Component {
     static template = "serial_tracking_sale_scan.OrderScan";
-    static props = ["*"];
+    static components = { ScanEntry, ScanFeedback, ScanHeader, ScanLines, ScanPrompt };
+    static props = { ...standardActionServiceProps };
 
     setup() {
         this.orm = useService("orm");
-        this.action = useService("action");
+        this.actionService = useService("action");
+        const { params = {}, context = {} } = this.props.action;
         this.state = useState({
-            orderId: this.props.action.params?.order_id || false,
+            orderId: params.order_id || context.active_id || false,
             order: null,
-            lines: [],
-            units: [],
             customers: [],
-            feedback: null,
-            code: "",
+            lastLineId: false,
         });
-        this.input = useRef("input");
-        onWillStart(() => this.refresh());
-        onMounted(() => this.input.el?.focus());
+        this.session = useScanSession({
+            send: (item) => this.send(item),
+            onResult: (result) => this.onScanResult(result),
+            storageKey: `serial_tracking_sale_scan.order_queue.${this.state.orderId || "new"}`,
+            isActive: () => !this.isDone,
+            sound: () => this.playErrorSound(),
+        });
+        this.texts = {
+            customer: _t("Scan or type the customer"),
+            unit: _t("Scan or type a unit's serial"),
+            empty: _t("Scan unit labels: each one is a line of the quotation."),
+        };
+        onWillStart(() => this.load());
     }
 
-    async refresh() {
-        if (!this.state.orderId) {
-            return;
-        }
-        const [order] = await this.orm.read(
-            "sale.order",
-            [this.state.orderId],
-            ["name", "partner_id", "state", "amount_total", "picking_ids"]
-        );
-        this.state.order = order;
-        this.state.lines = await this.orm.searchRead(
-            "sale.order.line",
-            [["order_id", "=", this.state.orderId], ["display_type", "=", false]],
-            ["product_id", "product_uom_qty", "price_unit", "price_subtotal"]
-        );
-        this.state.units = await this.orm.searchRead(
-            "sale.scan.unit",
-            [["order_id", "=", this.state.orderId]],
-            ["lot_id", "product_id"]
-        );
-    }
-
-    async onKeydown(ev) {
-        if (ev.key !== "Enter") {
-            return;
-        }
-        const code = this.state.code.trim();
-        this.state.code = "";
-        if (!code) {
-            return;
-        }
+    async load() {
         if (this.state.orderId) {
-            this.state.feedback = await this.orm.call("sale.order", "action_scan_unit", [
+            this.state.order = await this.orm.call("sale.order", "scan_order_state", [
                 [this.state.orderId],
-                code,
             ]);
-            await this.refresh();
-        } else {
-            await this.findCustomer(code);
         }
-        this.input.el?.focus();
+    }
+
+    get isDone() {
+        return Boolean(this.state.order) && !["draft", "sent"].includes(this.state.order.state);
+    }
+
+    get subtitle() {
+        const { partner, amount } = this.state.order;
+        return _t("%(partner)s · Total %(amount)s", { partner, amount });
+    }
+
+    /** Before an order exists, a scan names the customer; then units. */
+    send(item) {
+        if (!this.state.orderId) {
+            return this.findCustomer(item.code);
+        }
+        return this.orm.silent.call("sale.order", "action_scan_unit", [
+            [this.state.orderId],
+            item.code,
+            item.scanUid,
+        ]);
     }
 
     async findCustomer(code) {
-        const found = await this.orm.call("sale.order", "scan_find_customer", [code]);
+        const found = await this.orm.silent.call("sale.order", "scan_find_customer", [code]);
         if (found.status === "ok") {
-            return this.startOrder(found.partner_id);
+            await this.startOrder(found.partner_id);
+            return { status: "ok", message: _t("New quotation for %s", found.name) };
         }
         this.state.customers = await this.orm.searchRead(
             "res.partner",
@@ -84,9 +89,10 @@ export class OrderScan extends Component {
             ["display_name"],
             { limit: 8 }
         );
-        this.state.feedback = this.state.customers.length
-            ? null
-            : { status: "error", message: found.message };
+        if (this.state.customers.length) {
+            return { status: "ok", message: _t("Choose the customer") };
+        }
+        return found;
     }
 
     async startOrder(partnerId) {
@@ -94,32 +100,80 @@ export class OrderScan extends Component {
             partnerId,
         ]);
         this.state.customers = [];
-        this.state.feedback = null;
-        await this.refresh();
-        this.input.el?.focus();
+        await this.load();
     }
 
-    async remove(unit) {
-        await this.orm.call("sale.order", "action_remove_scan_unit", [
+    async onChooseCustomer(customer) {
+        await this.startOrder(customer.id);
+        this.session.setFeedback("success", _t("New quotation for %s", customer.display_name));
+        this.session.resume();
+    }
+
+    onScanResult(result) {
+        if (result.status !== "ok" || !this.state.order) {
+            return;
+        }
+        // The changed line's card, with the scanned serial to add to its serials.
+        for (const { serial, ...updated } of result.lines || []) {
+            let line = this.state.order.lines.find((line) => line.id === updated.id);
+            if (line) {
+                Object.assign(line, { ...updated, product: line.product });
+            } else {
+                line = { ...updated, serials: [] };
+                this.state.order.lines.push(line);
+            }
+            if (serial && !line.serials.includes(serial)) {
+                line.serials.push(serial);
+            }
+            this.state.lastLineId = updated.id;
+        }
+        if (result.amount) {
+            this.state.order.amount = result.amount;
+        }
+    }
+
+    async onUnscan(serial) {
+        this.session.pause();
+        if (!this.session.ensureIdle()) {
+            return;
+        }
+        this.state.order = await this.orm.call("sale.order", "action_remove_scan_unit", [
             [this.state.orderId],
-            unit.lot_id[0],
+            false,
+            serial,
         ]);
-        this.state.feedback = { status: "ok", message: _t("Unit removed") };
-        await this.refresh();
+        this.session.setFeedback("info", _t("%s was taken off the order: it is free again.", serial));
     }
 
-    async confirm() {
+    async onConfirm() {
+        if (!this.session.ensureIdle()) {
+            return;
+        }
         await this.orm.call("sale.order", "action_confirm", [[this.state.orderId]]);
-        await this.refresh();
+        await this.load();
+        this.session.setFeedback(
+            "success",
+            _t("Confirmed: the delivery reserves the scanned units.")
+        );
     }
 
-    openOrder() {
-        this.action.doAction({
+    onOpenOrder() {
+        this.actionService.doAction({
             type: "ir.actions.act_window",
             res_model: "sale.order",
             res_id: this.state.orderId,
             views: [[false, "form"]],
         });
+    }
+
+    playErrorSound() {
+        playErrorSound();
+    }
+
+    onBack() {
+        if (this.session.ensureIdle()) {
+            this.actionService.restore();
+        }
     }
 }
 

@@ -1,16 +1,17 @@
 import { registry } from "@web/core/registry";
+import { scan, screenshot } from "@serial_tracking_barcode/../tests/tours/scan_tour_helpers";
 
-registry.category("web_tour.tours").add("serial_tracking_sale_scan_tour", {
-    steps: () => [
+function orderSteps(shot) {
+    return [
         {
             content: "Type the customer",
-            trigger: ".o_serial_order_input",
+            trigger: ".o_serial_order_manual_input",
             run: "edit Tour Buyer",
         },
         {
             content: "Look the customer up",
-            trigger: ".o_serial_order_input",
-            run: "press Enter",
+            trigger: ".o_serial_order_manual_add",
+            run: "click",
         },
         {
             content: "Choose the customer",
@@ -18,34 +19,23 @@ registry.category("web_tour.tours").add("serial_tracking_sale_scan_tour", {
             run: "click",
         },
         {
-            content: "Scan a unit of another order: refused",
-            trigger: "h2:contains(Tour Buyer) ~ div .o_serial_order_input",
-            run: "edit TOUR-HELD",
+            content: "A quotation for the customer",
+            trigger: ".o_serial_order_header:contains(Tour Buyer)",
+        },
+        scan("TOUR-HELD"),
+        {
+            content: "A unit of another quotation: refused, with why",
+            trigger: ".o_serial_order_feedback_danger:contains(already on order)",
+        },
+        scan("TOUR-1"),
+        {
+            content: "It is a line of the order, with its serial",
+            trigger: ".o_serial_order_feedback_success:contains(TOUR-1)",
         },
         {
-            trigger: ".o_serial_order_input",
-            run: "press Enter",
+            trigger: ".o_serial_order_line .o_serial_order_serial[data-serial='TOUR-1']",
         },
-        {
-            content: "The refusal says why",
-            trigger: ".o_serial_order_feedback.alert-danger:contains(reserved on order)",
-        },
-        {
-            content: "Scan a unit in stock",
-            trigger: ".o_serial_order_input",
-            run: "edit TOUR-1",
-        },
-        {
-            trigger: ".o_serial_order_input",
-            run: "press Enter",
-        },
-        {
-            content: "It is a line of the order",
-            trigger: ".o_serial_order_feedback.alert-success:contains(TOUR-1)",
-        },
-        {
-            trigger: ".o_serial_order_units li:contains(TOUR-1)",
-        },
+        ...screenshot(shot, ".o_serial_order_line_last"),
         {
             content: "Confirm the order",
             trigger: ".o_serial_order_confirm",
@@ -55,5 +45,13 @@ registry.category("web_tour.tours").add("serial_tracking_sale_scan_tour", {
             content: "Confirmed",
             trigger: ".o_serial_order_confirmed",
         },
-    ],
+    ];
+}
+
+registry.category("web_tour.tours").add("serial_tracking_sale_scan_tour", {
+    steps: () => orderSteps("sell_desktop"),
+});
+
+registry.category("web_tour.tours").add("serial_tracking_sale_scan_phone_tour", {
+    steps: () => orderSteps("sell_phone"),
 });

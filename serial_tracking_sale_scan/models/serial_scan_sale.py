@@ -1,0 +1,335 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from odoo.addons.serial_tracking_barcode.tools.scan_decision import (
+    Refusal,
+    decide_sale,
+)
+
+# The quotation an active scan holds the unit for (a column of the engine's lookup).
+HELD_BY = SQL(
+    "(SELECT h.order_id FROM sale_scan_unit h WHERE h.lot_id = lot.id AND h.active "
+    "LIMIT 1) AS held_by"
+)
+
+
+class SerialScanSale(models.AbstractModel):
+    """The sell flow on the scan engine (``serial.scan.service``): scan unit labels
+    onto a quotation.
+
+    Its writes: the order's line of the unit's product, through the ORM (Odoo's
+    pricelist, taxes and totals), and the hold row (``sale.scan.unit``) inserted
+    with ``ON CONFLICT DO NOTHING``: its partial unique index gives a unit to one
+    quotation only, whoever scans it at the same moment. Scans lock the order's row
+    (adding a line rewrites its totals).
+    """
+
+    _name = "serial.scan.sale"
+    _description = "Scan Flow: Sell"
+
+    _scan_kinds = ("gs1", "serial", "manufacturer_serial", "product")
+
+    @api.model
+    def _scan(self, order, code, scan_uid=None):
+        """Add the unit a scanned code names to the quotation ``order``; see
+        ``sale.order.action_scan_unit``."""
+        service = self.env["serial.scan.service"]
+        if not self.env.user.has_group("sales_team.group_sale_salesman"):
+            raise AccessError(self.env._("Only salespeople can scan units to orders."))
+        shown = service._scan_start(order, code, scan_uid)
+        try:
+            code = shown = service._scan_clean_code(code)
+            info = self._scan_lock(order, scan_uid)
+            if info["previous"]:
+                if info["previous"] != order.id:
+                    raise UserError(
+                        self.env._("This scan key belongs to another order.")
+                    )
+                return self._scan_answer(
+                    "ok",
+                    "replayed",
+                    self.env._("This scan was already recorded."),
+                    code,
+                )
+            if info["state"] not in ("draft", "sent"):
+                raise Refusal("order_closed", order=info["name"])
+            row = self._scan_unit(code, info)
+            line = order.order_line.filtered(
+                lambda line: (
+                    line.product_id.id == row["product_id"] and not line.display_type
+                )
+            )[:1]
+            decision = decide_sale(
+                order.id,
+                row["unit"],
+                row["tracking"],
+                service._scan_blocked_states(),
+                service._scan_now(),
+                row["held_by"],
+                line_id=line.id or None,
+                location_name=info["location_name"],
+            )
+            line = self._scan_apply(order, decision, row, scan_uid, info)
+        except Refusal as refusal:
+            return self._scan_answer(
+                "error", refusal.reason, self._scan_message(refusal), shown
+            )
+        return self._scan_answer(
+            "ok",
+            "ok",
+            self.env._(
+                "%(product)s %(unit)s added at %(price)s.",
+                product=row["product_name"],
+                unit=row["name"],
+                price=line.currency_id.format(line.price_unit),
+            ),
+            code,
+            line_id=line.id,
+            scan_uid=scan_uid,
+            lines=[self._screen_line(line, row)],
+            amount=order.currency_id.format(order.amount_total),
+        )
+
+    # --- lock and resolve
+
+    @api.model
+    def _scan_lock(self, order, scan_uid):
+        """Lock the order's row (``FOR NO KEY UPDATE``: a new line rewrites its
+        totals) and read what a scan needs: its warehouse's stock location, the
+        order a previous scan with ``scan_uid`` went on. The user's record rules
+        for writing orders are part of the query."""
+        service = self.env["serial.scan.service"]
+        info = service._scan_lock_record(
+            order,
+            SQL(
+                """
+                SELECT p.id, p.name, p.state, p.company_id, l.parent_path,
+                       COALESCE(l.complete_name, l.name) AS location_name,
+                       (SELECT s.order_id FROM sale_scan_unit s
+                         WHERE s.scan_uid = %(scan_uid)s) AS previous
+                  FROM sale_order p
+                  JOIN stock_warehouse w ON w.id = p.warehouse_id
+                  JOIN stock_location l ON l.id = w.lot_stock_id
+                 WHERE p.id = %(order)s AND %(allowed)s
+                   FOR NO KEY UPDATE OF p
+                """,
+                order=order.id,
+                scan_uid=scan_uid,
+                allowed=service._scan_write_rules_sql(order),
+            ),
+        )
+        return {**info, "unit_columns": HELD_BY}
+
+    @api.model
+    def _scan_unit(self, code, info):
+        """The serial unit a code names (the engine's resolvers and lookup query),
+        with the order that holds it; refuse anything else with its reason."""
+        service = self.env["serial.scan.service"]
+        try:
+            match = service._scan_resolve(code, info, self._scan_kinds)
+        except Refusal:
+            self._scan_check_other_company(code, info)
+            raise
+        gs1 = match.get("gs1")
+        if match["units"]:
+            units = match["units"]
+            if len(units) > 1:
+                raise Refusal("several_units", code=code, count=len(units))
+            return units[0]
+        if gs1 and gs1.serial:
+            raise Refusal("unknown_code", serial=gs1.serial, gtin=gs1.gtin)
+        if match["products"]:
+            raise Refusal(
+                "product_barcode", product=match["products"][0]["product_name"]
+            )
+        raise Refusal("unknown_code", code=code)
+
+    @api.model
+    def _scan_check_other_company(self, code, info):
+        """On the refusal path only: say so when the code is a unit of another of
+        the user's companies (one query)."""
+        lot = (
+            self.env["stock.lot"]
+            .sudo()
+            .search(
+                [
+                    ("name", "=", code),
+                    ("company_id", "not in", [info["company_id"], False]),
+                ],
+                limit=1,
+            )
+        )
+        if lot:
+            raise Refusal("other_company", serial=lot.name)
+
+    # --- write
+
+    @api.model
+    def _scan_apply(self, order, decision, row, scan_uid, info):
+        """Add one on the product's line (or a new line) through the ORM, then the
+        hold row; a concurrent scan that took the unit undoes both."""
+        try:
+            with self.env.cr.savepoint():
+                if decision.line_id:
+                    line = self.env["sale.order.line"].browse(decision.line_id)
+                    line.product_uom_qty += 1
+                else:
+                    line = self.env["sale.order.line"].create(
+                        {
+                            "order_id": order.id,
+                            "product_id": decision.product_id,
+                            "product_uom_qty": 1,
+                        }
+                    )
+                self.env.flush_all()
+                if not self._scan_insert(order, line, decision, scan_uid, info):
+                    raise Refusal("just_taken", serial=row["name"])
+        except Refusal:
+            self.env.invalidate_all()
+            raise
+        return line
+
+    @api.model
+    def _scan_insert(self, order, line, decision, scan_uid, info):
+        """Insert the hold row; False when the unit's unique index refuses it."""
+        row_id = self.env["serial.scan.service"]._scan_insert_values(
+            "sale.scan.unit",
+            {
+                "order_id": order.id,
+                "order_line_id": line.id,
+                "lot_id": decision.lot_id,
+                "company_id": info["company_id"],
+                "active": True,
+                "scan_uid": scan_uid,
+            },
+        )
+        order.invalidate_recordset(["scan_unit_ids"])
+        return bool(row_id)
+
+    # --- answers
+
+    @api.model
+    def _scan_answer(self, status, reason, message, code, **extra):
+        """``{"status", "reason", "message", "code", "line_id", "scan_uid",
+        "lines", "amount"}``: ``lines`` the changed line, as ``_screen_lines``."""
+        return {
+            "line_id": False,
+            "scan_uid": None,
+            "lines": [],
+            **extra,
+            "status": status,
+            "reason": reason,
+            "message": message,
+            "code": code,
+        }
+
+    @api.model
+    def _screen_state(self, order):
+        """What the Scan to Order screen shows of ``order``."""
+        states = dict(order._fields["state"]._description_selection(self.env))
+        return {
+            "id": order.id,
+            "name": order.name,
+            "partner": order.partner_id.display_name,
+            "state": order.state,
+            "state_label": states[order.state],
+            "amount": order.currency_id.format(order.amount_total),
+            "lines": self._screen_lines(
+                order.order_line.filtered(lambda line: not line.display_type)
+            ),
+        }
+
+    @api.model
+    def _screen_line(self, line, row):
+        """The line card a scan changed, from what the write left in the cache:
+        the screen adds the scanned serial (``serial``) to the card's serials."""
+        currency = line.currency_id
+        return {
+            "id": line.id,
+            "product": row["product_name"],
+            "barcode": "",
+            "tracking": "serial",
+            "ordered": None,
+            "scanned": line.product_uom_qty,
+            "uom": line.product_uom_id.name,
+            "serial": row["name"],
+            "complete": True,
+            "detail": self.env._(
+                "%(price)s each · %(subtotal)s",
+                price=currency.format(line.price_unit),
+                subtotal=currency.format(line.price_subtotal),
+            ),
+        }
+
+    @api.model
+    def _screen_lines(self, lines):
+        """Order lines as the shared scan screen's line cards, with their scanned
+        serials (one search)."""
+        units = self.env["sale.scan.unit"].search_fetch(
+            [("order_line_id", "in", lines.ids)], ["order_line_id", "lot_id"]
+        )
+        serials = {line.id: [] for line in lines}
+        for unit in units:
+            serials[unit.order_line_id.id].append(unit.lot_id.name)
+        return [
+            {
+                "id": line.id,
+                "product": line.product_id.display_name,
+                "barcode": line.product_id.barcode or "",
+                "tracking": line.product_id.tracking,
+                "ordered": None,
+                "scanned": line.product_uom_qty,
+                "uom": line.product_uom_id.name,
+                "serials": serials[line.id],
+                "complete": True,  # no target: every line is as scanned
+                "detail": self.env._(
+                    "%(price)s each · %(subtotal)s",
+                    price=line.currency_id.format(line.price_unit),
+                    subtotal=line.currency_id.format(line.price_subtotal),
+                ),
+            }
+            for line in lines
+        ]
+
+    @api.model
+    def _scan_message(self, refusal):
+        p = refusal.params
+        if "order_id" in p:
+            other = self.env["sale.order"].sudo().browse(p["order_id"])
+            visible = other.company_id in self.env.user.company_ids
+            p = {**p, "order": other.name if visible else self.env._("another order")}
+        if refusal.reason == "unit_expired":
+            p = {**p, "date": fields.Date.to_string(p["date"])}
+        messages = {
+            "order_closed": lambda: self.env._(
+                "%(order)s is confirmed: only quotations take scanned units.", **p
+            ),
+            "not_a_serial": lambda: self.env._(
+                "%(serial)s is a batch, not a serial unit: add it on the order.", **p
+            ),
+            "product_barcode": lambda: self.env._(
+                "This is the product barcode of %(product)s; scan the unit's serial "
+                "label.",
+                **p,
+            ),
+            "other_company": lambda: self.env._(
+                "Serial %(serial)s belongs to another company.", **p
+            ),
+            "on_this_order": lambda: self.env._(
+                "Serial %(serial)s is already on this order.", **p
+            ),
+            "on_other_order": lambda: self.env._(
+                "Serial %(serial)s is already on order %(order)s.", **p
+            ),
+            "just_taken": lambda: self.env._(
+                "Serial %(serial)s was just scanned onto another order.", **p
+            ),
+            "unit_expired": lambda: self.env._(
+                "Serial %(serial)s expired on %(date)s: it cannot be sold.", **p
+            ),
+        }
+        nouns = {"this": self.env._("this order"), "picking": self.env["stock.picking"]}
+        return self.env["serial.scan.service"]._scan_refusal_message(
+            refusal, nouns, messages
+        )

@@ -1,0 +1,172 @@
+import { defineMailModels } from "@mail/../tests/mail_test_helpers";
+import { beforeEach, describe, expect, test } from "@odoo/hoot";
+import { click, edit, waitFor } from "@odoo/hoot-dom";
+import {
+    defineActions,
+    getService,
+    mountWithCleanup,
+    onRpc,
+    patchWithCleanup,
+} from "@web/../tests/web_test_helpers";
+import { WebClient } from "@web/webclient/webclient";
+import { OrderScan } from "@serial_tracking_sale_scan/order_scan/order_scan";
+
+describe.current.tags("desktop");
+
+defineMailModels();
+defineActions([
+    {
+        id: 4444,
+        name: "Scan to Order",
+        tag: "serial_tracking_sale_scan.order_scan",
+        type: "ir.actions.client",
+        params: {},
+        context: {},
+    },
+    {
+        id: 4445,
+        name: "Scan Units",
+        tag: "serial_tracking_sale_scan.order_scan",
+        type: "ir.actions.client",
+        params: { order_id: 21 },
+        context: {},
+    },
+]);
+
+let order;
+
+function phoneLine(serials) {
+    return {
+        id: 31,
+        product: "Phone",
+        barcode: "5410000000019",
+        tracking: "serial",
+        ordered: null,
+        scanned: serials.length,
+        uom: "Units",
+        serials,
+        complete: false,
+        detail: "$ 321.00 each",
+    };
+}
+
+function scanWithScanner(barcode) {
+    getService("barcode").bus.trigger("barcode_scanned", { barcode, target: document.body });
+}
+
+async function openOrder() {
+    await mountWithCleanup(WebClient);
+    await getService("action").doAction(4445);
+    await waitFor(".o_serial_order_header:contains(S00021)");
+}
+
+beforeEach(() => {
+    localStorage.clear();
+    order = {
+        id: 21,
+        name: "S00021",
+        partner: "Azure Interior",
+        state: "draft",
+        state_label: "Quotation",
+        amount: "$ 0.00",
+        lines: [],
+    };
+    onRpc("sale.order", "scan_order_state", () => JSON.parse(JSON.stringify(order)));
+    onRpc("sale.order", "action_scan_unit", ({ args }) => {
+        const [ids, code, scanUid] = args;
+        expect.step(`scan ${code}`);
+        expect(ids).toEqual([21]);
+        expect(scanUid.length).toBeGreaterThan(8);
+        if (code === "S1") {
+            order.lines = [phoneLine(["S1"])];
+            const { serials, ...line } = phoneLine(["S1"]);
+            return {
+                status: "ok",
+                message: "Phone S1 added at 321.0.",
+                lines: [{ ...line, serial: serials[0] }],
+                amount: "$ 321.00",
+            };
+        }
+        return { status: "error", message: "Serial S9 is already on order S00007.", lines: [] };
+    });
+    patchWithCleanup(OrderScan.prototype, {
+        playErrorSound() {
+            expect.step("error sound");
+        },
+    });
+});
+
+test("the customer first: a scanned customer code starts a quotation", async () => {
+    onRpc("sale.order", "scan_find_customer", ({ args }) => {
+        expect.step(`customer ${args[0]}`);
+        return { status: "ok", partner_id: 5, name: "Azure Interior" };
+    });
+    onRpc("sale.order", "scan_create_order", ({ args }) => {
+        expect.step(`create ${args[0]}`);
+        return 21;
+    });
+    await mountWithCleanup(WebClient);
+    await getService("action").doAction(4444);
+    await waitFor(".o_serial_order_manual_input[placeholder='Scan or type the customer']");
+    scanWithScanner("CUST-5");
+    await waitFor(".o_serial_order_header:contains(S00021)");
+    expect.verifySteps(["customer CUST-5", "create 5"]);
+    expect(".o_serial_order_feedback_success").toHaveText("New quotation for Azure Interior");
+    expect(".o_serial_order_manual_input").toHaveAttribute(
+        "placeholder",
+        "Scan or type a unit's serial"
+    );
+});
+
+test("a typed name lists the customers to choose from", async () => {
+    onRpc("sale.order", "scan_find_customer", () => ({
+        status: "error",
+        message: "No single customer has the code Azure.",
+    }));
+    onRpc("res.partner", "search_read", () => [{ id: 5, display_name: "Azure Interior" }]);
+    onRpc("sale.order", "scan_create_order", () => 21);
+    await mountWithCleanup(WebClient);
+    await getService("action").doAction(4444);
+    await click(".o_serial_order_manual_input");
+    await edit("Azure");
+    await click(".o_serial_order_manual_add");
+    await waitFor(".o_serial_order_customer");
+    await click(".o_serial_order_customer");
+    await waitFor(".o_serial_order_header:contains(S00021)");
+    expect(".o_serial_order_customer").toHaveCount(0);
+});
+
+test("a scanned unit is a line with its serial, a refused one is red", async () => {
+    await openOrder();
+    scanWithScanner("S1");
+    await waitFor(".o_serial_order_serial[data-serial='S1']");
+    expect(".o_serial_order_feedback_success").toHaveText("Phone S1 added at 321.0.");
+    expect(".o_serial_order_header").toHaveText(/\$ 321\.00/);
+    scanWithScanner("S9");
+    await waitFor(".o_serial_order_feedback_danger");
+    expect.verifySteps(["scan S1", "scan S9", "error sound"]);
+    expect(".o_serial_order_line").toHaveCount(1);
+});
+
+test("removing a serial frees it; Confirm confirms the order", async () => {
+    order.lines = [phoneLine(["S1", "S2"])];
+    onRpc("sale.order", "action_remove_scan_unit", ({ args }) => {
+        expect.step(`remove ${args[2]}`);
+        order.lines = [phoneLine(["S1"])];
+        return JSON.parse(JSON.stringify(order));
+    });
+    onRpc("sale.order", "action_confirm", () => {
+        expect.step("confirm");
+        order.state = "sale";
+        order.state_label = "Sales Order";
+        return true;
+    });
+    await openOrder();
+    await click(".o_serial_order_serial[data-serial='S2'] .o_serial_order_unscan");
+    await waitFor(".o_serial_order_feedback_info");
+    expect(".o_serial_order_serial").toHaveCount(1);
+    await click(".o_serial_order_confirm");
+    await waitFor(".o_serial_order_confirmed");
+    expect.verifySteps(["remove S2", "confirm"]);
+    expect(".o_serial_order_manual_input").toHaveCount(0);
+});
