@@ -3,7 +3,7 @@ from odoo import api, models
 from odoo.addons.stock.models.stock_quant import StockQuant as OdooStockQuant
 
 from ..tools import bulk_insert
-from .stock_lot import META_FIELDS
+from ..tools.bulk_insert import META_FIELDS
 
 # What differs from one quant to the next of a fast validation: the rest (product,
 # location, dates...) is shared by all the quants of one location.

@@ -13,6 +13,8 @@ from collections import defaultdict
 from odoo.tools import SQL, split_every
 
 BULK_INSERT_BATCH = 20000
+# Columns the INSERT fills itself (or the database does).
+META_FIELDS = ("id", "create_uid", "create_date", "write_uid", "write_date")
 
 
 def insert_rows(model, columns, keep, rows):
