@@ -23,21 +23,26 @@ class SerialFastDeliveryMixin(models.AbstractModel):
         quantity 1 reserved for this line (no package, no owner), and at most one
         quant of the unit (without package nor owner) at the destination. Each unit
         once in the batch."""
-        if not self._serial_fast_common_checks():
+        rows = self._serial_fast_common_checks()
+        if rows is None:
             return None
+        Location = self.env["stock.location"]
         if any(
             loc.usage != "internal" or loc.should_bypass_reservation()
-            for loc in self.location_id
-        ) or not all(loc.should_bypass_reservation() for loc in self.location_dest_id):
+            for loc in Location.browse({row.location_id for row in rows})
+        ) or not all(
+            loc.should_bypass_reservation()
+            for loc in Location.browse({row.location_dest_id for row in rows})
+        ):
             return None
-        lots = self.lot_id
-        if len(lots) != len(self) or not all(line.lot_id for line in self):
-            return None
-        if any(line.lot_id.product_id != line.product_id for line in self):
+        lot_ids = {row.lot_id for row in rows}
+        if len(lot_ids) != len(rows) or any(
+            not row.lot_id or row.lot_product_id != row.product_id for row in rows
+        ):
             return None
         Quant = self.env["stock.quant"].sudo()
         Quant.flush_model()
-        rows = self.env.execute_query(
+        quant_rows = self.env.execute_query(
             SQL(
                 """
                 SELECT lot_id, location_id, array_agg(id ORDER BY id),
@@ -47,14 +52,17 @@ class SerialFastDeliveryMixin(models.AbstractModel):
                  WHERE lot_id = ANY(%s) AND location_id = ANY(%s)
                  GROUP BY lot_id, location_id
                 """,
-                lots.ids,
-                (self.location_id | self.location_dest_id).ids,
+                list(lot_ids),
+                list(
+                    {row.location_id for row in rows}
+                    | {row.location_dest_id for row in rows}
+                ),
             )
         )
-        by_key = {(lot_id, loc_id): row for lot_id, loc_id, *row in rows}
+        by_key = {(lot_id, loc_id): row for lot_id, loc_id, *row in quant_rows}
         quants_by_line = {}
-        for line in self:
-            source = by_key.get((line.lot_id.id, line.location_id.id))
+        for row in rows:
+            source = by_key.get((row.lot_id, row.location_id))
             if (
                 not source
                 or len(source[0]) != 1
@@ -63,10 +71,10 @@ class SerialFastDeliveryMixin(models.AbstractModel):
                 or source[3] != [1.0]
             ):
                 return None
-            dest = by_key.get((line.lot_id.id, line.location_dest_id.id))
+            dest = by_key.get((row.lot_id, row.location_dest_id))
             if dest and (len(dest[0]) != 1 or not dest[1]):
                 return None
-            quants_by_line[line] = (
+            quants_by_line[self.browse(row.id)] = (
                 Quant.browse(source[0][0]),
                 Quant.browse(dest[0][0]) if dest else None,
             )

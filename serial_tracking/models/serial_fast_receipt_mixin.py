@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..tools import unit_state
+
 
 class SerialFastReceiptMixin(models.AbstractModel):
     """The fast path of validating big receipts of serial units: the part of
@@ -14,8 +16,8 @@ class SerialFastReceiptMixin(models.AbstractModel):
     _description = "Serial Fast Receipt Validation"
 
     def _serial_fast_receipt_lines(self):
-        """``{line: existing unit or None}`` when every line of ``self`` qualifies for
-        the fast path, else ``None`` (Odoo's own path).
+        """``{line id: id of its existing unit or None}`` when every line of ``self``
+        qualifies for the fast path, else ``None`` (Odoo's own path).
 
         A line qualifies when its outcome in Odoo's loop is known without running it:
         one unit (quantity 1 in the product's own unit) of a storable product tracked
@@ -26,45 +28,50 @@ class SerialFastReceiptMixin(models.AbstractModel):
         anywhere yet (a unit that was in stock before, a return, goes Odoo's way), nor
         the product a positive untracked quant at the source (Odoo would compensate
         with it). One company per batch."""
-        if not self._serial_fast_common_checks():
+        rows = self._serial_fast_common_checks()
+        if rows is None:
             return None
-        products = self.product_id
+        Location = self.env["stock.location"]
         if any(
             loc.usage != "internal" or loc.should_bypass_reservation()
-            for loc in self.location_dest_id
-        ) or not all(loc.should_bypass_reservation() for loc in self.location_id):
+            for loc in Location.browse({row.location_dest_id for row in rows})
+        ) or not all(
+            loc.should_bypass_reservation()
+            for loc in Location.browse({row.location_id for row in rows})
+        ):
             return None
-        if not all(move.picking_type_id.use_create_lots for move in self.move_id):
+        moves = self.env["stock.move"].browse({row.move_id for row in rows})
+        if not all(move.picking_type_id.use_create_lots for move in moves):
             return None
         names = defaultdict(set)
-        for line in self:
-            if line.lot_id:
-                if line.lot_id.product_id != line.product_id:
+        for row in rows:
+            if row.lot_id:
+                if row.lot_product_id != row.product_id:
                     return None
                 continue
-            if not line.lot_name or line.lot_name in names[line.product_id]:
+            if not row.lot_name or row.lot_name in names[row.product_id]:
                 return None
-            names[line.product_id].add(line.lot_name)
+            names[row.product_id].add(row.lot_name)
         # Serial names of existing units name those units, as in Odoo's loop.
         company = self.company_id
         existing = {}
-        for product, product_names in names.items():
-            for lot in self.env["stock.lot"].search(
+        for product_id, product_names in names.items():
+            for lot in self.env["stock.lot"].search_fetch(
                 [
                     "|",
                     ("company_id", "=", False),
                     ("company_id", "=", company.id),
-                    ("product_id", "=", product.id),
+                    ("product_id", "=", product_id),
                     ("name", "in", list(product_names)),
-                ]
+                ],
+                ["name"],
             ):
-                existing[product.id, lot.name] = lot
-        lots_by_line = {}
-        for line in self:
-            lots_by_line[line] = line.lot_id or existing.get(
-                (line.product_id.id, line.lot_name)
-            )
-        used = [lot.id for lot in lots_by_line.values() if lot]
+                existing[product_id, lot.name] = lot.id
+        lots_by_line = {
+            row.id: row.lot_id or existing.get((row.product_id, row.lot_name))
+            for row in rows
+        }
+        used = [lot_id for lot_id in lots_by_line.values() if lot_id]
         if len(used) != len(set(used)):
             return None
         Quant = self.env["stock.quant"]
@@ -84,8 +91,8 @@ class SerialFastReceiptMixin(models.AbstractModel):
                    AND lot_id IS NULL AND quantity > 0
                  LIMIT 1
                 """,
-                products.ids,
-                self.location_id.ids,
+                list(names.keys() | {row.product_id for row in rows}),
+                list({row.location_id for row in rows}),
             )
         ):
             return None
@@ -97,35 +104,51 @@ class SerialFastReceiptMixin(models.AbstractModel):
 
         - lines named after an existing unit take it, the other names become new units
           in one ``create`` of the values Odoo gives them
-          (``_prepare_new_lot_vals``), and all lines get their unit in one UPDATE
+          (``_prepare_new_lot_vals``), created already in the state, receipt date
+          and location that the end of the validation gives them (the refresh of
+          unit states then finds nothing to change), and all lines get their unit
           (:meth:`_serial_write_lots`);
         - each unit gets the two quants Odoo's loop creates for it (-1 at the source,
           +1 at the destination, both entered now), in one ``create``;
         - the lines' date is set in one ``write``, as Odoo's loop ends.
         """
-        to_create = [line for line, lot in lots_by_line.items() if not lot]
+        now = fields.Datetime.now()
+        lines = self.browse(list(lots_by_line))
+        to_create = lines.browse(
+            [line_id for line_id, lot_id in lots_by_line.items() if not lot_id]
+        )
+        new_lot_ids = set()
         if to_create:
             self._serial_lock_products(self.product_id)
             Lot = self.env["stock.lot"]
-            vals_list = [line._prepare_new_lot_vals() for line in to_create]
+            usage = {loc.id: loc.usage for loc in to_create.location_id}
+            vals_list = []
+            for line in to_create:
+                received = unit_state.unit_values(
+                    True, False, (usage[line.location_id.id], None, None, now, None)
+                )
+                vals_list.append(
+                    {
+                        **line._prepare_new_lot_vals(),
+                        "unit_state": received["unit_state"],
+                        "receipt_date": now,
+                        "location_id": line.location_dest_id.id,
+                    }
+                )
             if Lot._serial_can_create_as_odoo():
                 new_lots = Lot._serial_create_as_odoo(vals_list)
             else:
                 new_lots = Lot.create(vals_list)
-            for line, lot in zip(to_create, new_lots, strict=True):
-                lots_by_line[line] = lot
-        assign = [
-            (line, lot) for line, lot in lots_by_line.items() if line.lot_id != lot
-        ]
-        if assign:
-            self._serial_write_lots(assign)
+            new_lot_ids = set(new_lots.ids)
+            for line, lot_id in zip(to_create.ids, new_lots.ids, strict=True):
+                lots_by_line[line] = lot_id
+        self._serial_write_lots(lots_by_line)
         self._serial_check_company()
-        now = fields.Datetime.now()
         quant_vals = []
-        for line, lot in lots_by_line.items():
+        for line in lines.with_prefetch(lines.ids):
             common = {
                 "product_id": line.product_id.id,
-                "lot_id": lot.id,
+                "lot_id": lots_by_line[line.id],
                 "package_id": False,
                 "owner_id": False,
                 "in_date": now,
@@ -138,55 +161,67 @@ class SerialFastReceiptMixin(models.AbstractModel):
             )
         # As superuser, like Odoo's _update_available_quantity.
         self.env["stock.quant"].sudo()._serial_create_batch(quant_vals)
+        # A new unit's one positive quant is at the location it was created with:
+        # its location (stock's compute from its quants) stays what it is.
+        self.env.remove_to_compute(
+            self.env["stock.lot"]._fields["location_id"],
+            self.env["stock.lot"].browse(new_lot_ids),
+        )
         self.write({"date": fields.Datetime.now()})
 
-    def _serial_write_lots(self, assign):
-        """What ``line.lot_id = lot`` does on each not yet done receipt line of
-        ``assign`` (pairs of line, unit), in one UPDATE: on such a line (source that
-        bypasses reservation) Odoo's ``write`` changes no quant, so the field, the
-        cache and what depends on it remain: the ORM is told by ``modified()``.
+    def _serial_write_lots(self, lots_by_line):
+        """What ``line.lot_id = lot`` does on each not yet done receipt line
+        (``lots_by_line``: line id -> unit id), without a write per line: on such a
+        line (source that bypasses reservation) Odoo's ``write`` changes no quant, so
+        what remains is the field's own write (cache and pending update, flushed
+        with the lines' other pending updates) and what depends on it, which the ORM
+        is told by ``modified()``.
 
         Odoo's stored dependents in 19.0 are the lines' expiration and removal dates
         (product_expiry). Their computation leaves a line as it is when neither its
         product uses expiration dates nor the line or its unit has such a date: those
         lines are not recomputed (100,000 recomputations cost seconds)."""
-        lines = self.browse([line.id for line, _lot in assign])
-        lines.check_access("write")
-        self.flush_model(["lot_id"])
-        self.env.execute_query(
-            SQL(
-                """
-                UPDATE stock_move_line ml
-                   SET lot_id = v.lot_id,
-                       write_uid = %(uid)s, write_date = now() at time zone 'UTC'
-                  FROM unnest(%(line_ids)s::int[], %(lot_ids)s::int[]) AS v(id, lot_id)
-                 WHERE ml.id = v.id
-                """,
-                uid=self.env.uid,
-                line_ids=lines.ids,
-                lot_ids=[lot.id for _line, lot in assign],
-            )
-        )
-        dates = [
-            self._fields[fname]
-            for fname in ("expiration_date", "removal_date")
-            if fname in self._fields
+        lines = self.browse(list(lots_by_line))
+        field = self._fields["lot_id"]
+        Lot = self.env["stock.lot"]
+        assign = [
+            (line, lot_id)
+            for line, lot_id in zip(lines, lots_by_line.values(), strict=True)
+            if line.lot_id.id != lot_id
         ]
-        undated = lines.filtered(
-            lambda line: (
-                not (
-                    line.product_id.use_expiration_date
-                    or any(line[field.name] for field in dates)
-                )
+        if not assign:
+            return
+        lines = self.browse([line.id for line, _lot_id in assign])
+        lines.check_access("write")
+        dates = [
+            fname
+            for fname in ("expiration_date", "removal_date")
+            if fname in self._fields and fname in Lot._fields
+        ]
+        if dates:
+            dated_lines = _ids_with_any(lines, dates)
+            dated_lots = _ids_with_any(
+                Lot.browse([lot_id for _line, lot_id in assign]), dates
             )
-        )
-        lines.invalidate_recordset(["lot_id", "write_uid", "write_date"])
+        lines.modified(["lot_id"], before=True)
+        for line, lot_id in assign:
+            field.write(line, Lot.browse(lot_id))
         lines.modified(["lot_id"])
-        undated = undated.filtered(
-            lambda line: not any(line.lot_id[field.name] for field in dates)
-        )
-        for field in dates:
-            self.env.remove_to_compute(field, undated)
+        if dates:
+            expiring = {p.id for p in lines.product_id if p.use_expiration_date}
+            undated = lines.browse(
+                [
+                    line.id
+                    for line, lot_id in assign
+                    if not (
+                        line.id in dated_lines
+                        or lot_id in dated_lots
+                        or line.product_id.id in expiring
+                    )
+                ]
+            )
+            for fname in dates:
+                self.env.remove_to_compute(self._fields[fname], undated)
         lines._validate_fields(["lot_id"])
 
     def _serial_lock_products(self, products):
@@ -203,3 +238,21 @@ class SerialFastReceiptMixin(models.AbstractModel):
                 products.ids,
             )
         )
+
+
+def _ids_with_any(records, fnames):
+    """Ids of ``records`` on which one of the date fields ``fnames`` is set."""
+    records.flush_model(fnames)
+    return {
+        record_id
+        for (record_id,) in records.env.execute_query(
+            SQL(
+                "SELECT id FROM %s WHERE id = ANY(%s) AND (%s)",
+                SQL.identifier(records._table),
+                list(records.ids),
+                SQL(" OR ").join(
+                    SQL("%s IS NOT NULL", SQL.identifier(fname)) for fname in fnames
+                ),
+            )
+        )
+    }

@@ -4,7 +4,6 @@ from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
 from ..tools import bulk_insert
-from ..tools.bulk_insert import META_FIELDS
 
 # The overrides of stock.lot.create that _serial_create_as_odoo reproduces.
 ODOO_LOT_CREATE = (
@@ -47,49 +46,18 @@ class SerialUnitBulkMixin(models.AbstractModel):
         lots_env = self.with_context(
             tracking_disable=True, mail_create_nolog=True, mail_notrack=True
         )
-        columns = [
-            name
-            for name, field in self._fields.items()
-            if field.store and field.column_type and name not in META_FIELDS
-        ]
-        prototypes = {}
-        rows = []
-        name_index = columns.index("name")
-        for vals in vals_list:
-            key = tuple(sorted((k, v) for k, v in vals.items() if k != "name"))
-            proto = prototypes.get(key)
-            if proto is None:
-                record = lots_env.new({**dict(key), "name": "-"})
-                record._check_company()
-                stored = record._convert_to_write(
-                    {name: record[name] for name in columns}
-                )
-                proto = prototypes[key] = [
-                    self._fields[name].convert_to_column_insert(
-                        stored[name], self, stored
-                    )
-                    for name in columns
-                ]
-            row = list(proto)
-            row[name_index] = vals["name"]
-            rows.append(row)
-        # Columns NULL in every row are left out (no column default either).
-        keep = [
-            i
-            for i in range(len(columns))
-            if i == name_index
-            or any(proto[i] is not None for proto in prototypes.values())
-        ]
-        names = [columns[i] for i in keep]
-        # Inverse caches (e.g. a batch's units) are updated as after Odoo's create.
-        lots = bulk_insert.insert_rows(self, columns, keep, rows)
+
+        def prototype(vals):
+            record = lots_env.new({**vals, "name": "-"})
+            record._check_company()
+            return record
+
+        lots, written = bulk_insert.create_records(
+            self, vals_list, ("name",), prototype
+        )
         ids = lots.ids
-        # Dependents elsewhere learn about the new units; the units' own computed
-        # columns were computed on their prototype already and must not be again.
-        with self.env.protecting([self._fields[name] for name in columns], lots):
-            lots.modified(names, create=True)
         self._serial_check_unique_sql(ids)
-        lots.with_context(serial_unique_checked=True)._validate_fields(names)
+        lots.with_context(serial_unique_checked=True)._validate_fields(written)
         lots.check_access("create")
         return lots
 
@@ -134,9 +102,8 @@ class SerialUnitBulkMixin(models.AbstractModel):
         the only overrides of ``stock.lot.create`` are Odoo's own ones that it
         reproduces (stock, mail.thread, stock_account), with mail.thread's default
         creation note and no auto-subscription of followers."""
-        for cls in type(self).__mro__:
-            if "create" in vars(cls) and cls.__module__ not in ODOO_LOT_CREATE:
-                return False
+        if not bulk_insert.create_overridden_only_by(self, ODOO_LOT_CREATE):
+            return False
         for name in MAIL_DEFAULTS:
             owner = next(cls for cls in type(self).__mro__ if name in vars(cls))
             if owner.__module__ != "odoo.addons.mail.models.mail_thread":

@@ -27,20 +27,16 @@ class SerialUnitStateMixin(models.AbstractModel):
         event, ``values_by_lot`` (by unit id) on one unit's."""
         values_by_lot = values_by_lot or {}
         # Timeline events are system records: only notes may be added by hand.
-        return (
-            self.env["serial.event"]
-            .sudo()
-            .create(
-                [
-                    {
-                        **values,
-                        **values_by_lot.get(lot.id, {}),
-                        "lot_id": lot.id,
-                        "event_type": event_type,
-                    }
-                    for lot in self
-                ]
-            )
+        return self.env["serial.event"]._serial_create_events(
+            [
+                {
+                    **values,
+                    **values_by_lot.get(lot.id, {}),
+                    "lot_id": lot.id,
+                    "event_type": event_type,
+                }
+                for lot in self
+            ]
         )
 
     def _refresh_unit_state(self):
@@ -49,7 +45,7 @@ class SerialUnitStateMixin(models.AbstractModel):
         Set-based: three queries for all units, one ``write`` per distinct values.
         Quarantined and recalled units keep their state (holder and dates move).
         """
-        lots = self.exists().filtered(lambda lot: lot.product_id.tracking == "serial")
+        lots = self._serial_existing_units()
         if not lots:
             return
         # flush only what the query reads (a full flush would recompute unrelated fields
@@ -198,27 +194,72 @@ class SerialUnitStateMixin(models.AbstractModel):
         )
 
     def _write_unit_values(self, values_by_lot):
-        """Write per-unit values, one ``write`` per distinct set of changed values."""
+        """Write per-unit values, one ``write`` per distinct set of changed values.
+        The current values are read in one query (big receipts refresh 100,000
+        units, most of them already right)."""
+        fnames = {"unit_state"}.union(*values_by_lot.values())
+        current = self._serial_current_values(fnames)
+        release = self.env.context.get("serial_release")
         groups = defaultdict(list)
-        for lot in self:
-            vals = dict(values_by_lot.get(lot.id, {}))
-            if lot.unit_state in BLOCKED_UNIT_STATES and not self.env.context.get(
-                "serial_release"
-            ):
+        for lot_id, now in current.items():
+            vals = dict(values_by_lot.get(lot_id, {}))
+            if now["unit_state"] in BLOCKED_UNIT_STATES and not release:
                 vals.pop("unit_state", None)
             if vals.get("receipt_date") is None:
                 vals.pop("receipt_date", None)
             if vals.get("delivery_date") is None:
                 vals.pop("delivery_date", None)
             changed = {
-                fname: value
-                for fname, value in vals.items()
-                if _plain(lot[fname]) != value
+                fname: value for fname, value in vals.items() if now[fname] != value
             }
             if changed:
-                groups[tuple(sorted(changed.items()))].append(lot.id)
+                groups[tuple(sorted(changed.items()))].append(lot_id)
         for vals, lot_ids in groups.items():
             self.browse(lot_ids).write(dict(vals))
+
+    def _serial_current_values(self, fnames):
+        """``{unit id: {field: value}}`` of ``self``, values as raw SQL gives them
+        (records by id, empty as False): stored columns in one query, other fields
+        through the ORM."""
+        columns = sorted(f for f in fnames if self._fields[f].column_type)
+        self.flush_model(columns)
+        current = {}
+        for row in self.env.execute_query(
+            SQL(
+                "SELECT id, %s FROM stock_lot WHERE id = ANY(%s)",
+                SQL(", ").join(SQL.identifier(fname) for fname in columns),
+                list(self.ids),
+            )
+        ):
+            current[row[0]] = {
+                fname: value if value is not None else False
+                for fname, value in zip(columns, row[1:], strict=True)
+            }
+        for lot in self.browse(current):
+            for fname in set(fnames).difference(columns):
+                current[lot.id][fname] = _plain(lot[fname])
+        return current
+
+    def _serial_existing_units(self):
+        """The units of ``self`` that exist and are of products tracked by serial, in
+        one query."""
+        self.flush_model(["product_id"])
+        return self.browse(
+            lot_id
+            for (lot_id,) in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT lot.id
+                      FROM stock_lot lot
+                      JOIN product_product p ON p.id = lot.product_id
+                      JOIN product_template t ON t.id = p.product_tmpl_id
+                     WHERE lot.id = ANY(%s) AND t.tracking = 'serial'
+                     ORDER BY lot.id
+                    """,
+                    list(self.ids),
+                )
+            )
+        )
 
 
 def _plain(value):

@@ -1,3 +1,5 @@
+from collections import namedtuple
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
@@ -13,6 +15,31 @@ REFRESH_FIELDS = {"lot_id", "quantity", "location_id", "location_dest_id"}
 # Below this many move lines Odoo's own loop is fast enough: the fast path is not tried.
 FAST_MIN_LINES_PARAM = "serial_tracking.fast_validation_min_lines"
 FAST_MIN_LINES_DEFAULT = 200
+
+
+# What the fast paths read of each move line (one query, see
+# StockMoveLine._serial_fast_common_checks): ids of the line and its records, the
+# serial name, and the product of its unit (if any).
+FastLine = namedtuple(
+    "FastLine",
+    "id move_id product_id lot_id lot_name location_id location_dest_id lot_product_id",
+)
+
+
+FAST_LINE_COLUMNS = [
+    "move_id",
+    "product_id",
+    "lot_id",
+    "lot_name",
+    "location_id",
+    "location_dest_id",
+    "company_id",
+    "quantity",
+    "product_uom_id",
+    "package_id",
+    "result_package_id",
+    "owner_id",
+]
 
 
 class StockMoveLine(models.Model):
@@ -127,13 +154,32 @@ class StockMoveLine(models.Model):
         }
 
     def _serial_log_done_events(self):
-        """The timeline entries of done lines: one create for the whole validation."""
+        """The timeline entries of done lines: one create for the whole validation.
+        Lines of one move between the same two locations give the same event but
+        for its unit: :meth:`_prepare_serial_event_vals` runs on one line of each
+        such group (the lines read in one query)."""
         now = fields.Datetime.now()
-        return (
-            self.env["serial.event"]
-            .sudo()
-            .create([line._prepare_serial_event_vals(now) for line in self])
+        self.flush_model(
+            ["lot_id", "move_id", "picking_id", "location_id", "location_dest_id"]
         )
+        groups = {}
+        for line_id, lot_id, *key in self.env.execute_query(
+            SQL(
+                """
+                SELECT id, lot_id, move_id, picking_id, location_id, location_dest_id
+                  FROM stock_move_line
+                 WHERE id = ANY(%s)
+                 ORDER BY id
+                """,
+                list(self.ids),
+            )
+        ):
+            groups.setdefault(tuple(key), (line_id, []))[1].append(lot_id)
+        vals_list = []
+        for line_id, lot_ids in groups.values():
+            vals = self.browse(line_id)._prepare_serial_event_vals(now)
+            vals_list += [dict(vals, lot_id=lot_id) for lot_id in lot_ids]
+        return self.env["serial.event"]._serial_create_events(vals_list)
 
     # ----------------------------------------------------------------------------
     # The fast path of validating big receipts of serial units.
@@ -165,35 +211,60 @@ class StockMoveLine(models.Model):
     def _serial_fast_common_checks(self):
         """What both fast paths ask of every line: one unit (quantity 1 in the
         product's own unit) of a storable product tracked by serial, no package, no
-        owner, not an inventory line, on a move; one company per batch."""
+        owner, on a move that is no inventory nor scrap; one company per batch.
+
+        Returns the lines' :data:`FastLine` rows (read in one query, in the order of
+        ``self``) when they all qualify, else ``None``."""
         if (
             self.env.context.get("serial_fast_off")
             or len(self) < self._serial_fast_min_lines()
-            or len(self.company_id) != 1
         ):
-            return False
-        if any(p.tracking != "serial" or not p.is_storable for p in self.product_id):
-            return False
+            return None
         if not self.env["stock.quant"]._serial_can_create_in_batch():
-            return False
-        return all(
-            line.move_id
-            and line.quantity == 1
-            and line.product_uom_id == line.product_id.uom_id
-            and not line.package_id
-            and not line.result_package_id
-            and not line.owner_id
-            and not line.is_inventory
-            and not line.move_id.scrap_id
-            for line in self
+            return None
+        # Only what the query reads: the lines' other pending updates (e.g. picked)
+        # go with the next flush, in one UPDATE with the unit the fast path writes.
+        self.flush_model(FAST_LINE_COLUMNS)
+        self.env["stock.lot"].flush_model(["product_id"])
+        self.env["product.product"].flush_model(["product_tmpl_id"])
+        self.env["product.template"].flush_model(["uom_id", "tracking", "is_storable"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT ml.id, ml.move_id, ml.product_id, ml.lot_id, ml.lot_name,
+                       ml.location_id, ml.location_dest_id, lot.product_id,
+                       ml.company_id, ml.quantity = 1 AND ml.product_uom_id = t.uom_id
+                       AND t.tracking = 'serial' AND t.is_storable
+                       AND ml.package_id IS NULL AND ml.result_package_id IS NULL
+                       AND ml.owner_id IS NULL AND ml.move_id IS NOT NULL
+                  FROM stock_move_line ml
+                  JOIN product_product p ON p.id = ml.product_id
+                  JOIN product_template t ON t.id = p.product_tmpl_id
+             LEFT JOIN stock_lot lot ON lot.id = ml.lot_id
+                 WHERE ml.id = ANY(%s)
+                """,
+                list(self.ids),
+            )
         )
+        if len(rows) != len(self) or not all(row[-1] for row in rows):
+            return None
+        if len({row[8] for row in rows}) != 1:
+            return None
+        position = {line_id: i for i, line_id in enumerate(self.ids)}
+        rows.sort(key=lambda row: position[row[0]])
+        moves = self.env["stock.move"].browse({row[1] for row in rows})
+        if any(move.is_inventory or move.scrap_id for move in moves):
+            return None
+        return [FastLine(*row[:8]) for row in rows]
 
     def _serial_check_company(self):
         """Odoo's ``_check_company()`` of the lines, run on one line per distinct
         combination of what it looks at: the line's company and the records of its
         company-checked fields, a unit counting by its company (the check's domain
         on units only reads their company, unless stock.lot changes it). Same
-        outcome, a handful of lines checked instead of every one."""
+        outcome, a handful of lines checked instead of every one. The combinations
+        are read in one query (the unit from the cache, where the fast receipt
+        puts it)."""
         Lot = self.env["stock.lot"]
         lot_by_company = (
             type(Lot)._check_company_domain is models.BaseModel._check_company_domain
@@ -201,15 +272,40 @@ class StockMoveLine(models.Model):
         names = [
             name
             for name, field in self._fields.items()
-            if field.relational and field.check_company
+            if field.relational and field.check_company and name != "lot_id"
         ]
+        columns = [name for name in names if self._fields[name].column_type]
+        others = [name for name in names if name not in columns]
+        self.flush_model(columns)
+        rows = {
+            row[0]: row[1:]
+            for row in self.env.execute_query(
+                SQL(
+                    "SELECT id, company_id, %s FROM stock_move_line WHERE id = ANY(%s)",
+                    SQL(", ").join(SQL.identifier(name) for name in columns),
+                    list(self.ids),
+                )
+            )
+        }
+        lot_ids = {line.id: line.lot_id.id for line in self}
+        lot_company = {}
+        if lot_by_company:
+            Lot.flush_model(["company_id"])
+            lot_company = dict(
+                self.env.execute_query(
+                    SQL(
+                        "SELECT id, company_id FROM stock_lot WHERE id = ANY(%s)",
+                        list({lot_id for lot_id in lot_ids.values() if lot_id}),
+                    )
+                )
+            )
         representatives = {}
         for line in self:
-            key = (line.company_id.id,) + tuple(
-                ("company", line.lot_id.company_id.id)
-                if name == "lot_id" and lot_by_company
-                else line[name]._ids
-                for name in names
+            lot_id = lot_ids[line.id]
+            key = (
+                rows[line.id],
+                ("company", lot_company.get(lot_id)) if lot_by_company else lot_id,
+                tuple(line[name]._ids for name in others),
             )
             representatives.setdefault(key, line.id)
         self.browse(list(representatives.values()))._check_company()
