@@ -128,3 +128,58 @@ def timer(results, key):
 
 def median(values):
     return statistics.median(values)
+
+
+def reset_peak_rss():
+    """Reset the process's peak resident memory (Linux), before a measured step."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+def peak_rss_mib():
+    """Peak resident memory of this process since the last reset, in MiB."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def odoo_generate(env, picking):
+    """Odoo's own "Generate Serials" dialog on the receipt's one move: the
+    standard path the benchmarks compare against."""
+    from odoo import Command
+
+    from odoo.addons.serial_tracking_scheme.tests.common import (
+        generate_dialog_context,
+    )
+
+    move = picking.move_ids
+    vals_list = env["stock.move"].action_generate_lot_line_vals(
+        generate_dialog_context(move),
+        "generate",
+        f"SN{picking.id}-0000001",
+        int(move.product_qty),
+        False,
+    )
+    line_fields = env["stock.move.line"]._fields
+    commands = [Command.delete(line.id) for line in move.move_line_ids]
+    commands += [
+        Command.create(
+            {
+                key: (value["id"] if isinstance(value, dict) else value)
+                for key, value in vals.items()
+                if key in line_fields
+            }
+        )
+        for vals in vals_list
+    ]
+    move.write({"move_line_ids": commands})

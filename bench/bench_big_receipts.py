@@ -39,26 +39,18 @@ import subprocess
 import sys
 import time
 
-from _odoo import addons_path, confirmed_receipt, ensure_database, setup_odoo
+from _odoo import (
+    addons_path,
+    confirmed_receipt,
+    ensure_database,
+    odoo_generate,
+    peak_rss_mib,
+    reset_peak_rss,
+    setup_odoo,
+)
 
 ADDONS = "serial_tracking_scheme,stock_account"
 PATTERN = "{product}-{site}{yy}{ww}-{counter:7}{check}"
-
-
-def reset_peak_rss():
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        pass
-
-
-def peak_rss_mib():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def new_product(env, tag, scheme):
@@ -75,36 +67,6 @@ def new_product(env, tag, scheme):
             {"name": tag, "pattern": PATTERN, "product_id": product.id}
         )
     return product
-
-
-def odoo_generate(env, picking):
-    from odoo import Command
-
-    from odoo.addons.serial_tracking_scheme.tests.common import (
-        generate_dialog_context,
-    )
-
-    move = picking.move_ids
-    vals_list = env["stock.move"].action_generate_lot_line_vals(
-        generate_dialog_context(move),
-        "generate",
-        f"SN{picking.id}-0000001",
-        int(move.product_qty),
-        False,
-    )
-    line_fields = env["stock.move.line"]._fields
-    commands = [Command.delete(line.id) for line in move.move_line_ids]
-    commands += [
-        Command.create(
-            {
-                key: (value["id"] if isinstance(value, dict) else value)
-                for key, value in vals.items()
-                if key in line_fields
-            }
-        )
-        for vals in vals_list
-    ]
-    move.write({"move_line_ids": commands})
 
 
 def worker(args):

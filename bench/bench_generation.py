@@ -35,31 +35,17 @@ import statistics
 import time
 import tracemalloc
 
-from _odoo import addons_path, confirmed_receipt, ensure_database
+from _odoo import (
+    addons_path,
+    confirmed_receipt,
+    ensure_database,
+    odoo_generate,
+    peak_rss_mib,
+    reset_peak_rss,
+)
 
 ADDONS = "serial_tracking_capture"
 PATTERN = "{product}-{site}{yy}{ww}-{counter:7}{check}"
-
-
-def reset_peak_rss():
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        pass
-
-
-def peak_rss_mib():
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class Bench:
@@ -157,34 +143,9 @@ class Bench:
 
     def odoo(self, picking_id, _gtin):
         def run():
-            from odoo import Command
-
-            from odoo.addons.serial_tracking_scheme.tests.common import (
-                generate_dialog_context,
-            )
-
             with self.registry.cursor() as cr:
                 env = self.env(cr)
-                picking = env["stock.picking"].browse(picking_id)
-                move = picking.move_ids
-                context = generate_dialog_context(move)
-                size = int(move.product_qty)
-                vals_list = env["stock.move"].action_generate_lot_line_vals(
-                    context, "generate", f"SN{picking_id}-0000001", size, False
-                )
-                line_fields = env["stock.move.line"]._fields
-                commands = [Command.delete(line.id) for line in move.move_line_ids]
-                commands += [
-                    Command.create(
-                        {
-                            key: (value["id"] if isinstance(value, dict) else value)
-                            for key, value in vals.items()
-                            if key in line_fields
-                        }
-                    )
-                    for vals in vals_list
-                ]
-                move.write({"move_line_ids": commands})
+                odoo_generate(env, env["stock.picking"].browse(picking_id))
                 env.flush_all()
                 cr.commit()
 

@@ -444,70 +444,76 @@ def _load(env, units, products):
           FROM bu
         """
     )
+
+    def unit_lines(stage, when, src, dst, pkey, ptype, partner, where, **kw):
+        """One move line per unit of ``bu`` matching ``where``, at stage ``stage``
+        (SQL expressions; ``done``/``mo`` default to a done line of no MO)."""
+        run(
+            f"""
+            INSERT INTO bml
+            SELECT lot_id, product_id, '{stage}', {when}, {src}, {dst}, {pkey},
+                   {ptype}, {partner}, 1, {kw.get("done", "true")},
+                   {kw.get("mo", "NULL")}, n
+              FROM bu WHERE {where}
+            """
+        )
+
+    stock, customer = "(%(stock)s::int[])[wh]", "%(customer)s"
     # put-away on a shelf (not for modules: they wait at stock for production)
-    run(
-        f"""
-        INSERT INTO bml
-        SELECT lot_id, product_id, 'internal', receipt_dt + interval '1 hour',
-               (%(stock)s::int[])[wh], {shelf},
-               'INT/' || pidx || '/' || wh || '/' || seq / 1000,
-               (%(int_types)s::int[])[wh], NULL, 1, true, NULL, n
-          FROM bu WHERE role != 'module'
-        """
+    unit_lines(
+        "internal",
+        "receipt_dt + interval '1 hour'",
+        stock,
+        shelf,
+        "'INT/' || pidx || '/' || wh || '/' || seq / 1000",
+        "(%(int_types)s::int[])[wh]",
+        "NULL",
+        "role != 'module'",
     )
     # modules consumed by the appliance MOs, one each
-    run(
-        """
-        INSERT INTO bml
-        SELECT lot_id, product_id, 'consume', receipt_dt + interval '2 hours',
-               (%(stock)s::int[])[wh], %(production)s, NULL, NULL, NULL, 1, true,
-               50 + seq / 100, n
-          FROM bu WHERE role = 'module'
-        """
+    unit_lines(
+        "consume",
+        "receipt_dt + interval '2 hours'",
+        stock,
+        "%(production)s",
+        "NULL",
+        "NULL",
+        "NULL",
+        "role = 'module'",
+        mo="50 + seq / 100",
     )
     deliver_dt = "receipt_dt + ((h / 31) %% 60 + 2) * interval '1 day'"
     return_dt = f"{deliver_dt} + interval '20 days'"
     redeliver_dt = f"{deliver_dt} + interval '35 days'"
-    run(
-        f"""
-        INSERT INTO bml
-        SELECT lot_id, product_id, 'delivery', {deliver_dt}, {shelf}, %(customer)s,
-               'OUT/' || wh || '/' || customer || '/'
-                   || to_char({deliver_dt}, 'IYYY-IW'),
-               (%(out_types)s::int[])[wh], customer, 1, true, NULL, n
-          FROM bu WHERE delivered
-        """
-    )
-    run(
-        f"""
-        INSERT INTO bml
-        SELECT lot_id, product_id, 'return', {return_dt}, %(customer)s,
-               (%(stock)s::int[])[wh],
-               'RET/' || wh || '/' || customer || '/'
-                   || to_char({return_dt}, 'IYYY-IW'),
-               (%(in_types)s::int[])[wh], customer, 1, true, NULL, n
-          FROM bu WHERE returned
-        """
-    )
-    run(
-        f"""
-        INSERT INTO bml
-        SELECT lot_id, product_id, 'redelivery', {redeliver_dt},
-               (%(stock)s::int[])[wh], %(customer)s,
-               'OUT/' || wh || '/' || customer2 || '/'
-                   || to_char({redeliver_dt}, 'IYYY-IW'),
-               (%(out_types)s::int[])[wh], customer2, 1, true, NULL, n
-          FROM bu WHERE redelivered
-        """
-    )
-    run(
-        f"""
-        INSERT INTO bml
-        SELECT lot_id, product_id, 'open', now() at time zone 'UTC', {shelf},
-               %(customer)s, 'OPEN/' || wh || '/' || customer,
-               (%(out_types)s::int[])[wh], customer, 1, false, NULL, n
-          FROM bu WHERE open_out
-        """
+    out_type, in_type = "(%(out_types)s::int[])[wh]", "(%(in_types)s::int[])[wh]"
+    for stage, when, src, dst, prefix, who, ptype, where in (
+        ("delivery", deliver_dt, shelf, customer, "OUT", "customer", out_type,
+         "delivered"),
+        ("return", return_dt, customer, stock, "RET", "customer", in_type,
+         "returned"),
+        ("redelivery", redeliver_dt, stock, customer, "OUT", "customer2", out_type,
+         "redelivered"),
+    ):  # fmt: skip
+        unit_lines(
+            stage,
+            when,
+            src,
+            dst,
+            f"'{prefix}/' || wh || '/' || {who} || '/' || to_char({when}, 'IYYY-IW')",
+            ptype,
+            who,
+            where,
+        )
+    unit_lines(
+        "open",
+        "now() at time zone 'UTC'",
+        shelf,
+        customer,
+        "'OPEN/' || wh || '/' || customer",
+        out_type,
+        "customer",
+        "open_out",
+        done="false",
     )
     # the component lot: one receipt of 5,000, then 100 per module MO
     run(

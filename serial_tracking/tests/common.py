@@ -1,6 +1,8 @@
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 from odoo import Command
+from odoo.tests import new_test_user
 
 from odoo.addons.stock.tests.common import TestStockCommon
 
@@ -59,6 +61,37 @@ class SerialTrackingCommon(TestStockCommon):
             {"name": "Buyer", "parent_id": cls.customer.id}
         )
 
+    @classmethod
+    def _stock_user(
+        cls,
+        login,
+        company=None,
+        groups="stock.group_stock_user,stock.group_production_lot",
+    ):
+        """An inventory user who sees units (of ``company`` only, if given)."""
+        if not company:
+            return new_test_user(cls.env, login=login, groups=groups)
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups=groups,
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+
+    @classmethod
+    def _api_key(cls, user, name="test"):
+        """A day-long API key of ``user`` for Odoo's JSON-2 API (bearer)."""
+        return (
+            cls.env["res.users.apikeys"]
+            .with_user(user)
+            ._generate(
+                scope="rpc",
+                name=name,
+                expiration_date=datetime.now() + timedelta(days=1),
+            )
+        )
+
     @contextmanager
     def captureQueries(self):
         """Yield the list of SQL queries run by this cursor inside the block."""
@@ -115,34 +148,61 @@ class SerialTrackingCommon(TestStockCommon):
             for serial in serials
         ]
 
-    def _receive(self, product, names, location=None, partner=None):
-        """Receive one unit per serial name from a vendor; returns (picking, lots)."""
-        picking = self._create_receipt(
+    @staticmethod
+    def _unit_lines(move, lots):
+        """Commands creating one line of ``move`` per unit of ``lots``."""
+        return [
+            Command.create(
+                {
+                    "product_id": move.product_id.id,
+                    "lot_id": lot.id,
+                    "quantity": 1,
+                    "location_id": move.location_id.id,
+                    "location_dest_id": move.location_dest_id.id,
+                    "picking_id": move.picking_id.id,
+                }
+            )
+            for lot in lots
+        ]
+
+    @staticmethod
+    def _check_done(picking):
+        if picking.state != "done":
+            raise AssertionError(f"{picking.name} is {picking.state}, not done")
+
+    @classmethod
+    def _receive(cls, product, names, location=None, partner=None):
+        """Receive one unit per serial name from a vendor; returns (picking, lots).
+        A class method, like the other builders: usable in ``setUpClass``."""
+        picking = cls._create_receipt(
             product, len(names), location=location, partner=partner
         )
         move = picking.move_ids
-        self._set_serials(move, names)
+        cls._set_serials(move, names)
         move.picked = True
         picking.button_validate()
-        self.assertEqual(picking.state, "done")
+        cls._check_done(picking)
         return picking, move.move_line_ids.lot_id
 
-    def _create_delivery(self, lots, partner=None, location=None):
-        """A confirmed delivery of ``lots``, reserved on exactly these serials."""
-        location = location or self.stock_location
-        picking = self.env["stock.picking"].create(
+    @classmethod
+    def _create_delivery(cls, lots, partner=None, location=None, vals=None):
+        """A confirmed delivery of ``lots``, reserved on exactly these serials;
+        ``vals``: more values of the transfer (e.g. its ``origin``)."""
+        location = location or cls.stock_location
+        picking = cls.env["stock.picking"].create(
             {
-                "picking_type_id": self.picking_type_out.id,
+                **(vals or {}),
+                "picking_type_id": cls.picking_type_out.id,
                 "location_id": location.id,
-                "location_dest_id": self.customer_location.id,
-                "partner_id": (partner or self.customer).id,
+                "location_dest_id": cls.customer_location.id,
+                "partner_id": (partner or cls.customer).id,
                 "move_ids": [
                     Command.create(
                         {
                             "product_id": product.id,
                             "product_uom_qty": len(product_lots),
                             "location_id": location.id,
-                            "location_dest_id": self.customer_location.id,
+                            "location_dest_id": cls.customer_location.id,
                         }
                     )
                     for product, product_lots in lots.grouped("product_id").items()
@@ -155,47 +215,45 @@ class SerialTrackingCommon(TestStockCommon):
             wanted = lots.filtered(
                 lambda lot, move=move: lot.product_id == move.product_id
             )
-            for line, lot in zip(move.move_line_ids, wanted, strict=True):
+            lines = move.move_line_ids
+            for line, lot in zip(lines, wanted, strict=False):
                 line.lot_id = lot
+            # Units Odoo did not reserve (e.g. held elsewhere): lines of their own.
+            lines[len(wanted) :].unlink()
+            move.move_line_ids = cls._unit_lines(move, wanted[len(lines) :])
         return picking
 
-    def _deliver(self, lots, partner=None):
-        picking = self._create_delivery(lots, partner=partner)
+    @classmethod
+    def _deliver(cls, lots, partner=None, vals=None):
+        """Deliver exactly ``lots`` (validated); returns the delivery."""
+        picking = cls._create_delivery(lots, partner=partner, vals=vals)
         picking.move_ids.picked = True
         picking.button_validate()
-        self.assertEqual(picking.state, "done")
+        cls._check_done(picking)
         return picking
 
-    def _return(self, picking, lots=None):
+    @classmethod
+    def _return(cls, picking, lots=None):
         """Return all of ``picking``, validate and return the return picking."""
         wizard = (
-            self.env["stock.return.picking"]
+            cls.env["stock.return.picking"]
             .with_context(active_id=picking.id, active_model="stock.picking")
             .create({"picking_id": picking.id})
         )
         for line in wizard.product_return_moves:
             line.quantity = line.move_id.quantity
         action = wizard.action_create_returns()
-        returned = self.env["stock.picking"].browse(action["res_id"])
+        returned = cls.env["stock.picking"].browse(action["res_id"])
         for move in returned.move_ids:
             origin_lots = lots or move.origin_returned_move_id.move_line_ids.lot_id
             move.move_line_ids.unlink()
-            move.move_line_ids = [
-                Command.create(
-                    {
-                        "product_id": move.product_id.id,
-                        "lot_id": lot.id,
-                        "quantity": 1,
-                        "location_id": move.location_id.id,
-                        "location_dest_id": move.location_dest_id.id,
-                        "picking_id": returned.id,
-                    }
-                )
-                for lot in origin_lots.filtered(
+            move.move_line_ids = cls._unit_lines(
+                move,
+                origin_lots.filtered(
                     lambda lot, move=move: lot.product_id == move.product_id
-                )
-            ]
+                ),
+            )
             move.picked = True
         returned.button_validate()
-        self.assertEqual(returned.state, "done")
+        cls._check_done(returned)
         return returned

@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import SerialTrackingCommon
 
@@ -17,13 +17,7 @@ class TestMultiCompany(SerialTrackingCommon):
         cls.warehouse_b = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.company_b.id)], limit=1
         )
-        cls.user_b = new_test_user(
-            cls.env,
-            login="serial_user_b",
-            groups="stock.group_stock_user,stock.group_production_lot",
-            company_id=cls.company_b.id,
-            company_ids=[Command.set(cls.company_b.ids)],
-        )
+        cls.user_b = cls._stock_user("serial_user_b", cls.company_b)
         cls.batch_a = cls.env["serial.batch"].create(
             {
                 "name": "RUN-A",

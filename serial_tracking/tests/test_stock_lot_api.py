@@ -1,8 +1,6 @@
 import json
-from datetime import datetime, timedelta
 
-from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import SerialTrackingCommon
 
@@ -15,45 +13,16 @@ class TestStockLotApi(HttpCase, SerialTrackingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        _picking, cls.units = cls._receive_class(cls.scanner, ["API-1", "API-2"])
+        _picking, units = cls._receive(cls.scanner, ["API-1", "API-2"])
+        cls.units = units.sorted("name")
         cls.units[0].manufacturer_serial = "MFR-API-1"
         # units of a product of no company are every company's: these are ours
         cls.units.company_id = cls.env.company
-        cls.api_user = new_test_user(
-            cls.env,
-            login="serial_api_user",
-            groups="stock.group_stock_user,stock.group_production_lot",
-        )
+        cls.api_user = cls._stock_user("serial_api_user")
         cls.company_b = cls.env["res.company"].create({"name": "API Company B"})
-        cls.user_b = new_test_user(
-            cls.env,
-            login="serial_api_user_b",
-            groups="stock.group_stock_user,stock.group_production_lot",
-            company_id=cls.company_b.id,
-            company_ids=[Command.set(cls.company_b.ids)],
-        )
+        cls.user_b = cls._stock_user("serial_api_user_b", cls.company_b)
         cls.key = cls._api_key(cls.api_user)
         cls.key_b = cls._api_key(cls.user_b)
-
-    @classmethod
-    def _receive_class(cls, product, names):
-        picking = cls._create_receipt(product, len(names))
-        cls._set_serials(picking.move_ids, names)
-        picking.move_ids.picked = True
-        picking.button_validate()
-        return picking, picking.move_ids.move_line_ids.lot_id.sorted("name")
-
-    @classmethod
-    def _api_key(cls, user):
-        return (
-            cls.env["res.users.apikeys"]
-            .with_user(user)
-            ._generate(
-                scope="rpc",
-                name="test",
-                expiration_date=datetime.now() + timedelta(days=1),
-            )
-        )
 
     def _call(self, method, key, **params):
         response = self.url_open(

@@ -54,6 +54,7 @@ class TestStockLotBulk(SerialTrackingCommon):
         for fname in ("expiration_date", "use_date"):
             self.assertTrue(bulk[0][fname], fname)
             self.assertEqual(bulk[0][fname].date(), orm[fname].date(), fname)
+        self.assertTrue(bulk[0].create_date and bulk[0].create_uid)
         with self.assertRaises(ValidationError), self.cr.savepoint():
             self.env["stock.lot"]._serial_bulk_create([{**vals, "name": "BULK-1"}])
 

@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.serial_tracking.tests.common import SerialTrackingCommon
@@ -18,10 +17,10 @@ class ComplaintCommon(SerialTrackingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.receipt, lots = cls._receive_cls(
+        cls.receipt, lots = cls._receive(
             cls.scanner, [f"SC-00{i}" for i in range(1, 6)]
         )
-        cls.receipt_2, lots_2 = cls._receive_cls(cls.scanner, ["SC-006"])
+        cls.receipt_2, lots_2 = cls._receive(cls.scanner, ["SC-006"])
         cls.units = {lot.name: lot for lot in lots | lots_2}
         cls.batch = cls.env["serial.batch"].create(
             {"name": "RUN-1", "product_id": cls.scanner.id}
@@ -29,7 +28,7 @@ class ComplaintCommon(SerialTrackingCommon):
         (
             cls.units["SC-001"] | cls.units["SC-002"] | cls.units["SC-003"]
         ).batch_id = cls.batch
-        cls.delivery = cls._deliver_cls(cls.units["SC-001"] | cls.units["SC-002"])
+        cls.delivery = cls._deliver(cls.units["SC-001"] | cls.units["SC-002"])
         cls.defective = cls.env.ref("serial_tracking_complaint.category_defective")
         cls.service_user = new_test_user(
             cls.env,
@@ -44,58 +43,6 @@ class ComplaintCommon(SerialTrackingCommon):
             "stock.group_production_lot",
         )
 
-    @classmethod
-    def _receive_cls(cls, product, names, partner=None):
-        picking = cls._create_receipt(product, len(names), partner=partner)
-        move = picking.move_ids
-        cls._set_serials(move, names)
-        move.picked = True
-        picking.button_validate()
-        return picking, move.move_line_ids.lot_id
-
-    @classmethod
-    def _deliver_cls(cls, lots, partner=None):
-        picking = cls.env["stock.picking"].create(
-            {
-                "picking_type_id": cls.picking_type_out.id,
-                "location_id": cls.stock_location.id,
-                "location_dest_id": cls.customer_location.id,
-                "partner_id": (partner or cls.customer).id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "product_id": product.id,
-                            "product_uom_qty": len(product_lots),
-                            "location_id": cls.stock_location.id,
-                            "location_dest_id": cls.customer_location.id,
-                        }
-                    )
-                    for product, product_lots in lots.grouped("product_id").items()
-                ],
-            }
-        )
-        picking.action_confirm()
-        for move in picking.move_ids:
-            move.move_line_ids.unlink()
-            move.move_line_ids = [
-                Command.create(
-                    {
-                        "product_id": move.product_id.id,
-                        "lot_id": lot.id,
-                        "quantity": 1,
-                        "location_id": move.location_id.id,
-                        "location_dest_id": move.location_dest_id.id,
-                        "picking_id": picking.id,
-                    }
-                )
-                for lot in lots.filtered(
-                    lambda lot, m=move: lot.product_id == m.product_id
-                )
-            ]
-        picking.move_ids.picked = True
-        picking.button_validate()
-        return picking
-
     def complain(self, unit, partner=None, **vals):
         return self.env["serial.complaint"].create(
             {
@@ -105,3 +52,14 @@ class ComplaintCommon(SerialTrackingCommon):
                 **vals,
             }
         )
+
+    def assertCountQueries(self, groups, expected):
+        """Counting the other units of sibling ``groups`` (from a cold cache) runs
+        ``expected`` counting queries: one per kind of group, never one per group."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        groups = groups.browse(groups.ids)
+        with self.captureQueries() as queries:
+            groups.mapped("other_count")
+        counting = [q for q in queries if "COUNT(DISTINCT" in q]
+        self.assertEqual(len(counting), expected)

@@ -66,7 +66,7 @@ class ComplaintMrpCommon(ComplaintCommon):
         cls.mo_f1 = cls._produce(cls.washer, ["F-1", "F-2"], [("S-1", 1), ("S-2", 1)])
         cls.mo_f2 = cls._produce(cls.washer, ["F-3"], [("S-3", 1)])
         cls.mo_f3 = cls._produce(cls.washer, ["F-4"], [("S-4", 1)])
-        cls._deliver_cls(cls.lots["F-1"] | cls.lots["F-3"])
+        cls._deliver(cls.lots["F-1"] | cls.lots["F-3"])
 
     @classmethod
     def _produce(cls, product, serials, consumed):

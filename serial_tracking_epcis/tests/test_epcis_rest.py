@@ -1,10 +1,9 @@
 import base64
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
-from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import EpcisCommon
@@ -17,29 +16,14 @@ class TestEpcisRest(HttpCase, EpcisCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user = new_test_user(
-            cls.env,
-            login="epcis_api_user",
-            groups="stock.group_stock_user,stock.group_production_lot",
-        )
+        cls.user = cls._stock_user("epcis_api_user")
         cls.company_b = cls.env["res.company"].create({"name": "EPCIS Company B"})
-        cls.user_b = new_test_user(
-            cls.env,
-            login="epcis_api_user_b",
-            groups="stock.group_stock_user",
-            company_id=cls.company_b.id,
-            company_ids=[Command.set(cls.company_b.ids)],
+        cls.user_b = cls._stock_user(
+            "epcis_api_user_b", cls.company_b, groups="stock.group_stock_user"
         )
         cls.nobody = new_test_user(cls.env, login="epcis_api_nobody")
         cls.key, cls.key_b, cls.key_nobody = (
-            cls.env["res.users.apikeys"]
-            .with_user(user)
-            ._generate(
-                scope="rpc",
-                name="epcis",
-                expiration_date=datetime.now() + timedelta(days=1),
-            )
-            for user in (cls.user, cls.user_b, cls.nobody)
+            cls._api_key(user, "epcis") for user in (cls.user, cls.user_b, cls.nobody)
         )
 
     def setUp(self):

@@ -8,6 +8,7 @@ from odoo.tools import SQL
 from odoo.addons.base.models.ir_actions_report import _wkhtml
 
 from ..tools import symbology as sym
+from ..tools import zpl as zpl_tools
 
 LAYOUTS = [
     ("roll_50x25", "Roll label 50 x 25 mm"),
@@ -169,7 +170,7 @@ class ReportSerialTrackingLabelReportSerialLabel(models.AbstractModel):
         if output == "zpl":
             # Modules of 2 dots at least, quiet zones (2 x 10 modules) included.
             max_modules = ZPL_LAYOUTS[layout]["width"] // ZPL_MIN_MODULE - 20
-            module_count = sym.zpl_module_count
+            module_count = zpl_tools.zpl_module_count
         else:
             max_modules = LINEAR_WIDTH_MM[layout] / MIN_MODULE_MM - 20
             module_count = sym.module_count
@@ -337,7 +338,7 @@ class ReportSerialTrackingLabelReportSerialLabelZpl(models.AbstractModel):
         units = labels._units(lots)
         barcodes = labels._build_barcodes(lots, options["symbology"], units)
         layout = ZPL_LAYOUTS[options["layout"]]
-        plans = {lot_id: sym.zpl_plan(code) for lot_id, code in barcodes.items()}
+        plans = {lot_id: zpl_tools.zpl_plan(code) for lot_id, code in barcodes.items()}
         labels._check_fits(
             barcodes,
             options["layout"],
@@ -367,7 +368,9 @@ class ReportSerialTrackingLabelReportSerialLabelZpl(models.AbstractModel):
         if matrix:
             qr = barcode.symbology in sym.QR_SYMBOLOGIES
             module = geo["qr_module" if qr else "matrix_module"]
-            code = f"^FO{margin},{margin}" + sym.zpl_barcode(barcode, module=module)
+            code = f"^FO{margin},{margin}" + zpl_tools.zpl_barcode(
+                barcode, module=module
+            )
             x, y, chars = geo["width"] // 2 - margin, margin, geo["matrix_chars"]
         else:
             # Widest whole-dot module that fits, quiet zones (10 modules) included.
@@ -376,7 +379,7 @@ class ReportSerialTrackingLabelReportSerialLabelZpl(models.AbstractModel):
                 ZPL_MIN_MODULE, min(geo["module"], geo["width"] // (modules + 20))
             )
             left = max((geo["width"] - module * (modules + 20)) // 2, 0) + module * 10
-            code = f"^FO{left},{margin}" + sym.zpl_barcode(
+            code = f"^FO{left},{margin}" + zpl_tools.zpl_barcode(
                 barcode, module=module, height=geo["bar_height"], plan=plan
             )
             x, y, chars = margin, margin * 2 + geo["bar_height"], geo["chars"]
@@ -417,4 +420,4 @@ class ReportSerialTrackingLabelReportSerialLabelZpl(models.AbstractModel):
         0.55 x their height wide)."""
         fit = max(chars * font // size, 4)
         text = text if len(text) <= fit else text[: fit - 1] + "…"
-        return f"^FO{x},{y}^A0N,{size},{size * 11 // 20}" + sym.zpl_text(text)
+        return f"^FO{x},{y}^A0N,{size},{size * 11 // 20}" + zpl_tools.zpl_text(text)

@@ -13,6 +13,7 @@ from odoo.tests import BaseCase, tagged
 
 from odoo.addons.serial_tracking.tools import gs1, serial_charset
 from odoo.addons.serial_tracking_label.tools import symbology as sym
+from odoo.addons.serial_tracking_label.tools import zpl as zpl_tools
 
 from .common import decode_png
 
@@ -116,7 +117,9 @@ class TestSymbology(BaseCase):
             with self.assertRaises(sym.LabelError):
                 sym.build(symbology, sym.UnitData("日本-42", GTIN13))
         self.assertEqual(
-            sym.zpl_barcode(sym.build(sym.DATAMATRIX_SERIAL, sym.UnitData("A_Ü"))),
+            zpl_tools.zpl_barcode(
+                sym.build(sym.DATAMATRIX_SERIAL, sym.UnitData("A_Ü"))
+            ),
             "^BXN,2,200,0,0,6,_^FH\\^FDA__Ü^FS",
         )
 
@@ -175,17 +178,19 @@ class TestZplCommands(BaseCase):
         # Start B; '>' escaped as '><'; a 4-digit run in the middle stays in B
         # (ISO/IEC 15417 annex E); '^' and '~' are ZPL prefixes, hex-escaped by ^FH.
         self.assertEqual(
-            sym.zpl_barcode(barcode, module=2, height=60),
+            zpl_tools.zpl_barcode(barcode, module=2, height=60),
             "^BY2^BCN,60,N,N,N,N^FH\\^FD>:SN-><0001\\5E\\7Ea^FS",
         )
         for serial in ("SN-0001/A", "123456", "12345", "A123456B", "X12345678901"):
             barcode = sym.build(sym.CODE128, sym.UnitData(serial))
             words = zpl_code128_words(barcode)
             self.assertEqual(code128_text(words), serial)
-            self.assertEqual(sym.zpl_module_count(barcode), 11 * (len(words) + 1) + 13)
+            self.assertEqual(
+                zpl_tools.zpl_module_count(barcode), 11 * (len(words) + 1) + 13
+            )
             # Never wider than python-barcode's encoding of the PDF labels.
             self.assertLessEqual(
-                sym.zpl_module_count(barcode), sym.module_count(barcode)
+                zpl_tools.zpl_module_count(barcode), sym.module_count(barcode)
             )
         self.assertEqual(
             zpl_code128_words(sym.build(sym.CODE128, sym.UnitData("AB123456"))),
@@ -194,7 +199,7 @@ class TestZplCommands(BaseCase):
 
     def test_gs1_128(self):
         barcode = sym.build(sym.GS1_128, UNIT)
-        zpl = sym.zpl_barcode(barcode, module=1, height=80)
+        zpl = zpl_tools.zpl_barcode(barcode, module=1, height=80)
         # Start C + FNC1 (>;>8), digits in set C, >6 to set B for the batch, >8 = FNC1
         # separator after the variable-length batch.
         self.assertEqual(
@@ -210,21 +215,21 @@ class TestZplCommands(BaseCase):
 
     def test_datamatrix_qr_ean_upc(self):
         self.assertEqual(
-            sym.zpl_barcode(sym.build(sym.GS1_DATAMATRIX, UNIT), module=4),
+            zpl_tools.zpl_barcode(sym.build(sym.GS1_DATAMATRIX, UNIT), module=4),
             # quality 200, escape '_': _1 = FNC1 (first: GS1, then separator); '__'
             "^BXN,4,200,0,0,6,_^FH\\^FD_101040063813339311727033110B__12_121SN-0001/a^FS",
         )
         self.assertEqual(
-            sym.zpl_barcode(sym.build(sym.QR_DIGITAL_LINK, UNIT, BASE), module=3),
+            zpl_tools.zpl_barcode(sym.build(sym.QR_DIGITAL_LINK, UNIT, BASE), module=3),
             "^BQN,2,3^FH\\^FDMA,https://id.example.com/01/04006381333931/10/B_12/21/"
             "SN-0001%2Fa?17=270331^FS",
         )
         self.assertEqual(
-            sym.zpl_barcode(sym.build(sym.EAN13, UNIT), module=2, height=70),
+            zpl_tools.zpl_barcode(sym.build(sym.EAN13, UNIT), module=2, height=70),
             "^BY2^BEN,70,N,N^FH\\^FD400638133393^FS",  # printer adds the check digit
         )
         self.assertEqual(
-            sym.zpl_barcode(
+            zpl_tools.zpl_barcode(
                 sym.build(sym.UPCA, sym.UnitData("X", "036000291452")), 2, 70
             ),
             "^BY2^BUN,70,N,N,Y^FH\\^FD03600029145^FS",
@@ -246,7 +251,7 @@ def code128_text(words):
 
 def zpl_code128_words(barcode):
     """Read ^BC mode N field data back into Code 128 code words, as a printer does."""
-    zpl = sym.zpl_barcode(barcode)
+    zpl = zpl_tools.zpl_barcode(barcode)
     data = zpl.split("^FD", 1)[1].rsplit("^FS", 1)[0]
     for escape, char in (("\\5E", "^"), ("\\7E", "~"), ("\\5C", "\\")):
         data = data.replace(escape, char)

@@ -1,1 +1,2 @@
 from . import symbology
+from . import zpl

@@ -7,6 +7,13 @@ from odoo.addons.serial_tracking_label.report.report_serial_label import (
 from .serial_lookup import DEFAULTS, PARAM
 
 
+def _lookup_setting(string, key, help_text=None):
+    """An integer setting of the lookup, stored in its system parameter."""
+    return fields.Integer(
+        string, config_parameter=PARAM % key, default=DEFAULTS[key], help=help_text
+    )
+
+
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
@@ -17,35 +24,24 @@ class ResConfigSettings(models.TransientModel):
         "lookup, so it is this server's public address (or a GS1 resolver that "
         "forwards to it). Empty: the web base URL.",
     )
-    serial_lookup_rate_limit = fields.Integer(
+    serial_lookup_rate_limit = _lookup_setting(
         "Lookups per Client",
-        config_parameter=PARAM % "rate_limit",
-        default=DEFAULTS["rate_limit"],
-        help="Lookups one client address may make per window; more get HTTP 429. "
+        "rate_limit",
+        "Lookups one client address may make per window; more get HTTP 429. "
         "0: no limit.",
     )
-    serial_lookup_rate_window = fields.Integer(
-        "Rate Window (seconds)",
-        config_parameter=PARAM % "rate_window",
-        default=DEFAULTS["rate_window"],
-    )
-    serial_lookup_clone_addresses = fields.Integer(
+    serial_lookup_rate_window = _lookup_setting("Rate Window (seconds)", "rate_window")
+    serial_lookup_clone_addresses = _lookup_setting(
         "Clone Alert: Addresses",
-        config_parameter=PARAM % "clone_addresses",
-        default=DEFAULTS["clone_addresses"],
-        help="A unit looked up from this many different client addresses within the "
+        "clone_addresses",
+        "A unit looked up from this many different client addresses within the "
         "clone window is flagged as a suspected cloned label. 0: never.",
     )
-    serial_lookup_clone_hours = fields.Integer(
-        "Clone Window (hours)",
-        config_parameter=PARAM % "clone_hours",
-        default=DEFAULTS["clone_hours"],
-    )
-    serial_lookup_log_days = fields.Integer(
+    serial_lookup_clone_hours = _lookup_setting("Clone Window (hours)", "clone_hours")
+    serial_lookup_log_days = _lookup_setting(
         "Keep Lookups (days)",
-        config_parameter=PARAM % "log_days",
-        default=DEFAULTS["log_days"],
-        help="Lookups older than this are deleted every day. 0: kept forever.",
+        "log_days",
+        "Lookups older than this are deleted every day. 0: kept forever.",
     )
     serial_lookup_intro = fields.Text(
         related="company_id.serial_lookup_intro", readonly=False

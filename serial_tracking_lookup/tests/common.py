@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import HttpCase
 from odoo.tests.common import TEST_CURSOR_COOKIE_NAME
 
@@ -116,50 +116,15 @@ class LookupCommon(SerialTrackingCommon):
 
     @classmethod
     def _receive_units(cls, product, names):
-        """Units of ``names`` received into stock by a validated receipt, in order
-        (the class-level twin of ``_receive``, for fixtures)."""
-        picking = cls._create_receipt(product, len(names))
-        move = picking.move_ids
-        cls._set_serials(move, names)
-        move.picked = True
-        picking.button_validate()
-        assert picking.state == "done", picking.state
-        by_name = {lot.name: lot for lot in move.move_line_ids.lot_id}
+        """Units of ``names`` received into stock by a validated receipt, in order."""
+        lots = cls._receive(product, names)[1]
+        by_name = {lot.name: lot for lot in lots}
         return cls.env["stock.lot"].concat(*(by_name[name] for name in names))
 
     @classmethod
     def _deliver_units(cls, lots, partner):
         """A validated delivery of ``lots`` to ``partner``, for an order number."""
-        picking = cls.env["stock.picking"].create(
-            {
-                "picking_type_id": cls.picking_type_out.id,
-                "location_id": cls.stock_location.id,
-                "location_dest_id": cls.customer_location.id,
-                "partner_id": partner.id,
-                "origin": CUSTOMER["order"],
-                "move_ids": [
-                    Command.create(
-                        {
-                            "product_id": product.id,
-                            "product_uom_qty": len(product_lots),
-                            "location_id": cls.stock_location.id,
-                            "location_dest_id": cls.customer_location.id,
-                        }
-                    )
-                    for product, product_lots in lots.grouped("product_id").items()
-                ],
-            }
-        )
-        picking.action_confirm()
-        picking.action_assign()
-        for move in picking.move_ids:
-            wanted = lots.filtered(lambda lot, m=move: lot.product_id == m.product_id)
-            for line, lot in zip(move.move_line_ids, wanted, strict=True):
-                line.lot_id = lot
-        picking.move_ids.picked = True
-        picking.button_validate()
-        assert picking.state == "done", picking.state
-        return picking
+        return cls._deliver(lots, partner, vals={"origin": CUSTOMER["order"]})
 
     def assertOk(self, response, status=200):
         self.assertEqual(response.status_code, status, response.text[:500])

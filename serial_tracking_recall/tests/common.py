@@ -21,7 +21,7 @@ class RecallCommon(SerialTrackingCommon):
             {"name": "Second Customer", "email": "second@example.com"}
         )
         cls.scanner.standard_price = 40.0
-        cls.receipt, cls.units = cls._receive_cls(
+        cls.receipt, cls.units = cls._receive(
             cls.scanner, [f"RC-{i}" for i in range(1, 7)]
         )
         cls.units = cls.units.sorted("name")
@@ -29,24 +29,8 @@ class RecallCommon(SerialTrackingCommon):
             {"name": "RC-BATCH", "product_id": cls.scanner.id}
         )
         cls.units[:3].batch_id = cls.batch
-        cls.delivery = cls._deliver_cls(cls.units[:2], cls.customer)
-        cls.delivery_2 = cls._deliver_cls(cls.units[2:3], cls.customer_2)
-
-    @classmethod
-    def _receive_cls(cls, product, names):
-        picking = cls._create_receipt(product, len(names))
-        move = picking.move_ids
-        cls._set_serials(move, names)
-        move.picked = True
-        picking.button_validate()
-        return picking, move.move_line_ids.lot_id
-
-    @classmethod
-    def _deliver_cls(cls, lots, partner):
-        picking = SerialTrackingCommon._create_delivery(cls, lots, partner=partner)
-        picking.move_ids.picked = True
-        picking.button_validate()
-        return picking
+        cls.delivery = cls._deliver(cls.units[:2], cls.customer)
+        cls.delivery_2 = cls._deliver(cls.units[2:3], cls.customer_2)
 
     def _recall(self, **vals):
         return self.env["serial.recall"].create({"title": "Overheating", **vals})

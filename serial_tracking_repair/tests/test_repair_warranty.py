@@ -16,29 +16,8 @@ class TestRepairWarranty(LookupCommon):
         super().setUpClass()
         cls.repair_type = cls.warehouse_1.repair_type_id
         # the customer sends the delivered units back for repair
-        cls.return_picking = cls._return_units(cls.delivery)
-        cls._return_units(cls.delivery_old)
-
-    @classmethod
-    def _return_units(cls, delivery):
-        wizard = (
-            cls.env["stock.return.picking"]
-            .with_context(active_id=delivery.id, active_model="stock.picking")
-            .create({"picking_id": delivery.id})
-        )
-        for line in wizard.product_return_moves:
-            line.quantity = line.move_id.quantity
-        returned = cls.env["stock.picking"].browse(
-            wizard.action_create_returns()["res_id"]
-        )
-        for move in returned.move_ids:
-            lots = move.origin_returned_move_id.move_line_ids.lot_id
-            for line, lot in zip(move.move_line_ids, lots, strict=True):
-                line.lot_id = lot
-            move.picked = True
-        returned.button_validate()
-        assert returned.state == "done", returned.state
-        return returned
+        cls.return_picking = cls._return(cls.delivery)
+        cls._return(cls.delivery_old)
 
     def _repair(self, lot, partner=None):
         return self.env["repair.order"].create(

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import scheme as scheme_tools
+from ..tools import scheme_messages
 
 SYMBOLOGIES = [(key, label) for key, (label, _rule) in scheme_tools.SYMBOLOGIES.items()]
 PREVIEW_COUNT = 5
@@ -118,67 +119,7 @@ class SerialScheme(models.Model):
 
     def _error_message(self, error):
         """Translated text of a :class:`SchemeError` (its ``code`` names the rule)."""
-        p = {key: str(value) for key, value in error.params.items()}
-        messages = {
-            "bad_brace": lambda: self.env._(
-                "Unknown or malformed token near %(text)s.", **p
-            ),
-            "width_required": lambda: self.env._(
-                "Token {%(token)s} needs a width, e.g. {%(token)s:6}.", **p
-            ),
-            "bad_width": lambda: self.env._(
-                "The width of {%(token)s} must be a number from %(min)s to %(max)s.",
-                **p,
-            ),
-            "bad_arg": lambda: self.env._("A token has an option it does not accept."),
-            "unknown_token": lambda: self.env._("Unknown token {%(token)s}.", **p),
-            "bad_symbology": lambda: self.env._("Unknown symbology %(name)s.", **p),
-            "empty": lambda: self.env._("The pattern is empty."),
-            "not_unique": lambda: self.env._(
-                "The pattern %(pattern)s cannot give unique serials: add a counter "
-                "{counter:N} or a random block {random:N}.",
-                **p,
-            ),
-            "repeated": lambda: self.env._(
-                "Token {%(token)s} may appear only once.", **p
-            ),
-            "check_last": lambda: self.env._("{check} must be the last token."),
-            "auth_last": lambda: self.env._("{auth} may only be followed by {check}."),
-            "auth_alone": lambda: self.env._("{auth} needs text before it to sign."),
-            "bad_alphabet": lambda: self.env._(
-                "The random alphabet needs at least 2 distinct characters."
-            ),
-            "charset": lambda: self.env._(
-                "%(what)s uses characters that %(symbology)s cannot encode: %(chars)s",
-                **p,
-            ),
-            "too_long": lambda: self.env._(
-                "The pattern %(pattern)s gives serials of about %(length)s characters, "
-                "more than the maximum of %(max)s.",
-                **p,
-            ),
-            "too_long_serial": lambda: self.env._(
-                "Serial %(serial)s is longer than the maximum of %(max)s characters.",
-                **p,
-            ),
-            "missing_code": lambda: self.env._(
-                "Token {%(token)s} has no code to put in the serial: set the product's "
-                "internal reference, the category's serial code or the warehouse's "
-                "short name.",
-                **p,
-            ),
-            "luhn_digits": lambda: self.env._(
-                "A Luhn check digit needs digits only, got %(text)s.", **p
-            ),
-            "check_empty": lambda: self.env._(
-                "Nothing to compute a check character on."
-            ),
-            "no_secret": lambda: self.env._(
-                "An authenticity code needs the company's secret."
-            ),
-        }
-        message = messages.get(error.code)
-        return message() if message else str(error)
+        return scheme_messages.error_message(self.env, error)
 
     @api.constrains("pattern", "symbology", "max_length", "random_alphabet")
     def _check_pattern(self):

@@ -123,26 +123,6 @@ class TestGeneration(SchemeCommon):
                 ]
             )
 
-    def test_bulk_create_matches_orm_create(self):
-        self.product.product_tmpl_id.write(
-            {"use_expiration_date": True, "expiration_time": 30}
-        )
-        vals = {"product_id": self.product.id, "company_id": self.company.id}
-        orm = self.env["stock.lot"].create({**vals, "name": "ORM-1"})
-        bulk = self.env["stock.lot"]._serial_bulk_create(
-            [{**vals, "name": "BULK-1"}, {**vals, "name": "BULK-2"}]
-        )
-        self.assertEqual(bulk.mapped("name"), ["BULK-1", "BULK-2"])
-        for fname in ("company_id", "unit_state"):
-            self.assertEqual(bulk[0][fname], orm[fname], fname)
-        # Computed from "now" by product_expiry: same day, not the same microsecond.
-        for fname in ("expiration_date", "use_date"):
-            self.assertTrue(bulk[0][fname], fname)
-            self.assertEqual(bulk[0][fname].date(), orm[fname].date(), fname)
-        self.assertTrue(bulk[0].create_date and bulk[0].create_uid)
-        with self.assertRaises(ValidationError), self.cr.savepoint():
-            self.env["stock.lot"]._serial_bulk_create([{**vals, "name": "BULK-1"}])
-
     def test_generate_units_wizard(self):
         batch = self.env["serial.batch"].create(
             {"name": "RUN-7", "product_id": self.product.id}
