@@ -9,7 +9,9 @@ Every measurement runs in its own Python process (so its peak memory is its own)
 in a database with serial_tracking_scheme and stock_account; what is timed is rolled
 back (the confirmed receipts and the stock of the deliveries stay):
 
-- receipt N, ``odoo``: a confirmed receipt of N units of a serial product; timed:
+- receipt N, ``odoo``: a confirmed receipt of N units of a serial product
+  (created and committed by a process of its own, as a receipt exists before it
+  is validated); timed, in a new process:
   Odoo's "Generate Serials" dialog (``action_generate_lot_line_vals`` + saving the
   move's lines), then ``button_validate`` through Odoo's own path
   (``serial_fast_off``);
@@ -81,12 +83,25 @@ def worker(args):
     result = {"case": args.case, "path": args.path, "units": args.units}
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        if args.case == "receipt":
+        if args.case == "prepare":
+            # As in real life, the receipt exists before it is validated: created
+            # and committed by a process of its own (its memory is not measured).
             product = new_product(env, tag, scheme=fast)
             picking = confirmed_receipt(env, product, args.units)
-            # As in real life, the receipt exists before it is validated.
             cr.commit()
             cr.execute("ANALYZE stock_lot, stock_move_line, stock_move, stock_quant")
+            result["picking_id"] = picking.id
+        elif args.case == "receipt":
+            if args.picking:
+                picking = env["stock.picking"].browse(args.picking)
+                product = picking.move_ids.product_id
+            else:
+                product = new_product(env, tag, scheme=fast)
+                picking = confirmed_receipt(env, product, args.units)
+                cr.commit()
+                cr.execute(
+                    "ANALYZE stock_lot, stock_move_line, stock_move, stock_quant"
+                )
             reset_peak_rss()
             start = time.perf_counter()
             if fast:
@@ -165,7 +180,7 @@ def worker(args):
     print(json.dumps(result))
 
 
-def run_one(db, case, path, units, stock=0, deliver=0, product=0):
+def run_one(db, case, path, units, stock=0, deliver=0, product=0, picking=0):
     cmd = [
         sys.executable,
         os.path.abspath(__file__),
@@ -184,6 +199,8 @@ def run_one(db, case, path, units, stock=0, deliver=0, product=0):
         str(deliver),
         "--product",
         str(product),
+        "--picking",
+        str(picking),
     ]
     out = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if out.returncode:
@@ -208,6 +225,7 @@ def main():
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
     parser.add_argument("--product", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--picking", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         return worker(args)
@@ -238,7 +256,8 @@ def main():
                     )
                 else:
                     units = args.big if case == "big" else args.units
-                    res = run_one(args.db, "receipt", path, units)
+                    picking = run_one(args.db, "prepare", path, units)["picking_id"]
+                    res = run_one(args.db, "receipt", path, units, picking=picking)
                 results.setdefault((case, path), []).append(res)
     print(
         f"\nload at end: {os.getloadavg()}; medians of the runs (seconds; "

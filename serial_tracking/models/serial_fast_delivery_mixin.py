@@ -26,14 +26,7 @@ class SerialFastDeliveryMixin(models.AbstractModel):
         rows = self._serial_fast_common_checks()
         if rows is None:
             return None
-        Location = self.env["stock.location"]
-        if any(
-            loc.usage != "internal" or loc.should_bypass_reservation()
-            for loc in Location.browse({row.location_id for row in rows})
-        ) or not all(
-            loc.should_bypass_reservation()
-            for loc in Location.browse({row.location_dest_id for row in rows})
-        ):
+        if not self._serial_fast_crossing(rows, into_stock=False):
             return None
         lot_ids = {row.lot_id for row in rows}
         if len(lot_ids) != len(rows) or any(

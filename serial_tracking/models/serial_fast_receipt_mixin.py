@@ -31,14 +31,7 @@ class SerialFastReceiptMixin(models.AbstractModel):
         rows = self._serial_fast_common_checks()
         if rows is None:
             return None
-        Location = self.env["stock.location"]
-        if any(
-            loc.usage != "internal" or loc.should_bypass_reservation()
-            for loc in Location.browse({row.location_dest_id for row in rows})
-        ) or not all(
-            loc.should_bypass_reservation()
-            for loc in Location.browse({row.location_id for row in rows})
-        ):
+        if not self._serial_fast_crossing(rows, into_stock=True):
             return None
         moves = self.env["stock.move"].browse({row.move_id for row in rows})
         if not all(move.picking_type_id.use_create_lots for move in moves):

@@ -43,29 +43,27 @@ class StockMove(models.Model):
 
     def _serial_done_unit_lines(self):
         """The done lines of ``self`` that moved a serial unit (a unit, a positive
-        quantity, a product tracked by serial), in one query."""
+        quantity, a product tracked by serial), in two queries."""
         MoveLine = self.env["stock.move.line"]
-        MoveLine.flush_model(["move_id", "state", "lot_id", "quantity", "product_id"])
-        self.env["product.product"].flush_model(["product_tmpl_id"])
-        self.env["product.template"].flush_model(["tracking"])
-        return MoveLine.browse(
-            line_id
-            for (line_id,) in self.env.execute_query(
-                SQL(
-                    """
-                    SELECT ml.id
-                      FROM stock_move_line ml
-                      JOIN product_product p ON p.id = ml.product_id
-                      JOIN product_template t ON t.id = p.product_tmpl_id
-                     WHERE ml.move_id = ANY(%s) AND ml.state = 'done'
-                       AND ml.lot_id IS NOT NULL AND ml.quantity > 0
-                       AND t.tracking = 'serial'
-                     ORDER BY ml.id
-                    """,
-                    list(self.ids),
-                )
+        MoveLine.flush_model(["move_id", "state", "lot_id", "quantity"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT id, lot_id FROM stock_move_line
+                 WHERE move_id = ANY(%s) AND state = 'done'
+                   AND lot_id IS NOT NULL AND quantity > 0
+                 ORDER BY id
+                """,
+                list(self.ids),
             )
         )
+        units = set(
+            self.env["stock.lot"]
+            .browse({lot_id for _line_id, lot_id in rows})
+            ._serial_existing_units()
+            .ids
+        )
+        return MoveLine.browse(line_id for line_id, lot_id in rows if lot_id in units)
 
     # ---- bulk engine: serials onto move lines, shared by capture and schemes ------
     def _serial_line_state(self):

@@ -257,6 +257,22 @@ class StockMoveLine(models.Model):
             return None
         return [FastLine(*row[:8]) for row in rows]
 
+    def _serial_fast_crossing(self, rows, into_stock):
+        """Whether every line of ``rows`` (:data:`FastLine`) crosses the border of
+        our stock the same way: from locations that bypass reservation (vendor,
+        customer, inventory...) into internal ones that do not (``into_stock``), or
+        the other way round."""
+        Location = self.env["stock.location"]
+        sources = Location.browse({row.location_id for row in rows})
+        destinations = Location.browse({row.location_dest_id for row in rows})
+        inside, outside = (
+            (destinations, sources) if into_stock else (sources, destinations)
+        )
+        return all(
+            loc.usage == "internal" and not loc.should_bypass_reservation()
+            for loc in inside
+        ) and all(loc.should_bypass_reservation() for loc in outside)
+
     def _serial_check_company(self):
         """Odoo's ``_check_company()`` of the lines, run on one line per distinct
         combination of what it looks at: the line's company and the records of its
