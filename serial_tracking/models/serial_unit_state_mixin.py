@@ -6,6 +6,10 @@ from odoo.tools import SQL
 from ..tools import unit_state
 from ..tools.unit_state import BLOCKED_UNIT_STATES, CLOSED_STATES, INTERNAL_USAGES
 
+# Up to this many units, the ORM (and what it has in cache) reads them: a scan
+# touches one or two units, a big receipt 100,000.
+SMALL_BATCH = 100
+
 
 class SerialUnitStateMixin(models.AbstractModel):
     """State, holder and dates of serial units, and their timeline events: the part
@@ -218,10 +222,15 @@ class SerialUnitStateMixin(models.AbstractModel):
             self.browse(lot_ids).write(dict(vals))
 
     def _serial_current_values(self, fnames):
-        """``{unit id: {field: value}}`` of ``self``, values as raw SQL gives them
-        (records by id, empty as False): stored columns in one query, other fields
-        through the ORM."""
+        """``{unit id: {field: value}}`` of the units of ``self``, values as
+        raw SQL gives them (records by id, empty as False). A few units (a scan) are
+        read through the ORM and its cache; many (a big receipt) in one query for
+        the stored columns."""
         columns = sorted(f for f in fnames if self._fields[f].column_type)
+        if len(self) <= SMALL_BATCH or not columns:
+            return {
+                lot.id: {fname: _plain(lot[fname]) for fname in fnames} for lot in self
+            }
         self.flush_model(columns)
         current = {}
         for row in self.env.execute_query(
@@ -241,8 +250,12 @@ class SerialUnitStateMixin(models.AbstractModel):
         return current
 
     def _serial_existing_units(self):
-        """The units of ``self`` that exist and are of products tracked by serial, in
-        one query."""
+        """The units of ``self`` that exist and are of products tracked by serial: a
+        few (a scan) through the ORM and its cache, many in one query."""
+        if len(self) <= SMALL_BATCH:
+            return self.exists().filtered(
+                lambda lot: lot.product_id.tracking == "serial"
+            )
         self.flush_model(["product_id"])
         return self.browse(
             lot_id
