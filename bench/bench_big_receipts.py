@@ -2,26 +2,32 @@
 """Benchmark: big receipts and deliveries of serial units end to end, fast path vs Odoo.
 
     python3 bench/bench_big_receipts.py --db st_big_bench [--units 10000] \
-        [--big 100000] [--stock 50000 --deliver 5000] [--runs 3] [--odoo-big]
+        [--big 100000] [--stock 50000 --deliver 5000] [--runs 3] [--odoo-runs 1] \
+        [--cases receipt,big,delivery]
 
 Every measurement runs in its own Python process (so its peak memory is its own),
 in a database with serial_tracking_scheme and stock_account; what is timed is rolled
 back (the confirmed receipts and the stock of the deliveries stay):
 
-- receipt N, ``odoo``: a confirmed receipt of N units of a serial product; timed:
+- receipt N, ``odoo``: a confirmed receipt of N units of a serial product
+  (created and committed by a process of its own, as a receipt exists before it
+  is validated); timed, in a new process:
   Odoo's "Generate Serials" dialog (``action_generate_lot_line_vals`` + saving the
   move's lines), then ``button_validate`` through Odoo's own path
   (``serial_fast_off``);
 - receipt N, ``fast``: the same receipt; timed: the scheme's names-only generation
   (``action_serial_generate_from_scheme(create_units=False)``), then
   ``button_validate``, which takes the fast path;
-- delivery: ``--stock`` units received (fast path, not timed, committed, ANALYZE),
-  a delivery of ``--deliver`` of them confirmed and reserved by Odoo (timed apart,
-  "assign"); timed: ``button_validate`` through either path.
+- delivery: ``--stock`` units of one product received once for all runs (fast
+  path, not timed, committed, ANALYZE); each run confirms a delivery of
+  ``--deliver`` of them, reserved by Odoo (timed apart, "assign"), and times its
+  ``button_validate`` through either path.
 
-Runs alternate (odoo, fast, odoo, fast...) and medians are printed with the ratio.
-Odoo's own 100,000-unit validation takes many minutes on a small machine: the
-``--big`` receipt is measured for the fast path only unless ``--odoo-big``.
+Runs alternate (odoo, fast, odoo, fast...) and medians are printed with the ratio;
+Odoo's path runs only in the first ``--odoo-runs`` runs (it takes many minutes at
+10,000 units on a small machine). The ``--big`` receipt is measured for the fast
+path only: Odoo's own path ends in RecursionError at about 100,000 units (see
+``bench/check_big_receipt.py``). The load average is printed before and after.
 Validation is timed in the request (``serial_background_validation``: no
 background queue, whatever the size). Peak memory is the process's peak RSS during
 the timed steps (Linux ``VmHWM``, reset before them).
@@ -77,12 +83,25 @@ def worker(args):
     result = {"case": args.case, "path": args.path, "units": args.units}
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        if args.case == "receipt":
+        if args.case == "prepare":
+            # As in real life, the receipt exists before it is validated: created
+            # and committed by a process of its own (its memory is not measured).
             product = new_product(env, tag, scheme=fast)
             picking = confirmed_receipt(env, product, args.units)
-            # As in real life, the receipt exists before it is validated.
             cr.commit()
             cr.execute("ANALYZE stock_lot, stock_move_line, stock_move, stock_quant")
+            result["picking_id"] = picking.id
+        elif args.case == "receipt":
+            if args.picking:
+                picking = env["stock.picking"].browse(args.picking)
+                product = picking.move_ids.product_id
+            else:
+                product = new_product(env, tag, scheme=fast)
+                picking = confirmed_receipt(env, product, args.units)
+                cr.commit()
+                cr.execute(
+                    "ANALYZE stock_lot, stock_move_line, stock_move, stock_quant"
+                )
             reset_peak_rss()
             start = time.perf_counter()
             if fast:
@@ -103,7 +122,7 @@ def worker(args):
             assert picking.state == "done", picking.state
             result["units_in_stock"] = product.qty_available
             cr.rollback()
-        else:
+        elif args.case == "stock":
             product = new_product(env, tag, scheme=True)
             receipt = confirmed_receipt(env, product, args.stock)
             receipt.move_ids.action_serial_generate_from_scheme(create_units=False)
@@ -111,6 +130,13 @@ def worker(args):
             receipt.with_context(serial_background_validation=True).button_validate()
             cr.commit()
             cr.execute("ANALYZE stock_lot, stock_move_line, stock_move, stock_quant")
+            result["product_id"] = product.id
+            result["units_in_stock"] = product.qty_available
+        else:
+            product = env["product.product"].browse(args.product)
+            receipt = env["stock.picking"].search(
+                [("product_id", "=", product.id), ("state", "=", "done")], limit=1
+            )
             start = time.perf_counter()
             warehouse = receipt.picking_type_id.warehouse_id
             delivery = env["stock.picking"].create(
@@ -154,7 +180,7 @@ def worker(args):
     print(json.dumps(result))
 
 
-def run_one(db, case, path, units, stock=0, deliver=0):
+def run_one(db, case, path, units, stock=0, deliver=0, product=0, picking=0):
     cmd = [
         sys.executable,
         os.path.abspath(__file__),
@@ -171,6 +197,10 @@ def run_one(db, case, path, units, stock=0, deliver=0):
         str(stock),
         "--deliver",
         str(deliver),
+        "--product",
+        str(product),
+        "--picking",
+        str(picking),
     ]
     out = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if out.returncode:
@@ -189,32 +219,50 @@ def main():
     parser.add_argument("--stock", type=int, default=50_000)
     parser.add_argument("--deliver", type=int, default=5_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--odoo-big", action="store_true")
+    parser.add_argument("--odoo-runs", type=int, default=None)
     parser.add_argument("--cases", default="receipt,big,delivery")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
+    parser.add_argument("--product", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--picking", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         return worker(args)
     ensure_database(args.db, ADDONS, path=addons_path())
+    print(f"load at start: {os.getloadavg()}", file=sys.stderr, flush=True)
     cases = args.cases.split(",")
+    odoo_runs = args.runs if args.odoo_runs is None else args.odoo_runs
+    stock_product = 0
+    if "delivery" in cases:
+        stock = run_one(args.db, "stock", "fast", 0, args.stock)
+        stock_product = stock["product_id"]
     results = {}
     for run in range(args.runs):
         print(f"run {run + 1}/{args.runs}", file=sys.stderr, flush=True)
         for case in cases:
             for path in ("odoo", "fast"):
-                if case == "big" and path == "odoo" and not args.odoo_big:
+                if path == "odoo" and (case == "big" or run >= odoo_runs):
                     continue
                 if case == "delivery":
                     res = run_one(
-                        args.db, "delivery", path, 0, args.stock, args.deliver
+                        args.db,
+                        "delivery",
+                        path,
+                        0,
+                        args.stock,
+                        args.deliver,
+                        stock_product,
                     )
                 else:
                     units = args.big if case == "big" else args.units
-                    res = run_one(args.db, "receipt", path, units)
+                    picking = run_one(args.db, "prepare", path, units)["picking_id"]
+                    res = run_one(args.db, "receipt", path, units, picking=picking)
                 results.setdefault((case, path), []).append(res)
-    print(f"\nload: {os.getloadavg()}; medians of {args.runs} runs (seconds)")
+    print(
+        f"\nload at end: {os.getloadavg()}; medians of the runs (seconds; "
+        f"odoo: {odoo_runs} run(s), fast: {args.runs})"
+    )
     print(
         f"{'case':<28}{'path':<6}{'generate':>10}{'validate':>10}{'total':>10}"
         f"{'peak MiB':>10}"

@@ -3,6 +3,10 @@ from . import product_template
 from . import res_partner
 from . import serial_batch
 from . import serial_event
+from . import serial_fast_delivery_mixin
+from . import serial_fast_receipt_mixin
+from . import serial_unit_bulk_mixin
+from . import serial_unit_state_mixin
 from . import stock_lot
 from . import stock_move
 from . import stock_move_line

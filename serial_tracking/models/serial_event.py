@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from ..tools import bulk_insert
 
 EVENT_TYPES = [
     ("generated", "Generated"),
@@ -23,6 +26,11 @@ EVENT_TYPES = [
 ]
 # What a note added by hand carries; its author and time are always the current ones.
 NOTE_FIELDS = {"lot_id", "event_type", "description"}
+# What differs from one event to the next of a flow: the rest (type, transfer,
+# locations, date...) is shared by all the events of one move.
+BULK_VARYING = ("lot_id", "product_id", "company_id", "description")
+# The overrides of serial.event.create that _serial_create_events reproduces.
+BULK_CREATE = ("odoo.addons.serial_tracking.models.serial_event", "odoo.orm.models")
 
 
 class SerialEvent(models.Model):
@@ -65,6 +73,48 @@ class SerialEvent(models.Model):
         if not self.env.su:
             vals_list = self._prepare_note_vals(vals_list)
         return super().create(vals_list)
+
+    @api.model
+    def _serial_create_events(self, vals_list):
+        """``sudo().create(vals_list)``: timeline events written by a flow (system
+        records, see :meth:`create`), in bulk when no other module overrides
+        ``create``. Each event's unit gives its product and company (the related
+        stored fields, read in one query); the rest of the values is computed by
+        the ORM once per distinct set (``BULK_VARYING`` aside), see
+        :func:`~odoo.addons.serial_tracking.tools.bulk_insert.create_records`."""
+        Event = self.sudo()
+        if not vals_list:
+            return Event
+        if not bulk_insert.create_overridden_only_by(Event, BULK_CREATE):
+            return Event.create(vals_list)
+        self.env["stock.lot"].flush_model(["product_id", "company_id"])
+        units = {
+            lot_id: (product_id, company_id)
+            for lot_id, product_id, company_id in self.env.execute_query(
+                SQL(
+                    "SELECT id, product_id, company_id FROM stock_lot"
+                    " WHERE id = ANY(%s)",
+                    list({vals["lot_id"] for vals in vals_list}),
+                )
+            )
+        }
+        vals_list = [
+            dict(
+                vals,
+                product_id=units[vals["lot_id"]][0],
+                company_id=units[vals["lot_id"]][1],
+            )
+            for vals in vals_list
+        ]
+
+        def prototype(vals):
+            return Event.new(Event._add_missing_default_values(vals))
+
+        events, written = bulk_insert.create_records(
+            Event, vals_list, BULK_VARYING, prototype
+        )
+        events._validate_fields(written)
+        return events
 
     @api.model
     def _prepare_note_vals(self, vals_list):

@@ -19,24 +19,51 @@ FILL_LINE_SQL = {
 class StockMove(models.Model):
     _inherit = "stock.move"
 
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("state") == "done" and self.env.context.get("serial_defer_refresh"):
+            # Done lines take their move's state (a stored related field, computed
+            # at the next flush): computed now, it goes to the database with the
+            # lines' other pending updates of the validation (their unit, date...),
+            # in one UPDATE of every line instead of two.
+            self.move_line_ids.mapped("state")
+        return res
+
     def _action_done(self, cancel_backorder=False):
         # Unit states are refreshed once for the whole validation below, not on every
         # move line write Odoo makes on the way.
         moves = super(
             StockMove, self.with_context(serial_defer_refresh=True)
         )._action_done(cancel_backorder=cancel_backorder)
-        lines = moves.move_line_ids.filtered(
-            lambda line: (
-                line.state == "done"
-                and line.lot_id
-                and line.quantity > 0
-                and line.product_id.tracking == "serial"
-            )
-        )
+        lines = moves._serial_done_unit_lines()
         if lines:
             lines._serial_log_done_events()
             lines.lot_id._refresh_unit_state()
         return moves.with_env(self.env)
+
+    def _serial_done_unit_lines(self):
+        """The done lines of ``self`` that moved a serial unit (a unit, a positive
+        quantity, a product tracked by serial), in two queries."""
+        MoveLine = self.env["stock.move.line"]
+        MoveLine.flush_model(["move_id", "state", "lot_id", "quantity"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT id, lot_id FROM stock_move_line
+                 WHERE move_id = ANY(%s) AND state = 'done'
+                   AND lot_id IS NOT NULL AND quantity > 0
+                 ORDER BY id
+                """,
+                list(self.ids),
+            )
+        )
+        units = set(
+            self.env["stock.lot"]
+            .browse({lot_id for _line_id, lot_id in rows})
+            ._serial_existing_units()
+            .ids
+        )
+        return MoveLine.browse(line_id for line_id, lot_id in rows if lot_id in units)
 
     # ---- bulk engine: serials onto move lines, shared by capture and schemes ------
     def _serial_line_state(self):

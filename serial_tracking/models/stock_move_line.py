@@ -1,4 +1,4 @@
-from collections import defaultdict
+from collections import namedtuple
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -17,8 +17,39 @@ FAST_MIN_LINES_PARAM = "serial_tracking.fast_validation_min_lines"
 FAST_MIN_LINES_DEFAULT = 200
 
 
+# What the fast paths read of each move line (one query, see
+# StockMoveLine._serial_fast_common_checks): ids of the line and its records, the
+# serial name, and the product of its unit (if any).
+FastLine = namedtuple(
+    "FastLine",
+    "id move_id product_id lot_id lot_name location_id location_dest_id lot_product_id",
+)
+
+
+FAST_LINE_COLUMNS = [
+    "move_id",
+    "product_id",
+    "lot_id",
+    "lot_name",
+    "location_id",
+    "location_dest_id",
+    "company_id",
+    "quantity",
+    "product_uom_id",
+    "package_id",
+    "result_package_id",
+    "owner_id",
+]
+
+
 class StockMoveLine(models.Model):
-    _inherit = "stock.move.line"
+    # The fast paths of validation are mixins of their own.
+    _name = "stock.move.line"
+    _inherit = (
+        "stock.move.line",
+        "serial.fast.receipt.mixin",
+        "serial.fast.delivery.mixin",
+    )
 
     # Unit states, timelines and scans read move lines by serial: Odoo 19 has no index
     # on stock_move_line.lot_id.
@@ -123,13 +154,32 @@ class StockMoveLine(models.Model):
         }
 
     def _serial_log_done_events(self):
-        """The timeline entries of done lines: one create for the whole validation."""
+        """The timeline entries of done lines: one create for the whole validation.
+        Lines of one move between the same two locations give the same event but
+        for its unit: :meth:`_prepare_serial_event_vals` runs on one line of each
+        such group (the lines read in one query)."""
         now = fields.Datetime.now()
-        return (
-            self.env["serial.event"]
-            .sudo()
-            .create([line._prepare_serial_event_vals(now) for line in self])
+        self.flush_model(
+            ["lot_id", "move_id", "picking_id", "location_id", "location_dest_id"]
         )
+        groups = {}
+        for line_id, lot_id, *key in self.env.execute_query(
+            SQL(
+                """
+                SELECT id, lot_id, move_id, picking_id, location_id, location_dest_id
+                  FROM stock_move_line
+                 WHERE id = ANY(%s)
+                 ORDER BY id
+                """,
+                list(self.ids),
+            )
+        ):
+            groups.setdefault(tuple(key), (line_id, []))[1].append(lot_id)
+        vals_list = []
+        for line_id, lot_ids in groups.values():
+            vals = self.browse(line_id)._prepare_serial_event_vals(now)
+            vals_list += [dict(vals, lot_id=lot_id) for lot_id in lot_ids]
+        return self.env["serial.event"]._serial_create_events(vals_list)
 
     # ----------------------------------------------------------------------------
     # The fast path of validating big receipts of serial units.
@@ -137,7 +187,7 @@ class StockMoveLine(models.Model):
     # Odoo's ``stock.move.line._action_done`` moves one unit at a time: a search and a
     # write per serial, two quant lookups, two quant creates and an availability query
     # per move line (~4-8 ms a unit). For the receipts where the outcome per unit is
-    # known in advance (see :meth:`StockMoveLine._serial_fast_receipt_lines`), the same
+    # known in advance (see ``serial.fast.receipt.mixin``), the same
     # rows are written once per batch through the ORM, and the rest of the validation
     # (moves, valuation, accounting, backorders) stays Odoo's own.
 
@@ -161,305 +211,76 @@ class StockMoveLine(models.Model):
     def _serial_fast_common_checks(self):
         """What both fast paths ask of every line: one unit (quantity 1 in the
         product's own unit) of a storable product tracked by serial, no package, no
-        owner, not an inventory line, on a move; one company per batch."""
+        owner, on a move that is no inventory nor scrap; one company per batch.
+
+        Returns the lines' :data:`FastLine` rows (read in one query, in the order of
+        ``self``) when they all qualify, else ``None``."""
         if (
             self.env.context.get("serial_fast_off")
             or len(self) < self._serial_fast_min_lines()
-            or len(self.company_id) != 1
         ):
-            return False
-        if any(p.tracking != "serial" or not p.is_storable for p in self.product_id):
-            return False
+            return None
         if not self.env["stock.quant"]._serial_can_create_in_batch():
-            return False
-        return all(
-            line.move_id
-            and line.quantity == 1
-            and line.product_uom_id == line.product_id.uom_id
-            and not line.package_id
-            and not line.result_package_id
-            and not line.owner_id
-            and not line.is_inventory
-            and not line.move_id.scrap_id
-            for line in self
-        )
-
-    def _serial_fast_receipt_lines(self):
-        """``{line: existing unit or None}`` when every line of ``self`` qualifies for
-        the fast path, else ``None`` (Odoo's own path).
-
-        A line qualifies when its outcome in Odoo's loop is known without running it:
-        one unit (quantity 1 in the product's own unit) of a storable product tracked
-        by serial, from a location that bypasses reservation (vendor, customer,
-        inventory, production) into an internal one, with a serial (unit or name, the
-        name unique in the batch), no package, no owner, not an inventory line, on a
-        move of an operation type that creates serials; and its unit has no quant
-        anywhere yet (a unit that was in stock before, a return, goes Odoo's way), nor
-        the product a positive untracked quant at the source (Odoo would compensate
-        with it). One company per batch."""
-        if not self._serial_fast_common_checks():
             return None
-        products = self.product_id
-        if any(
-            loc.usage != "internal" or loc.should_bypass_reservation()
-            for loc in self.location_dest_id
-        ) or not all(loc.should_bypass_reservation() for loc in self.location_id):
-            return None
-        if not all(move.picking_type_id.use_create_lots for move in self.move_id):
-            return None
-        names = defaultdict(set)
-        for line in self:
-            if line.lot_id:
-                if line.lot_id.product_id != line.product_id:
-                    return None
-                continue
-            if not line.lot_name or line.lot_name in names[line.product_id]:
-                return None
-            names[line.product_id].add(line.lot_name)
-        # Serial names of existing units name those units, as in Odoo's loop.
-        company = self.company_id
-        existing = {}
-        for product, product_names in names.items():
-            for lot in self.env["stock.lot"].search(
-                [
-                    "|",
-                    ("company_id", "=", False),
-                    ("company_id", "=", company.id),
-                    ("product_id", "=", product.id),
-                    ("name", "in", list(product_names)),
-                ]
-            ):
-                existing[product.id, lot.name] = lot
-        lots_by_line = {}
-        for line in self:
-            lots_by_line[line] = line.lot_id or existing.get(
-                (line.product_id.id, line.lot_name)
-            )
-        used = [lot.id for lot in lots_by_line.values() if lot]
-        if len(used) != len(set(used)):
-            return None
-        Quant = self.env["stock.quant"]
-        Quant.flush_model(["lot_id", "product_id", "location_id", "quantity"])
-        if used and self.env.execute_query(
-            SQL(
-                "SELECT 1 FROM stock_quant WHERE lot_id = ANY(%s) LIMIT 1",
-                used,
-            )
-        ):
-            return None
-        if self.env.execute_query(
-            SQL(
-                """
-                SELECT 1 FROM stock_quant
-                 WHERE product_id = ANY(%s) AND location_id = ANY(%s)
-                   AND lot_id IS NULL AND quantity > 0
-                 LIMIT 1
-                """,
-                products.ids,
-                self.location_id.ids,
-            )
-        ):
-            return None
-        return lots_by_line
-
-    def _serial_fast_receipt_done(self, lots_by_line):
-        """Odoo's ``_action_done`` for lines that qualify (see
-        :meth:`_serial_fast_receipt_lines`), with the same result, batch by batch:
-
-        - lines named after an existing unit take it, the other names become new units
-          in one ``create`` of the values Odoo gives them
-          (``_prepare_new_lot_vals``), and all lines get their unit in one UPDATE
-          (:meth:`_serial_write_lots`);
-        - each unit gets the two quants Odoo's loop creates for it (-1 at the source,
-          +1 at the destination, both entered now), in one ``create``;
-        - the lines' date is set in one ``write``, as Odoo's loop ends.
-        """
-        to_create = [line for line, lot in lots_by_line.items() if not lot]
-        if to_create:
-            self._serial_lock_products(self.product_id)
-            Lot = self.env["stock.lot"]
-            vals_list = [line._prepare_new_lot_vals() for line in to_create]
-            if Lot._serial_can_create_as_odoo():
-                new_lots = Lot._serial_create_as_odoo(vals_list)
-            else:
-                new_lots = Lot.create(vals_list)
-            for line, lot in zip(to_create, new_lots, strict=True):
-                lots_by_line[line] = lot
-        assign = [
-            (line, lot) for line, lot in lots_by_line.items() if line.lot_id != lot
-        ]
-        if assign:
-            self._serial_write_lots(assign)
-        self._serial_check_company()
-        now = fields.Datetime.now()
-        quant_vals = []
-        for line, lot in lots_by_line.items():
-            common = {
-                "product_id": line.product_id.id,
-                "lot_id": lot.id,
-                "package_id": False,
-                "owner_id": False,
-                "in_date": now,
-            }
-            quant_vals.append(
-                {**common, "location_id": line.location_id.id, "quantity": -1.0}
-            )
-            quant_vals.append(
-                {**common, "location_id": line.location_dest_id.id, "quantity": 1.0}
-            )
-        # As superuser, like Odoo's _update_available_quantity.
-        self.env["stock.quant"].sudo()._serial_create_batch(quant_vals)
-        self.write({"date": fields.Datetime.now()})
-
-    def _serial_write_lots(self, assign):
-        """What ``line.lot_id = lot`` does on each not yet done receipt line of
-        ``assign`` (pairs of line, unit), in one UPDATE: on such a line (source that
-        bypasses reservation) Odoo's ``write`` changes no quant, so the field, the
-        cache and what depends on it remain: the ORM is told by ``modified()``.
-
-        Odoo's stored dependents in 19.0 are the lines' expiration and removal dates
-        (product_expiry). Their computation leaves a line as it is when neither its
-        product uses expiration dates nor the line or its unit has such a date: those
-        lines are not recomputed (100,000 recomputations cost seconds)."""
-        lines = self.browse([line.id for line, _lot in assign])
-        lines.check_access("write")
-        self.flush_model(["lot_id"])
-        self.env.execute_query(
-            SQL(
-                """
-                UPDATE stock_move_line ml
-                   SET lot_id = v.lot_id,
-                       write_uid = %(uid)s, write_date = now() at time zone 'UTC'
-                  FROM unnest(%(line_ids)s::int[], %(lot_ids)s::int[]) AS v(id, lot_id)
-                 WHERE ml.id = v.id
-                """,
-                uid=self.env.uid,
-                line_ids=lines.ids,
-                lot_ids=[lot.id for _line, lot in assign],
-            )
-        )
-        dates = [
-            self._fields[fname]
-            for fname in ("expiration_date", "removal_date")
-            if fname in self._fields
-        ]
-        undated = lines.filtered(
-            lambda line: (
-                not (
-                    line.product_id.use_expiration_date
-                    or any(line[field.name] for field in dates)
-                )
-            )
-        )
-        lines.invalidate_recordset(["lot_id", "write_uid", "write_date"])
-        lines.modified(["lot_id"])
-        undated = undated.filtered(
-            lambda line: not any(line.lot_id[field.name] for field in dates)
-        )
-        for field in dates:
-            self.env.remove_to_compute(field, undated)
-        lines._validate_fields(["lot_id"])
-
-    # ---- deliveries -----------------------------------------------------------------
-    def _serial_fast_delivery_lines(self):
-        """``{line: (source quant, destination quant or None)}`` when every line of
-        ``self`` qualifies for the fast delivery, else ``None`` (Odoo's own path).
-
-        Besides :meth:`_serial_fast_common_checks`: each line moves its unit from an
-        internal location that does not bypass reservation to one that does
-        (customer, vendor, scrap...), the unit being there as exactly one quant of
-        quantity 1 reserved for this line (no package, no owner), and at most one
-        quant of the unit (without package nor owner) at the destination. Each unit
-        once in the batch."""
-        if not self._serial_fast_common_checks():
-            return None
-        if any(
-            loc.usage != "internal" or loc.should_bypass_reservation()
-            for loc in self.location_id
-        ) or not all(loc.should_bypass_reservation() for loc in self.location_dest_id):
-            return None
-        lots = self.lot_id
-        if len(lots) != len(self) or not all(line.lot_id for line in self):
-            return None
-        if any(line.lot_id.product_id != line.product_id for line in self):
-            return None
-        Quant = self.env["stock.quant"].sudo()
-        Quant.flush_model()
+        # Only what the query reads: the lines' other pending updates (e.g. picked)
+        # go with the next flush, in one UPDATE with the unit the fast path writes.
+        self.flush_model(FAST_LINE_COLUMNS)
+        self.env["stock.lot"].flush_model(["product_id"])
+        self.env["product.product"].flush_model(["product_tmpl_id"])
+        self.env["product.template"].flush_model(["uom_id", "tracking", "is_storable"])
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT lot_id, location_id, array_agg(id ORDER BY id),
-                       bool_and(package_id IS NULL AND owner_id IS NULL),
-                       array_agg(quantity), array_agg(reserved_quantity)
-                  FROM stock_quant
-                 WHERE lot_id = ANY(%s) AND location_id = ANY(%s)
-                 GROUP BY lot_id, location_id
+                SELECT ml.id, ml.move_id, ml.product_id, ml.lot_id, ml.lot_name,
+                       ml.location_id, ml.location_dest_id, lot.product_id,
+                       ml.company_id, ml.quantity = 1 AND ml.product_uom_id = t.uom_id
+                       AND t.tracking = 'serial' AND t.is_storable
+                       AND ml.package_id IS NULL AND ml.result_package_id IS NULL
+                       AND ml.owner_id IS NULL AND ml.move_id IS NOT NULL
+                  FROM stock_move_line ml
+                  JOIN product_product p ON p.id = ml.product_id
+                  JOIN product_template t ON t.id = p.product_tmpl_id
+             LEFT JOIN stock_lot lot ON lot.id = ml.lot_id
+                 WHERE ml.id = ANY(%s)
                 """,
-                lots.ids,
-                (self.location_id | self.location_dest_id).ids,
+                list(self.ids),
             )
         )
-        by_key = {(lot_id, loc_id): row for lot_id, loc_id, *row in rows}
-        quants_by_line = {}
-        for line in self:
-            source = by_key.get((line.lot_id.id, line.location_id.id))
-            if (
-                not source
-                or len(source[0]) != 1
-                or not source[1]
-                or source[2] != [1.0]
-                or source[3] != [1.0]
-            ):
-                return None
-            dest = by_key.get((line.lot_id.id, line.location_dest_id.id))
-            if dest and (len(dest[0]) != 1 or not dest[1]):
-                return None
-            quants_by_line[line] = (
-                Quant.browse(source[0][0]),
-                Quant.browse(dest[0][0]) if dest else None,
-            )
-        return quants_by_line
+        if len(rows) != len(self) or not all(row[-1] for row in rows):
+            return None
+        if len({row[8] for row in rows}) != 1:
+            return None
+        position = {line_id: i for i, line_id in enumerate(self.ids)}
+        rows.sort(key=lambda row: position[row[0]])
+        moves = self.env["stock.move"].browse({row[1] for row in rows})
+        if any(move.is_inventory or move.scrap_id for move in moves):
+            return None
+        return [FastLine(*row[:8]) for row in rows]
 
-    def _serial_fast_delivery_done(self, quants_by_line):
-        """Odoo's ``_action_done`` for delivery lines that qualify (see
-        :meth:`_serial_fast_delivery_lines`), batch by batch: the reservation and the
-        unit leave the source quant (quantity and reserved quantity 0, the quant
-        stays until Odoo's own clean-up, as in Odoo's loop), the destination quant
-        gets it with the source's entry date (one ``create`` for the new ones, one
-        ``write`` per distinct values for the existing ones), and the lines' date is
-        set in one ``write``."""
-        self._serial_check_company()
-        Quant = self.env["stock.quant"].sudo()
-        sources = Quant.browse([src.id for src, _dest in quants_by_line.values()])
-        sources.write({"reserved_quantity": 0.0, "quantity": 0.0})
-        to_create, to_write = [], defaultdict(list)
-        for line, (source, dest) in quants_by_line.items():
-            if dest:
-                to_write[(dest.quantity + 1, source.in_date)].append(dest.id)
-            else:
-                to_create.append(
-                    {
-                        "product_id": line.product_id.id,
-                        "location_id": line.location_dest_id.id,
-                        "lot_id": line.lot_id.id,
-                        "package_id": False,
-                        "owner_id": False,
-                        "in_date": source.in_date,
-                        "quantity": 1.0,
-                    }
-                )
-        for (quantity, in_date), ids in to_write.items():
-            Quant.browse(ids).write({"in_date": in_date, "quantity": quantity})
-        if to_create:
-            Quant._serial_create_batch(to_create)
-        self.write({"date": fields.Datetime.now()})
+    def _serial_fast_crossing(self, rows, into_stock):
+        """Whether every line of ``rows`` (:data:`FastLine`) crosses the border of
+        our stock the same way: from locations that bypass reservation (vendor,
+        customer, inventory...) into internal ones that do not (``into_stock``), or
+        the other way round."""
+        Location = self.env["stock.location"]
+        sources = Location.browse({row.location_id for row in rows})
+        destinations = Location.browse({row.location_dest_id for row in rows})
+        inside, outside = (
+            (destinations, sources) if into_stock else (sources, destinations)
+        )
+        return all(
+            loc.usage == "internal" and not loc.should_bypass_reservation()
+            for loc in inside
+        ) and all(loc.should_bypass_reservation() for loc in outside)
 
     def _serial_check_company(self):
         """Odoo's ``_check_company()`` of the lines, run on one line per distinct
         combination of what it looks at: the line's company and the records of its
         company-checked fields, a unit counting by its company (the check's domain
         on units only reads their company, unless stock.lot changes it). Same
-        outcome, a handful of lines checked instead of every one."""
+        outcome, a handful of lines checked instead of every one. The combinations
+        are read in one query (the unit from the cache, where the fast receipt
+        puts it)."""
         Lot = self.env["stock.lot"]
         lot_by_company = (
             type(Lot)._check_company_domain is models.BaseModel._check_company_domain
@@ -467,33 +288,43 @@ class StockMoveLine(models.Model):
         names = [
             name
             for name, field in self._fields.items()
-            if field.relational and field.check_company
+            if field.relational and field.check_company and name != "lot_id"
         ]
+        columns = [name for name in names if self._fields[name].column_type]
+        others = [name for name in names if name not in columns]
+        self.flush_model(columns)
+        rows = {
+            row[0]: row[1:]
+            for row in self.env.execute_query(
+                SQL(
+                    "SELECT id, company_id, %s FROM stock_move_line WHERE id = ANY(%s)",
+                    SQL(", ").join(SQL.identifier(name) for name in columns),
+                    list(self.ids),
+                )
+            )
+        }
+        lot_ids = {line.id: line.lot_id.id for line in self}
+        lot_company = {}
+        if lot_by_company:
+            Lot.flush_model(["company_id"])
+            lot_company = dict(
+                self.env.execute_query(
+                    SQL(
+                        "SELECT id, company_id FROM stock_lot WHERE id = ANY(%s)",
+                        list({lot_id for lot_id in lot_ids.values() if lot_id}),
+                    )
+                )
+            )
         representatives = {}
         for line in self:
-            key = (line.company_id.id,) + tuple(
-                ("company", line.lot_id.company_id.id)
-                if name == "lot_id" and lot_by_company
-                else line[name]._ids
-                for name in names
+            lot_id = lot_ids[line.id]
+            key = (
+                rows[line.id],
+                ("company", lot_company.get(lot_id)) if lot_by_company else lot_id,
+                tuple(line[name]._ids for name in others),
             )
             representatives.setdefault(key, line.id)
         self.browse(list(representatives.values()))._check_company()
-
-    def _serial_lock_products(self, products):
-        """Serialise the creation of units of ``products`` between transactions: the
-        unique-serial check only sees committed units, so two receipts naming the
-        same serial at the same time would both pass it. Each fast receipt
-        rewrites its products' rows (values unchanged): a second transaction doing
-        the same waits for the first, then fails with a serialisation error that
-        Odoo retries (request or cron), and its retry sees the first one's units."""
-        self.env["product.product"].flush_model()
-        self.env.execute_query(
-            SQL(
-                "UPDATE product_product SET write_date = write_date WHERE id = ANY(%s)",
-                products.ids,
-            )
-        )
 
     @api.model
     def _serial_pending_receipts(

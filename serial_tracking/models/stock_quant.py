@@ -3,7 +3,6 @@ from odoo import api, models
 from odoo.addons.stock.models.stock_quant import StockQuant as OdooStockQuant
 
 from ..tools import bulk_insert
-from .stock_lot import META_FIELDS
 
 # What differs from one quant to the next of a fast validation: the rest (product,
 # location, dates...) is shared by all the quants of one location.
@@ -44,43 +43,17 @@ class StockQuant(models.Model):
         if not vals_list:
             return self.browse()
         Quant = self.sudo()
-        fields_ = Quant._fields
-        columns = [
-            name
-            for name, field in fields_.items()
-            if field.store and field.column_type and name not in META_FIELDS
+        vals_list = [
+            {"inventory_quantity_set": False, "quantity": 0.0, **vals}
+            for vals in vals_list
         ]
-        index = {name: i for i, name in enumerate(columns)}
-        prototypes, rows = {}, []
-        for vals in vals_list:
-            vals = {"inventory_quantity_set": False, **vals}
-            key = tuple(sorted((k, v) for k, v in vals.items() if k not in VARYING))
-            proto = prototypes.get(key)
-            if proto is None:
-                record = Quant.new(Quant._add_missing_default_values(dict(vals)))
-                stored = record._convert_to_write(
-                    {name: record[name] for name in columns}
-                )
-                proto = prototypes[key] = [
-                    fields_[name].convert_to_column_insert(stored[name], Quant, stored)
-                    for name in columns
-                ]
-            row = list(proto)
-            for name in VARYING:
-                row[index[name]] = fields_[name].convert_to_column_insert(
-                    vals.get(name) or (0.0 if name == "quantity" else None), Quant, vals
-                )
-            rows.append(row)
-        keep = [
-            i
-            for i in range(len(columns))
-            if columns[i] in VARYING
-            or any(proto[i] is not None for proto in prototypes.values())
-        ]
-        names = [columns[i] for i in keep]
-        quants = bulk_insert.insert_rows(Quant, columns, keep, rows)
-        with self.env.protecting([fields_[name] for name in columns], quants):
-            quants.modified(names, create=True)
+
+        def prototype(vals):
+            return Quant.new(Quant._add_missing_default_values(vals))
+
+        quants, written = bulk_insert.create_records(
+            Quant, vals_list, VARYING, prototype
+        )
         quants.modified(list(VARYING))
-        quants._validate_fields(names)
+        quants._validate_fields(written)
         return quants

@@ -1,7 +1,11 @@
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .common import SerialTrackingCommon
+
+SKIPPED_COLUMNS = {"id", "create_date", "write_date"}
 
 
 @tagged("post_install", "-at_install", "serial_tracking")
@@ -105,3 +109,40 @@ class TestSerialEvent(SerialTrackingCommon):
         self.assertEqual(note.event_type, "note")
         self.assertGreaterEqual(note.date, self.lot.create_date.replace(microsecond=0))
         self.assertEqual(self.lot.event_ids.mapped("description"), ["by hand"])
+
+    def test_bulk_events_are_the_rows_create_gives(self):
+        """A flow's events written in bulk (``_serial_create_events``) are the rows
+        ``create`` writes: defaults, the unit's product and company, shared and
+        per-unit values."""
+        _picking, lots = self._receive(self.scanner, ["SN-B1", "SN-B2", "SN-B3"])
+        other = self.env["stock.lot"].create(
+            {"name": "SN-B4", "product_id": self.printer.id}
+        )
+        units = lots | other
+        vals_list = [
+            {
+                "lot_id": lot.id,
+                "event_type": "moved",
+                "location_id": self.stock_location.id,
+                "description": f"bulk {lot.name}" if lot != other else False,
+            }
+            for lot in units
+        ]
+        Event = self.env["serial.event"].sudo()
+        names = [
+            name
+            for name, field in Event._fields.items()
+            if field.store and field.column_type and name not in SKIPPED_COLUMNS
+        ]
+
+        def rows(events):
+            events.invalidate_recordset()
+            return sorted(tuple(str(event[name]) for name in names) for event in events)
+
+        with freeze_time("2026-03-02 09:30:00"):
+            bulk = Event._serial_create_events(vals_list)
+            orm = Event.create(vals_list)
+        self.assertEqual(len(bulk), 4)
+        self.assertEqual(rows(bulk), rows(orm))
+        self.assertEqual(set(bulk.product_id), {self.scanner, self.printer})
+        self.assertEqual(units.event_ids & bulk, bulk)

@@ -1,11 +1,12 @@
-"""One bulk INSERT for the core's fast paths (units, quants).
+"""One bulk INSERT for the core's fast paths (units, quants, timeline events).
 
-Rows are prepared by the caller from ORM-computed prototypes (column values already
-converted with ``convert_to_column_insert``); this writes them with one
-``INSERT ... SELECT unnest(...)`` per batch, as the ORM's create would (audit
-columns included), and updates the inverse caches of the many2one columns (e.g. a
-batch's one2many of units) as the ORM's create does. ``modified()`` and constraint
-checks stay with the caller, which knows what its records need.
+:func:`create_records` is what the ORM's ``create`` does for many records whose
+values differ only by a few fields, without the per-record work: one ORM-computed
+prototype (defaults, stored computed fields) per distinct rest of the values, every
+row written by one ``INSERT ... SELECT unnest(...)`` per batch (:func:`insert_rows`,
+audit columns included), the inverse caches of the many2one columns updated (e.g.
+a batch's one2many of units) and the ORM told of the new records (``modified()``).
+Constraint checks stay with the caller, which knows what its records need.
 """
 
 from collections import defaultdict
@@ -13,6 +14,65 @@ from collections import defaultdict
 from odoo.tools import SQL, split_every
 
 BULK_INSERT_BATCH = 20000
+# Columns the INSERT fills itself (or the database does).
+META_FIELDS = ("id", "create_uid", "create_date", "write_uid", "write_date")
+
+
+def create_overridden_only_by(model, modules):
+    """Whether every override of ``create`` in ``model``'s classes comes from one of
+    ``modules`` (Python module names): then :func:`create_records` plus what those
+    overrides do gives what ``create`` gives."""
+    return all(
+        cls.__module__ in modules
+        for cls in type(model).__mro__
+        if "create" in vars(cls)
+    )
+
+
+def create_records(model, vals_list, varying, prototype):
+    """Create records of ``model`` from ``vals_list`` as ``create`` would, in bulk.
+
+    Values of the fields ``varying`` are written as given on each row; for each
+    distinct rest of the values, ``prototype(vals)`` (``vals`` of the first row
+    with that rest) returns a new record (``model.new(...)``) whose other stored
+    values every row with that rest takes. Columns NULL in every row are left out
+    (no column default either). Returns ``(records, written)``: the new records,
+    in order, and the names of the written columns, for ``_validate_fields``."""
+    fields_ = model._fields
+    columns = [
+        name
+        for name, field in fields_.items()
+        if field.store and field.column_type and name not in META_FIELDS
+    ]
+    varying_index = [(name, columns.index(name)) for name in varying]
+    prototypes, rows = {}, []
+    for vals in vals_list:
+        key = tuple(sorted((k, v) for k, v in vals.items() if k not in varying))
+        proto = prototypes.get(key)
+        if proto is None:
+            record = prototype(dict(vals))
+            stored = record._convert_to_write({name: record[name] for name in columns})
+            proto = prototypes[key] = [
+                fields_[name].convert_to_column_insert(stored[name], model, stored)
+                for name in columns
+            ]
+        row = list(proto)
+        for name, i in varying_index:
+            row[i] = fields_[name].convert_to_column_insert(vals.get(name), model, vals)
+        rows.append(row)
+    keep = [
+        i
+        for i in range(len(columns))
+        if columns[i] in varying
+        or any(proto[i] is not None for proto in prototypes.values())
+    ]
+    written = [columns[i] for i in keep]
+    records = insert_rows(model, columns, keep, rows)
+    # Dependents elsewhere learn about the new records; their own computed columns
+    # were computed on their prototype already and must not be again.
+    with model.env.protecting([fields_[name] for name in columns], records):
+        records.modified(written, create=True)
+    return records, written
 
 
 def insert_rows(model, columns, keep, rows):

@@ -1,0 +1,108 @@
+from collections import defaultdict
+
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class SerialFastDeliveryMixin(models.AbstractModel):
+    """The fast path of validating big deliveries of serial units: the part of
+    ``stock.move.line`` (which inherits this mixin) that does Odoo's
+    ``_action_done`` batch by batch for deliveries of reserved units (see
+    :meth:`_serial_fast_delivery_lines`). Holds no fields."""
+
+    _name = "serial.fast.delivery.mixin"
+    _description = "Serial Fast Delivery Validation"
+
+    def _serial_fast_delivery_lines(self):
+        """``{line: (source quant, destination quant or None)}`` when every line of
+        ``self`` qualifies for the fast delivery, else ``None`` (Odoo's own path).
+
+        Besides :meth:`_serial_fast_common_checks`: each line moves its unit from an
+        internal location that does not bypass reservation to one that does
+        (customer, vendor, scrap...), the unit being there as exactly one quant of
+        quantity 1 reserved for this line (no package, no owner), and at most one
+        quant of the unit (without package nor owner) at the destination. Each unit
+        once in the batch."""
+        rows = self._serial_fast_common_checks()
+        if rows is None:
+            return None
+        if not self._serial_fast_crossing(rows, into_stock=False):
+            return None
+        lot_ids = {row.lot_id for row in rows}
+        if len(lot_ids) != len(rows) or any(
+            not row.lot_id or row.lot_product_id != row.product_id for row in rows
+        ):
+            return None
+        Quant = self.env["stock.quant"].sudo()
+        Quant.flush_model()
+        quant_rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT lot_id, location_id, array_agg(id ORDER BY id),
+                       bool_and(package_id IS NULL AND owner_id IS NULL),
+                       array_agg(quantity), array_agg(reserved_quantity)
+                  FROM stock_quant
+                 WHERE lot_id = ANY(%s) AND location_id = ANY(%s)
+                 GROUP BY lot_id, location_id
+                """,
+                list(lot_ids),
+                list(
+                    {row.location_id for row in rows}
+                    | {row.location_dest_id for row in rows}
+                ),
+            )
+        )
+        by_key = {(lot_id, loc_id): row for lot_id, loc_id, *row in quant_rows}
+        quants_by_line = {}
+        for row in rows:
+            source = by_key.get((row.lot_id, row.location_id))
+            if (
+                not source
+                or len(source[0]) != 1
+                or not source[1]
+                or source[2] != [1.0]
+                or source[3] != [1.0]
+            ):
+                return None
+            dest = by_key.get((row.lot_id, row.location_dest_id))
+            if dest and (len(dest[0]) != 1 or not dest[1]):
+                return None
+            quants_by_line[self.browse(row.id)] = (
+                Quant.browse(source[0][0]),
+                Quant.browse(dest[0][0]) if dest else None,
+            )
+        return quants_by_line
+
+    def _serial_fast_delivery_done(self, quants_by_line):
+        """Odoo's ``_action_done`` for delivery lines that qualify (see
+        :meth:`_serial_fast_delivery_lines`), batch by batch: the reservation and the
+        unit leave the source quant (quantity and reserved quantity 0, the quant
+        stays until Odoo's own clean-up, as in Odoo's loop), the destination quant
+        gets it with the source's entry date (one ``create`` for the new ones, one
+        ``write`` per distinct values for the existing ones), and the lines' date is
+        set in one ``write``."""
+        self._serial_check_company()
+        Quant = self.env["stock.quant"].sudo()
+        sources = Quant.browse([src.id for src, _dest in quants_by_line.values()])
+        sources.write({"reserved_quantity": 0.0, "quantity": 0.0})
+        to_create, to_write = [], defaultdict(list)
+        for line, (source, dest) in quants_by_line.items():
+            if dest:
+                to_write[(dest.quantity + 1, source.in_date)].append(dest.id)
+            else:
+                to_create.append(
+                    {
+                        "product_id": line.product_id.id,
+                        "location_id": line.location_dest_id.id,
+                        "lot_id": line.lot_id.id,
+                        "package_id": False,
+                        "owner_id": False,
+                        "in_date": source.in_date,
+                        "quantity": 1.0,
+                    }
+                )
+        for (quantity, in_date), ids in to_write.items():
+            Quant.browse(ids).write({"in_date": in_date, "quantity": quantity})
+        if to_create:
+            Quant._serial_create_batch(to_create)
+        self.write({"date": fields.Datetime.now()})

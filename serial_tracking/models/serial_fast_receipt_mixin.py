@@ -1,0 +1,252 @@
+from collections import defaultdict
+
+from odoo import fields, models
+from odoo.tools import SQL
+
+from ..tools import unit_state
+
+
+class SerialFastReceiptMixin(models.AbstractModel):
+    """The fast path of validating big receipts of serial units: the part of
+    ``stock.move.line`` (which inherits this mixin) that does Odoo's
+    ``_action_done`` batch by batch for receipts whose outcome per unit is known in
+    advance (see :meth:`_serial_fast_receipt_lines`). Holds no fields."""
+
+    _name = "serial.fast.receipt.mixin"
+    _description = "Serial Fast Receipt Validation"
+
+    def _serial_fast_receipt_lines(self):
+        """``{line id: id of its existing unit or None}`` when every line of ``self``
+        qualifies for the fast path, else ``None`` (Odoo's own path).
+
+        A line qualifies when its outcome in Odoo's loop is known without running it:
+        one unit (quantity 1 in the product's own unit) of a storable product tracked
+        by serial, from a location that bypasses reservation (vendor, customer,
+        inventory, production) into an internal one, with a serial (unit or name, the
+        name unique in the batch), no package, no owner, not an inventory line, on a
+        move of an operation type that creates serials; and its unit has no quant
+        anywhere yet (a unit that was in stock before, a return, goes Odoo's way), nor
+        the product a positive untracked quant at the source (Odoo would compensate
+        with it). One company per batch."""
+        rows = self._serial_fast_common_checks()
+        if rows is None:
+            return None
+        if not self._serial_fast_crossing(rows, into_stock=True):
+            return None
+        moves = self.env["stock.move"].browse({row.move_id for row in rows})
+        if not all(move.picking_type_id.use_create_lots for move in moves):
+            return None
+        names = defaultdict(set)
+        for row in rows:
+            if row.lot_id:
+                if row.lot_product_id != row.product_id:
+                    return None
+                continue
+            if not row.lot_name or row.lot_name in names[row.product_id]:
+                return None
+            names[row.product_id].add(row.lot_name)
+        # Serial names of existing units name those units, as in Odoo's loop.
+        company = self.company_id
+        existing = {}
+        for product_id, product_names in names.items():
+            for lot in self.env["stock.lot"].search_fetch(
+                [
+                    "|",
+                    ("company_id", "=", False),
+                    ("company_id", "=", company.id),
+                    ("product_id", "=", product_id),
+                    ("name", "in", list(product_names)),
+                ],
+                ["name"],
+            ):
+                existing[product_id, lot.name] = lot.id
+        lots_by_line = {
+            row.id: row.lot_id or existing.get((row.product_id, row.lot_name))
+            for row in rows
+        }
+        used = [lot_id for lot_id in lots_by_line.values() if lot_id]
+        if len(used) != len(set(used)):
+            return None
+        Quant = self.env["stock.quant"]
+        Quant.flush_model(["lot_id", "product_id", "location_id", "quantity"])
+        if used and self.env.execute_query(
+            SQL(
+                "SELECT 1 FROM stock_quant WHERE lot_id = ANY(%s) LIMIT 1",
+                used,
+            )
+        ):
+            return None
+        if self.env.execute_query(
+            SQL(
+                """
+                SELECT 1 FROM stock_quant
+                 WHERE product_id = ANY(%s) AND location_id = ANY(%s)
+                   AND lot_id IS NULL AND quantity > 0
+                 LIMIT 1
+                """,
+                list(names.keys() | {row.product_id for row in rows}),
+                list({row.location_id for row in rows}),
+            )
+        ):
+            return None
+        return lots_by_line
+
+    def _serial_fast_receipt_done(self, lots_by_line):
+        """Odoo's ``_action_done`` for lines that qualify (see
+        :meth:`_serial_fast_receipt_lines`), with the same result, batch by batch:
+
+        - lines named after an existing unit take it, the other names become new units
+          in one ``create`` of the values Odoo gives them
+          (``_prepare_new_lot_vals``), created already in the state and location
+          that the end of the validation gives them (the refresh of unit states
+          then corrects at most their receipt date, which is the moves' date of
+          done, a moment later), and all lines get their unit
+          (:meth:`_serial_write_lots`);
+        - each unit gets the two quants Odoo's loop creates for it (-1 at the source,
+          +1 at the destination, both entered now), in one ``create``;
+        - the lines' date is set in one ``write``, as Odoo's loop ends.
+        """
+        now = fields.Datetime.now()
+        lines = self.browse(list(lots_by_line))
+        to_create = lines.browse(
+            [line_id for line_id, lot_id in lots_by_line.items() if not lot_id]
+        )
+        new_lot_ids = set()
+        if to_create:
+            self._serial_lock_products(self.product_id)
+            Lot = self.env["stock.lot"]
+            usage = {loc.id: loc.usage for loc in to_create.location_id}
+            vals_list = []
+            for line in to_create:
+                received = unit_state.unit_values(
+                    True, False, (usage[line.location_id.id], None, None, now, None)
+                )
+                vals_list.append(
+                    {
+                        **line._prepare_new_lot_vals(),
+                        "unit_state": received["unit_state"],
+                        "receipt_date": now,
+                        "location_id": line.location_dest_id.id,
+                    }
+                )
+            if Lot._serial_can_create_as_odoo():
+                new_lots = Lot._serial_create_as_odoo(vals_list)
+            else:
+                new_lots = Lot.create(vals_list)
+            new_lot_ids = set(new_lots.ids)
+            for line, lot_id in zip(to_create.ids, new_lots.ids, strict=True):
+                lots_by_line[line] = lot_id
+        self._serial_write_lots(lots_by_line)
+        self._serial_check_company()
+        quant_vals = []
+        for line in lines.with_prefetch(lines.ids):
+            common = {
+                "product_id": line.product_id.id,
+                "lot_id": lots_by_line[line.id],
+                "package_id": False,
+                "owner_id": False,
+                "in_date": now,
+            }
+            quant_vals.append(
+                {**common, "location_id": line.location_id.id, "quantity": -1.0}
+            )
+            quant_vals.append(
+                {**common, "location_id": line.location_dest_id.id, "quantity": 1.0}
+            )
+        # As superuser, like Odoo's _update_available_quantity.
+        self.env["stock.quant"].sudo()._serial_create_batch(quant_vals)
+        # A new unit's one positive quant is at the location it was created with:
+        # its location (stock's compute from its quants) stays what it is.
+        self.env.remove_to_compute(
+            self.env["stock.lot"]._fields["location_id"],
+            self.env["stock.lot"].browse(new_lot_ids),
+        )
+        self.write({"date": fields.Datetime.now()})
+
+    def _serial_write_lots(self, lots_by_line):
+        """What ``line.lot_id = lot`` does on each not yet done receipt line
+        (``lots_by_line``: line id -> unit id), without a write per line: on such a
+        line (source that bypasses reservation) Odoo's ``write`` changes no quant, so
+        what remains is the field's own write (cache and pending update, flushed
+        with the lines' other pending updates) and what depends on it, which the ORM
+        is told by ``modified()``.
+
+        Odoo's stored dependents in 19.0 are the lines' expiration and removal dates
+        (product_expiry). Their computation leaves a line as it is when neither its
+        product uses expiration dates nor the line or its unit has such a date: those
+        lines are not recomputed (100,000 recomputations cost seconds)."""
+        lines = self.browse(list(lots_by_line))
+        field = self._fields["lot_id"]
+        Lot = self.env["stock.lot"]
+        assign = [
+            (line, lot_id)
+            for line, lot_id in zip(lines, lots_by_line.values(), strict=True)
+            if line.lot_id.id != lot_id
+        ]
+        if not assign:
+            return
+        lines = self.browse([line.id for line, _lot_id in assign])
+        lines.check_access("write")
+        dates = [
+            fname
+            for fname in ("expiration_date", "removal_date")
+            if fname in self._fields and fname in Lot._fields
+        ]
+        if dates:
+            dated_lines = _ids_with_any(lines, dates)
+            dated_lots = _ids_with_any(
+                Lot.browse([lot_id for _line, lot_id in assign]), dates
+            )
+        lines.modified(["lot_id"], before=True)
+        for line, lot_id in assign:
+            field.write(line, Lot.browse(lot_id))
+        lines.modified(["lot_id"])
+        if dates:
+            expiring = {p.id for p in lines.product_id if p.use_expiration_date}
+            undated = lines.browse(
+                [
+                    line.id
+                    for line, lot_id in assign
+                    if not (
+                        line.id in dated_lines
+                        or lot_id in dated_lots
+                        or line.product_id.id in expiring
+                    )
+                ]
+            )
+            for fname in dates:
+                self.env.remove_to_compute(self._fields[fname], undated)
+        lines._validate_fields(["lot_id"])
+
+    def _serial_lock_products(self, products):
+        """Serialise the creation of units of ``products`` between transactions: the
+        unique-serial check only sees committed units, so two receipts naming the
+        same serial at the same time would both pass it. Each fast receipt
+        rewrites its products' rows (values unchanged): a second transaction doing
+        the same waits for the first, then fails with a serialisation error that
+        Odoo retries (request or cron), and its retry sees the first one's units."""
+        self.env["product.product"].flush_model()
+        self.env.execute_query(
+            SQL(
+                "UPDATE product_product SET write_date = write_date WHERE id = ANY(%s)",
+                products.ids,
+            )
+        )
+
+
+def _ids_with_any(records, fnames):
+    """Ids of ``records`` on which one of the date fields ``fnames`` is set."""
+    records.flush_model(fnames)
+    return {
+        record_id
+        for (record_id,) in records.env.execute_query(
+            SQL(
+                "SELECT id FROM %s WHERE id = ANY(%s) AND (%s)",
+                SQL.identifier(records._table),
+                list(records.ids),
+                SQL(" OR ").join(
+                    SQL("%s IS NOT NULL", SQL.identifier(fname)) for fname in fnames
+                ),
+            )
+        )
+    }

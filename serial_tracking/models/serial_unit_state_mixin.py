@@ -1,0 +1,282 @@
+from collections import defaultdict
+
+from odoo import api, models
+from odoo.tools import SQL
+
+from ..tools import unit_state
+from ..tools.unit_state import BLOCKED_UNIT_STATES, CLOSED_STATES, INTERNAL_USAGES
+
+# Up to this many units, the ORM (and what it has in cache) reads them: a scan
+# touches one or two units, a big receipt 100,000.
+SMALL_BATCH = 100
+
+
+class SerialUnitStateMixin(models.AbstractModel):
+    """State, holder and dates of serial units, and their timeline events: the part
+    of ``stock.lot`` (which inherits this mixin) that follows a unit's life. Holds
+    no fields: it works on ``stock.lot``'s."""
+
+    _name = "serial.unit.state.mixin"
+    _description = "Serial Unit State"
+
+    def _set_sticky_state(self, state, event_type, description=False):
+        """Quarantine or recall units: a quality decision recorded on their timeline."""
+        self._log_events(event_type, description=description)
+        self._write_unit_values({lot.id: {"unit_state": state} for lot in self})
+
+    def _log_events(self, event_type, values_by_lot=None, **values):
+        """One timeline event per unit of ``self``, in a single create: the door every
+        event that is not a stock move's goes through (moves log theirs at validation,
+        see ``stock.move.line._serial_log_done_events``). ``values`` go on every
+        event, ``values_by_lot`` (by unit id) on one unit's."""
+        values_by_lot = values_by_lot or {}
+        # Timeline events are system records: only notes may be added by hand.
+        return self.env["serial.event"]._serial_create_events(
+            [
+                {
+                    **values,
+                    **values_by_lot.get(lot.id, {}),
+                    "lot_id": lot.id,
+                    "event_type": event_type,
+                }
+                for lot in self
+            ]
+        )
+
+    def _refresh_unit_state(self):
+        """Derive state, holder and dates of serial units from quants and done moves.
+
+        Set-based: three queries for all units, one ``write`` per distinct values.
+        Quarantined and recalled units keep their state (holder and dates move).
+        """
+        lots = self._serial_existing_units()
+        if not lots:
+            return
+        # flush only what the query reads (a full flush would recompute unrelated fields
+        # in the middle of a validation)
+        self.env["stock.quant"].flush_model(["lot_id", "location_id", "quantity"])
+        self.env["stock.move.line"].flush_model(
+            ["lot_id", "state", "quantity", "date", "location_id", "location_dest_id"]
+        )
+        self.env["stock.move"].flush_model(["partner_id"])
+        self.env["stock.picking"].flush_model(["partner_id"])
+        self.env["stock.location"].flush_model(["usage"])
+        # Three independent queries keyed by unit, combined in Python: joining them in
+        # SQL let stale statistics pick nested loops over thousands of units.
+        ids = lots.ids
+        in_stock = dict(
+            self.env.execute_query(
+                SQL(
+                    """
+                SELECT q.lot_id, SUM(q.quantity) > 0
+                  FROM stock_quant q
+                  JOIN stock_location l ON l.id = q.location_id
+                 WHERE q.lot_id = ANY(%(ids)s) AND l.usage IN %(internal)s
+              GROUP BY q.lot_id
+                """,
+                    ids=ids,
+                    internal=INTERNAL_USAGES,
+                )
+            )
+        )
+        reserved = {
+            lot_id
+            for (lot_id,) in self.env.execute_query(
+                SQL(
+                    """
+                SELECT DISTINCT ml.lot_id
+                  FROM stock_move_line ml
+                  JOIN stock_location l ON l.id = ml.location_id
+                 WHERE ml.lot_id = ANY(%(ids)s) AND ml.state NOT IN %(closed)s
+                   AND ml.quantity > 0 AND l.usage IN %(internal)s
+                    """,
+                    ids=ids,
+                    closed=CLOSED_STATES,
+                    internal=INTERNAL_USAGES,
+                )
+            )
+        }
+        # Done moves that cross the border of our stock (in or out), summed up per unit.
+        history = {
+            row[0]: row[1:]
+            for row in self.env.execute_query(
+                SQL(
+                    """
+                WITH moves AS (
+                    SELECT ml.lot_id, date_trunc('second', ml.date) AS date, ml.id,
+                           src.usage AS src_usage, dst.usage AS dst_usage,
+                           dst.usage IN %(internal)s AS inward,
+                           COALESCE(p.partner_id, m.partner_id) AS partner_id
+                      FROM stock_move_line ml
+                      JOIN stock_move m ON m.id = ml.move_id
+                 LEFT JOIN stock_picking p ON p.id = ml.picking_id
+                      JOIN stock_location src ON src.id = ml.location_id
+                      JOIN stock_location dst ON dst.id = ml.location_dest_id
+                     WHERE ml.lot_id = ANY(%(ids)s)
+                       AND ml.state = 'done' AND ml.quantity > 0
+                       AND (src.usage IN %(internal)s) != (dst.usage IN %(internal)s)
+                )
+                SELECT lot_id,
+                       (ARRAY_AGG(src_usage ORDER BY date DESC, id DESC)
+                            FILTER (WHERE inward))[1],
+                       (ARRAY_AGG(dst_usage ORDER BY date DESC, id DESC)
+                            FILTER (WHERE NOT inward))[1],
+                       (ARRAY_AGG(partner_id ORDER BY date DESC, id DESC)
+                            FILTER (WHERE NOT inward))[1],
+                       MIN(date) FILTER (WHERE inward),
+                       MAX(date) FILTER (WHERE dst_usage = 'customer')
+                  FROM moves
+              GROUP BY lot_id
+                    """,
+                    ids=ids,
+                    internal=INTERNAL_USAGES,
+                )
+            )
+        }
+        values = {
+            lot_id: unit_state.unit_values(
+                in_stock.get(lot_id), lot_id in reserved, history.get(lot_id)
+            )
+            for lot_id in ids
+        }
+        lots._write_unit_values(values)
+
+    @api.model
+    def _unit_state_reservation_sql(self, reserved_id, released_id, where=None):
+        """SQL that updates unit states after one reservation moved from the unit
+        ``released_id`` to the unit ``reserved_id`` (a scanner swapping serials),
+        as ``_refresh_unit_state`` would derive them, restricted to what a reservation
+        changes (holder and dates come from done moves, which a reservation does not
+        touch): the reserved unit becomes reserved; the released one, if nothing else
+        reserves it, is in stock again, or returned when it last came in from a
+        customer. Quarantined and recalled units keep their state. ``where`` (SQL)
+        is an extra condition both statements need.
+
+        For the hot path of a scan: the general refresh costs more than the whole
+        scan. Callers run it after the move line and quants are written, then
+        invalidate ``unit_state`` of both units. ``test_refresh_agrees_with_reservation
+        _sql`` checks both derivations agree.
+        """
+        where = where or SQL("TRUE")
+        return SQL(
+            """
+            UPDATE stock_lot
+               SET unit_state = 'reserved', write_uid = %(user)s,
+                   write_date = NOW() AT TIME ZONE 'UTC'
+             WHERE id = %(reserved)s AND %(where)s
+               AND unit_state != 'reserved' AND unit_state NOT IN %(blocked)s;
+            UPDATE stock_lot lot
+               SET unit_state = CASE WHEN (
+                       SELECT src.usage
+                         FROM stock_move_line ml
+                         JOIN stock_location src ON src.id = ml.location_id
+                         JOIN stock_location dst ON dst.id = ml.location_dest_id
+                        WHERE ml.lot_id = lot.id AND ml.state = 'done'
+                          AND ml.quantity > 0
+                          AND dst.usage IN %(internal)s
+                          AND src.usage NOT IN %(internal)s
+                     ORDER BY date_trunc('second', ml.date) DESC, ml.id DESC
+                        LIMIT 1) = 'customer' THEN 'returned' ELSE 'in_stock' END,
+                   write_uid = %(user)s, write_date = NOW() AT TIME ZONE 'UTC'
+             WHERE lot.id = %(released)s AND lot.unit_state = 'reserved'
+               AND %(where)s
+               AND NOT EXISTS (
+                   SELECT 1
+                     FROM stock_move_line ml
+                     JOIN stock_location l ON l.id = ml.location_id
+                    WHERE ml.lot_id = lot.id AND ml.quantity > 0
+                      AND ml.state NOT IN %(closed)s
+                      AND l.usage IN %(internal)s);
+            """,
+            reserved=reserved_id,
+            released=released_id,
+            where=where,
+            user=self.env.uid,
+            blocked=BLOCKED_UNIT_STATES,
+            closed=CLOSED_STATES,
+            internal=INTERNAL_USAGES,
+        )
+
+    def _write_unit_values(self, values_by_lot):
+        """Write per-unit values, one ``write`` per distinct set of changed values.
+        The current values are read in one query (big receipts refresh 100,000
+        units, most of them already right)."""
+        fnames = {"unit_state"}.union(*values_by_lot.values())
+        current = self._serial_current_values(fnames)
+        release = self.env.context.get("serial_release")
+        groups = defaultdict(list)
+        for lot_id, now in current.items():
+            vals = dict(values_by_lot.get(lot_id, {}))
+            if now["unit_state"] in BLOCKED_UNIT_STATES and not release:
+                vals.pop("unit_state", None)
+            if vals.get("receipt_date") is None:
+                vals.pop("receipt_date", None)
+            if vals.get("delivery_date") is None:
+                vals.pop("delivery_date", None)
+            changed = {
+                fname: value for fname, value in vals.items() if now[fname] != value
+            }
+            if changed:
+                groups[tuple(sorted(changed.items()))].append(lot_id)
+        for vals, lot_ids in groups.items():
+            self.browse(lot_ids).write(dict(vals))
+
+    def _serial_current_values(self, fnames):
+        """``{unit id: {field: value}}`` of the units of ``self``, values as
+        raw SQL gives them (records by id, empty as False). A few units (a scan) are
+        read through the ORM and its cache; many (a big receipt) in one query for
+        the stored columns."""
+        columns = sorted(f for f in fnames if self._fields[f].column_type)
+        if len(self) <= SMALL_BATCH or not columns:
+            return {
+                lot.id: {fname: _plain(lot[fname]) for fname in fnames} for lot in self
+            }
+        self.flush_model(columns)
+        current = {}
+        for row in self.env.execute_query(
+            SQL(
+                "SELECT id, %s FROM stock_lot WHERE id = ANY(%s)",
+                SQL(", ").join(SQL.identifier(fname) for fname in columns),
+                list(self.ids),
+            )
+        ):
+            current[row[0]] = {
+                fname: value if value is not None else False
+                for fname, value in zip(columns, row[1:], strict=True)
+            }
+        for lot in self.browse(current):
+            for fname in set(fnames).difference(columns):
+                current[lot.id][fname] = _plain(lot[fname])
+        return current
+
+    def _serial_existing_units(self):
+        """The units of ``self`` that exist and are of products tracked by serial: a
+        few (a scan) through the ORM and its cache, many in one query."""
+        if len(self) <= SMALL_BATCH:
+            return self.exists().filtered(
+                lambda lot: lot.product_id.tracking == "serial"
+            )
+        self.flush_model(["product_id"])
+        return self.browse(
+            lot_id
+            for (lot_id,) in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT lot.id
+                      FROM stock_lot lot
+                      JOIN product_product p ON p.id = lot.product_id
+                      JOIN product_template t ON t.id = p.product_tmpl_id
+                     WHERE lot.id = ANY(%s) AND t.tracking = 'serial'
+                     ORDER BY lot.id
+                    """,
+                    list(self.ids),
+                )
+            )
+        )
+
+
+def _plain(value):
+    """A field value as raw SQL gives it (records by id, empty as False)."""
+    if isinstance(value, models.BaseModel):
+        return value.id or False
+    return value or False
