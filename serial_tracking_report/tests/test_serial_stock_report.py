@@ -96,6 +96,10 @@ class TestSerialStockReport(SerialReportCommon):
     def test_average(self):
         self._assert_matches_odoo("average", False)
 
+    def test_standard(self):
+        # standard price as of the date, from the price history (product.value)
+        self._assert_matches_odoo("standard", False)
+
     def test_fifo_by_serial(self):
         product, _lots = self._assert_matches_odoo(
             "fifo",
