@@ -109,14 +109,41 @@ class SerialStockReport(models.Model):
 
     @api.model
     def _units_sql(self, held_only=False):
-        """The report's rows as of the context's date; ``held_only``: only the
-        units with a valued quantity (the others have no value)."""
+        """The report's rows as of the context's date: the units with a valued
+        quantity, then (unless ``held_only``) the others, with no quantity. Two
+        branches so that a filter on the quantity (the *In Stock* filter) drops
+        the second one at planning: such a list or pivot reads the held units,
+        not every unit ever received."""
         at = self._report_datetime()
         products = self._product_valuation(at)
+        held = self._unit_rows_sql(SQL("qty JOIN stock_lot lot ON lot.id = qty.lot_id"))
+        rest = self._unit_rows_sql(
+            SQL(
+                """stock_lot lot CROSS JOIN LATERAL (
+                   SELECT NULL::numeric AS quantity, NULL::int AS location_id,
+                          NULL::int AS company_id) qty"""
+            ),
+            SQL("NOT EXISTS (SELECT FROM qty held WHERE held.lot_id = lot.id)"),
+        )
         return SQL(
             """
             WITH qty AS (%(qty)s), lot_in AS (%(lot_in)s),
-                 products AS MATERIALIZED (%(products)s)
+                 products AS MATERIALIZED (%(products)s),
+                 params AS MATERIALIZED (SELECT %(at)s::date AS day)
+            %(rows)s
+            """,
+            qty=self._quantity_sql(at),
+            lot_in=self._lot_in_value_sql(at, products),
+            products=self._products_values_sql(products, at),
+            at=at or self.env.cr.now(),
+            rows=held if held_only else SQL("%s UNION ALL %s", held, rest),
+        )
+
+    @api.model
+    def _unit_rows_sql(self, source, where=None):
+        """Rows of the units of ``source`` (SQL giving ``lot`` and ``qty``)."""
+        return SQL(
+            """
             SELECT lot.id, lot.id AS lot_id, lot.name, lot.product_id,
                    pt.categ_id, company.id AS company_id, company.currency_id,
                    lot.batch_id,
@@ -132,10 +159,10 @@ class SerialStockReport(models.Model):
                         ELSE '365_plus' END AS age_bucket,
                    pt.lot_valuated, qty.quantity, unit.value AS unit_value,
                    qty.quantity * COALESCE(unit.value, 0) AS value
-              FROM stock_lot lot
+              FROM %(source)s
+              CROSS JOIN params
               JOIN product_product pp ON pp.id = lot.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
-              %(qty_join)s JOIN qty ON qty.lot_id = lot.id
          LEFT JOIN res_company company
                 ON company.id = COALESCE(lot.company_id, qty.company_id)
          LEFT JOIN stock_location loc
@@ -144,7 +171,7 @@ class SerialStockReport(models.Model):
                 ON p.product_id = lot.product_id AND p.company_id = company.id
          LEFT JOIN lot_in ON lot_in.lot_id = lot.id
              CROSS JOIN LATERAL (
-                   SELECT (%(at)s::date - lot.receipt_date::date) AS days) age
+                   SELECT (params.day - lot.receipt_date::date) AS days) age
              CROSS JOIN LATERAL (
                    SELECT CASE p.mode
                           WHEN 'product' THEN p.unit_value
@@ -153,13 +180,10 @@ class SerialStockReport(models.Model):
                               (lot.standard_price ->> company.id::text)::numeric,
                               (pp.standard_price ->> company.id::text)::numeric, 0)
                           ELSE lot_in.unit_value END AS value) unit
-             WHERE pt.tracking = 'serial'
+             WHERE pt.tracking = 'serial' AND %(where)s
             """,
-            qty=self._quantity_sql(at),
-            lot_in=self._lot_in_value_sql(at, products),
-            products=self._products_values_sql(products, at),
-            at=at or self.env.cr.now(),
-            qty_join=SQL("") if held_only else SQL("LEFT"),
+            source=source,
+            where=where or SQL("TRUE"),
         )
 
     # -- quantities --------------------------------------------------------------
