@@ -42,7 +42,7 @@ class QueryError(ValueError):
     """A query parameter the endpoint refuses: an EPCIS QueryParameterException."""
 
 
-def _stream(env, rows_sql, query):
+def _stream(env, rows_sql, query, after=(-1, 0), limit=None):
     """Chunks of the document, read on a cursor of their own: the request's is
     closed by the time the response body is sent."""
     base_url, db_uuid = env["serial.epcis"]._document_context()
@@ -51,7 +51,7 @@ def _stream(env, rows_sql, query):
 
     def generate():
         with registry.cursor() as cr:
-            rows = Epcis._iter_rows(cr, rows_sql)
+            rows = Epcis._iter_rows(cr, rows_sql, after=after, limit=limit)
             for chunk in epcis.iter_document(rows, base_url, db_uuid, query=query):
                 yield chunk.encode()
 
@@ -70,13 +70,8 @@ class EpcisController(http.Controller):
         except (ValueError, QueryError) as exc:
             raise UserError(env._("Invalid EPCIS export parameters.")) from exc
         filters = {"date_from": start, "date_to": end}
-        if model == "stock.lot":
-            filters["lot_ids"] = record_ids
-        elif model == "serial.batch":
-            filters["batch_ids"] = record_ids
-        elif model:
-            raise UserError(env._("EPCIS documents are for units and batches."))
         try:
+            filters.update(env["serial.epcis"]._download_filters(model, record_ids))
             rows_sql = env["serial.epcis"]._events_sql(**filters)
         except AccessError as exc:
             raise Forbidden(str(exc)) from exc
@@ -135,18 +130,9 @@ class EpcisController(http.Controller):
             url = f"{request.httprequest.base_url}?{urlencode(query)}"
             headers.append(("Link", f'<{url}>; rel="next"'))
             headers.append(("GS1-Next-Page-Token", token))
-
-        base_url, db_uuid = env["serial.epcis"]._document_context()
-        registry = env.registry
-        Epcis = env["serial.epcis"]
-
-        def generate():
-            with registry.cursor() as cr:
-                rows = Epcis._iter_rows(cr, rows_sql, after=after, limit=per_page)
-                for chunk in epcis.iter_document(rows, base_url, db_uuid, query=True):
-                    yield chunk.encode()
-
-        return request.make_response(generate(), headers=headers)
+        return request.make_response(
+            _stream(env, rows_sql, True, after=after, limit=per_page), headers=headers
+        )
 
     def _parse_query(self, env, params):
         unknown = set(params) - QUERY_PARAMS

@@ -11,12 +11,7 @@ class StockLot(models.Model):
 
     def action_epcis_download(self):
         """The EPCIS 2.0 document of these units' histories."""
-        return {
-            "type": "ir.actions.act_url",
-            "url": "/epcis/download?model=stock.lot&ids="
-            + ",".join(str(lot_id) for lot_id in self.ids),
-            "target": "self",
-        }
+        return self.env["serial.epcis"]._download_action(self)
 
     @api.model
     def _epcis_lot_ids(self, uris):

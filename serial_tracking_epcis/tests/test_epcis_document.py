@@ -3,6 +3,7 @@ import json
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
+from ..tools import epcis
 from .common import EpcisCommon
 
 
@@ -88,6 +89,12 @@ class TestEpcisDocument(EpcisCommon):
         _picking, lots = self._receive(self.scanner, ["TZ-1"])
         events = self._document(lot_ids=lots.ids)["epcisBody"]["eventList"]
         self.assertIn(events[1]["eventTimeZoneOffset"], ("+01:00", "+02:00"))
+        # PostgreSQL's offset, the one Python's time-zone database gives
+        event = lots.event_ids.filtered(lambda e: e.event_type == "received")
+        self.assertEqual(
+            events[1]["eventTimeZoneOffset"],
+            epcis.offset("Europe/Brussels", event.date),
+        )
         self.assertTrue(events[1]["eventTime"].endswith("Z"))
 
     def test_batch_period_and_biz_step(self):

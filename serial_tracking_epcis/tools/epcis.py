@@ -12,6 +12,7 @@ import json
 import re
 import uuid
 from datetime import UTC, datetime
+from hashlib import sha1
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -94,8 +95,12 @@ def offset(tz_name, when):
         zone = ZoneInfo(tz_name) if tz_name else UTC
     except (ValueError, KeyError):
         zone = UTC
-    minutes = int(when.replace(tzinfo=UTC).astimezone(zone).utcoffset().total_seconds())
-    minutes //= 60
+    seconds = when.replace(tzinfo=UTC).astimezone(zone).utcoffset().total_seconds()
+    return offset_text(int(seconds) // 60)
+
+
+def offset_text(minutes):
+    """``+hh:mm`` / ``-hh:mm`` of an offset from UTC in minutes."""
     sign = "-" if minutes < 0 else "+"
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
@@ -109,66 +114,165 @@ def event_id(db_uuid, kind, record_id):
     return f"urn:uuid:{uuid.uuid5(EVENT_NAMESPACE, f'{db_uuid}/{kind}/{record_id}')}"
 
 
-def build_event(row, base_url, db_uuid):
-    """The ObjectEvent of one event row (a dict, see ``serial.epcis``)."""
-    event_type = row["event_type"]
-    action, biz_step, disposition = EVENT_MAP[event_type]
-    event = {
-        "type": "ObjectEvent",
-        "eventID": event_id(db_uuid, row["kind"], row["id"]),
-        "eventTime": timestamp(row["date"]),
-        "eventTimeZoneOffset": offset(row["tz"], row["date"]),
-        "epcList": [
-            unit_uri(base_url, gtin14(row["barcode"]), row["serial"], row["product_id"])
-        ],
-        "action": action,
-        "bizStep": biz_step,
-    }
-    if disposition:
-        event["disposition"] = disposition
-    src, dst = row["location_id"], row["location_dest_id"]
-    src_ours, dst_ours = row["src_internal"], row["dst_internal"]
-    here = dst if dst_ours else (src if src_ours else None)
-    if here:
-        event["readPoint"] = {"id": _location(base_url, here)}
-    if dst_ours and action != "DELETE":
-        event["bizLocation"] = {"id": _location(base_url, dst)}
-    if row["picking_id"]:
-        transactions = []
+# The columns of an event row, in the order ``serial.epcis`` selects them.
+ROW_COLUMNS = (
+    "kind",  # 0: the unit's commissioning (id: stock.lot), 1: timeline (serial.event)
+    "id",
+    "event_type",
+    "event_time",  # text: an EPCIS dateTime in UTC, as ``timestamp`` writes it
+    "offset_minutes",  # the offset of the event user's time zone at that time
+    "serial",
+    "barcode",
+    "product_id",
+    "location_id",
+    "location_dest_id",
+    "src_internal",
+    "dst_internal",
+    "partner_id",
+    "company_partner_id",
+    "picking_id",
+    "picking_name",
+    "origin",
+)
+# Pieces of text kept for reuse, at most (a transfer's, a party's): memory stays
+# bounded whatever the export.
+CACHE_SIZE = 100_000
+
+
+class EventWriter:
+    """Event rows (tuples of ``ROW_COLUMNS``) to ObjectEvents as JSON text.
+
+    A million events repeat the same few pieces: the text of what repeats (a
+    location, a party list, a transfer's transactions, a product's GTIN, an
+    offset) is built and JSON-encoded once, then reused; per event remain the
+    hash of its id, the serial's percent-encoding and one concatenation. (Percent-
+    encoded serials and our URIs hold no character JSON escapes.)"""
+
+    def __init__(self, base_url, db_uuid):
+        self.base_url = base_url
+        self._id_prefix = {
+            kind: EVENT_NAMESPACE.bytes + f"{db_uuid}/{kind}/".encode()
+            for kind in (0, 1)
+        }
+        self._heads = {
+            event_type: f'{{"type": "ObjectEvent", "action": "{action}", '
+            f'"bizStep": "{step}"'
+            + (f', "disposition": "{disposition}"' if disposition else "")
+            for event_type, (action, step, disposition) in EVENT_MAP.items()
+        }
+        self._epc_prefix = {}
+        self._offsets = {}
+        self._places = {}
+        self._transactions = {}
+        self._parties = {}
+
+    def event_id(self, kind, record_id):
+        """``event_id``: the same version 5 UUID, without UUID objects."""
+        digest = sha1(self._id_prefix[kind] + str(record_id).encode()).hexdigest()
+        variant = "89ab"[int(digest[16], 16) & 3]
+        return (
+            f"urn:uuid:{digest[:8]}-{digest[8:12]}-5{digest[13:16]}-"
+            f"{variant}{digest[17:20]}-{digest[20:32]}"
+        )
+
+    def event(self, row):
+        """The JSON text of one row's ObjectEvent."""
+        kind, record_id, event_type, event_time, minutes, serial, barcode = row[:7]
+        product_id, src, dst, src_ours, dst_ours, partner, company = row[7:14]
+        epc = self._epc_prefix.get((barcode, product_id))
+        if epc is None:
+            epc = self._epc_prefix[barcode, product_id] = unit_uri(
+                self.base_url, gtin14(barcode), "", product_id
+            )
+        tz_offset = self._offsets.get(minutes)
+        if tz_offset is None:
+            tz_offset = self._offsets[minutes] = offset_text(minutes or 0)
+        text = (
+            f'{self._heads[event_type]}, "eventID": "{self.event_id(kind, record_id)}"'
+            f', "eventTime": "{event_time}", "eventTimeZoneOffset": "{tz_offset}"'
+            f', "epcList": ["{epc}{quote(serial, safe="")}"]'
+        )
+        if src_ours or dst_ours:
+            text += self._place(
+                dst if dst_ours else src,
+                dst_ours and EVENT_MAP[event_type][0] != "DELETE",
+            )
+        if row[14]:
+            text += self._transactions_text(event_type, *row[14:17])
+        if partner:
+            text += self._parties_text(event_type, partner, company, src, dst)
+        return text + "}"
+
+    def _place(self, here, biz_location):
+        """readPoint: where it was seen; bizLocation: where it now is, when it
+        is with us (an event that deletes it has none)."""
+        text = self._places.get((here, biz_location))
+        if text is None:
+            location = json.dumps(_location(self.base_url, here))
+            text = f', "readPoint": {{"id": {location}}}'
+            if biz_location:
+                text += f', "bizLocation": {{"id": {location}}}'
+            self._places[here, biz_location] = text
+        return text
+
+    def _transactions_text(self, event_type, picking_id, picking_name, origin):
+        """The transfer behind the event and, for a receipt, its purchase order."""
         kind = TRANSACTION_TYPE.get(event_type)
-        if kind:
-            transactions.append(
-                {"type": kind, "bizTransaction": _doc(base_url, "picking", row)}
-            )
-        if event_type == "received" and row["origin"]:
-            transactions.append(
-                {
-                    "type": "po",
-                    "bizTransaction": f"{base_url}/epcis/po/"
-                    + quote(row["origin"], safe=""),
-                }
-            )
-        if transactions:
-            event["bizTransactionList"] = transactions
-    partner = row["partner_id"]
-    company = row["company_partner_id"]
-    if event_type in ("received", "returned", "repair_received") and partner:
-        event["sourceList"] = _parties("source", base_url, partner, src)
-        if company:
-            event["destinationList"] = _parties("destination", base_url, company, dst)
-    elif event_type in ("delivered", "vendor_return") and partner:
-        if company:
-            event["sourceList"] = _parties("source", base_url, company, src)
-        event["destinationList"] = _parties("destination", base_url, partner, dst)
-    return event
+        po = origin if event_type == "received" else None
+        if not kind and not po:
+            return ""
+        text = self._transactions.get((kind, picking_id))
+        if text is None:
+            transactions = []
+            if kind:
+                document = quote(picking_name or "", safe="")
+                transactions.append(
+                    {
+                        "type": kind,
+                        "bizTransaction": f"{self.base_url}/epcis/picking/{document}",
+                    }
+                )
+            if po:
+                document = quote(po, safe="")
+                transactions.append(
+                    {
+                        "type": "po",
+                        "bizTransaction": f"{self.base_url}/epcis/po/{document}",
+                    }
+                )
+            text = f', "bizTransactionList": {json.dumps(transactions)}'
+            _keep(self._transactions, (kind, picking_id), text)
+        return text
+
+    def _parties_text(self, event_type, partner, company, src, dst):
+        """Who had it and who has it, for receipts, returns and deliveries."""
+        if event_type in ("received", "returned", "repair_received"):
+            lists = (("source", partner, src), ("destination", company, dst))
+        elif event_type in ("delivered", "vendor_return"):
+            lists = (("source", company, src), ("destination", partner, dst))
+        else:
+            return ""
+        text = ""
+        for role, party, location in lists:
+            if not party:
+                continue
+            part = self._parties.get((role, party, location))
+            if part is None:
+                parties = _parties(role, self.base_url, party, location)
+                part = f', "{role}List": {json.dumps(parties)}'
+                _keep(self._parties, (role, party, location), part)
+            text += part
+        return text
+
+
+def _keep(cache, key, text):
+    if len(cache) >= CACHE_SIZE:
+        cache.clear()
+    cache[key] = text
 
 
 def _location(base_url, location_id):
     return f"{base_url}/epcis/location/{location_id}"
-
-
-def _doc(base_url, kind, row):
-    return f"{base_url}/epcis/{kind}/" + quote(row["picking_name"] or "", safe="")
 
 
 def _parties(role, base_url, partner_id, location_id):
@@ -204,11 +308,13 @@ def document_tail(query=False):
     return "]}}}}" if query else "]}}"
 
 
-def iter_document(rows, base_url, db_uuid, query=False):
-    """The document as text chunks, one per event: constant memory."""
+def iter_document(batches, base_url, db_uuid, query=False):
+    """The document as text chunks, one per batch of event rows: constant memory."""
     yield document_head(query=query)
+    writer = EventWriter(base_url, db_uuid)
     separator = ""
-    for row in rows:
-        yield separator + json.dumps(build_event(row, base_url, db_uuid))
-        separator = ","
+    for rows in batches:
+        if rows:
+            yield separator + ",".join(map(writer.event, rows))
+            separator = ","
     yield document_tail(query=query)

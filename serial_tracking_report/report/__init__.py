@@ -1,3 +1,4 @@
+from . import serial_unit_report_mixin
 from . import serial_stock_report
 from . import serial_batch_report
 from . import serial_warranty_report

@@ -51,26 +51,40 @@ class SerialBatchReport(models.Model):
     def _table_query(self):
         return SQL(
             """
+            WITH counts AS (
+                SELECT batch_id, COUNT(*) AS unit_count,
+                       COUNT(*) FILTER (WHERE unit_state IN %(held)s) AS held_count,
+                       COUNT(*) FILTER (WHERE unit_state = 'delivered')
+                           AS delivered_count,
+                       COUNT(*) FILTER (WHERE unit_state = 'returned')
+                           AS returned_count,
+                       COUNT(*) FILTER (WHERE unit_state = 'scrapped')
+                           AS scrapped_count
+                  FROM stock_lot WHERE batch_id IS NOT NULL
+              GROUP BY batch_id
+            ), stock AS (
+                SELECT batch_id, SUM(quantity) AS quantity, SUM(value) AS value
+                  FROM (%(units)s) u
+                 WHERE batch_id IS NOT NULL
+              GROUP BY batch_id
+            )
             SELECT b.id, b.id AS batch_id, b.name, b.product_id, pt.categ_id,
                    b.company_id, company.currency_id, b.supplier_id,
                    b.manufacture_date, b.expiration_date,
-                   COUNT(u.id) AS unit_count,
-                   COUNT(u.id) FILTER (WHERE u.unit_state IN %(held)s) AS held_count,
-                   COUNT(u.id) FILTER (WHERE u.unit_state = 'delivered')
-                       AS delivered_count,
-                   COUNT(u.id) FILTER (WHERE u.unit_state = 'returned')
-                       AS returned_count,
-                   COUNT(u.id) FILTER (WHERE u.unit_state = 'scrapped')
-                       AS scrapped_count,
-                   COALESCE(SUM(u.quantity), 0) AS quantity,
-                   COALESCE(SUM(u.value), 0) AS value
+                   COALESCE(c.unit_count, 0) AS unit_count,
+                   COALESCE(c.held_count, 0) AS held_count,
+                   COALESCE(c.delivered_count, 0) AS delivered_count,
+                   COALESCE(c.returned_count, 0) AS returned_count,
+                   COALESCE(c.scrapped_count, 0) AS scrapped_count,
+                   COALESCE(s.quantity, 0) AS quantity,
+                   COALESCE(s.value, 0) AS value
               FROM serial_batch b
               JOIN product_product pp ON pp.id = b.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
-              LEFT JOIN res_company company ON company.id = b.company_id
-              LEFT JOIN (%(units)s) u ON u.batch_id = b.id
-          GROUP BY b.id, pt.categ_id, company.currency_id
+         LEFT JOIN res_company company ON company.id = b.company_id
+         LEFT JOIN counts c ON c.batch_id = b.id
+         LEFT JOIN stock s ON s.batch_id = b.id
             """,
             held=HELD_STATES,
-            units=self.env["serial.stock.report"]._table_query,
+            units=self.env["serial.stock.report"]._units_sql(held_only=True),
         )

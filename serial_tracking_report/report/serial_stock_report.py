@@ -43,17 +43,12 @@ class SerialStockReport(models.Model):
     """
 
     _name = "serial.stock.report"
+    _inherit = "serial.unit.report.mixin"
     _description = "Serial Stock Report"
     _auto = False
     _order = "product_id, name, id"
     _rec_name = "name"
 
-    lot_id = fields.Many2one("stock.lot", "Serial Unit", readonly=True)
-    name = fields.Char("Serial", readonly=True)
-    product_id = fields.Many2one("product.product", readonly=True)
-    categ_id = fields.Many2one("product.category", "Product Category", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one("res.currency", readonly=True)
     batch_id = fields.Many2one("serial.batch", readonly=True)
     unit_state = fields.Selection(UNIT_STATES, "Unit Status", readonly=True)
     location_id = fields.Many2one("stock.location", readonly=True)
@@ -110,12 +105,45 @@ class SerialStockReport(models.Model):
 
     @property
     def _table_query(self):
+        return self._units_sql()
+
+    @api.model
+    def _units_sql(self, held_only=False):
+        """The report's rows as of the context's date: the units with a valued
+        quantity, then (unless ``held_only``) the others, with no quantity. Two
+        branches so that a filter on the quantity (the *In Stock* filter) drops
+        the second one at planning: such a list or pivot reads the held units,
+        not every unit ever received."""
         at = self._report_datetime()
         products = self._product_valuation(at)
+        held = self._unit_rows_sql(SQL("qty JOIN stock_lot lot ON lot.id = qty.lot_id"))
+        rest = self._unit_rows_sql(
+            SQL(
+                """stock_lot lot CROSS JOIN LATERAL (
+                   SELECT NULL::numeric AS quantity, NULL::int AS location_id,
+                          NULL::int AS company_id) qty"""
+            ),
+            SQL("NOT EXISTS (SELECT FROM qty held WHERE held.lot_id = lot.id)"),
+        )
         return SQL(
             """
             WITH qty AS (%(qty)s), lot_in AS (%(lot_in)s),
-                 products(product_id, company_id, mode, unit_value) AS (%(products)s)
+                 products AS MATERIALIZED (%(products)s),
+                 params AS MATERIALIZED (SELECT %(at)s::date AS day)
+            %(rows)s
+            """,
+            qty=self._quantity_sql(at),
+            lot_in=self._lot_in_value_sql(at, products),
+            products=self._products_values_sql(products, at),
+            at=at or self.env.cr.now(),
+            rows=held if held_only else SQL("%s UNION ALL %s", held, rest),
+        )
+
+    @api.model
+    def _unit_rows_sql(self, source, where=None):
+        """Rows of the units of ``source`` (SQL giving ``lot`` and ``qty``)."""
+        return SQL(
+            """
             SELECT lot.id, lot.id AS lot_id, lot.name, lot.product_id,
                    pt.categ_id, company.id AS company_id, company.currency_id,
                    lot.batch_id,
@@ -129,13 +157,12 @@ class SerialStockReport(models.Model):
                         WHEN age.days <= 180 THEN '91_180'
                         WHEN age.days <= 365 THEN '181_365'
                         ELSE '365_plus' END AS age_bucket,
-                   pt.lot_valuated, COALESCE(qty.quantity, 0) AS quantity,
-                   unit.value AS unit_value,
-                   COALESCE(qty.quantity, 0) * COALESCE(unit.value, 0) AS value
-              FROM stock_lot lot
+                   pt.lot_valuated, qty.quantity, unit.value AS unit_value,
+                   qty.quantity * COALESCE(unit.value, 0) AS value
+              FROM %(source)s
+              CROSS JOIN params
               JOIN product_product pp ON pp.id = lot.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
-         LEFT JOIN qty ON qty.lot_id = lot.id
          LEFT JOIN res_company company
                 ON company.id = COALESCE(lot.company_id, qty.company_id)
          LEFT JOIN stock_location loc
@@ -144,68 +171,87 @@ class SerialStockReport(models.Model):
                 ON p.product_id = lot.product_id AND p.company_id = company.id
          LEFT JOIN lot_in ON lot_in.lot_id = lot.id
              CROSS JOIN LATERAL (
-                   SELECT (%(at)s::date - lot.receipt_date::date) AS days) age
+                   SELECT (params.day - lot.receipt_date::date) AS days) age
              CROSS JOIN LATERAL (
                    SELECT CASE p.mode
                           WHEN 'product' THEN p.unit_value
+                          WHEN 'standard' THEN p.unit_value
                           WHEN 'lot_standard' THEN COALESCE(
                               (lot.standard_price ->> company.id::text)::numeric,
                               (pp.standard_price ->> company.id::text)::numeric, 0)
                           ELSE lot_in.unit_value END AS value) unit
-             WHERE pt.tracking = 'serial'
+             WHERE pt.tracking = 'serial' AND %(where)s
             """,
-            qty=self._quantity_sql(at),
-            lot_in=self._lot_in_value_sql(at, products),
-            products=self._products_values_sql(products),
-            at=at or self.env.cr.now(),
+            source=source,
+            where=where or SQL("TRUE"),
         )
 
     # -- quantities --------------------------------------------------------------
 
     @api.model
+    def _valued_location_ids(self):
+        """Odoo's valued locations: of a company, internal or transit (a list:
+        quants are read by the index on their location, not all of them)."""
+        Location = self.env["stock.location"].sudo().with_context(active_test=False)
+        domain = [("usage", "in", VALUED_USAGES), ("company_id", "!=", False)]
+        return Location.search(domain).ids
+
+    @api.model
     def _quantity_sql(self, at):
-        """Valued quantity and location of each unit: from quants now, from done
-        move lines up to ``at`` otherwise."""
+        """Valued quantity and location of each unit: from quants now; at a past
+        date, the quants corrected by the done move lines after ``at`` (few, by
+        an index on their date, where summing every line up to ``at`` would read
+        the whole history), the location being where the first of them took the
+        unit from."""
+        now = SQL(
+            """
+            SELECT q.lot_id, SUM(q.quantity) AS quantity,
+                   MIN(q.location_id) FILTER (WHERE q.quantity > 0) AS location_id,
+                   MIN(l.company_id) AS company_id
+              FROM stock_quant q
+              JOIN stock_location l ON l.id = q.location_id
+              JOIN res_company c ON c.id = l.company_id
+             WHERE q.lot_id IS NOT NULL AND q.location_id = ANY(%(valued)s)
+               AND (q.owner_id IS NULL OR q.owner_id = c.partner_id)
+          GROUP BY q.lot_id
+            """,
+            valued=self._valued_location_ids(),
+        )
         if not at:
-            return SQL(
-                """
-                SELECT q.lot_id, SUM(q.quantity) AS quantity,
-                       MIN(q.location_id) FILTER (WHERE q.quantity > 0) AS location_id,
-                       MIN(l.company_id) AS company_id
-                  FROM stock_quant q
-                  JOIN stock_location l ON l.id = q.location_id
-                  JOIN res_company c ON c.id = l.company_id
-                 WHERE q.lot_id IS NOT NULL AND l.usage IN %(usages)s
-                   AND (q.owner_id IS NULL OR q.owner_id = c.partner_id)
-              GROUP BY q.lot_id
-                """,
-                usages=VALUED_USAGES,
-            )
+            return now
         return SQL(
             """
-            SELECT lot_id, SUM(CASE WHEN dst_valued AND NOT src_valued THEN qty
-                                    WHEN src_valued AND NOT dst_valued THEN -qty
-                                    ELSE 0 END) AS quantity,
-                   (ARRAY_AGG(location_dest_id ORDER BY date DESC, id DESC))[1]
-                       AS location_id,
-                   MIN(company_id) AS company_id
-              FROM (
-                SELECT ml.id, ml.lot_id, ml.date, ml.location_dest_id, ml.company_id,
-                       ml.quantity_product_uom AS qty,
-                       (src.company_id IS NOT NULL AND src.usage IN %(usages)s)
-                           AS src_valued,
-                       (dst.company_id IS NOT NULL AND dst.usage IN %(usages)s)
-                           AS dst_valued
-                  FROM stock_move_line ml
-                  JOIN stock_location src ON src.id = ml.location_id
-                  JOIN stock_location dst ON dst.id = ml.location_dest_id
-                  JOIN res_company c ON c.id = ml.company_id
-                 WHERE ml.lot_id IS NOT NULL AND ml.state = 'done'
-                   AND ml.date <= %(at)s
-                   AND (ml.owner_id IS NULL OR ml.owner_id = c.partner_id)
-              ) lines
-          GROUP BY lot_id
+            SELECT COALESCE(n.lot_id, a.lot_id) AS lot_id,
+                   COALESCE(n.quantity, 0) - COALESCE(a.delta, 0) AS quantity,
+                   CASE WHEN a.lot_id IS NULL THEN n.location_id
+                        ELSE a.location_id END AS location_id,
+                   COALESCE(n.company_id, a.company_id) AS company_id
+              FROM (%(now)s) n
+         FULL JOIN (
+                SELECT lot_id, SUM(CASE WHEN dst_valued AND NOT src_valued THEN qty
+                                        WHEN src_valued AND NOT dst_valued THEN -qty
+                                        ELSE 0 END) AS delta,
+                       (ARRAY_AGG(location_id ORDER BY date, id))[1] AS location_id,
+                       MIN(company_id) AS company_id
+                  FROM (
+                    SELECT ml.id, ml.lot_id, ml.date, ml.location_id, ml.company_id,
+                           ml.quantity_product_uom AS qty,
+                           (src.company_id IS NOT NULL AND src.usage IN %(usages)s)
+                               AS src_valued,
+                           (dst.company_id IS NOT NULL AND dst.usage IN %(usages)s)
+                               AS dst_valued
+                      FROM stock_move_line ml
+                      JOIN stock_location src ON src.id = ml.location_id
+                      JOIN stock_location dst ON dst.id = ml.location_dest_id
+                      JOIN res_company c ON c.id = ml.company_id
+                     WHERE ml.lot_id IS NOT NULL AND ml.state = 'done'
+                       AND ml.date > %(at)s
+                       AND (ml.owner_id IS NULL OR ml.owner_id = c.partner_id)
+                  ) lines
+              GROUP BY lot_id
+              ) a ON a.lot_id = n.lot_id
             """,
+            now=now,
             usages=VALUED_USAGES,
             at=at,
         )
@@ -214,63 +260,82 @@ class SerialStockReport(models.Model):
 
     @api.model
     def _product_valuation(self, at):
-        """``{(product id, company id): (mode, unit value)}`` of serial products with
-        stock in the user's companies. ``mode``: ``product`` (every unit at the
-        product's average, Odoo's own ``total_value`` / valued quantity),
-        ``lot_standard`` or ``lot_move`` (valued by serial, see the class)."""
-        Product = self.env["product.product"]
-        Product.flush_model()
-        self.env["stock.quant"].flush_model()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT DISTINCT q.product_id, l.company_id
-                  FROM stock_quant q
-                  JOIN stock_location l ON l.id = q.location_id
-                  JOIN product_product pp ON pp.id = q.product_id
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE pt.tracking = 'serial' AND l.usage IN %(usages)s
-                   AND l.company_id = ANY(%(companies)s)
-                """,
-                usages=VALUED_USAGES,
-                companies=self.env.companies.ids,
-            )
-        )
+        """``{(product id, company id): (mode, unit value)}`` of the serial products
+        for the user's companies. ``mode``:
+
+        - ``standard``: standard price, not valued by serial: the price as of the
+          date, looked up in SQL (``_products_values_sql``) the way Odoo's
+          ``_get_standard_price_at_date`` does; the value given here is today's;
+        - ``product`` (FIFO or AVCO, not valued by serial): every unit at the
+          product's average, Odoo's own ``total_value`` / valued quantity; only
+          these products cost one Odoo valuation each;
+        - ``lot_standard`` or ``lot_move``: valued by serial (see the class).
+        """
+        Product = self.env["product.product"].sudo().with_context(active_test=False)
+        products = Product.search([("tracking", "=", "serial")])
         result = {}
-        for product_id, company_id in rows:
-            company = self.env["res.company"].browse(company_id)
-            product = Product.browse(product_id).with_company(company).sudo()
-            if at:
-                product = product.with_context(to_date=at)
-            if product.lot_valuated:
-                mode = (
-                    "lot_standard" if product.cost_method == "standard" else "lot_move"
-                )
-                result[product_id, company_id] = (mode, None)
-                continue
-            quantity = product._with_valuation_context().qty_available
-            unit_value = product.total_value / quantity if quantity else 0.0
-            result[product_id, company_id] = ("product", unit_value)
+        for company in self.env.companies:
+            for product in products.with_company(company):
+                if product.company_id and product.company_id != company:
+                    continue
+                key = product.id, company.id
+                if product.lot_valuated:
+                    standard = product.cost_method == "standard"
+                    result[key] = ("lot_standard" if standard else "lot_move", None)
+                elif product.cost_method == "standard":
+                    result[key] = ("standard", product.standard_price)
+                else:
+                    result[key] = ("product", self._odoo_unit_value(product, at))
         return result
 
     @api.model
-    def _products_values_sql(self, products):
+    def _odoo_unit_value(self, product, at):
+        """Odoo's own value of one unit of a FIFO or AVCO product (its average)."""
+        if at:
+            product = product.with_context(to_date=at)
+        quantity = product._with_valuation_context().qty_available
+        return product.total_value / quantity if quantity else 0.0
+
+    @api.model
+    def _products_values_sql(self, products, at):
+        """The ``products`` CTE: one row per (product, company) with its mode and
+        the value of one unit; standard prices as of ``at`` from the price history
+        (``product.value`` rows of no move and no unit): the last one up to ``at``,
+        else the first one ever, else today's price."""
         if not products:
             return SQL(
-                "SELECT NULL::int, NULL::int, NULL::varchar, NULL::numeric WHERE FALSE"
+                "SELECT NULL::int AS product_id, NULL::int AS company_id, "
+                "NULL::varchar AS mode, NULL::numeric AS unit_value WHERE FALSE"
+            )
+        values = SQL(", ").join(
+            SQL("(%s, %s, %s, %s::numeric)", product_id, company_id, mode, unit_value)
+            for (product_id, company_id), (mode, unit_value) in products.items()
+        )
+        if not at:
+            return SQL(
+                "SELECT * FROM (VALUES %s) v(product_id, company_id, mode, unit_value)",
+                values,
             )
         return SQL(
-            "VALUES %s",
-            SQL(", ").join(
-                SQL(
-                    "(%s, %s, %s, %s::numeric)",
-                    product_id,
-                    company_id,
-                    mode,
-                    unit_value,
-                )
-                for (product_id, company_id), (mode, unit_value) in products.items()
-            ),
+            """
+            SELECT v.product_id, v.company_id, v.mode,
+                   CASE WHEN v.mode = 'standard'
+                        THEN COALESCE(before.value, first.value, v.unit_value)
+                        ELSE v.unit_value END AS unit_value
+              FROM (VALUES %(values)s) v(product_id, company_id, mode, unit_value)
+         LEFT JOIN LATERAL (
+                SELECT pv.value FROM product_value pv
+                 WHERE v.mode = 'standard' AND pv.product_id = v.product_id
+                   AND pv.move_id IS NULL AND pv.lot_id IS NULL AND pv.date <= %(at)s
+              ORDER BY pv.date DESC, pv.id DESC LIMIT 1) before ON TRUE
+         LEFT JOIN LATERAL (
+                SELECT pv.value FROM product_value pv
+                 WHERE v.mode = 'standard' AND pv.product_id = v.product_id
+                   AND pv.move_id IS NULL AND pv.lot_id IS NULL
+              ORDER BY pv.date, pv.id LIMIT 1) first ON TRUE
+            """,
+            values=values,
+            at=at,
         )
 
     @api.model

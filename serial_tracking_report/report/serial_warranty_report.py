@@ -9,17 +9,12 @@ class SerialWarrantyReport(models.Model):
     by month, product and customer it is what a company provisions for."""
 
     _name = "serial.warranty.report"
+    _inherit = "serial.unit.report.mixin"
     _description = "Serial Warranty Exposure"
     _auto = False
     _order = "warranty_end_date, id"
     _rec_name = "name"
 
-    lot_id = fields.Many2one("stock.lot", "Serial Unit", readonly=True)
-    name = fields.Char("Serial", readonly=True)
-    product_id = fields.Many2one("product.product", readonly=True)
-    categ_id = fields.Many2one("product.category", "Product Category", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one("res.currency", readonly=True)
     customer_id = fields.Many2one("res.partner", readonly=True)
     delivery_date = fields.Datetime(readonly=True)
     warranty_end_date = fields.Date("Warranty End", readonly=True)

@@ -96,9 +96,15 @@ class TestSerialStockReport(SerialReportCommon):
     def test_average(self):
         self._assert_matches_odoo("average", False)
 
-    def test_fifo_by_serial(self):
+    def test_standard(self):
+        # standard price as of the date, from the price history (product.value)
+        self._assert_matches_odoo("standard", False)
+
+    def _assert_own_cost_by_serial(self, cost_method):
+        """FIFO and standard by serial: each unit at its own cost, A1 and A2 at
+        10, A3 at 14, now and at both past dates."""
         product, _lots = self._assert_matches_odoo(
-            "fifo",
+            cost_method,
             True,
             {
                 self._days_ago(15): {"A1": 10.0, "A2": 10.0, "A3": 14.0},
@@ -109,6 +115,9 @@ class TestSerialStockReport(SerialReportCommon):
         self.assertEqual(
             {row.name: row.value for row in rows}, {"A2": 10.0, "A3": 14.0}
         )
+
+    def test_fifo_by_serial(self):
+        self._assert_own_cost_by_serial("fifo")
 
     def test_average_by_serial(self):
         # setting the cost to 14 revalues the receipt of A1 and A2 itself (Odoo
@@ -123,18 +132,7 @@ class TestSerialStockReport(SerialReportCommon):
         )
 
     def test_standard_by_serial(self):
-        product, _lots = self._assert_matches_odoo(
-            "standard",
-            True,
-            {
-                self._days_ago(15): {"A1": 10.0, "A2": 10.0, "A3": 14.0},
-                self._days_ago(25): {"A1": 10.0, "A2": 10.0},
-            },
-        )
-        rows = self._report(product).filtered(lambda row: row.quantity > 0)
-        self.assertEqual(
-            {row.name: row.value for row in rows}, {"A2": 10.0, "A3": 14.0}
-        )
+        self._assert_own_cost_by_serial("standard")
 
     def test_row_fields_and_filters(self):
         product, _lots = self._story("fifo", False)

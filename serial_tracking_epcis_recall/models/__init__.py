@@ -1,0 +1,2 @@
+from . import serial_epcis
+from . import serial_recall
