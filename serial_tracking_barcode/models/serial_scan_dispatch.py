@@ -6,6 +6,7 @@ from odoo.tools import SQL
 
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 
+from ..tools.move_line_sql import sql_write_allowed, write_scanned_line
 from ..tools.scan_decision import Refusal, decide_count, decide_dispatch
 
 
@@ -155,7 +156,10 @@ class SerialScanDispatch(models.AbstractModel):
             ):
                 if decision.kind == "pick":
                     line = self.env["stock.move.line"].browse(decision.line_id)
-                    line.write({"picked": True})
+                    if sql_write_allowed(self.env):
+                        write_scanned_line(line, {"picked": True})
+                    else:
+                        line.write({"picked": True})
                 else:
                     line = self._scan_take_line(picking, decision, candidate, lot)
                 self.env.execute_query(
@@ -275,32 +279,87 @@ class SerialScanDispatch(models.AbstractModel):
         return rows[0][0]
 
     @api.model
-    def _scan_free_line(self, move_id):
+    def _scan_free_line(self, move_id, candidate):
         """The first unpicked one-unit line of the move that no other scan is
-        taking: lines held by scans in flight or changed by one this transaction
-        cannot see are passed (``_scan_try_lock``), so two people scanning
-        different serials of one line take different move lines without waiting
-        for or conflicting with each other."""
+        taking, locked, as ``(line, swap)``: ``swap`` is what
+        ``write_scanned_line`` needs to put the ``candidate`` unit on it in SQL
+        (``(old quant, new quant, old unit)``), or None when the quants are not
+        the simple case it reproduces (then Odoo's ``write`` does it).
+
+        Lines held by scans in flight are passed (``SKIP LOCKED``), so two people
+        scanning different serials of one line take different move lines without
+        waiting for each other; the first free line is found and locked by one
+        query. When a line was changed by a transaction this one's snapshot cannot
+        see, that lock fails (serialization failure, in a savepoint): the lines
+        are then tried one by one (``_scan_try_lock``) and that one is passed.
+        """
         self.env["stock.move.line"].flush_model()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT ml.id
-                  FROM stock_move_line ml
-                  JOIN product_product pp ON pp.id = ml.product_id
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE ml.move_id = %(move)s AND NOT ml.picked
-                   AND ml.quantity = 1 AND ml.product_uom_id = pt.uom_id
-                   AND ml.lot_id IS NOT NULL
-              ORDER BY ml.id
-                """,
-                move=move_id,
+        self.env["stock.quant"].flush_model()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    self._scan_free_line_sql(move_id, candidate, lock=True),
+                    log_exceptions=False,
+                )
+                rows = self.env.cr.fetchall()
+        except psycopg2.errors.SerializationFailure:
+            rows = self.env.execute_query(
+                self._scan_free_line_sql(move_id, candidate, lock=False)
             )
+            rows = [
+                row for row in rows if self._scan_try_lock("stock_move_line", row[0])
+            ][:1]
+        if not rows:
+            return self.env["stock.move.line"], None
+        line_id, old_lot, quants, old_quant, new_quants = rows[0]
+        simple = quants == 1 and old_quant and new_quants == [candidate["quant_id"]]
+        swap = (old_quant, candidate["quant_id"], old_lot) if simple else None
+        return self.env["stock.move.line"].browse(line_id), swap
+
+    @api.model
+    def _scan_free_line_sql(self, move_id, candidate, lock):
+        """Free lines of the move with, for ``write_scanned_line``, the quants of
+        a strict gather (Odoo's ``_update_available_quantity``) of the line's
+        reservation (how many; the one with stock holding it) and of the
+        ``candidate`` unit's quant key (their ids). ``lock``: only the first one
+        no other transaction holds, locked."""
+        return SQL(
+            """
+            SELECT ml.id, ml.lot_id, old.n, old.id, new.ids
+              FROM stock_move_line ml
+              JOIN product_product pp ON pp.id = ml.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+         LEFT JOIN LATERAL (
+                   SELECT COUNT(*) AS n, MIN(q.id) FILTER (
+                              WHERE q.quantity > 0 AND q.reserved_quantity >= 1) AS id
+                     FROM stock_quant q
+                    WHERE q.product_id = ml.product_id AND q.lot_id = ml.lot_id
+                      AND q.location_id = ml.location_id
+                      AND q.package_id IS NOT DISTINCT FROM ml.package_id
+                      AND q.owner_id IS NOT DISTINCT FROM ml.owner_id) old ON TRUE
+         LEFT JOIN LATERAL (
+                   SELECT ARRAY_AGG(q.id) AS ids
+                     FROM stock_quant q
+                    WHERE q.product_id = ml.product_id AND q.lot_id = %(lot)s
+                      AND q.location_id = %(location)s
+                      AND q.package_id IS NOT DISTINCT FROM %(package)s
+                      AND q.owner_id IS NOT DISTINCT FROM %(owner)s
+                      AND q.quantity > 0) new ON TRUE
+             WHERE ml.move_id = %(move)s AND NOT ml.picked
+               AND ml.quantity = 1 AND ml.product_uom_id = pt.uom_id
+               AND ml.lot_id IS NOT NULL
+          ORDER BY ml.id
+             %(lock)s
+            """,
+            move=move_id,
+            lot=candidate["id"],
+            location=candidate["location_id"],
+            package=candidate["package_id"],
+            owner=candidate["owner_id"],
+            lock=SQL("LIMIT 1 FOR NO KEY UPDATE OF ml SKIP LOCKED")
+            if lock
+            else SQL(""),
         )
-        for (line_id,) in rows:
-            if self._scan_try_lock("stock_move_line", line_id):
-                return self.env["stock.move.line"].browse(line_id)
-        return self.env["stock.move.line"]
 
     @api.model
     def _scan_take_line(self, picking, decision, candidate, lot):
@@ -318,10 +377,13 @@ class SerialScanDispatch(models.AbstractModel):
             "owner_id": candidate["owner_id"] or False,
             "picked": True,
         }
-        free = self._scan_free_line(move.id)
-        if free:
-            free.write(vals)
-            return free
+        line, swap = self._scan_free_line(move.id, candidate)
+        if line:
+            if swap and sql_write_allowed(self.env):
+                write_scanned_line(line, vals, swap=swap)
+            else:
+                line.write(vals)
+            return line
         return self.env["stock.move.line"].create(
             {
                 **vals,
