@@ -5,3 +5,4 @@ from . import test_scan_decision
 from . import test_scan_defects
 from . import test_scan_concurrency
 from . import test_scan_queries
+from . import test_scan_sql_equivalence
