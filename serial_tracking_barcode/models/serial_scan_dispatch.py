@@ -156,20 +156,13 @@ class SerialScanDispatch(models.AbstractModel):
             ):
                 if decision.kind == "pick":
                     line = self.env["stock.move.line"].browse(decision.line_id)
-                    if sql_write_allowed(self.env):
-                        write_scanned_line(line, {"picked": True})
-                    else:
-                        line.write({"picked": True})
+                    linked = self._scan_write_line(line, {"picked": True}, scan_id)
                 else:
-                    line = self._scan_take_line(picking, decision, candidate, lot)
-                self.env.execute_query(
-                    SQL(
-                        "UPDATE serial_dispatch_scan SET move_line_id = %s "
-                        "WHERE id = %s",
-                        line.id,
-                        scan_id,
+                    line, linked = self._scan_take_line(
+                        picking, decision, candidate, lot, scan_id
                     )
-                )
+                if not linked:
+                    self.env.execute_query(self._scan_link_sql(scan_id, line.id))
                 self.env["serial.dispatch.scan"].invalidate_model(["move_line_id"])
                 picking._serial_dispatch_unconfirm()
                 self.env.flush_all()
@@ -362,10 +355,11 @@ class SerialScanDispatch(models.AbstractModel):
         )
 
     @api.model
-    def _scan_take_line(self, picking, decision, candidate, lot):
-        """Put the unit on a line of the move through the ORM (Odoo's move line
-        write/create/unlink keep quant reservations, computed fields and unit states
-        in sync): a free line's serial is replaced, else a line is created."""
+    def _scan_take_line(self, picking, decision, candidate, lot, scan_id):
+        """Put the unit on a line of the move, as ``(line, linked)`` (see
+        ``_scan_write_line``): a free line's serial is replaced, else a line is
+        created through the ORM (Odoo's move line write/create/unlink keep quant
+        reservations, computed fields and unit states in sync)."""
         move = self.env["stock.move"].browse(decision.move_id)
         if decision.line_id:
             # Reserved on another line of this delivery that is not being filled.
@@ -379,11 +373,7 @@ class SerialScanDispatch(models.AbstractModel):
         }
         line, swap = self._scan_free_line(move.id, candidate)
         if line:
-            if swap and sql_write_allowed(self.env):
-                write_scanned_line(line, vals, swap=swap)
-            else:
-                line.write(vals)
-            return line
+            return line, self._scan_write_line(line, vals, scan_id, swap)
         return self.env["stock.move.line"].create(
             {
                 **vals,
@@ -394,4 +384,26 @@ class SerialScanDispatch(models.AbstractModel):
                 "location_dest_id": move.location_dest_id.id,
                 "quantity": 1.0,
             }
+        ), False
+
+    @api.model
+    def _scan_write_line(self, line, vals, scan_id, swap=None):
+        """``line.write(vals)``, through the SQL helper when it reproduces Odoo's
+        ``write`` here (``tools/move_line_sql.py``: a pick, or a swap whose quants
+        are known), with the scan row linked to the line in the same round trip.
+        Returns whether the scan row was linked."""
+        if (swap or set(vals) == {"picked"}) and sql_write_allowed(self.env):
+            write_scanned_line(
+                line, vals, swap=swap, also=self._scan_link_sql(scan_id, line.id)
+            )
+            return True
+        line.write(vals)
+        return False
+
+    @api.model
+    def _scan_link_sql(self, scan_id, line_id):
+        return SQL(
+            "UPDATE serial_dispatch_scan SET move_line_id = %s WHERE id = %s;",
+            line_id,
+            scan_id,
         )

@@ -77,14 +77,16 @@ def sql_write_allowed(env):
     return True
 
 
-def write_scanned_line(line, vals, swap=None):
+def write_scanned_line(line, vals, swap=None, also=None):
     """``line.write(vals)`` for a scan, in SQL (see the module's docstring).
 
     ``vals``: ``{"picked": True}`` (the reserved unit scanned), or every key of
     :data:`LINE_FIELDS` (a swap, ids). ``swap``: ``(old_quant_id, new_quant_id,
     old_lot_id)`` — the quant holding the line's reservation now, the quant of the
     scanned unit (the strict gather of each must be that one quant, with stock),
-    and the unit released. The caller holds the line's row lock.
+    and the unit released. The caller holds the line's row lock. ``also``: an
+    SQL statement of the caller's own, sent in the same round trip (its caches
+    are the caller's business).
     """
     env = line.env
     assert set(vals) <= set(LINE_FIELDS) and vals.get("picked") is True
@@ -140,6 +142,8 @@ def write_scanned_line(line, vals, swap=None):
                 reserved_id=vals["lot_id"], released_id=old_lot
             ),
         ]
+    if also:
+        statements.append(also)
     env.cr.execute(SQL("\n").join(statements))
     line.invalidate_recordset([*names, "write_uid", "write_date"], flush=False)
     line.modified(names)
