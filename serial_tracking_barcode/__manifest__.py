@@ -1,7 +1,7 @@
 {
     "name": "Serial Tracking Barcode Dispatch",
-    "summary": "Barcode dispatch screen for deliveries: scan serials against the "
-    "order, Rescan, Dispatch, Deliver, safe for several scanners at once",
+    "summary": "Barcode screens on one scan engine: dispatch deliveries, receive "
+    "receipts and transfer units by scan, safe for several scanners at once",
     "version": "19.0.1.0.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/serial-tracking/serial_tracking",

@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class SerialDispatchScan(models.Model):
-    """One accepted scan on a delivery's dispatch screen.
+    """One accepted scan of a scan flow (dispatch, receive, transfer).
 
     The database, not timing, keeps scans safe when several people scan at once:
 
@@ -43,6 +43,11 @@ class SerialDispatchScan(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True)
     scan_uid = fields.Char("Scan Key", required=True, readonly=True)
     code = fields.Char("Scanned Code", readonly=True)
+    serial = fields.Char(
+        "Serial Number",
+        readonly=True,
+        help="The serial a receive scan creates or takes (its unit may be new).",
+    )
     quantity = fields.Float(default=1.0, digits="Product Unit")
     state = fields.Selection(
         [("open", "Open"), ("done", "Delivered")],
@@ -54,6 +59,10 @@ class SerialDispatchScan(models.Model):
     _lot_open_uniq = models.UniqueIndex(
         "(lot_id) WHERE state = 'open' AND lot_id IS NOT NULL",
         "This serial has already been scanned on an open delivery.",
+    )
+    _serial_open_uniq = models.UniqueIndex(
+        "(product_id, serial) WHERE state = 'open' AND serial IS NOT NULL",
+        "This serial has already been scanned on an open receipt.",
     )
     _scan_uid_uniq = models.UniqueIndex(
         "(scan_uid)", "This scan has already been recorded (same scan key)."

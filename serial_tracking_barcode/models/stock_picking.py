@@ -34,6 +34,10 @@ class StockPicking(models.Model):
     serial_dispatch_confirmed = fields.Boolean(
         "Dispatch Confirmed", copy=False, readonly=True
     )
+    # The transfer by scan (serial.scan.transfer): which locations were scanned.
+    serial_scan_transfer = fields.Boolean("Transfer by Scan", copy=False, readonly=True)
+    serial_transfer_source_set = fields.Boolean(copy=False, readonly=True)
+    serial_transfer_dest_set = fields.Boolean(copy=False, readonly=True)
 
     # --- CRUD / Odoo flow hooks
 
@@ -86,6 +90,8 @@ class StockPicking(models.Model):
             ],
             "location": self.location_id.display_name,
             "confirmed": self.serial_dispatch_confirmed,
+            # A stock manager may ship an expired unit ("Ship anyway" on the screen).
+            "can_override": self.env.user.has_group("stock.group_stock_manager"),
             "lines": self._serial_dispatch_lines(),
         }
 

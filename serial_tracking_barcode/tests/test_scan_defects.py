@@ -107,6 +107,36 @@ class TestScanDefects(SerialDispatchCommon):
         self.assertIn(self.delivery.name, note.description)
         self.assertIn(manager.name, note.description)
 
+    def test_screen_offers_the_override_to_stock_managers_only(self):
+        """Defect 3 on the screen: the state tells the dispatch screen whether to
+        show "Ship anyway"; the override it sends is written on the unit's timeline
+        with the manager's name, and refused (nothing written) for anyone else."""
+        self.lots[7].expiration_date = fields.Datetime.now() - timedelta(days=1)
+        manager = mail_new_test_user(
+            self.env, login="st_override_mgr", groups="stock.group_stock_manager"
+        )
+        self.assertFalse(
+            self.delivery.with_user(self.user).serial_dispatch_state()["can_override"]
+        )
+        self.assertTrue(
+            self.delivery.with_user(manager).serial_dispatch_state()["can_override"]
+        )
+        with self.assertRaises(AccessError):
+            self.delivery.with_user(self.user).serial_dispatch_scan(
+                "DSP0007", "screen-override-01", override_expired=True
+            )
+        self.assertFalse(self.delivery.serial_dispatch_scan_ids)
+        refused = self.scan("DSP0007", user=manager)
+        self.assertEqual(refused["reason"], "unit_expired")
+        # What the screen's "Ship anyway" sends: the same code, a new key, override.
+        result = self.delivery.with_user(manager).serial_dispatch_scan(
+            "DSP0007", "screen-override-02", True
+        )
+        self.assertEqual(result["status"], "ok", result)
+        note = self.lots[7].event_ids.filtered(lambda e: e.event_type == "note")
+        self.assertIn("override by", note.description)
+        self.assertIn(manager.name, note.description)
+
     def test_control_characters_are_refused(self):
         """Defect 4: a NUL (or any control character) is a clear refusal."""
         for code in ("DSP\x000001", "DSP0001\x1b", "\u200bDSP0001", "\x00"):

@@ -26,6 +26,7 @@ defineActions([
 ]);
 
 let lines;
+let canOverride;
 
 function drill(scanned = 0, serials = []) {
     return {
@@ -68,6 +69,7 @@ function pickingState() {
         location: "WH/Stock",
         version: 0,
         confirmed: false,
+        can_override: canOverride,
         lines,
     };
 }
@@ -84,11 +86,12 @@ function scanWithScanner(barcode) {
 
 beforeEach(() => {
     lines = [drill(), cable()];
+    canOverride = false;
     localStorage.clear();
     onRpc("stock.picking", "serial_dispatch_state", () => pickingState());
     onRpc("stock.picking", "serial_dispatch_scan", ({ args }) => {
-        const [ids, code, scanUid] = args;
-        expect.step(`scan ${code}`);
+        const [ids, code, scanUid, override] = args;
+        expect.step(override ? `override ${code}` : `scan ${code}`);
         expect(ids).toEqual([7]);
         expect(scanUid.length).toBeGreaterThan(8);
         if (code === "SN-1") {
@@ -98,6 +101,23 @@ beforeEach(() => {
                 reason: "ok",
                 message: "Drill: serial SN-1 scanned.",
                 lines: [lines[0]],
+            };
+        }
+        if (code === "EXP-1") {
+            if (override) {
+                lines[0] = drill(1, ["EXP-1"]);
+                return {
+                    status: "ok",
+                    reason: "ok",
+                    message: "Drill: serial EXP-1 scanned.",
+                    lines: [lines[0]],
+                };
+            }
+            return {
+                status: "error",
+                reason: "unit_expired",
+                message: "Serial EXP-1 expired on 2026-05-01: it must not be shipped.",
+                lines: [],
             };
         }
         return {
@@ -279,4 +299,34 @@ test("Deliver opens Odoo's backorder wizard when the server asks", async () => {
     await click(".o_serial_dispatch_deliver");
     await animationFrame();
     expect.verifySteps(["backorder wizard"]);
+});
+
+test("an expired unit: a stock manager may ship it anyway", async () => {
+    canOverride = true;
+    await openScreen();
+    scanWithScanner("EXP-1");
+    await waitFor(".o_serial_dispatch_feedback_danger");
+    expect.verifySteps(["scan EXP-1", "error sound"]);
+    expect(".o_serial_dispatch_override").toHaveText("Ship anyway");
+    await click(".o_serial_dispatch_override");
+    await waitFor(".o_serial_dispatch_feedback_success");
+    expect.verifySteps(["override EXP-1"]);
+    expect(".o_serial_dispatch_override").toHaveCount(0);
+    expect(".o_serial_dispatch_line[data-product='Drill'] .o_serial_dispatch_serial").toHaveText(
+        "EXP-1"
+    );
+});
+
+test("an expired unit: no override for other users, nor for other refusals", async () => {
+    await openScreen();
+    scanWithScanner("EXP-1");
+    await waitFor(".o_serial_dispatch_feedback_danger");
+    expect(".o_serial_dispatch_override").toHaveCount(0);
+    canOverride = true;
+    await getService("action").doAction(4242);
+    await waitFor(".o_serial_dispatch_line");
+    scanWithScanner("SAW-9");
+    await waitFor(".o_serial_dispatch_feedback_danger");
+    expect(".o_serial_dispatch_override").toHaveCount(0);
+    expect.verifySteps(["scan EXP-1", "error sound", "scan SAW-9", "error sound"]);
 });

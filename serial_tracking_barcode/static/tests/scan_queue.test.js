@@ -1,7 +1,7 @@
 import { describe, expect, test } from "@odoo/hoot";
 import { advanceTime, animationFrame } from "@odoo/hoot-dom";
 import { ConnectionLostError } from "@web/core/network/rpc";
-import { ScanQueue } from "@serial_tracking_barcode/dispatch/scan_queue";
+import { ScanQueue } from "@serial_tracking_barcode/scan/scan_queue";
 
 describe.current.tags("desktop");
 

@@ -1,0 +1,230 @@
+import psycopg2.errors
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
+
+from ..tools.scan_decision import Refusal
+
+
+class SerialScanFlow(models.AbstractModel):
+    """What the receive and transfer flows share on the scan engine: the steps of
+    a scan around the flow's own ``_scan_step`` (``docs/TECHNICAL.md`` §5), the
+    scan row that arbitrates races, the screen's state and the flows' messages.
+
+    A flow ``_inherit``\\ s this model and sets ``_scan_type_code`` (the operation
+    type it works on) and ``_scan_kinds``; it implements ``_scan_nouns`` and
+    ``_scan_step(picking, code, scan_uid, info, **options)`` which raises ``Refusal`` or
+    returns ``(message, move_ids)``. The step runs in a savepoint: a refusal
+    leaves nothing written.
+    """
+
+    _name = "serial.scan.flow"
+    _description = "Scan Flow: Shared Steps"
+
+    _scan_type_code = None
+    _scan_kinds = ()
+
+    @api.model
+    def _scan_nouns(self, picking):
+        return {"this": self.env._("this operation"), "picking": picking}
+
+    @api.model
+    def _scan_step(self, picking, code, scan_uid, info, **options):
+        raise NotImplementedError
+
+    @api.model
+    def _scan_picking(self, picking_id):
+        """The flow's operation, after checking the user may scan it."""
+        service = self.env["serial.scan.service"]
+        service._scan_check_user()
+        if not isinstance(picking_id, int):
+            raise UserError(self.env._("No operation was given."))
+        picking = self.env["stock.picking"].browse(picking_id).exists()
+        if not picking:
+            raise UserError(self.env._("This operation no longer exists."))
+        picking.check_access("write")
+        if picking.picking_type_code != self._scan_type_code:
+            raise UserError(self._scan_wrong_type_message(picking))
+        return picking
+
+    @api.model
+    def _scan_wrong_type_message(self, picking):
+        return self.env._(
+            "%(name)s cannot be scanned on this screen.", name=picking.name
+        )
+
+    @api.model
+    def _scan_run(self, picking, code, scan_uid, **options):
+        """One scan on ``picking``: clean, lock, replay, the flow's step, answer
+        (the answer of ``stock.picking.serial_dispatch_scan``)."""
+        service = self.env["serial.scan.service"]
+        service._scan_check_key(scan_uid)
+        nouns = self._scan_nouns(picking)
+        raw = code if isinstance(code, str) else ""
+        try:
+            code = service._scan_clean_code(code)
+        except Refusal as refusal:
+            return picking._serial_dispatch_result(
+                "error",
+                refusal.reason,
+                self._scan_message(refusal, nouns),
+                code=raw.strip().encode("unicode_escape").decode()[:256],
+                scan_uid=scan_uid,
+            )
+        info = service._scan_lock_picking(picking, "share", scan_uid)
+        if info["previous"]:
+            if info["previous"][0] != picking.id:
+                raise UserError(
+                    self.env._("This scan key belongs to another operation.")
+                )
+            return picking._serial_dispatch_result(
+                "ok",
+                "ok",
+                self.env._("This scan was already recorded."),
+                code=code,
+                scan_uid=scan_uid,
+                move_ids=[info["previous"][1]],
+                replayed=True,
+            )
+        try:
+            if info["state"] in CLOSED_STATES:
+                raise Refusal("closed", name=info["name"])
+            with self.env.cr.savepoint():
+                message, move_ids = self._scan_step(
+                    picking, code, scan_uid, info, **options
+                )
+        except Refusal as refusal:
+            self.env.invalidate_all()
+            return picking._serial_dispatch_result(
+                "error",
+                refusal.reason,
+                self._scan_message(refusal, nouns),
+                code=code,
+                scan_uid=scan_uid,
+            )
+        return picking._serial_dispatch_result(
+            "ok", "ok", message, code=code, scan_uid=scan_uid, move_ids=move_ids
+        )
+
+    @api.model
+    def _scan_record(self, picking, move_id, product_id, scan_uid, code, **values):
+        """The scan row (``serial.dispatch.scan``) of an accepted scan, inserted
+        with ``ON CONFLICT DO NOTHING``: its unique indexes arbitrate a unit (or a
+        new serial, ``serial``) scanned on two open operations at the same moment.
+        The later transaction waits there for the first; when that one commits,
+        its serialization failure is caught in a savepoint and the scan refused
+        ("just scanned on another operation"), with no retry."""
+        values = {
+            "picking_id": picking.id,
+            "move_id": move_id,
+            "product_id": product_id,
+            "company_id": picking.company_id.id,
+            "scan_uid": scan_uid,
+            "code": code,
+            "quantity": 1.0,
+            "state": "open",
+            "create_uid": self.env.uid,
+            "write_uid": self.env.uid,
+            **values,
+        }
+        query = SQL(
+            "INSERT INTO serial_dispatch_scan (%s, create_date, write_date) "
+            "VALUES (%s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC') "
+            "ON CONFLICT DO NOTHING RETURNING id",
+            SQL(", ").join(SQL.identifier(name) for name in values),
+            SQL(", ").join(SQL("%s", value) for value in values.values()),
+        )
+        self.env.flush_all()
+        rows = []
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+                rows = self.env.cr.fetchall()
+        except psycopg2.errors.SerializationFailure:
+            rows = []
+        self.env["serial.dispatch.scan"].invalidate_model()
+        if not rows:
+            raise Refusal("already_scanned", serial=values.get("serial") or code)
+        return rows[0][0]
+
+    @api.model
+    def _scan_state(self, picking, **extra):
+        """What a flow's screen shows of ``picking`` (the dispatch screen's shape)."""
+        states = dict(picking._fields["state"]._description_selection(self.env))
+        return {
+            "id": picking.id,
+            "name": picking.name,
+            "partner": picking.partner_id.display_name or "",
+            "origin": picking.origin or "",
+            "state": picking.state,
+            "state_label": states[picking.state],
+            "location": picking.location_id.display_name,
+            "location_dest": picking.location_dest_id.display_name,
+            "lines": picking._serial_dispatch_lines(),
+            **extra,
+        }
+
+    @api.model
+    def _scan_message(self, refusal, nouns):
+        """The service's messages, and those of the reasons only these flows give."""
+        p = refusal.params
+        messages = {
+            "pending_elsewhere": lambda: self.env._(
+                "Serial %(serial)s is already on receipt %(other)s.",
+                serial=p["serial"],
+                other=self._scan_other_name(p["picking_id"]),
+            ),
+            "already_in_stock": lambda: self.env._(
+                "Serial %(serial)s is already in stock: it cannot be received twice.",
+                **p,
+            ),
+            "product_barcode": lambda: self.env._(
+                "This is the product barcode of %(product)s; scan the unit's serial "
+                "label.",
+                **p,
+            ),
+            "batch_required": lambda: self.env._(
+                "%(product)s is tracked by batch: scan its GS1 label with the batch.",
+                **p,
+            ),
+            "choose_line": lambda: self.env._(
+                "Serial %(serial)s: several products of %(this)s take serials. Tap "
+                "the line it belongs to, or scan the unit's GS1 label.",
+                serial=p["serial"],
+                this=nouns["this"],
+            ),
+            "reserved": lambda: self.env._(
+                "Serial %(serial)s is reserved for another operation.", **p
+            ),
+            "location_first": lambda: self.env._(
+                "Scan a location first: where the units go (or where they come from)."
+            ),
+            "location_needed": lambda: self.env._(
+                "Scan the destination location before validating."
+            ),
+            "source_locked": lambda: self.env._(
+                "Units from %(location)s are already scanned: validate them before "
+                "choosing another source.",
+                **p,
+            ),
+            "same_location": lambda: self.env._(
+                "The units are already in %(location)s.", **p
+            ),
+            "other_company": lambda: self.env._(
+                "%(code)s belongs to another company.", **p
+            ),
+        }
+        factory = messages.get(refusal.reason)
+        if factory:
+            return factory()
+        return self.env["serial.scan.service"]._scan_refusal_message(refusal, nouns)
+
+    @api.model
+    def _scan_other_name(self, picking_id):
+        other = self.env["stock.picking"].sudo().browse(picking_id)
+        if other.company_id in self.env.user.company_ids:
+            return other.name
+        return self.env._("another operation")

@@ -1,0 +1,248 @@
+from odoo import api, models
+from odoo.exceptions import UserError
+
+from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
+
+from ..tools.scan_decision import Refusal
+from ..tools.scan_receive import decide_transfer_unit
+
+
+class SerialScanTransfer(models.AbstractModel):
+    """The transfer flow on the scan engine: scan where the units go (Odoo's
+    location barcodes), then the units — or where they come from first, then the
+    units, then where they go.
+
+    The scans fill a draft internal transfer of the warehouse's internal operation
+    type, one per user (``stock.picking.serial_scan_transfer``): each unit goes on
+    a move line through the ORM (so Odoo reserves its quant at once) and a scan
+    row arbitrates two transfers racing for it. Validate is Odoo's
+    ``button_validate``: the units' locations follow, and the core logs their
+    timeline. Refused: units not in stock at the source, reserved on another
+    operation (a delivery), blocked (``stock.lot._serial_block_messages``).
+
+    Public entry points: ``serial_transfer_state``, ``serial_transfer_scan``,
+    ``serial_transfer_validate``.
+    """
+
+    _name = "serial.scan.transfer"
+    _inherit = "serial.scan.flow"
+    _description = "Scan Flow: Transfer"
+
+    _scan_type_code = "internal"
+    _scan_kinds = ("location", "gs1", "serial", "manufacturer_serial", "product")
+
+    @api.model
+    def _scan_nouns(self, picking):
+        return {"this": self.env._("this transfer"), "picking": picking}
+
+    # --- entry points
+
+    @api.model
+    def serial_transfer_state(self, picking_id=False):
+        """The user's open transfer by scan (created when there is none)."""
+        picking = (
+            self._scan_picking(picking_id) if picking_id else self._transfer_open()
+        )
+        return self._transfer_state(picking)
+
+    @api.model
+    def serial_transfer_scan(self, picking_id, code, scan_uid, role=False):
+        """Apply one scan; ``role="source"`` makes a location scanned now the
+        source of the units (else a location is where they go)."""
+        picking = self._scan_picking(picking_id)
+        result = self._scan_run(picking, code, scan_uid, role=role)
+        result["transfer"] = self._transfer_locations(picking)
+        return result
+
+    @api.model
+    def serial_transfer_validate(self, picking_id):
+        """Validate the transfer (Odoo's ``button_validate``); the state of the
+        next, new transfer is answered."""
+        picking = self._scan_picking(picking_id)
+        self.env["serial.scan.service"]._scan_lock_picking(picking, "update")
+        if picking.state in CLOSED_STATES:
+            raise UserError(
+                self.env._("%(name)s is already closed.", name=picking.name)
+            )
+        if not picking.move_line_ids:
+            raise UserError(self.env._("Nothing has been scanned yet."))
+        if not picking.serial_transfer_dest_set:
+            raise UserError(
+                self.env._("Scan the destination location before validating.")
+            )
+        res = picking.button_validate()
+        if isinstance(res, dict):
+            return {"status": "action", "action": res}
+        return {
+            "status": "done",
+            "done": picking.name,
+            "state": self._transfer_state(self._transfer_open()),
+        }
+
+    # --- the transfer
+
+    @api.model
+    def _transfer_open(self):
+        """The user's open transfer by scan in the current company, or a
+        new one of the warehouse's internal operation type, from and to its
+        stock."""
+        service = self.env["serial.scan.service"]
+        service._scan_check_user()
+        company = self.env.company
+        Picking = self.env["stock.picking"]
+        picking = Picking.search(
+            [
+                ("serial_scan_transfer", "=", True),
+                ("state", "not in", CLOSED_STATES),
+                ("user_id", "=", self.env.uid),
+                ("company_id", "=", company.id),
+            ],
+            order="id desc",
+            limit=1,
+        )
+        if picking:
+            return picking
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", company.id)], limit=1
+        )
+        if not warehouse.int_type_id:
+            raise UserError(self.env._("The warehouse has no internal operation type."))
+        stock = warehouse.lot_stock_id
+        return Picking.create(
+            {
+                "picking_type_id": warehouse.int_type_id.id,
+                "location_id": stock.id,
+                "location_dest_id": stock.id,
+                "user_id": self.env.uid,
+                "company_id": company.id,
+                "serial_scan_transfer": True,
+                "origin": self.env._("Transfer by scan"),
+            }
+        )
+
+    @api.model
+    def _transfer_locations(self, picking):
+        return {
+            "source": picking.location_id.display_name,
+            "source_set": picking.serial_transfer_source_set,
+            "destination": picking.location_dest_id.display_name,
+            "destination_set": picking.serial_transfer_dest_set,
+        }
+
+    @api.model
+    def _transfer_state(self, picking):
+        return self._scan_state(picking, transfer=self._transfer_locations(picking))
+
+    # --- the step
+
+    @api.model
+    def _scan_step(self, picking, code, scan_uid, info, role=False):
+        match = self.env["serial.scan.service"]._scan_resolve(
+            code, info, self._scan_kinds
+        )
+        if match["kind"] == "location":
+            return self._transfer_location(picking, match["location"], role)
+        gs1 = match.get("gs1")
+        if match["units"]:
+            if not (
+                picking.serial_transfer_source_set or picking.serial_transfer_dest_set
+            ):
+                raise Refusal("location_first")
+            return self._transfer_unit(picking, code, scan_uid, match["units"][0])
+        if gs1 and gs1.serial:
+            raise Refusal("unknown_code", serial=gs1.serial, gtin=gs1.gtin)
+        if match["products"]:
+            raise Refusal(
+                "product_barcode", product=match["products"][0]["product_name"]
+            )
+        raise Refusal("unknown_code", code=code)
+
+    @api.model
+    def _transfer_location(self, picking, location, role):
+        """A location scan: the source (``role="source"``, before any unit) or
+        the destination of the transfer and of its lines."""
+        if role == "source":
+            if picking.move_line_ids:
+                raise Refusal(
+                    "source_locked", location=picking.location_id.display_name
+                )
+            picking.write(
+                {"location_id": location.id, "serial_transfer_source_set": True}
+            )
+            message = self.env._(
+                "From %(location)s: scan the units.", location=location.display_name
+            )
+        else:
+            picking.write(
+                {"location_dest_id": location.id, "serial_transfer_dest_set": True}
+            )
+            picking.move_ids.write({"location_dest_id": location.id})
+            picking.move_line_ids.write({"location_dest_id": location.id})
+            message = self.env._(
+                "To %(location)s: scan the units.", location=location.display_name
+            )
+        return message, []
+
+    @api.model
+    def _transfer_unit(self, picking, code, scan_uid, row):
+        """Check, record and put one unit on the transfer."""
+        service = self.env["serial.scan.service"]
+        unit = row["unit"]
+        decide_transfer_unit(
+            unit,
+            service._scan_blocked_states(),
+            service._scan_now(),
+            picking.location_id.display_name,
+        )
+        if picking.serial_transfer_dest_set and row["location_id"] == (
+            picking.location_dest_id.id
+        ):
+            raise Refusal(
+                "same_location", location=picking.location_dest_id.display_name
+            )
+        move = picking.move_ids.filtered(
+            lambda m: (
+                m.product_id.id == unit.product_id and m.state not in CLOSED_STATES
+            )
+        )[:1]
+        if move:
+            move.product_uom_qty += 1
+        else:
+            product = self.env["product.product"].browse(unit.product_id)
+            move = self.env["stock.move"].create(
+                {
+                    "picking_id": picking.id,
+                    "product_id": product.id,
+                    "product_uom": product.uom_id.id,
+                    "product_uom_qty": 1.0,
+                    "location_id": picking.location_id.id,
+                    "location_dest_id": picking.location_dest_id.id,
+                    "company_id": picking.company_id.id,
+                }
+            )
+        self._scan_record(
+            picking, move.id, unit.product_id, scan_uid, code, lot_id=unit.id
+        )
+        self.env["stock.move.line"].create(
+            {
+                "move_id": move.id,
+                "picking_id": picking.id,
+                "product_id": unit.product_id,
+                "product_uom_id": move.product_uom.id,
+                "lot_id": unit.id,
+                "location_id": row["location_id"],
+                "location_dest_id": picking.location_dest_id.id,
+                "package_id": row["package_id"] or False,
+                "owner_id": row["owner_id"] or False,
+                "quantity": 1.0,
+                "picked": True,
+            }
+        )
+        return (
+            self.env._(
+                "%(product)s: serial %(serial)s to move.",
+                product=row["product_name"],
+                serial=unit.name,
+            ),
+            [move.id],
+        )

@@ -1,0 +1,117 @@
+import { Component, onWillStart, useState } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import { standardActionServiceProps } from "@web/webclient/actions/action_service";
+import {
+    ScanEntry,
+    ScanFeedback,
+    ScanHeader,
+    ScanLines,
+    ScanPrompt,
+} from "@serial_tracking_barcode/scan/scan_parts";
+import { useScanSession } from "@serial_tracking_barcode/scan/scan_session";
+
+/**
+ * Receive by scan (client action `serial_tracking_barcode.receive`): the shared scan
+ * parts configured for `serial.scan.receive`. Unit labels and manufacturers' GS1 codes
+ * are scanned as goods come off the truck; tapping a line sends the plain serials
+ * scanned next to it (when several serial products are expected). Validate is Odoo's.
+ */
+export class ReceiveAction extends Component {
+    static template = "serial_tracking_barcode.ReceiveAction";
+    static components = { ScanEntry, ScanFeedback, ScanHeader, ScanLines, ScanPrompt };
+    static props = { ...standardActionServiceProps };
+
+    setup() {
+        this.orm = useService("orm");
+        this.actionService = useService("action");
+        const { params = {}, context = {} } = this.props.action;
+        this.pickingId = params.picking_id || context.active_id;
+        this.state = useState({ picking: {}, lines: [], lastLineId: false, selectedId: false });
+        this.session = useScanSession({
+            send: (item) =>
+                this.orm.silent.call("serial.scan.receive", "serial_receive_scan", [
+                    this.pickingId,
+                    item.code,
+                    item.scanUid,
+                    this.state.selectedId || false,
+                ]),
+            onResult: (result) => this.onScanResult(result),
+            storageKey: `serial_tracking_barcode.receive_queue.${this.pickingId}`,
+            isActive: () => !this.isDone,
+        });
+        onWillStart(() => this.load());
+    }
+
+    async load() {
+        const state = await this.orm.call("serial.scan.receive", "serial_receive_state", [
+            this.pickingId,
+        ]);
+        this.setPickingState(state);
+    }
+
+    setPickingState({ lines, ...picking }) {
+        this.state.picking = picking;
+        this.state.lines = lines;
+    }
+
+    get isDone() {
+        return ["done", "cancel"].includes(this.state.picking.state);
+    }
+
+    onScanResult(result) {
+        if (result.status !== "ok") {
+            return;
+        }
+        for (const updated of result.lines) {
+            const line = this.state.lines.find((line) => line.id === updated.id);
+            if (!line) {
+                return this.load();
+            }
+            Object.assign(line, updated);
+        }
+        this.state.lastLineId = result.lines.length ? result.lines[0].id : false;
+    }
+
+    onSelect(line) {
+        this.state.selectedId = this.state.selectedId === line.id ? false : line.id;
+    }
+
+    async onValidate() {
+        if (!this.session.ensureIdle()) {
+            return;
+        }
+        const result = await this.orm.call("serial.scan.receive", "serial_receive_validate", [
+            this.pickingId,
+        ]);
+        if (result.status === "action") {
+            await this.actionService.doAction(result.action, {
+                onClose: () => this.afterValidate(),
+            });
+        } else {
+            this.setPickingState(result.state);
+            this.afterValidate();
+        }
+    }
+
+    async afterValidate() {
+        await this.load();
+        if (this.state.picking.state === "done") {
+            this.session.setFeedback(
+                "success",
+                _t("%s is received.", this.state.picking.name)
+            );
+        }
+    }
+
+    async onBack() {
+        try {
+            await this.actionService.restore();
+        } catch {
+            await this.actionService.doAction("stock.action_picking_tree_all");
+        }
+    }
+}
+
+registry.category("actions").add("serial_tracking_barcode.receive", ReceiveAction);

@@ -1,0 +1,130 @@
+import { Component, onWillStart, useState } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import { standardActionServiceProps } from "@web/webclient/actions/action_service";
+import {
+    ScanEntry,
+    ScanFeedback,
+    ScanHeader,
+    ScanLines,
+    ScanPrompt,
+} from "@serial_tracking_barcode/scan/scan_parts";
+import { useScanSession } from "@serial_tracking_barcode/scan/scan_session";
+
+/**
+ * Transfer by scan (client action `serial_tracking_barcode.transfer`): the shared scan
+ * parts configured for `serial.scan.transfer`. A location scan sets where the units go
+ * ("To"), or where they come from after tapping "From"; units scanned then go on the
+ * user's draft internal transfer, validated with Validate.
+ */
+export class TransferAction extends Component {
+    static template = "serial_tracking_barcode.TransferAction";
+    static components = { ScanEntry, ScanFeedback, ScanHeader, ScanLines, ScanPrompt };
+    static props = { ...standardActionServiceProps };
+
+    setup() {
+        this.orm = useService("orm");
+        this.actionService = useService("action");
+        this.state = useState({
+            picking: {},
+            lines: [],
+            transfer: {},
+            lastLineId: false,
+            role: "destination",
+        });
+        this.session = useScanSession({
+            send: (item) =>
+                this.orm.silent.call("serial.scan.transfer", "serial_transfer_scan", [
+                    this.state.picking.id,
+                    item.code,
+                    item.scanUid,
+                    this.state.role,
+                ]),
+            onResult: (result) => this.onScanResult(result),
+            storageKey: `serial_tracking_barcode.transfer_queue.${
+                this.props.action.params?.picking_id || "open"
+            }`,
+        });
+        onWillStart(() => this.load());
+    }
+
+    async load(pickingId = false) {
+        const state = await this.orm.call("serial.scan.transfer", "serial_transfer_state", [
+            pickingId || this.props.action.params?.picking_id || false,
+        ]);
+        this.setState(state);
+    }
+
+    setState({ lines, transfer, ...picking }) {
+        this.state.picking = picking;
+        this.state.lines = lines;
+        this.state.transfer = transfer;
+    }
+
+    onScanResult(result) {
+        if (result.transfer) {
+            this.state.transfer = result.transfer;
+        }
+        if (result.status !== "ok") {
+            return;
+        }
+        this.state.role = "destination";
+        for (const updated of result.lines) {
+            const line = this.state.lines.find((line) => line.id === updated.id);
+            if (!line) {
+                return this.load(this.state.picking.id);
+            }
+            Object.assign(line, updated);
+        }
+        this.state.lastLineId = result.lines.length ? result.lines[0].id : false;
+    }
+
+    get fromLabel() {
+        const { source, source_set } = this.state.transfer;
+        return source_set ? source : _t("Any location of %s", source || "");
+    }
+
+    get toLabel() {
+        const { destination, destination_set } = this.state.transfer;
+        return destination_set ? destination : _t("Scan a location");
+    }
+
+    toggleSource() {
+        this.state.role = this.state.role === "source" ? "destination" : "source";
+        this.session.setFeedback(
+            "info",
+            this.state.role === "source"
+                ? _t("Scan the location the units come from.")
+                : _t("Scan the location the units go to.")
+        );
+    }
+
+    async onValidate() {
+        if (!this.session.ensureIdle()) {
+            return;
+        }
+        const result = await this.orm.call("serial.scan.transfer", "serial_transfer_validate", [
+            this.state.picking.id,
+        ]);
+        if (result.status === "action") {
+            await this.actionService.doAction(result.action, {
+                onClose: () => this.load(this.state.picking.id),
+            });
+            return;
+        }
+        this.setState(result.state);
+        this.state.lastLineId = false;
+        this.session.setFeedback("success", _t("%s is done.", result.done));
+    }
+
+    async onBack() {
+        try {
+            await this.actionService.restore();
+        } catch {
+            await this.actionService.doAction("stock.action_picking_tree_all");
+        }
+    }
+}
+
+registry.category("actions").add("serial_tracking_barcode.transfer", TransferAction);

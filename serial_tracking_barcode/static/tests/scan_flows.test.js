@@ -1,0 +1,204 @@
+import { defineMailModels } from "@mail/../tests/mail_test_helpers";
+import { beforeEach, describe, expect, test } from "@odoo/hoot";
+import { animationFrame, click, edit, queryAllTexts, waitFor } from "@odoo/hoot-dom";
+import {
+    defineActions,
+    getService,
+    mountWithCleanup,
+    onRpc,
+    patchWithCleanup,
+} from "@web/../tests/web_test_helpers";
+import { WebClient } from "@web/webclient/webclient";
+
+describe.current.tags("desktop");
+
+defineMailModels();
+defineActions([
+    {
+        id: 5151,
+        name: "Receive",
+        tag: "serial_tracking_barcode.receive",
+        type: "ir.actions.client",
+        params: {},
+        context: { active_id: 9 },
+    },
+    {
+        id: 5252,
+        name: "Transfer",
+        tag: "serial_tracking_barcode.transfer",
+        type: "ir.actions.client",
+        params: {},
+        context: {},
+    },
+]);
+
+function line(id, product, tracking, ordered, scanned = 0, serials = []) {
+    return {
+        id,
+        product_id: id + 100,
+        product,
+        barcode: "",
+        tracking,
+        ordered,
+        scanned,
+        uom: "Units",
+        serials,
+        complete: scanned >= ordered,
+    };
+}
+
+let lines;
+
+function state(extra = {}) {
+    return {
+        id: 9,
+        name: "WH/IN/00009",
+        partner: "Vendor",
+        origin: "",
+        state: "assigned",
+        state_label: "Ready",
+        location: "Vendors",
+        lines,
+        ...extra,
+    };
+}
+
+function scanWithScanner(barcode) {
+    getService("barcode").bus.trigger("barcode_scanned", { barcode, target: document.body });
+}
+
+beforeEach(() => {
+    localStorage.clear();
+    lines = [line(1, "Drill", "serial", 2), line(2, "Saw", "serial", 1)];
+});
+
+describe("receive", () => {
+    beforeEach(() => {
+        onRpc("serial.scan.receive", "serial_receive_state", ({ args }) => {
+            expect.step(`state ${args[0]}`);
+            return state();
+        });
+        onRpc("serial.scan.receive", "serial_receive_scan", ({ args }) => {
+            const [pickingId, code, scanUid, moveId] = args;
+            expect.step(`scan ${pickingId} ${code} ${moveId}`);
+            expect(scanUid.length).toBeGreaterThan(8);
+            if (code === "R-1" && moveId === 2) {
+                lines[1] = line(2, "Saw", "serial", 1, 1, ["R-1"]);
+                return { status: "ok", reason: "ok", message: "Saw: serial R-1 received.", lines: [lines[1]] };
+            }
+            return {
+                status: "error",
+                reason: "choose_line",
+                message: "Serial R-1: several products of this receipt take serials.",
+                lines: [],
+            };
+        });
+    });
+
+    test("a refused scan is red; tapping a line sends the serial to it", async () => {
+        await mountWithCleanup(WebClient);
+        await getService("action").doAction(5151);
+        await waitFor(".o_serial_receive_line");
+        expect.verifySteps(["state 9"]);
+        expect(".o_serial_receive_prompt").toHaveText("Start scanning now!");
+        expect(queryAllTexts(".o_serial_receive_product")).toEqual(["Drill", "Saw"]);
+        scanWithScanner("R-1");
+        await waitFor(".o_serial_receive_feedback_danger");
+        expect.verifySteps(["scan 9 R-1 false"]);
+        await click(".o_serial_receive_line[data-product='Saw']");
+        await animationFrame();
+        expect(".o_serial_receive_line[data-product='Saw']").toHaveClass(
+            "o_serial_receive_line_selected"
+        );
+        await click(".o_serial_receive_manual_input");
+        await edit("R-1");
+        await click(".o_serial_receive_manual_add");
+        await waitFor(".o_serial_receive_feedback_success");
+        expect.verifySteps(["scan 9 R-1 2"]);
+        expect(".o_serial_receive_line[data-product='Saw']").toHaveClass(
+            "o_serial_receive_line_complete"
+        );
+        expect(".o_serial_receive_line[data-product='Saw'] .o_serial_receive_serial").toHaveText(
+            "R-1"
+        );
+    });
+
+    test("Validate opens Odoo's backorder wizard when the server asks", async () => {
+        onRpc("serial.scan.receive", "serial_receive_validate", ({ args }) => {
+            expect.step(`validate ${args[0]}`);
+            return { status: "action", action: { type: "ir.actions.act_window_close" } };
+        });
+        await mountWithCleanup(WebClient);
+        await getService("action").doAction(5151);
+        await waitFor(".o_serial_receive_line");
+        patchWithCleanup(getService("action"), {
+            doAction(action, options) {
+                if (action?.type === "ir.actions.act_window_close") {
+                    expect.step("backorder wizard");
+                    return;
+                }
+                return super.doAction(action, options);
+            },
+        });
+        await click(".o_serial_receive_validate");
+        await animationFrame();
+        expect.verifySteps(["state 9", "validate 9", "backorder wizard"]);
+    });
+});
+
+describe("transfer", () => {
+    let transfer;
+
+    beforeEach(() => {
+        lines = [];
+        transfer = {
+            source: "WH/Stock",
+            source_set: false,
+            destination: "WH/Stock",
+            destination_set: false,
+        };
+        onRpc("serial.scan.transfer", "serial_transfer_state", () => ({
+            ...state({ id: 21, name: "WH/INT/00021", origin: "Transfer by scan" }),
+            transfer,
+        }));
+        onRpc("serial.scan.transfer", "serial_transfer_scan", ({ args }) => {
+            const [pickingId, code, , role] = args;
+            expect.step(`scan ${pickingId} ${code} ${role}`);
+            if (code.startsWith("LOC-")) {
+                const name = `WH/Stock/${code}`;
+                if (role === "source") {
+                    transfer = { ...transfer, source: name, source_set: true };
+                } else {
+                    transfer = { ...transfer, destination: name, destination_set: true };
+                }
+                return { status: "ok", reason: "ok", message: `To ${name}`, lines: [], transfer };
+            }
+            lines = [line(7, "Drill", "serial", 1, 1, [code])];
+            return { status: "ok", reason: "ok", message: `${code} to move.`, lines, transfer };
+        });
+    });
+
+    test("From, then To, then a unit", async () => {
+        await mountWithCleanup(WebClient);
+        await getService("action").doAction(5252);
+        await waitFor(".o_serial_transfer_from");
+        expect(".o_serial_transfer_destination").toHaveText("Scan a location");
+        expect(".o_serial_transfer_validate").toHaveAttribute("disabled");
+        await click(".o_serial_transfer_from");
+        await animationFrame();
+        expect(".o_serial_transfer_feedback").toHaveText("Scan the location the units come from.");
+        await click(".o_serial_transfer_prompt");
+        scanWithScanner("LOC-A");
+        await waitFor(".o_serial_transfer_source:contains('WH/Stock/LOC-A')");
+        scanWithScanner("LOC-B");
+        await waitFor(".o_serial_transfer_destination:contains('WH/Stock/LOC-B')");
+        scanWithScanner("SN-7");
+        await waitFor(".o_serial_transfer_line[data-product='Drill']");
+        expect.verifySteps([
+            "scan 21 LOC-A source",
+            "scan 21 LOC-B destination",
+            "scan 21 SN-7 destination",
+        ]);
+        expect(".o_serial_transfer_validate").not.toHaveAttribute("disabled");
+    });
+});

@@ -1,0 +1,133 @@
+import { registry } from "@web/core/registry";
+import { scan, screenshot } from "./scan_tour_helpers";
+
+function receiveLine(product, scanned) {
+    return `.o_serial_receive_line[data-product="${product}"][data-scanned="${scanned}"]`;
+}
+
+function openReceive() {
+    return [
+        {
+            content: "Open receive by scan from the receipt",
+            trigger: ".o_form_view button.o_serial_receive_button",
+            run: "click",
+        },
+        {
+            content: "The screen invites to scan",
+            trigger: ".o_serial_receive_prompt:contains('Start scanning now!')",
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("serial_tracking_barcode_receive_tour", {
+    steps: () => [
+        ...openReceive(),
+        scan("7612345001012"),
+        {
+            content: "The product's own barcode is not a serial",
+            trigger: ".o_serial_receive_feedback_danger:contains('product barcode of Dispatch Drill')",
+        },
+        scan("RCV-0001"),
+        { content: "Drill 1", trigger: receiveLine("Dispatch Drill", 1) },
+        scan("(01)07612345001012(21)RCV-0002(17)271231"),
+        { content: "Drill 2 (GS1)", trigger: receiveLine("Dispatch Drill", 2) },
+        scan("RCV-0001"),
+        {
+            content: "A serial scanned twice is refused",
+            trigger: ".o_serial_receive_feedback_danger:contains('already scanned')",
+        },
+        scan("7612345001029"),
+        { content: "Cable 1", trigger: receiveLine("Dispatch Cable", 1) },
+        ...screenshot("receive_desktop", receiveLine("Dispatch Cable", 1)),
+        { content: "Validate", trigger: ".o_serial_receive_validate", run: "click" },
+        {
+            content: "Short: Odoo's backorder choice",
+            trigger: ".modal button[name='process']",
+            run: "click",
+        },
+        {
+            content: "Received",
+            trigger: ".o_serial_receive_feedback_success:contains('is received')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("serial_tracking_barcode_receive_phone_tour", {
+    steps: () => [
+        ...openReceive(),
+        scan("RCV-0003"),
+        { content: "Drill 1", trigger: receiveLine("Dispatch Drill", 1) },
+        scan("07612345001012"),
+        {
+            content: "The product's barcode (GTIN-14 form) is refused",
+            trigger: ".o_serial_receive_feedback_danger:contains('product barcode')",
+        },
+        ...screenshot("receive_phone", ".o_serial_receive_feedback_danger"),
+    ],
+});
+
+registry.category("web_tour.tours").add("serial_tracking_barcode_transfer_tour", {
+    steps: () => [
+        {
+            content: "The transfer screen invites to scan",
+            trigger: ".o_serial_transfer_prompt:contains('Start scanning now!')",
+        },
+        scan("DSP0005"),
+        {
+            content: "A unit before any location is refused",
+            trigger: ".o_serial_transfer_feedback_danger:contains('Scan a location first')",
+        },
+        scan("LOC-B"),
+        {
+            content: "Shelf B is where the units go",
+            trigger: ".o_serial_transfer_destination:contains('Shelf B')",
+        },
+        scan("DSP0005"),
+        {
+            content: "The unit is on the transfer",
+            trigger: ".o_serial_transfer_serial[data-serial='DSP0005']",
+        },
+        scan("DSP0000"),
+        {
+            content: "A unit reserved on a delivery is refused",
+            trigger: ".o_serial_transfer_feedback_danger:contains('reserved for')",
+        },
+        ...screenshot("transfer_desktop", ".o_serial_transfer_feedback_danger"),
+        { content: "Validate", trigger: ".o_serial_transfer_validate", run: "click" },
+        {
+            content: "Done, and a new empty transfer is ready",
+            trigger: ".o_serial_transfer_feedback_success:contains('is done')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("serial_tracking_barcode_transfer_phone_tour", {
+    steps: () => [
+        {
+            content: "The transfer screen invites to scan",
+            trigger: ".o_serial_transfer_prompt:contains('Start scanning now!')",
+        },
+        { content: "Tap From", trigger: ".o_serial_transfer_from", run: "click" },
+        scan("LOC-A"),
+        {
+            content: "Shelf A is where the units come from",
+            trigger: ".o_serial_transfer_source:contains('Shelf A')",
+        },
+        scan("DSP0008"),
+        {
+            content: "The unit is on the transfer",
+            trigger: ".o_serial_transfer_serial[data-serial='DSP0008']",
+        },
+        scan("LOC-B"),
+        {
+            content: "Shelf B is where it goes",
+            trigger: ".o_serial_transfer_destination:contains('Shelf B')",
+        },
+        ...screenshot("transfer_phone", ".o_serial_transfer_destination:contains('Shelf B')"),
+        { content: "Validate", trigger: ".o_serial_transfer_validate", run: "click" },
+        {
+            content: "Done",
+            trigger: ".o_serial_transfer_feedback_success:contains('is done')",
+        },
+    ],
+});

@@ -1,0 +1,171 @@
+import time
+import uuid
+
+from odoo import Command
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from odoo.addons.serial_tracking.tests.committed import CommittedCase
+
+
+@tagged("post_install", "-at_install", "serial_tracking")
+class TestFlowConcurrency(CommittedCase):
+    """One serial scanned on two receipts, or on two transfers, at the same moment,
+    in two real transactions: exactly one scan wins, the other is told at once
+    (no request retry), nothing of it is written."""
+
+    def setUp(self):
+        super().setUp()
+        with self.committed({"tracking_disable": True}) as env:
+            warehouse = env["stock.warehouse"].search(
+                [("company_id", "=", env.company.id)], limit=1
+            )
+            stock = warehouse.lot_stock_id
+            supplier = env.ref("stock.stock_location_suppliers")
+            product = env["product.product"].create(
+                {
+                    "name": f"Race Flow {self.tag}",
+                    "is_storable": True,
+                    "tracking": "serial",
+                }
+            )
+            lot = env["stock.lot"].create(
+                {"name": f"RF-{self.tag}", "product_id": product.id}
+            )
+            env["stock.quant"]._update_available_quantity(product, stock, 1, lot_id=lot)
+            lot._refresh_unit_state()
+            self.shelf = env["stock.location"].create(
+                {
+                    "name": f"Race {self.tag}",
+                    "barcode": f"RL-{self.tag}",
+                    "location_id": stock.id,
+                }
+            )
+            receipts = env["stock.picking"].create(
+                [
+                    {
+                        "picking_type_id": warehouse.in_type_id.id,
+                        "location_id": supplier.id,
+                        "location_dest_id": stock.id,
+                        "move_ids": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "product_uom_qty": 1,
+                                    "location_id": supplier.id,
+                                    "location_dest_id": stock.id,
+                                }
+                            )
+                        ],
+                    }
+                    for _i in range(2)
+                ]
+            )
+            receipts.action_confirm()
+            transfers = env["stock.picking"].create(
+                [
+                    {
+                        "picking_type_id": warehouse.int_type_id.id,
+                        "location_id": stock.id,
+                        "location_dest_id": self.shelf.id,
+                        "serial_scan_transfer": True,
+                        "serial_transfer_dest_set": True,
+                    }
+                    for _i in range(2)
+                ]
+            )
+            self.product_id, self.lot_id, self.lot_name = product.id, lot.id, lot.name
+            self.receipt_ids, self.transfer_ids = receipts.ids, transfers.ids
+            self.shelf_id = self.shelf.id
+        self.purge_products(
+            [self.product_id],
+            after=[
+                SQL("DELETE FROM stock_picking WHERE id = ANY(%s)", self.transfer_ids),
+                SQL("DELETE FROM stock_location WHERE id = %s", self.shelf_id),
+            ],
+        )
+
+    def receive(self, picking_id, code):
+        def scan(env):
+            return env["serial.scan.receive"].serial_receive_scan(
+                picking_id, code, str(uuid.uuid4())
+            )
+
+        return scan
+
+    def move(self, picking_id, code):
+        def scan(env):
+            return env["serial.scan.transfer"].serial_transfer_scan(
+                picking_id, code, str(uuid.uuid4())
+            )
+
+        return scan
+
+    def assertOneWins(self, results):
+        statuses = sorted(result["status"] for result in results)
+        self.assertEqual(statuses, ["error", "ok"], results)
+        loser = next(result for result in results if result["status"] == "error")
+        self.assertEqual(loser["reason"], "already_scanned", loser["message"])
+
+    def race(self, scan_a, scan_b):
+        """A scans and holds its transaction; B must wait on the database, then
+        lose once A commits."""
+        with self.committed() as env_a:
+            first = scan_a(env_a)
+            self.assertEqual(first["status"], "ok", first)
+            second = self.in_thread(scan_b)
+            time.sleep(1.0)
+            self.assertTrue(
+                second._thread.is_alive(), "B must wait for A's transaction"
+            )
+        return [first, second.join()]
+
+    def test_new_serial_on_two_receipts(self):
+        name = f"NEW-{self.tag}"
+        results = self.race(
+            self.receive(self.receipt_ids[0], name),
+            self.receive(self.receipt_ids[1], name),
+        )
+        self.assertOneWins(results)
+        with self.committed() as env:
+            lots = env["stock.lot"].search([("name", "=", name)])
+            self.assertEqual(len(lots), 1, "one unit, not two")
+            scans = env["serial.dispatch.scan"].search([("serial", "=", name)])
+            self.assertEqual(scans.picking_id.ids, [self.receipt_ids[0]])
+            lines = env["stock.move.line"].search([("lot_id", "in", lots.ids)])
+            self.assertEqual(lines.picking_id.ids, [self.receipt_ids[0]])
+
+    def test_new_serial_on_two_receipts_together(self):
+        name = f"TOG-{self.tag}"
+        results = self.together(
+            [
+                self.receive(self.receipt_ids[0], name),
+                self.receive(self.receipt_ids[1], name),
+            ]
+        )
+        self.assertOneWins(results)
+        with self.committed() as env:
+            self.assertEqual(env["stock.lot"].search_count([("name", "=", name)]), 1)
+
+    def test_one_unit_on_two_transfers(self):
+        results = self.race(
+            self.move(self.transfer_ids[0], self.lot_name),
+            self.move(self.transfer_ids[1], self.lot_name),
+        )
+        self.assertOneWins(results)
+        with self.committed() as env:
+            lines = env["stock.move.line"].search([("lot_id", "=", self.lot_id)])
+            self.assertEqual(lines.picking_id.ids, [self.transfer_ids[0]])
+            quant = env["stock.quant"].search(
+                [("lot_id", "=", self.lot_id), ("quantity", ">", 0)]
+            )
+            self.assertEqual(quant.reserved_quantity, 1)
+
+    def test_one_unit_on_two_transfers_together(self):
+        results = self.together(
+            [
+                self.move(self.transfer_ids[0], self.lot_name),
+                self.move(self.transfer_ids[1], self.lot_name),
+            ]
+        )
+        self.assertOneWins(results)

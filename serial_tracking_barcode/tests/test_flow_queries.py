@@ -1,0 +1,88 @@
+from odoo.tests import tagged
+
+from .flows_common import SerialFlowsCommon
+
+# Queries of one scan of the receive and transfer flows, per kind (warm registry,
+# cold record cache). Dispatch's budgets are in test_scan_queries.py.
+# Queries of one scan of the receive and transfer flows, per kind (warm registry,
+# cold record cache). Dispatch's budgets are in test_scan_queries.py. These flows
+# write through the ORM (units, move lines, quants): most of a budget is Odoo's.
+RECEIVE_BUDGET = {
+    "new_serial": 37,
+    "gs1_serial": 45,
+    "existing_unit": 28,
+    "product_barcode": 44,
+    "gs1_batch": 46,
+    "refused": 8,
+    "control_characters": 3,
+}
+TRANSFER_BUDGET = {
+    "location": 71,
+    "serial": 75,
+    "gs1": 76,
+    "refused": 15,
+}
+
+
+@tagged("post_install", "-at_install", "serial_tracking")
+class TestFlowQueries(SerialFlowsCommon):
+    """Query budgets of the receive and transfer flows per scannable kind: a change
+    that adds queries to a scan fails here."""
+
+    def receive_counted(self, kind, code):
+        self.receive("WARM0001")  # warm-up: the first scan of a test fills caches
+        self.env.invalidate_all()
+        with self.assertQueryCount(RECEIVE_BUDGET[kind]):
+            return self.receive(code)
+
+    def test_receive_new_serial(self):
+        self.assertEqual(self.receive_counted("new_serial", "NEWQ0001")["status"], "ok")
+
+    def test_receive_gs1_serial(self):
+        code = f"(01)0{self.GTIN_SERIAL}(21)NEWQ0002(10)BQ(17)271231"
+        self.assertEqual(self.receive_counted("gs1_serial", code)["status"], "ok")
+
+    def test_receive_existing_unit(self):
+        self.env["stock.lot"].create(
+            {"name": "PREQ01", "product_id": self.product_serial.id}
+        )
+        self.assertEqual(
+            self.receive_counted("existing_unit", "PREQ01")["status"], "ok"
+        )
+
+    def test_receive_product_barcode(self):
+        result = self.receive_counted("product_barcode", self.BARCODE_PLAIN)
+        self.assertEqual(result["status"], "ok")
+
+    def test_receive_gs1_batch(self):
+        code = f"(01)0{self.GTIN_LOT}(10)LQ-1(17)271231"
+        self.assertEqual(self.receive_counted("gs1_batch", code)["status"], "ok")
+
+    def test_receive_refused(self):
+        result = self.receive_counted("refused", "(01)09999999999994(21)Q")
+        self.assertEqual(result["status"], "error")
+
+    def test_receive_control_characters(self):
+        result = self.receive_counted("control_characters", "A\x00B")
+        self.assertEqual(result["status"], "error")
+
+    def transfer_counted(self, kind, code):
+        picking = self.open_transfer()
+        self.transfer("LOC-B", picking)
+        self.transfer("DSP0004", picking)  # warm-up
+        self.env.invalidate_all()
+        with self.assertQueryCount(TRANSFER_BUDGET[kind]):
+            return self.transfer(code, picking)
+
+    def test_transfer_location(self):
+        self.assertEqual(self.transfer_counted("location", "LOC-A")["status"], "ok")
+
+    def test_transfer_serial(self):
+        self.assertEqual(self.transfer_counted("serial", "DSP0005")["status"], "ok")
+
+    def test_transfer_gs1(self):
+        code = f"(01)0{self.GTIN_SERIAL}(21)DSP0006"
+        self.assertEqual(self.transfer_counted("gs1", code)["status"], "ok")
+
+    def test_transfer_refused(self):
+        self.assertEqual(self.transfer_counted("refused", "NOPE-Q")["status"], "error")

@@ -1,0 +1,95 @@
+from datetime import datetime
+
+from odoo.tests import HttpCase, tagged
+
+from .flows_common import SerialFlowsCommon
+from .test_dispatch_ui import screenshots_on_request
+
+PHONE = "360x740"
+DESKTOP = "1366x900"
+
+
+@tagged("post_install", "-at_install", "serial_tracking")
+class TestFlowsUi(SerialFlowsCommon, HttpCase):
+    """Receive and transfer by scan in headless Chromium, at phone and desktop width;
+    screenshots go to ``.local/artefacts/dispatch/``."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user.password = "st_dispatch_user"
+        cls.small_receipt = cls._make_receipt(
+            [(cls.product_serial, 3), (cls.product_plain, 2)]
+        )
+
+    def tour(self, url, name, size, shots):
+        self.browser_size = size
+        self.touch_enabled = size == PHONE
+        with screenshots_on_request() as taken:
+            self.start_tour(url, name, login=self.user.login)
+        self.assertEqual(
+            [path.name for path in taken], [f"{shot}.png" for shot in shots]
+        )
+        self.env.invalidate_all()
+
+    def receipt_url(self):
+        return f"/odoo/action-stock.action_picking_tree_all/{self.small_receipt.id}"
+
+    def test_receive_tour_desktop(self):
+        self.tour(
+            self.receipt_url(),
+            "serial_tracking_barcode_receive_tour",
+            DESKTOP,
+            ["receive_desktop"],
+        )
+        self.assertEqual(self.small_receipt.state, "done")
+        units = self.env["stock.lot"].search([("name", "in", ["RCV-0001", "RCV-0002"])])
+        self.assertEqual(set(units.mapped("unit_state")), {"in_stock"})
+        self.assertEqual(
+            units.filtered(lambda u: u.name == "RCV-0002").expiration_date,
+            datetime(2027, 12, 31),
+        )
+        backorder = self.small_receipt.backorder_ids
+        self.assertEqual(
+            {m.product_id: m.product_uom_qty for m in backorder.move_ids},
+            {self.product_serial: 1, self.product_plain: 1},
+        )
+
+    def test_receive_tour_phone(self):
+        self.tour(
+            self.receipt_url(),
+            "serial_tracking_barcode_receive_phone_tour",
+            PHONE,
+            ["receive_phone"],
+        )
+        self.assertEqual(
+            self.small_receipt.move_line_ids.filtered("picked").lot_id.mapped("name"),
+            ["RCV-0003"],
+        )
+
+    def transfer_url(self):
+        return "/odoo/action-serial_tracking_barcode.serial_transfer_client_action"
+
+    def test_transfer_tour_desktop(self):
+        self.tour(
+            self.transfer_url(),
+            "serial_tracking_barcode_transfer_tour",
+            DESKTOP,
+            ["transfer_desktop"],
+        )
+        unit = self.env["stock.lot"].search([("name", "=", "DSP0005")])
+        self.assertEqual(unit.location_id, self.shelf_b)
+        done = unit.event_ids.picking_id.filtered(
+            lambda p: p.picking_type_code == "internal"
+        )
+        self.assertEqual(done.state, "done")
+
+    def test_transfer_tour_phone(self):
+        self.tour(
+            self.transfer_url(),
+            "serial_tracking_barcode_transfer_phone_tour",
+            PHONE,
+            ["transfer_phone"],
+        )
+        unit = self.env["stock.lot"].search([("name", "=", "DSP0008")])
+        self.assertEqual(unit.location_id, self.shelf_b)
