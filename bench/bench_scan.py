@@ -184,11 +184,11 @@ def serve(args):
     """Child process: the baseline's scans, one JSON command per line on stdin."""
     from odoo import SUPERUSER_ID, api
 
+    out = sys.stdout
+    sys.stdout = sys.stderr  # only answers on the pipe
     registry, product_ids = open_registry(
         args.db, args.addons_path, args.units, args.lines
     )
-    out = sys.stdout
-    sys.stdout = sys.stderr  # only answers on the pipe
     side = None
     with registry.cursor() as cr:
         admin = api.Environment(cr, SUPERUSER_ID, {}).ref("base.user_admin").id
