@@ -189,29 +189,31 @@ def serve(args):
     registry, product_ids = open_registry(
         args.db, args.addons_path, args.units, args.lines
     )
-    side = None
-    with registry.cursor() as cr:
-        admin = api.Environment(cr, SUPERUSER_ID, {}).ref("base.user_admin").id
-        env = api.Environment(cr, admin, {"tracking_disable": True})
-        for line in sys.stdin:
-            message = json.loads(line)
-            if message["cmd"] == "prepare":
-                side = Side(
-                    registry, product_ids, message["flow"], message["per_line"], True, set()
-                )
-                answer = {"n": len(side.codes)}
-            elif message["cmd"] == "scan":
-                answer = {"ms": side.scan(cr, env, message["i"])}
-            elif message["cmd"] == "finish":
-                env.invalidate_all()
-                answer = {"picked": side.finish(env)}
-                cr.commit()
-            else:
-                answer = {}
-            out.write(json.dumps(answer) + "\n")
-            out.flush()
-            if message["cmd"] == "quit":
-                return 0
+    side = cr = None
+    for line in sys.stdin:
+        message = json.loads(line)
+        if message["cmd"] == "prepare":
+            side = Side(
+                registry, product_ids, message["flow"], message["per_line"], True, set()
+            )
+            # A new transaction: its snapshot sees the new operation.
+            cr = registry.cursor()
+            admin = api.Environment(cr, SUPERUSER_ID, {}).ref("base.user_admin").id
+            env = api.Environment(cr, admin, {"tracking_disable": True})
+            answer = {"n": len(side.codes)}
+        elif message["cmd"] == "scan":
+            answer = {"ms": side.scan(cr, env, message["i"])}
+        elif message["cmd"] == "finish":
+            env.invalidate_all()
+            answer = {"picked": side.finish(env)}
+            cr.commit()
+            cr.close()
+        else:
+            answer = {}
+        out.write(json.dumps(answer) + "\n")
+        out.flush()
+        if message["cmd"] == "quit":
+            break
     return 0
 
 

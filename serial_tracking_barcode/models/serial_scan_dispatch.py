@@ -6,7 +6,11 @@ from odoo.tools import SQL
 
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 
-from ..tools.move_line_sql import sql_write_allowed, write_scanned_line
+from ..tools.move_line_sql import (
+    free_line_sql,
+    sql_write_allowed,
+    write_scanned_line,
+)
 from ..tools.scan_decision import Refusal, decide_count, decide_dispatch
 
 
@@ -84,7 +88,7 @@ class SerialScanDispatch(models.AbstractModel):
                 raise Refusal("delivery_closed", name=info["name"])
             match = service._scan_resolve(code, info, self._scan_kinds)
             decision, candidate = self._scan_decide(match, info, override_expired)
-            message = self._scan_apply(
+            message, lines = self._scan_apply(
                 picking, decision, candidate, code, scan_uid, info
             )
         except Refusal as refusal:
@@ -102,6 +106,7 @@ class SerialScanDispatch(models.AbstractModel):
             code=code,
             scan_uid=scan_uid,
             move_ids=[decision.move_id],
+            lines=lines,
         )
 
     # --- decide (plain functions of tools/scan_decision.py)
@@ -141,34 +146,48 @@ class SerialScanDispatch(models.AbstractModel):
 
     @api.model
     def _scan_apply(self, picking, decision, candidate, code, scan_uid, info):
-        """Record the scan row, then put the unit on its line; return the message."""
+        """Record the scan row, then put the unit on its line; return the message
+        and the line updates when they were read with the writes (else None).
+
+        One savepoint holds the scan row and the line's changes: a serialization
+        failure of the scan row's INSERT is a race for the serial, lost; one of
+        the free line's lock (``_scan_free_line``) is a line changed by a
+        transaction this one cannot see: the lines are then tried one by one.
+        """
         unit = candidate.get("unit")
-        scan_id = self._scan_insert(picking, decision, candidate, code, scan_uid, info)
         if not unit:
-            picking._serial_dispatch_unconfirm()
-            return self.env._("%(product)s scanned.", product=candidate["product_name"])
+            self._scan_insert(picking, decision, candidate, code, scan_uid, info)
+            self._scan_unconfirm(picking, info)
+            message = self.env._("%(product)s scanned.", product=candidate["product_name"])
+            return message, None
         lot = self.env["stock.lot"].browse(unit.id)
         move = self.env["stock.move"].browse(decision.move_id)
-        try:
-            with (
-                self.env.cr.savepoint(),
-                self.env.protecting([move._fields["picked"]], move),
-            ):
-                if decision.kind == "pick":
-                    line = self.env["stock.move.line"].browse(decision.line_id)
-                    linked = self._scan_write_line(line, {"picked": True}, scan_id)
-                else:
-                    line, linked = self._scan_take_line(
-                        picking, decision, candidate, lot, scan_id
+        for one_by_one in (False, True):
+            inserted = False
+            try:
+                with (
+                    self.env.cr.savepoint(),
+                    self.env.protecting([move._fields["picked"]], move),
+                ):
+                    scan_id = self._scan_insert_row(
+                        picking, decision, candidate, code, scan_uid, info
                     )
-                if not linked:
-                    self.env.execute_query(self._scan_link_sql(scan_id, line.id))
-                self.env["serial.dispatch.scan"].invalidate_model(["move_line_id"])
-                picking._serial_dispatch_unconfirm()
-                self.env.flush_all()
-        except UserError as error:
-            self.env.invalidate_all()
-            raise Refusal("not_available", error=str(error)) from error
+                    inserted = True
+                    lines = self._scan_put_unit(
+                        picking, decision, candidate, lot, scan_id, one_by_one
+                    )
+                    self._scan_unconfirm(picking, info)
+                    self.env.flush_all()
+                break
+            except psycopg2.errors.SerializationFailure:
+                self.env.invalidate_all()
+                if not inserted:
+                    raise Refusal("already_scanned", serial=unit.name) from None
+                if one_by_one:
+                    raise
+            except UserError as error:
+                self.env.invalidate_all()
+                raise Refusal("not_available", error=str(error)) from error
         self._scan_mark_move_picked(move)
         if decision.expired_override:
             lot._log_events(
@@ -182,11 +201,34 @@ class SerialScanDispatch(models.AbstractModel):
                     user=self.env.user.name,
                 ),
             )
-        return self.env._(
+        message = self.env._(
             "%(product)s: serial %(serial)s scanned.",
             product=candidate["product_name"],
             serial=unit.name,
         )
+        return message, lines
+
+    @api.model
+    def _scan_put_unit(self, picking, decision, candidate, lot, scan_id, one_by_one):
+        """The unit on its line, the scan row linked to it; the line updates when
+        the SQL helper read them in its round trip."""
+        answer = picking._serial_dispatch_line_updates_sql([decision.move_id])
+        if decision.kind == "pick":
+            line = self.env["stock.move.line"].browse(decision.line_id)
+            rows = self._scan_write_line(line, {"picked": True}, scan_id, answer)
+        else:
+            line, rows = self._scan_take_line(
+                picking, decision, candidate, lot, scan_id, answer, one_by_one
+            )
+        if rows is None:
+            self.env.execute_query(self._scan_link_sql(scan_id, line.id))
+        self.env["serial.dispatch.scan"].invalidate_model(["move_line_id"])
+        return picking._serial_dispatch_line_update_dicts(rows) if rows else None
+
+    @api.model
+    def _scan_unconfirm(self, picking, info):
+        if info.get("dispatch_confirmed", True):
+            picking._serial_dispatch_unconfirm()
 
     @api.model
     def _scan_mark_move_picked(self, move):
@@ -228,14 +270,25 @@ class SerialScanDispatch(models.AbstractModel):
 
     @api.model
     def _scan_insert(self, picking, decision, candidate, code, scan_uid, info):
+        """Insert the scan row in a savepoint of its own (see ``_scan_insert_row``)."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                return self._scan_insert_row(
+                    picking, decision, candidate, code, scan_uid, info
+                )
+        except psycopg2.errors.SerializationFailure:
+            unit = candidate.get("unit")
+            raise Refusal("already_scanned", serial=unit.name if unit else code) from None
+
+    @api.model
+    def _scan_insert_row(self, picking, decision, candidate, code, scan_uid, info):
         """Insert the scan row; refuse when a concurrent scan took the serial.
 
-        ``ON CONFLICT DO NOTHING`` on the partial unique index: a concurrent scan of
-        the same serial waits there until the other transaction ends, then either
-        goes in (the other rolled back) or, when the other committed, PostgreSQL
-        raises a serialization failure (the conflicting row is not in this
-        transaction's snapshot): caught in a savepoint, it is the answer — the
-        serial was just scanned elsewhere — and nothing is retried.
+        ``ON CONFLICT DO NOTHING`` on the serial's partial unique index: a
+        concurrent scan of it waits there until the other transaction ends, then
+        goes in (the other rolled back) or, when the other committed, gets a
+        serialization failure (the row is not in its snapshot), caught by the
+        caller's savepoint: the serial was just scanned elsewhere; no retry.
         """
         unit = candidate.get("unit")
         query = SQL(
@@ -259,20 +312,15 @@ class SerialScanDispatch(models.AbstractModel):
             code=code,
             user=self.env.uid,
         )
-        rows = []
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(query, log_exceptions=False)
-                rows = self.env.cr.fetchall()
-        except psycopg2.errors.SerializationFailure:
-            rows = []
+        self.env.cr.execute(query, log_exceptions=False)
+        rows = self.env.cr.fetchall()
         self.env["serial.dispatch.scan"].invalidate_model()
         if not rows:
             raise Refusal("already_scanned", serial=unit.name if unit else code)
         return rows[0][0]
 
     @api.model
-    def _scan_free_line(self, move_id, candidate):
+    def _scan_free_line(self, move_id, candidate, one_by_one=False):
         """The first unpicked one-unit line of the move that no other scan is
         taking, locked, as ``(line, swap)``: ``swap`` is what
         ``write_scanned_line`` needs to put the ``candidate`` unit on it in SQL
@@ -282,26 +330,23 @@ class SerialScanDispatch(models.AbstractModel):
         Lines held by scans in flight are passed (``SKIP LOCKED``), so two people
         scanning different serials of one line take different move lines without
         waiting for each other; the first free line is found and locked by one
-        query. When a line was changed by a transaction this one's snapshot cannot
-        see, that lock fails (serialization failure, in a savepoint): the lines
-        are then tried one by one (``_scan_try_lock``) and that one is passed.
+        query, in the caller's savepoint. When a line was changed by a transaction
+        this one's snapshot cannot see, that lock raises a serialization failure:
+        the caller then asks again ``one_by_one``: each line is tried in a
+        savepoint of its own (``_scan_try_lock``) and such a line is passed.
         """
         self.env["stock.move.line"].flush_model()
         self.env["stock.quant"].flush_model()
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    self._scan_free_line_sql(move_id, candidate, lock=True),
-                    log_exceptions=False,
-                )
-                rows = self.env.cr.fetchall()
-        except psycopg2.errors.SerializationFailure:
-            rows = self.env.execute_query(
-                self._scan_free_line_sql(move_id, candidate, lock=False)
-            )
+        query = free_line_sql(move_id, candidate, lock=not one_by_one)
+        if one_by_one:
             rows = [
-                row for row in rows if self._scan_try_lock("stock_move_line", row[0])
+                row
+                for row in self.env.execute_query(query)
+                if self._scan_try_lock("stock_move_line", row[0])
             ][:1]
+        else:
+            self.env.cr.execute(query, log_exceptions=False)
+            rows = self.env.cr.fetchall()
         if not rows:
             return self.env["stock.move.line"], None
         line_id, old_lot, quants, old_quant, new_quants = rows[0]
@@ -310,53 +355,10 @@ class SerialScanDispatch(models.AbstractModel):
         return self.env["stock.move.line"].browse(line_id), swap
 
     @api.model
-    def _scan_free_line_sql(self, move_id, candidate, lock):
-        """Free lines of the move with, for ``write_scanned_line``, the quants of
-        a strict gather (Odoo's ``_update_available_quantity``) of the line's
-        reservation (how many; the one with stock holding it) and of the
-        ``candidate`` unit's quant key (their ids). ``lock``: only the first one
-        no other transaction holds, locked."""
-        return SQL(
-            """
-            SELECT ml.id, ml.lot_id, old.n, old.id, new.ids
-              FROM stock_move_line ml
-              JOIN product_product pp ON pp.id = ml.product_id
-              JOIN product_template pt ON pt.id = pp.product_tmpl_id
-         LEFT JOIN LATERAL (
-                   SELECT COUNT(*) AS n, MIN(q.id) FILTER (
-                              WHERE q.quantity > 0 AND q.reserved_quantity >= 1) AS id
-                     FROM stock_quant q
-                    WHERE q.product_id = ml.product_id AND q.lot_id = ml.lot_id
-                      AND q.location_id = ml.location_id
-                      AND q.package_id IS NOT DISTINCT FROM ml.package_id
-                      AND q.owner_id IS NOT DISTINCT FROM ml.owner_id) old ON TRUE
-         LEFT JOIN LATERAL (
-                   SELECT ARRAY_AGG(q.id) AS ids
-                     FROM stock_quant q
-                    WHERE q.product_id = ml.product_id AND q.lot_id = %(lot)s
-                      AND q.location_id = %(location)s
-                      AND q.package_id IS NOT DISTINCT FROM %(package)s
-                      AND q.owner_id IS NOT DISTINCT FROM %(owner)s
-                      AND q.quantity > 0) new ON TRUE
-             WHERE ml.move_id = %(move)s AND NOT ml.picked
-               AND ml.quantity = 1 AND ml.product_uom_id = pt.uom_id
-               AND ml.lot_id IS NOT NULL
-          ORDER BY ml.id
-             %(lock)s
-            """,
-            move=move_id,
-            lot=candidate["id"],
-            location=candidate["location_id"],
-            package=candidate["package_id"],
-            owner=candidate["owner_id"],
-            lock=SQL("LIMIT 1 FOR NO KEY UPDATE OF ml SKIP LOCKED")
-            if lock
-            else SQL(""),
-        )
-
-    @api.model
-    def _scan_take_line(self, picking, decision, candidate, lot, scan_id):
-        """Put the unit on a line of the move, as ``(line, linked)`` (see
+    def _scan_take_line(
+        self, picking, decision, candidate, lot, scan_id, answer, one_by_one
+    ):
+        """Put the unit on a line of the move, as ``(line, rows)`` (see
         ``_scan_write_line``): a free line's serial is replaced, else a line is
         created through the ORM (Odoo's move line write/create/unlink keep quant
         reservations, computed fields and unit states in sync)."""
@@ -371,9 +373,9 @@ class SerialScanDispatch(models.AbstractModel):
             "owner_id": candidate["owner_id"] or False,
             "picked": True,
         }
-        line, swap = self._scan_free_line(move.id, candidate)
+        line, swap = self._scan_free_line(move.id, candidate, one_by_one)
         if line:
-            return line, self._scan_write_line(line, vals, scan_id, swap)
+            return line, self._scan_write_line(line, vals, scan_id, answer, swap)
         return self.env["stock.move.line"].create(
             {
                 **vals,
@@ -384,21 +386,20 @@ class SerialScanDispatch(models.AbstractModel):
                 "location_dest_id": move.location_dest_id.id,
                 "quantity": 1.0,
             }
-        ), False
+        ), None
 
     @api.model
-    def _scan_write_line(self, line, vals, scan_id, swap=None):
+    def _scan_write_line(self, line, vals, scan_id, answer, swap=None):
         """``line.write(vals)``, through the SQL helper when it reproduces Odoo's
         ``write`` here (``tools/move_line_sql.py``: a pick, or a swap whose quants
-        are known), with the scan row linked to the line in the same round trip.
-        Returns whether the scan row was linked."""
+        are known), the scan row linked to the line and ``answer`` (SQL) read in
+        the same round trip: its rows are returned, None when Odoo's ``write``
+        was used."""
         if (swap or set(vals) == {"picked"}) and sql_write_allowed(self.env):
-            write_scanned_line(
-                line, vals, swap=swap, also=self._scan_link_sql(scan_id, line.id)
-            )
-            return True
+            link = self._scan_link_sql(scan_id, line.id)
+            return write_scanned_line(line, vals, swap=swap, also=[link, answer])
         line.write(vals)
-        return False
+        return None
 
     @api.model
     def _scan_link_sql(self, scan_id, line_id):

@@ -4,15 +4,15 @@ from .common import SerialDispatchCommon
 
 # Queries of one scan, per kind (warm registry, cold record cache). A pick or a swap
 # of a reserved line goes through the SQL helper (tools/move_line_sql.py): 40 queries
-# for a swap through Odoo's write; a unit on a delivery without reservation is a new
+# for a swap through Odoo's write, 14 here; a unit on a delivery without reservation is a new
 # move line, created through the ORM.
 BUDGET = {
-    "serial_reserved": 12,
-    "serial_swap": 19,
-    "serial_no_reservation": 55,
-    "manufacturer_serial": 14,
-    "gs1": 14,
-    "product_barcode": 9,
+    "serial_reserved": 8,
+    "serial_swap": 14,
+    "serial_no_reservation": 48,
+    "manufacturer_serial": 9,
+    "gs1": 9,
+    "product_barcode": 8,
     "refused": 4,
     "control_characters": 0,
 }

@@ -77,6 +77,51 @@ def sql_write_allowed(env):
     return True
 
 
+def free_line_sql(move_id, candidate, lock):
+    """The free lines of a delivery's move a scanned unit can take (unpicked,
+    one unit in the product's unit), with, for :func:`write_scanned_line`, the
+    quants of a strict gather (Odoo's ``_update_available_quantity``) of the line's
+    reservation (how many; the one with stock holding it) and of the
+    ``candidate`` unit's quant key (their ids). ``lock``: only the first one
+    no other transaction holds, locked."""
+    return SQL(
+        """
+        SELECT ml.id, ml.lot_id, old.n, old.id, new.ids
+          FROM stock_move_line ml
+          JOIN product_product pp ON pp.id = ml.product_id
+          JOIN product_template pt ON pt.id = pp.product_tmpl_id
+     LEFT JOIN LATERAL (
+               SELECT COUNT(*) AS n, MIN(q.id) FILTER (
+                          WHERE q.quantity > 0 AND q.reserved_quantity >= 1) AS id
+                 FROM stock_quant q
+                WHERE q.product_id = ml.product_id AND q.lot_id = ml.lot_id
+                  AND q.location_id = ml.location_id
+                  AND q.package_id IS NOT DISTINCT FROM ml.package_id
+                  AND q.owner_id IS NOT DISTINCT FROM ml.owner_id) old ON TRUE
+     LEFT JOIN LATERAL (
+               SELECT ARRAY_AGG(q.id) AS ids
+                 FROM stock_quant q
+                WHERE q.product_id = ml.product_id AND q.lot_id = %(lot)s
+                  AND q.location_id = %(location)s
+                  AND q.package_id IS NOT DISTINCT FROM %(package)s
+                  AND q.owner_id IS NOT DISTINCT FROM %(owner)s) new ON TRUE
+         WHERE ml.move_id = %(move)s AND NOT ml.picked
+           AND ml.quantity = 1 AND ml.product_uom_id = pt.uom_id
+           AND ml.lot_id IS NOT NULL
+      ORDER BY ml.id
+         %(lock)s
+        """,
+        move=move_id,
+        lot=candidate["id"],
+        location=candidate["location_id"],
+        package=candidate["package_id"],
+        owner=candidate["owner_id"],
+        lock=SQL("LIMIT 1 FOR NO KEY UPDATE OF ml SKIP LOCKED")
+        if lock
+        else SQL(""),
+    )
+
+
 def write_scanned_line(line, vals, swap=None, also=None):
     """``line.write(vals)`` for a scan, in SQL (see the module's docstring).
 
@@ -84,9 +129,9 @@ def write_scanned_line(line, vals, swap=None, also=None):
     :data:`LINE_FIELDS` (a swap, ids). ``swap``: ``(old_quant_id, new_quant_id,
     old_lot_id)`` — the quant holding the line's reservation now, the quant of the
     scanned unit (the strict gather of each must be that one quant, with stock),
-    and the unit released. The caller holds the line's row lock. ``also``: an
-    SQL statement of the caller's own, sent in the same round trip (its caches
-    are the caller's business).
+    and the unit released. The caller holds the line's row lock. ``also``: SQL
+    statements of the caller's own, sent in the same round trip (their caches are
+    the caller's business); the rows of the last one are returned.
     """
     env = line.env
     assert set(vals) <= set(LINE_FIELDS) and vals.get("picked") is True
@@ -142,9 +187,8 @@ def write_scanned_line(line, vals, swap=None, also=None):
                 reserved_id=vals["lot_id"], released_id=old_lot
             ),
         ]
-    if also:
-        statements.append(also)
-    env.cr.execute(SQL("\n").join(statements))
+    env.cr.execute(SQL("\n").join(statements + list(also or ())))
+    rows = env.cr.fetchall() if also else None
     line.invalidate_recordset([*names, "write_uid", "write_date"], flush=False)
     line.modified(names)
     if swap:
@@ -159,4 +203,4 @@ def write_scanned_line(line, vals, swap=None, also=None):
         quants._validate_fields(["reserved_quantity"])
         lots._validate_fields(["unit_state"])
     line._validate_fields(names)
-    return line
+    return rows
