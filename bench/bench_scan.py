@@ -44,7 +44,6 @@ import time
 import uuid
 
 from _odoo import REPO, addons_path, ensure_database
-
 from bench_scan_data import (
     load_units,
     make_picking,
@@ -252,8 +251,10 @@ def report(results, baseline_label):
         f"{'std p50':>7} {'p95':>6} | {'x p50':>5} {'x p95':>5} | "
         f"{'base p50':>8} {'p95':>6} | {'base/ours p50':>13}"
     )
-    print("\nServer time per scan (ms); std = Odoo's standard ORM path; "
-          f"base = dispatch at {baseline_label or '-'}")
+    print(
+        "\nServer time per scan (ms); std = Odoo's standard ORM path; "
+        f"base = dispatch at {baseline_label or '-'}"
+    )
     print(header)
     print("-" * len(header))
     verdicts = []
@@ -286,6 +287,7 @@ def main():
     parser.add_argument("--per-line", type=int, default=5)
     parser.add_argument("--flows", default=",".join(FLOWS))
     parser.add_argument("--baseline-ref")
+    parser.add_argument("--baseline-db", help="default: <db>_base")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--addons-path", help="default: this repository + Odoo's")
@@ -297,7 +299,7 @@ def main():
     flows = [flow for flow in args.flows.split(",") if flow]
     if not args.no_baseline and set(flows) & set(BASELINE_FLOWS):
         ref = args.baseline_ref or first_parent_before_engine()
-        baseline = Baseline(ref, f"{args.db}_base", args)
+        baseline = Baseline(ref, args.baseline_db or f"{args.db}_base", args)
     registry, product_ids = open_registry(
         args.db, args.addons_path or addons_path(), args.units, args.lines
     )
@@ -306,7 +308,9 @@ def main():
     try:
         for flow in flows:
             t0 = time.perf_counter()
-            results[flow] = run_flow(registry, product_ids, flow, args.per_line, baseline)
+            results[flow] = run_flow(
+                registry, product_ids, flow, args.per_line, baseline
+            )
             print(f"{flow}: {time.perf_counter() - t0:.0f} s", flush=True)
     finally:
         if baseline:
@@ -320,8 +324,15 @@ def first_parent_before_engine():
     """The first parent of the commit that added the scan engine's service."""
     added = subprocess.run(
         [
-            "git", "-C", REPO, "log", "--first-parent", "--diff-filter=A",
-            "--format=%H", "--", "serial_tracking_barcode/models/serial_scan_service.py",
+            "git",
+            "-C",
+            REPO,
+            "log",
+            "--first-parent",
+            "--diff-filter=A",
+            "--format=%H",
+            "--",
+            "serial_tracking_barcode/models/serial_scan_service.py",
         ],
         capture_output=True,
         text=True,

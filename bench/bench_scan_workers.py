@@ -257,7 +257,10 @@ def main():
     different = [row for row in rows if "different" in row[0]]
     race = rows[-1]
     verdicts = [
-        ("no serialization failure, different serials", all(r[4] == 0 for r in different)),
+        (
+            "no serialization failure, different serials",
+            all(r[4] == 0 for r in different),
+        ),
         ("p95 < 50 ms with 2 clients", different[0][3] < 50),
         ("every race won exactly once", race[5].startswith(f"{race[1] // 2}/")),
     ]

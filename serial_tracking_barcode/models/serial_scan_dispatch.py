@@ -158,7 +158,9 @@ class SerialScanDispatch(models.AbstractModel):
         if not unit:
             self._scan_insert(picking, decision, candidate, code, scan_uid, info)
             self._scan_unconfirm(picking, info)
-            message = self.env._("%(product)s scanned.", product=candidate["product_name"])
+            message = self.env._(
+                "%(product)s scanned.", product=candidate["product_name"]
+            )
             return message, None
         lot = self.env["stock.lot"].browse(unit.id)
         move = self.env["stock.move"].browse(decision.move_id)
@@ -278,7 +280,9 @@ class SerialScanDispatch(models.AbstractModel):
                 )
         except psycopg2.errors.SerializationFailure:
             unit = candidate.get("unit")
-            raise Refusal("already_scanned", serial=unit.name if unit else code) from None
+            raise Refusal(
+                "already_scanned", serial=unit.name if unit else code
+            ) from None
 
     @api.model
     def _scan_insert_row(self, picking, decision, candidate, code, scan_uid, info):

@@ -3,9 +3,9 @@ from odoo.tests import tagged
 from .common import SerialDispatchCommon
 
 # Queries of one scan, per kind (warm registry, cold record cache). A pick or a swap
-# of a reserved line goes through the SQL helper (tools/move_line_sql.py): 40 queries
-# for a swap through Odoo's write, 14 here; a unit on a delivery without reservation is a new
-# move line, created through the ORM.
+# of a reserved line goes through the SQL helper (tools/move_line_sql.py): a swap
+# cost 40 queries through Odoo's write. A unit on a delivery without reservation is
+# a new move line, created through the ORM.
 BUDGET = {
     "serial_reserved": 8,
     "serial_swap": 14,

@@ -22,9 +22,10 @@ leaves, in one batch of statements:
 It is only used when :func:`sql_write_allowed` says the methods it stands for are
 the ones it reproduces (an addon overriding one of them gets Odoo's ``write``), and
 callers check the line's shape (one unit in the product's unit, not done, its
-reservation held by exactly one quant with stock). ``tests/test_scan_sql_equivalence.py``
-runs the same scans through the ORM and through this helper and compares every
-stored field of the move lines, quants, moves and units they leave.
+reservation held by exactly one quant with stock).
+``tests/test_scan_sql_equivalence.py`` runs the same scans through the ORM and
+through this helper and compares every stored field of the move lines, quants,
+moves and units they leave.
 
 Concurrency: it writes the rows Odoo's ``write`` writes (the line, the two quants,
 the two units), nothing on the delivery or its moves (``stock.move.picked`` stays
@@ -50,7 +51,10 @@ REPRODUCED = {
     ("stock.move.line", "_synchronize_quant"): (
         "odoo.addons.stock.models.stock_move_line",
     ),
-    ("stock.quant", "write"): ("odoo.addons.stock.models.stock_quant", "odoo.orm.models"),
+    ("stock.quant", "write"): (
+        "odoo.addons.stock.models.stock_quant",
+        "odoo.orm.models",
+    ),
     ("stock.quant", "_update_available_quantity"): (
         "odoo.addons.stock.models.stock_quant",
     ),
@@ -116,9 +120,7 @@ def free_line_sql(move_id, candidate, lock):
         location=candidate["location_id"],
         package=candidate["package_id"],
         owner=candidate["owner_id"],
-        lock=SQL("LIMIT 1 FOR NO KEY UPDATE OF ml SKIP LOCKED")
-        if lock
-        else SQL(""),
+        lock=SQL("LIMIT 1 FOR NO KEY UPDATE OF ml SKIP LOCKED") if lock else SQL(""),
     )
 
 
@@ -150,7 +152,8 @@ def write_scanned_line(line, vals, swap=None, also=None):
             """
             UPDATE stock_move_line
                SET %(sets)s,
-                   date = CASE WHEN NOT picked AND state NOT IN ('draft', 'cancel', 'done')
+                   date = CASE WHEN NOT picked
+                                AND state NOT IN ('draft', 'cancel', 'done')
                                THEN %(now)s ELSE date END,
                    write_uid = %(uid)s, write_date = %(stamp)s
              WHERE id = %(line)s;
