@@ -312,9 +312,11 @@ def main():
                 registry, product_ids, flow, args.per_line, baseline
             )
             print(f"{flow}: {time.perf_counter() - t0:.0f} s", flush=True)
+            report({flow: results[flow]}, baseline and baseline.label)
     finally:
         if baseline:
             baseline.close()
+    print("\nAll flows:")
     ok = report(results, baseline and baseline.label)
     print(f"load average after: {os.getloadavg()}")
     return 0 if ok else 1

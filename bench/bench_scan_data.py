@@ -129,6 +129,7 @@ def make_picking(env, products, per_line, flow, ours):
     warehouse = warehouse_of(env)
     stock = warehouse.lot_stock_id
     if flow == "transfer":
+        shelf = destination(env)
         if ours:
             admin = env.ref("base.user_admin")
             transfer = env["serial.scan.transfer"].with_user(admin)
@@ -139,7 +140,7 @@ def make_picking(env, products, per_line, flow, ours):
             {
                 "picking_type_id": warehouse.int_type_id.id,
                 "location_id": stock.id,
-                "location_dest_id": destination(env).id,
+                "location_dest_id": shelf.id,
             }
         )
     if flow == "receive":
