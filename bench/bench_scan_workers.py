@@ -121,7 +121,7 @@ def make_pickings(registry, scans, races):
             codes = big.move_line_ids.lot_id.mapped("name")
         pairs = []
         for i in range(races):
-            product = products[-1 - (i % 50)]
+            product = products[-1 - (i % min(50, len(products)))]
             a, b = delivery([(product, 1)]), delivery([(product, 1)])
             free = env["stock.lot"].search(
                 [
