@@ -119,10 +119,16 @@ def make_pickings(registry, scans, races):
             big = delivery([(p, per_line) for p in products[: scans // per_line]])
             big.action_assign()
             codes = big.move_line_ids.lot_id.mapped("name")
-        pairs = []
+        # All deliveries first: their reservations at confirmation must not take
+        # a unit chosen to race for.
+        deliveries = []
         for i in range(races):
             product = products[-1 - (i % min(50, len(products)))]
-            a, b = delivery([(product, 1)]), delivery([(product, 1)])
+            deliveries.append(
+                (product, delivery([(product, 1)]), delivery([(product, 1)]))
+            )
+        pairs = []
+        for product, a, b in deliveries:
             free = env["stock.lot"].search(
                 [
                     ("product_id", "=", product.id),
