@@ -1,212 +1,58 @@
 #!/usr/bin/env python3
-"""Benchmark of the dispatch scan: server time per scan, ours vs Odoo's standard path.
+"""Benchmark of the scan flows: server time per scan, ours vs Odoo's standard path,
+and dispatch vs this repository before the scan engine, in the same run.
 
     python3 bench/bench_scan.py --db st_bench_scan [--units 100000] [--lines 200]
-                                [--per-line 5] [--rounds 3]
+                                [--per-line 5] [--flows dispatch,unreserved,...]
+                                [--baseline-ref REF | --no-baseline]
 
-* Creates the database and installs ``serial_tracking_barcode`` when it is missing.
-* Loads ``--units`` serial units in stock once (set-based SQL: lots then quants, the
-  same rows Odoo's ORM would write), spread over ``--lines`` serial-tracked products,
-  then ``ANALYZE``.
-* Each round creates two identical deliveries of ``--lines`` lines x ``--per-line``
-  units (1,000 scans with the defaults), reserved by Odoo, and scans every unit on
-  both, interleaved (A B A B ...): 3 of each line's units are the reserved serials, 2
-  are other serials of the same product in stock (a reservation swap).
+* Creates the database and installs ``serial_tracking_barcode`` when it is missing;
+  loads ``--units`` serial units in stock once (set-based SQL: lots then quants, the
+  rows Odoo's ORM would write) over ``--lines`` serial products, then ``ANALYZE``.
+* Flows, ``--lines`` x ``--per-line`` scans each (1,000 with the defaults), every
+  scan of ours followed by the same work on Odoo's standard path (A B A B ...):
 
-  A = ``stock.picking.serial_dispatch_scan(code, scan_uid)`` (this addon)
-  B = Odoo's standard ORM path: ``stock.lot.search([('name', '=', code)])``, then
-      ``stock.move.line.write({'lot_id': ..., 'picked': True})`` on the delivery's line
-      reserving that serial, else its first unpicked line of the product.
+  - ``dispatch``: a reserved delivery; per line 3 reserved serials and 2 other
+    serials in stock (a reservation swap). Standard: search the lot by name, write
+    ``lot_id`` and ``picked`` on the line reserving it, else on a free line.
+  - ``unreserved``: the same delivery without reservation. Standard: search the
+    lot, create its move line (``lot_id``, quantity 1, picked), as in Odoo's
+    detailed operations.
+  - ``receive``: a receipt, new serials scanned on their line (``move_id``).
+    Standard: write ``lot_name`` and ``picked`` on a free line of the receipt.
+  - ``transfer``: the transfer by scan: a destination location, then units.
+    Standard: search the lot, create the move line of an internal transfer.
 
-  Both run as the admin user (access rules apply). Each scan is timed like one
-  request: from a cold ORM cache to the committed transaction.
-* Prints median / p95 / mean per round and overall, and the ratio B / A.
+* ``dispatch`` and ``unreserved`` also run on the code of ``--baseline-ref``
+  (default: the first parent of the commit that brought the scan engine,
+  ``models/serial_scan_service.py``), in a git worktree of that commit and a
+  database of its own built the same way (``<db>_base``, same units), in a child
+  process whose scans are interleaved with ours (A B C A B C ...).
+* Each scan is timed like one request: from a cold ORM cache to the committed
+  transaction, as the admin user (access rules apply). Prints p50 / p95 / mean,
+  the ratios, the targets (p95 < 15 ms, >= 3x the standard path, dispatch no
+  slower than before) and the load average.
 """
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
 import sys
 import time
 import uuid
 
-from _odoo import addons_path, ensure_database
+from _odoo import REPO, addons_path, ensure_database
+from bench_scan_data import (
+    load_units,
+    make_picking,
+    plan_codes,
+    standard_scan,
+)
 
-PRODUCT_PREFIX = "BENCH-SCAN-"
-
-
-def load_units(env, units, lines):
-    """Products, lots and quants, once. Returns the benchmark's products."""
-    from odoo.tools import SQL
-
-    Product = env["product.product"]
-    products = Product.search(
-        [("default_code", "=like", f"{PRODUCT_PREFIX}%")], order="id"
-    )
-    if len(products) == lines:
-        return products
-    if products:
-        sys.exit(
-            f"This database holds another benchmark layout ({len(products)} products)."
-        )
-    t0 = time.perf_counter()
-    products = Product.create(
-        [
-            {
-                "name": f"Bench serial product {i:03d}",
-                "default_code": f"{PRODUCT_PREFIX}{i:03d}",
-                "is_storable": True,
-                "tracking": "serial",
-            }
-            for i in range(lines)
-        ]
-    )
-    env.flush_all()
-    warehouse = env["stock.warehouse"].search(
-        [("company_id", "=", env.company.id)], limit=1
-    )
-    stock = warehouse.lot_stock_id
-    per_product = units // lines
-    columns = {
-        row[0]
-        for row in env.execute_query(
-            SQL(
-                "SELECT column_name FROM information_schema.columns "
-                "WHERE table_name = 'stock_lot'"
-            )
-        )
-    }
-    extra_cols, extra_vals = [], []
-    if "unit_state" in columns:
-        extra_cols.append("unit_state")
-        extra_vals.append(SQL("'in_stock'"))
-    if "location_id" in columns:
-        extra_cols.append("location_id")
-        extra_vals.append(SQL("%s", stock.id))
-    env.cr.execute(
-        SQL(
-            """
-            INSERT INTO stock_lot (name, product_id, company_id, create_uid, write_uid,
-                                   create_date, write_date %(cols)s)
-            SELECT 'BSN-' || lpad(p.idx::text, 3, '0') || '-' || lpad(n::text, 6, '0'),
-                   p.id, %(company)s, %(uid)s, %(uid)s, now() at time zone 'UTC',
-                   now() at time zone 'UTC' %(vals)s
-              FROM unnest(%(products)s::int[]) WITH ORDINALITY AS p(id, idx),
-                   generate_series(1, %(per)s) AS n
-            """,
-            cols=SQL("").join(SQL(", %s", SQL.identifier(c)) for c in extra_cols),
-            vals=SQL("").join(SQL(", %s", v) for v in extra_vals),
-            company=env.company.id,
-            uid=env.uid,
-            products=products.ids,
-            per=per_product,
-        )
-    )
-    env.cr.execute(
-        SQL(
-            """
-            INSERT INTO stock_quant (product_id, location_id, lot_id, company_id,
-                                     quantity, reserved_quantity, in_date, create_uid,
-                                     write_uid, create_date, write_date)
-            SELECT l.product_id, %(loc)s, l.id, %(company)s, 1, 0,
-                   now() at time zone 'UTC', %(uid)s, %(uid)s,
-                   now() at time zone 'UTC', now() at time zone 'UTC'
-              FROM stock_lot l WHERE l.product_id = ANY(%(products)s)
-            """,
-            loc=stock.id,
-            company=env.company.id,
-            uid=env.uid,
-            products=products.ids,
-        )
-    )
-    env.invalidate_all()
-    env.cr.commit()
-    env.cr.execute("ANALYZE")
-    print(
-        f"Loaded {per_product * lines:,} serial units on {lines} products "
-        f"in {time.perf_counter() - t0:.1f} s (then ANALYZE)",
-        flush=True,
-    )
-    return products
-
-
-def make_delivery(env, products, per_line):
-    from odoo import Command
-
-    warehouse = env["stock.warehouse"].search(
-        [("company_id", "=", env.company.id)], limit=1
-    )
-    customers = env.ref("stock.stock_location_customers")
-    picking = env["stock.picking"].create(
-        {
-            "picking_type_id": warehouse.out_type_id.id,
-            "location_id": warehouse.lot_stock_id.id,
-            "location_dest_id": customers.id,
-            "move_ids": [
-                Command.create(
-                    {
-                        "product_id": product.id,
-                        "product_uom_qty": per_line,
-                        "location_id": warehouse.lot_stock_id.id,
-                        "location_dest_id": customers.id,
-                    }
-                )
-                for product in products
-            ],
-        }
-    )
-    picking.action_confirm()
-    picking.action_assign()
-    return picking
-
-
-def plan_codes(env, picking, products, per_line, taken):
-    """Codes to scan on a delivery: 3 reserved + 2 free serials per line."""
-    codes = []
-    reserved_by_product = {}
-    for ml in picking.move_line_ids:
-        reserved_by_product.setdefault(ml.product_id.id, []).append(ml.lot_id.name)
-    reserved_all = set(
-        env["stock.move.line"]
-        .search([("state", "not in", ("done", "cancel")), ("lot_id", "!=", False)])
-        .lot_id.mapped("name")
-    )
-    swaps = min(2, per_line)
-    for product in products:
-        reserved = sorted(reserved_by_product.get(product.id, []))[: per_line - swaps]
-        free = env["stock.lot"].search(
-            [
-                ("product_id", "=", product.id),
-                ("name", "not in", list(reserved_all | taken)),
-            ],
-            order="name desc",
-            limit=swaps,
-        )
-        line_codes = reserved + free.mapped("name")
-        taken.update(line_codes)
-        codes.extend(line_codes)
-    return codes
-
-
-def standard_scan(env, picking_id, code):
-    """Odoo's standard ORM path: search the lot by name, write it on a move line."""
-    lot = env["stock.lot"].search([("name", "=", code)], limit=1)
-    MoveLine = env["stock.move.line"]
-    ml = MoveLine.search(
-        [
-            ("picking_id", "=", picking_id),
-            ("lot_id", "=", lot.id),
-            ("picked", "=", False),
-        ],
-        limit=1,
-    ) or MoveLine.search(
-        [
-            ("picking_id", "=", picking_id),
-            ("product_id", "=", lot.product_id.id),
-            ("picked", "=", False),
-        ],
-        limit=1,
-    )
-    ml.write({"lot_id": lot.id, "picked": True})
+FLOWS = ("dispatch", "unreserved", "receive", "transfer")
+BASELINE_FLOWS = ("dispatch", "unreserved")
 
 
 def percentile(values, pct):
@@ -220,55 +66,217 @@ def stats(values):
     return statistics.median(values), percentile(values, 95), statistics.fmean(values)
 
 
-def run_round(registry, product_ids, per_line, round_no):
-    from odoo import SUPERUSER_ID, api
+class Side:
+    """One side of the comparison in this process: a flow's operation and codes."""
 
+    def __init__(self, registry, product_ids, flow, per_line, ours, taken):
+        from odoo import SUPERUSER_ID, api
+
+        self.registry, self.flow, self.ours = registry, flow, ours
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            products = env["product.product"].browse(product_ids)
+            picking = make_picking(env, products, per_line, flow, ours)
+            self.codes = plan_codes(env, picking, products, per_line, flow, taken)
+            self.picking_id = picking.id
+            cr.commit()
+
+    def scan(self, cr, env, i):
+        code, move_id = self.codes[i]
+        env.invalidate_all()
+        t = time.perf_counter()
+        if self.ours:
+            result = our_scan(env, self.flow, self.picking_id, code, move_id)
+        else:
+            standard_scan(env, self.flow, self.picking_id, code, move_id)
+            result = {"status": "ok"}
+        cr.commit()
+        elapsed = (time.perf_counter() - t) * 1000
+        if result["status"] != "ok":
+            sys.exit(f"{self.flow}: {code} refused: {result['message']}")
+        return elapsed
+
+    def finish(self, env):
+        picking = env["stock.picking"].browse(self.picking_id)
+        picked = len(picking.move_line_ids.filtered("picked"))
+        picking.action_cancel()
+        return picked
+
+
+def our_scan(env, flow, picking_id, code, move_id):
+    key = uuid.uuid4().hex
+    if flow in ("dispatch", "unreserved"):
+        return env["stock.picking"].browse(picking_id).serial_dispatch_scan(code, key)
+    if flow == "receive":
+        return env["serial.scan.receive"].serial_receive_scan(
+            picking_id, code, key, move_id
+        )
+    return env["serial.scan.transfer"].serial_transfer_scan(picking_id, code, key)
+
+
+class Baseline:
+    """The baseline's dispatch scans, in a child process (``--serve``)."""
+
+    def __init__(self, ref, db, args):
+        sha = subprocess.run(
+            ["git", "-C", REPO, "rev-parse", "--short", ref],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        self.label = sha
+        tree = os.path.join(REPO, ".local", f"bench-baseline-{sha}")
+        if not os.path.isdir(tree):
+            subprocess.run(
+                ["git", "-C", REPO, "worktree", "add", "--detach", tree, sha],
+                check=True,
+                capture_output=True,
+            )
+        path = addons_path().replace(REPO, tree, 1)
+        command = [
+            sys.executable,
+            os.path.abspath(__file__),
+            "--serve",
+            "--db",
+            db,
+            "--addons-path",
+            path,
+            "--units",
+            str(args.units),
+            "--lines",
+            str(args.lines),
+        ]
+        self.child = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+
+    def call(self, **message):
+        self.child.stdin.write(json.dumps(message) + "\n")
+        self.child.stdin.flush()
+        line = self.child.stdout.readline()
+        if not line:
+            sys.exit("The baseline process stopped.")
+        return json.loads(line)
+
+    def close(self):
+        self.call(cmd="quit")
+        self.child.wait(timeout=60)
+
+
+def open_registry(db, path, units, lines):
+    import odoo
+    from odoo import SUPERUSER_ID, api
+    from odoo.modules.registry import Registry
+
+    ensure_database(db, "serial_tracking_barcode", path=path)
+    odoo.tools.config.parse_config(
+        [f"--addons-path={path}", "-d", db, "--log-level=warn"], setup_logging=True
+    )
+    registry = Registry(db)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-        products = env["product.product"].browse(product_ids)
-        t0 = time.perf_counter()
-        ours = make_delivery(env, products, per_line)
-        std = make_delivery(env, products, per_line)
-        taken = set()
-        codes_ours = plan_codes(env, ours, products, per_line, taken)
-        codes_std = plan_codes(env, std, products, per_line, taken)
-        cr.commit()
-        ours_id, std_id = ours.id, std.id
-        print(
-            f"Round {round_no}: 2 deliveries of {len(products)} lines reserved "
-            f"in {time.perf_counter() - t0:.1f} s",
-            flush=True,
-        )
-    times_a, times_b, refused = [], [], []
+        product_ids = load_units(env, units, lines).ids
+    return registry, product_ids
+
+
+def serve(args):
+    """Child process: the baseline's scans, one JSON command per line on stdin."""
+    from odoo import SUPERUSER_ID, api
+
+    out = sys.stdout
+    sys.stdout = sys.stderr  # only answers on the pipe
+    registry, product_ids = open_registry(
+        args.db, args.addons_path, args.units, args.lines
+    )
+    side = cr = None
+    for line in sys.stdin:
+        message = json.loads(line)
+        if message["cmd"] == "prepare":
+            side = Side(
+                registry, product_ids, message["flow"], message["per_line"], True, set()
+            )
+            # A new transaction: its snapshot sees the new operation.
+            cr = registry.cursor()
+            admin = api.Environment(cr, SUPERUSER_ID, {}).ref("base.user_admin").id
+            env = api.Environment(cr, admin, {"tracking_disable": True})
+            answer = {"n": len(side.codes)}
+        elif message["cmd"] == "scan":
+            answer = {"ms": side.scan(cr, env, message["i"])}
+        elif message["cmd"] == "finish":
+            env.invalidate_all()
+            answer = {"picked": side.finish(env)}
+            cr.commit()
+            cr.close()
+        else:
+            answer = {}
+        out.write(json.dumps(answer) + "\n")
+        out.flush()
+        if message["cmd"] == "quit":
+            break
+    return 0
+
+
+def run_flow(registry, product_ids, flow, per_line, baseline):
+    from odoo import SUPERUSER_ID, api
+
+    taken = set()
+    ours = Side(registry, product_ids, flow, per_line, True, taken)
+    std = Side(registry, product_ids, flow, per_line, False, taken)
+    n = min(len(ours.codes), len(std.codes))
+    base = baseline and flow in BASELINE_FLOWS
+    if base:
+        n = min(n, baseline.call(cmd="prepare", flow=flow, per_line=per_line)["n"])
+    times = {"ours": [], "std": [], "base": []}
     with registry.cursor() as cr:
-        # Scans run as a real user (access rules apply), not as the superuser.
         admin = api.Environment(cr, SUPERUSER_ID, {}).ref("base.user_admin").id
         env = api.Environment(cr, admin, {"tracking_disable": True})
-        picking = env["stock.picking"].browse(ours_id)
-        for code_a, code_b in zip(codes_ours, codes_std, strict=True):
-            env.invalidate_all()
-            t = time.perf_counter()
-            result = picking.serial_dispatch_scan(code_a, uuid.uuid4().hex)
-            cr.commit()
-            times_a.append((time.perf_counter() - t) * 1000)
-            if result["status"] != "ok":
-                refused.append((code_a, result["reason"]))
-            env.invalidate_all()
-            t = time.perf_counter()
-            standard_scan(env, std_id, code_b)
-            cr.commit()
-            times_b.append((time.perf_counter() - t) * 1000)
-        # Check both did the same work, then free the stock for the next round.
+        for i in range(n):
+            times["ours"].append(ours.scan(cr, env, i))
+            times["std"].append(std.scan(cr, env, i))
+            if base:
+                times["base"].append(baseline.call(cmd="scan", i=i)["ms"])
         env.invalidate_all()
-        both = env["stock.picking"].browse([ours_id, std_id])
-        picked = [len(p.move_line_ids.filtered("picked")) for p in both]
-        both.action_cancel()
+        picked = [ours.finish(env), std.finish(env)]
         cr.commit()
-    if refused:
-        sys.exit(f"Our scan refused {len(refused)} codes, e.g. {refused[:3]}")
-    if picked != [len(codes_ours), len(codes_std)]:
-        sys.exit(f"Unexpected picked lines {picked}")
-    return times_a, times_b
+    if base:
+        picked.append(baseline.call(cmd="finish")["picked"])
+    if min(picked) < n:
+        sys.exit(f"{flow}: unexpected picked lines {picked} for {n} scans")
+    return times
+
+
+def report(results, baseline_label):
+    header = (
+        f"{'flow':<11} {'scans':>5} | {'ours p50':>8} {'p95':>6} {'mean':>6} | "
+        f"{'std p50':>7} {'p95':>6} | {'x p50':>5} {'x p95':>5} | "
+        f"{'base p50':>8} {'p95':>6} | {'base/ours p50':>13}"
+    )
+    print(
+        "\nServer time per scan (ms); std = Odoo's standard ORM path; "
+        f"base = dispatch at {baseline_label or '-'}"
+    )
+    print(header)
+    print("-" * len(header))
+    verdicts = []
+    for flow, times in results.items():
+        a50, a95, amean = stats(times["ours"])
+        b50, b95, _ = stats(times["std"])
+        line = (
+            f"{flow:<11} {len(times['ours']):>5} | {a50:>8.2f} {a95:>6.2f} "
+            f"{amean:>6.2f} | {b50:>7.2f} {b95:>6.2f} | {b50 / a50:>4.1f}x "
+            f"{b95 / a95:>4.1f}x |"
+        )
+        if times["base"]:
+            c50, c95, _ = stats(times["base"])
+            line += f" {c50:>8.2f} {c95:>6.2f} | {c50 / a50:>12.2f}x"
+            verdicts.append((flow, "no slower than before", c50 >= a50 * 0.95))
+        print(line)
+        verdicts.append((flow, "p95 < 15 ms", a95 < 15))
+        verdicts.append((flow, ">= 3x standard (p50)", b50 / a50 >= 3))
+    print()
+    for flow, target, met in verdicts:
+        print(f"  {flow:<11} {target:<24} {'met' if met else 'NOT met'}")
+    return all(met for _f, _t, met in verdicts)
 
 
 def main():
@@ -277,70 +285,64 @@ def main():
     parser.add_argument("--units", type=int, default=100_000)
     parser.add_argument("--lines", type=int, default=200)
     parser.add_argument("--per-line", type=int, default=5)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument(
-        "--addons-path", help="default: this repository + Odoo's addons"
-    )
+    parser.add_argument("--flows", default=",".join(FLOWS))
+    parser.add_argument("--baseline-ref")
+    parser.add_argument("--baseline-db", help="default: <db>_base")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--addons-path", help="default: this repository + Odoo's")
     args = parser.parse_args()
+    if args.serve:
+        return serve(args)
 
-    import odoo
-    from odoo.modules.registry import Registry
-
-    path = args.addons_path or addons_path()
-    ensure_database(args.db, "serial_tracking_barcode", path=path)
-    odoo.tools.config.parse_config(
-        [f"--addons-path={path}", "-d", args.db, "--log-level=warn"],
-        setup_logging=True,
+    baseline = None
+    flows = [flow for flow in args.flows.split(",") if flow]
+    if not args.no_baseline and set(flows) & set(BASELINE_FLOWS):
+        ref = args.baseline_ref or first_parent_before_engine()
+        baseline = Baseline(ref, args.baseline_db or f"{args.db}_base", args)
+    registry, product_ids = open_registry(
+        args.db, args.addons_path or addons_path(), args.units, args.lines
     )
-    registry = Registry(args.db)
-    from odoo import SUPERUSER_ID, api
-
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-        products = load_units(env, args.units, args.lines)
-        product_ids = products.ids
-        in_stock = env["stock.quant"].search_count(
-            [("product_id", "in", product_ids), ("quantity", ">", 0)]
-        )
-    print(
-        f"{in_stock:,} serial units in stock; "
-        f"{args.lines} lines x {args.per_line} units"
-    )
-
-    rows, all_a, all_b = [], [], []
-    for round_no in range(1, args.rounds + 1):
-        times_a, times_b = run_round(registry, product_ids, args.per_line, round_no)
-        all_a += times_a
-        all_b += times_b
-        rows.append((f"round {round_no}", len(times_a), stats(times_a), stats(times_b)))
-    rows.append(("all rounds", len(all_a), stats(all_a), stats(all_b)))
-
-    header = (
-        f"{'':<11} {'scans':>6} | {'ours p50':>9} {'p95':>7} {'mean':>7} | "
-        f"{'std p50':>9} {'p95':>7} {'mean':>7} | {'x p50':>6} {'x p95':>6}"
-    )
-    print()
-    print(
-        "Server time per scan (ms), ours = serial_dispatch_scan, "
-        "std = lot search + move line write"
-    )
-    print(header)
-    print("-" * len(header))
-    for label, n, (a50, a95, amean), (b50, b95, bmean) in rows:
-        print(
-            f"{label:<11} {n:>6} | {a50:>9.2f} {a95:>7.2f} {amean:>7.2f} | "
-            f"{b50:>9.2f} {b95:>7.2f} {bmean:>7.2f} | "
-            f"{b50 / a50:>5.1f}x {b95 / a95:>5.1f}x"
-        )
-    _label, _n, (a50, a95, _m), (b50, b95, _m2) = rows[-1]
-    ok = a95 < 20 and b95 / a95 >= 3
-    print()
-    print(
-        f"Targets: p95 < 20 ms ({'met' if a95 < 20 else 'NOT met'}: {a95:.1f} ms), "
-        f">= 3x faster than standard ({'met' if b95 / a95 >= 3 else 'NOT met'}: "
-        f"{b95 / a95:.1f}x at p95, {b50 / a50:.1f}x at p50)"
-    )
+    print(f"load average before: {os.getloadavg()}", flush=True)
+    results = {}
+    try:
+        for flow in flows:
+            t0 = time.perf_counter()
+            results[flow] = run_flow(
+                registry, product_ids, flow, args.per_line, baseline
+            )
+            print(f"{flow}: {time.perf_counter() - t0:.0f} s", flush=True)
+            report({flow: results[flow]}, baseline and baseline.label)
+    finally:
+        if baseline:
+            baseline.close()
+    print("\nAll flows:")
+    ok = report(results, baseline and baseline.label)
+    print(f"load average after: {os.getloadavg()}")
     return 0 if ok else 1
+
+
+def first_parent_before_engine():
+    """The first parent of the commit that added the scan engine's service."""
+    added = subprocess.run(
+        [
+            "git",
+            "-C",
+            REPO,
+            "log",
+            "--first-parent",
+            "--diff-filter=A",
+            "--format=%H",
+            "--",
+            "serial_tracking_barcode/models/serial_scan_service.py",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    if not added:
+        sys.exit("No scan engine in this history: pass --baseline-ref.")
+    return f"{added[-1]}^1"
 
 
 if __name__ == "__main__":

@@ -6,6 +6,11 @@ from odoo.tools import SQL
 
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 
+from ..tools.move_line_sql import (
+    free_line_sql,
+    sql_write_allowed,
+    write_scanned_line,
+)
 from ..tools.scan_decision import Refusal, decide_count, decide_dispatch
 
 
@@ -83,7 +88,7 @@ class SerialScanDispatch(models.AbstractModel):
                 raise Refusal("delivery_closed", name=info["name"])
             match = service._scan_resolve(code, info, self._scan_kinds)
             decision, candidate = self._scan_decide(match, info, override_expired)
-            message = self._scan_apply(
+            message, lines = self._scan_apply(
                 picking, decision, candidate, code, scan_uid, info
             )
         except Refusal as refusal:
@@ -101,6 +106,7 @@ class SerialScanDispatch(models.AbstractModel):
             code=code,
             scan_uid=scan_uid,
             move_ids=[decision.move_id],
+            lines=lines,
         )
 
     # --- decide (plain functions of tools/scan_decision.py)
@@ -140,38 +146,50 @@ class SerialScanDispatch(models.AbstractModel):
 
     @api.model
     def _scan_apply(self, picking, decision, candidate, code, scan_uid, info):
-        """Record the scan row, then put the unit on its line; return the message."""
+        """Record the scan row, then put the unit on its line; return the message
+        and the line updates when they were read with the writes (else None).
+
+        One savepoint holds the scan row and the line's changes: a serialization
+        failure of the scan row's INSERT is a race for the serial, lost; one of
+        the free line's lock (``_scan_free_line``) is a line changed by a
+        transaction this one cannot see: the lines are then tried one by one.
+        """
         unit = candidate.get("unit")
-        scan_id = self._scan_insert(picking, decision, candidate, code, scan_uid, info)
         if not unit:
-            picking._serial_dispatch_unconfirm()
-            return self.env._("%(product)s scanned.", product=candidate["product_name"])
+            self._scan_insert(picking, decision, candidate, code, scan_uid, info)
+            self._scan_unconfirm(picking, info)
+            message = self.env._(
+                "%(product)s scanned.", product=candidate["product_name"]
+            )
+            return message, None
         lot = self.env["stock.lot"].browse(unit.id)
         move = self.env["stock.move"].browse(decision.move_id)
-        try:
-            with (
-                self.env.cr.savepoint(),
-                self.env.protecting([move._fields["picked"]], move),
-            ):
-                if decision.kind == "pick":
-                    line = self.env["stock.move.line"].browse(decision.line_id)
-                    line.write({"picked": True})
-                else:
-                    line = self._scan_take_line(picking, decision, candidate, lot)
-                self.env.execute_query(
-                    SQL(
-                        "UPDATE serial_dispatch_scan SET move_line_id = %s "
-                        "WHERE id = %s",
-                        line.id,
-                        scan_id,
+        for one_by_one in (False, True):
+            inserted = False
+            try:
+                with (
+                    self.env.cr.savepoint(),
+                    self.env.protecting([move._fields["picked"]], move),
+                ):
+                    scan_id = self._scan_insert_row(
+                        picking, decision, candidate, code, scan_uid, info
                     )
-                )
-                self.env["serial.dispatch.scan"].invalidate_model(["move_line_id"])
-                picking._serial_dispatch_unconfirm()
-                self.env.flush_all()
-        except UserError as error:
-            self.env.invalidate_all()
-            raise Refusal("not_available", error=str(error)) from error
+                    inserted = True
+                    lines = self._scan_put_unit(
+                        picking, decision, candidate, lot, scan_id, one_by_one
+                    )
+                    self._scan_unconfirm(picking, info)
+                    self.env.flush_all()
+                break
+            except psycopg2.errors.SerializationFailure:
+                self.env.invalidate_all()
+                if not inserted:
+                    raise Refusal("already_scanned", serial=unit.name) from None
+                if one_by_one:
+                    raise
+            except UserError as error:
+                self.env.invalidate_all()
+                raise Refusal("not_available", error=str(error)) from error
         self._scan_mark_move_picked(move)
         if decision.expired_override:
             lot._log_events(
@@ -185,11 +203,34 @@ class SerialScanDispatch(models.AbstractModel):
                     user=self.env.user.name,
                 ),
             )
-        return self.env._(
+        message = self.env._(
             "%(product)s: serial %(serial)s scanned.",
             product=candidate["product_name"],
             serial=unit.name,
         )
+        return message, lines
+
+    @api.model
+    def _scan_put_unit(self, picking, decision, candidate, lot, scan_id, one_by_one):
+        """The unit on its line, the scan row linked to it; the line updates when
+        the SQL helper read them in its round trip."""
+        answer = picking._serial_dispatch_line_updates_sql([decision.move_id])
+        if decision.kind == "pick":
+            line = self.env["stock.move.line"].browse(decision.line_id)
+            rows = self._scan_write_line(line, {"picked": True}, scan_id, answer)
+        else:
+            line, rows = self._scan_take_line(
+                picking, decision, candidate, lot, scan_id, answer, one_by_one
+            )
+        if rows is None:
+            self.env.execute_query(self._scan_link_sql(scan_id, line.id))
+        self.env["serial.dispatch.scan"].invalidate_model(["move_line_id"])
+        return picking._serial_dispatch_line_update_dicts(rows) if rows else None
+
+    @api.model
+    def _scan_unconfirm(self, picking, info):
+        if info.get("dispatch_confirmed", True):
+            picking._serial_dispatch_unconfirm()
 
     @api.model
     def _scan_mark_move_picked(self, move):
@@ -231,14 +272,27 @@ class SerialScanDispatch(models.AbstractModel):
 
     @api.model
     def _scan_insert(self, picking, decision, candidate, code, scan_uid, info):
+        """Insert the scan row in a savepoint of its own (see ``_scan_insert_row``)."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                return self._scan_insert_row(
+                    picking, decision, candidate, code, scan_uid, info
+                )
+        except psycopg2.errors.SerializationFailure:
+            unit = candidate.get("unit")
+            raise Refusal(
+                "already_scanned", serial=unit.name if unit else code
+            ) from None
+
+    @api.model
+    def _scan_insert_row(self, picking, decision, candidate, code, scan_uid, info):
         """Insert the scan row; refuse when a concurrent scan took the serial.
 
-        ``ON CONFLICT DO NOTHING`` on the partial unique index: a concurrent scan of
-        the same serial waits there until the other transaction ends, then either
-        goes in (the other rolled back) or, when the other committed, PostgreSQL
-        raises a serialization failure (the conflicting row is not in this
-        transaction's snapshot): caught in a savepoint, it is the answer — the
-        serial was just scanned elsewhere — and nothing is retried.
+        ``ON CONFLICT DO NOTHING`` on the serial's partial unique index: a
+        concurrent scan of it waits there until the other transaction ends, then
+        goes in (the other rolled back) or, when the other committed, gets a
+        serialization failure (the row is not in its snapshot), caught by the
+        caller's savepoint: the serial was just scanned elsewhere; no retry.
         """
         unit = candidate.get("unit")
         query = SQL(
@@ -262,45 +316,58 @@ class SerialScanDispatch(models.AbstractModel):
             code=code,
             user=self.env.uid,
         )
-        scan_id = self.env["serial.scan.service"]._scan_insert_row(query)
+        # Not the service's _scan_insert_row: a serialization failure must reach
+        # the caller's savepoint (see _scan_apply), which holds the line's changes.
+        self.env.cr.execute(query, log_exceptions=False)
+        rows = self.env.cr.fetchall()
         self.env["serial.dispatch.scan"].invalidate_model()
-        if not scan_id:
+        if not rows:
             raise Refusal("already_scanned", serial=unit.name if unit else code)
-        return scan_id
+        return rows[0][0]
 
     @api.model
-    def _scan_free_line(self, move_id):
+    def _scan_free_line(self, move_id, candidate, one_by_one=False):
         """The first unpicked one-unit line of the move that no other scan is
-        taking: lines held by scans in flight or changed by one this transaction
-        cannot see are passed (``_scan_try_lock``), so two people scanning
-        different serials of one line take different move lines without waiting
-        for or conflicting with each other."""
+        taking, locked, as ``(line, swap)``: ``swap`` is what
+        ``write_scanned_line`` needs to put the ``candidate`` unit on it in SQL
+        (``(old quant, new quant, old unit)``), or None when the quants are not
+        the simple case it reproduces (then Odoo's ``write`` does it).
+
+        Lines held by scans in flight are passed (``SKIP LOCKED``), so two people
+        scanning different serials of one line take different move lines without
+        waiting for each other; the first free line is found and locked by one
+        query, in the caller's savepoint. When a line was changed by a transaction
+        this one's snapshot cannot see, that lock raises a serialization failure:
+        the caller then asks again ``one_by_one``: each line is tried in a
+        savepoint of its own (``_scan_try_lock``) and such a line is passed.
+        """
         self.env["stock.move.line"].flush_model()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT ml.id
-                  FROM stock_move_line ml
-                  JOIN product_product pp ON pp.id = ml.product_id
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE ml.move_id = %(move)s AND NOT ml.picked
-                   AND ml.quantity = 1 AND ml.product_uom_id = pt.uom_id
-                   AND ml.lot_id IS NOT NULL
-              ORDER BY ml.id
-                """,
-                move=move_id,
-            )
-        )
-        for (line_id,) in rows:
-            if self._scan_try_lock("stock_move_line", line_id):
-                return self.env["stock.move.line"].browse(line_id)
-        return self.env["stock.move.line"]
+        self.env["stock.quant"].flush_model()
+        query = free_line_sql(move_id, candidate, lock=not one_by_one)
+        if one_by_one:
+            rows = [
+                row
+                for row in self.env.execute_query(query)
+                if self._scan_try_lock("stock_move_line", row[0])
+            ][:1]
+        else:
+            self.env.cr.execute(query, log_exceptions=False)
+            rows = self.env.cr.fetchall()
+        if not rows:
+            return self.env["stock.move.line"], None
+        line_id, old_lot, quants, old_quant, new_quants = rows[0]
+        simple = quants == 1 and old_quant and new_quants == [candidate["quant_id"]]
+        swap = (old_quant, candidate["quant_id"], old_lot) if simple else None
+        return self.env["stock.move.line"].browse(line_id), swap
 
     @api.model
-    def _scan_take_line(self, picking, decision, candidate, lot):
-        """Put the unit on a line of the move through the ORM (Odoo's move line
-        write/create/unlink keep quant reservations, computed fields and unit states
-        in sync): a free line's serial is replaced, else a line is created."""
+    def _scan_take_line(
+        self, picking, decision, candidate, lot, scan_id, answer, one_by_one
+    ):
+        """Put the unit on a line of the move, as ``(line, rows)`` (see
+        ``_scan_write_line``): a free line's serial is replaced, else a line is
+        created through the ORM (Odoo's move line write/create/unlink keep quant
+        reservations, computed fields and unit states in sync)."""
         move = self.env["stock.move"].browse(decision.move_id)
         if decision.line_id:
             # Reserved on another line of this delivery that is not being filled.
@@ -312,10 +379,9 @@ class SerialScanDispatch(models.AbstractModel):
             "owner_id": candidate["owner_id"] or False,
             "picked": True,
         }
-        free = self._scan_free_line(move.id)
-        if free:
-            free.write(vals)
-            return free
+        line, swap = self._scan_free_line(move.id, candidate, one_by_one)
+        if line:
+            return line, self._scan_write_line(line, vals, scan_id, answer, swap)
         return self.env["stock.move.line"].create(
             {
                 **vals,
@@ -326,4 +392,25 @@ class SerialScanDispatch(models.AbstractModel):
                 "location_dest_id": move.location_dest_id.id,
                 "quantity": 1.0,
             }
+        ), None
+
+    @api.model
+    def _scan_write_line(self, line, vals, scan_id, answer, swap=None):
+        """``line.write(vals)``, through the SQL helper when it reproduces Odoo's
+        ``write`` here (``tools/move_line_sql.py``: a pick, or a swap whose quants
+        are known), the scan row linked to the line and ``answer`` (SQL) read in
+        the same round trip: its rows are returned, None when Odoo's ``write``
+        was used."""
+        if (swap or set(vals) == {"picked"}) and sql_write_allowed(self.env):
+            link = self._scan_link_sql(scan_id, line.id)
+            return write_scanned_line(line, vals, swap=swap, also=[link, answer])
+        line.write(vals)
+        return None
+
+    @api.model
+    def _scan_link_sql(self, scan_id, line_id):
+        return SQL(
+            "UPDATE serial_dispatch_scan SET move_line_id = %s WHERE id = %s;",
+            line_id,
+            scan_id,
         )

@@ -119,6 +119,7 @@ class SerialScanService(models.AbstractModel):
             SQL(
                 """
                 SELECT p.id, p.name, p.state, p.company_id, t.code AS type_code,
+                       p.serial_dispatch_confirmed AS dispatch_confirmed,
                        p.location_id, p.location_dest_id, l.parent_path,
                        (SELECT JSON_BUILD_ARRAY(s.picking_id, s.move_id)
                           FROM serial_dispatch_scan s

@@ -5,6 +5,7 @@ from . import test_scan_decision
 from . import test_scan_defects
 from . import test_scan_concurrency
 from . import test_scan_queries
+from . import test_scan_sql_equivalence
 from . import test_flow_concurrency
 from . import test_flows_ui
 from . import test_receive_scan
