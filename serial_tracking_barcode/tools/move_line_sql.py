@@ -62,9 +62,14 @@ REPRODUCED = {
         "odoo.addons.stock.models.stock_quant",
     ),
     ("stock.quant", "_gather"): ("odoo.addons.stock.models.stock_quant",),
-    ("stock.quant", "_get_gather_domain"): ("odoo.addons.stock.models.stock_quant",),
-    ("stock.lot", "_refresh_unit_state"): (f"{_CORE}.stock_lot",),
-    ("stock.lot", "_write_unit_values"): (f"{_CORE}.stock_lot",),
+    ("stock.quant", "_get_gather_domain"): (
+        "odoo.addons.stock.models.stock_quant",
+        # Sell by scan's exclusion applies only while a move reserves (its
+        # context key), never to a line's write: the same result here.
+        "odoo.addons.serial_tracking_sale_scan.models.stock_quant",
+    ),
+    ("stock.lot", "_refresh_unit_state"): (f"{_CORE}.serial_unit_state_mixin",),
+    ("stock.lot", "_write_unit_values"): (f"{_CORE}.serial_unit_state_mixin",),
 }
 LINE_FIELDS = ("lot_id", "location_id", "package_id", "owner_id", "picked")
 

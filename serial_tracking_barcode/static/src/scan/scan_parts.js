@@ -56,6 +56,8 @@ export class ScanHeader extends ScanStatePart {
         subtitle: { type: String, optional: true },
         badge: { type: String, optional: true },
         backAction: { type: String, optional: true },
+        // the screen's own way back (e.g. only once its scans are sent)
+        onBack: { type: Function, optional: true },
     };
 
     setup() {
@@ -64,6 +66,9 @@ export class ScanHeader extends ScanStatePart {
     }
 
     async onBack() {
+        if (this.props.onBack) {
+            return this.props.onBack();
+        }
         try {
             await this.action.restore();
         } catch {
