@@ -1,7 +1,5 @@
 from functools import partial
 
-import psycopg2.errors
-
 from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -123,17 +121,11 @@ class SerialScanFlow(models.AbstractModel):
             SQL(", ").join(SQL("%s", value) for value in values.values()),
         )
         self.env.flush_all()
-        rows = []
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(query, log_exceptions=False)
-                rows = self.env.cr.fetchall()
-        except psycopg2.errors.SerializationFailure:
-            rows = []
+        row_id = self.env["serial.scan.service"]._scan_insert_row(query)
         self.env["serial.dispatch.scan"].invalidate_model()
-        if not rows:
+        if not row_id:
             raise Refusal("already_scanned", serial=values.get("serial") or code)
-        return rows[0][0]
+        return row_id
 
     @api.model
     def _scan_state(self, picking, **extra):

@@ -177,6 +177,18 @@ class SerialScanService(models.AbstractModel):
                 return match
         raise Refusal("unknown_code", code=code)
 
+    @staticmethod
+    def _scan_no_unit_refusal(code, match, gs1=None):
+        """The refusal of a code that names no unit: a GS1 serial not known, a
+        product's own barcode (scan the unit's label), anything else unknown."""
+        if gs1 and gs1.serial:
+            return Refusal("unknown_code", serial=gs1.serial, gtin=gs1.gtin)
+        if match["products"]:
+            return Refusal(
+                "product_barcode", product=match["products"][0]["product_name"]
+            )
+        return Refusal("unknown_code", code=code)
+
     @api.model
     def _resolve_gs1(self, code, info):
         """GS1 element string, HRI or Digital Link with a GTIN: its product (the

@@ -149,13 +149,7 @@ class SerialScanTransfer(models.AbstractModel):
             ):
                 raise Refusal("location_first")
             return self._transfer_unit(picking, code, scan_uid, match["units"][0])
-        if gs1 and gs1.serial:
-            raise Refusal("unknown_code", serial=gs1.serial, gtin=gs1.gtin)
-        if match["products"]:
-            raise Refusal(
-                "product_barcode", product=match["products"][0]["product_name"]
-            )
-        raise Refusal("unknown_code", code=code)
+        raise self.env["serial.scan.service"]._scan_no_unit_refusal(code, match, gs1)
 
     @api.model
     def _transfer_location(self, picking, location, role):

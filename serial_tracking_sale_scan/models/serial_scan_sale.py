@@ -137,13 +137,7 @@ class SerialScanSale(models.AbstractModel):
             if len(units) > 1:
                 raise Refusal("several_units", code=code, count=len(units))
             return units[0]
-        if gs1 and gs1.serial:
-            raise Refusal("unknown_code", serial=gs1.serial, gtin=gs1.gtin)
-        if match["products"]:
-            raise Refusal(
-                "product_barcode", product=match["products"][0]["product_name"]
-            )
-        raise Refusal("unknown_code", code=code)
+        raise self.env["serial.scan.service"]._scan_no_unit_refusal(code, match, gs1)
 
     @api.model
     def _scan_check_other_company(self, code, info):
