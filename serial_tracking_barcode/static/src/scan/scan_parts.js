@@ -56,8 +56,6 @@ export class ScanHeader extends ScanStatePart {
         subtitle: { type: String, optional: true },
         badge: { type: String, optional: true },
         backAction: { type: String, optional: true },
-        // the screen's own way back (e.g. only once its scans are sent)
-        onBack: { type: Function, optional: true },
     };
 
     setup() {
@@ -65,9 +63,10 @@ export class ScanHeader extends ScanStatePart {
         this.action = useService("action");
     }
 
+    /** Back to where the user came from, once every scan is sent. */
     async onBack() {
-        if (this.props.onBack) {
-            return this.props.onBack();
+        if (!this.props.session.ensureIdle()) {
+            return;
         }
         try {
             await this.action.restore();

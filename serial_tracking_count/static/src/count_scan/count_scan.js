@@ -165,12 +165,6 @@ export class CountScan extends Component {
     playErrorSound() {
         playErrorSound();
     }
-
-    onBack() {
-        if (this.session.ensureIdle()) {
-            this.actionService.restore();
-        }
-    }
 }
 
 registry.category("actions").add("serial_tracking_count.count_scan", CountScan);

@@ -169,12 +169,6 @@ export class OrderScan extends Component {
     playErrorSound() {
         playErrorSound();
     }
-
-    onBack() {
-        if (this.session.ensureIdle()) {
-            this.actionService.restore();
-        }
-    }
 }
 
 registry.category("actions").add("serial_tracking_sale_scan.order_scan", OrderScan);
