@@ -97,6 +97,26 @@ class CommittedCase(BaseCase):
         ]
         return [run.join(timeout) for run in runs]
 
+    def stock_units(self, env, name, prefix, count):
+        """A storable serial product ``name`` (tagged) and ``count`` units of it,
+        ``<prefix>-<tag>-<i>``, in the first warehouse's stock; ``(warehouse,
+        product, units)``. Call it inside :meth:`committed`."""
+        warehouse = env["stock.warehouse"].search([], limit=1)
+        product = env["product.product"].create(
+            {"name": f"{name} {self.tag}", "is_storable": True, "tracking": "serial"}
+        )
+        units = env["stock.lot"].create(
+            [
+                {"name": f"{prefix}-{self.tag}-{i}", "product_id": product.id}
+                for i in range(count)
+            ]
+        )
+        for unit in units:
+            env["stock.quant"]._update_available_quantity(
+                product, warehouse.lot_stock_id, 1, lot_id=unit
+            )
+        return warehouse, product, units
+
     def purge_products(self, product_ids, before=(), after=()):
         """Register the removal of everything committed for ``product_ids``:
         ``before`` (``SQL`` statements, e.g. an addon's own rows that point at

@@ -24,25 +24,8 @@ class TestDispatchConcurrency(CommittedCase):
     def setUp(self):
         super().setUp()
         with self.committed({"tracking_disable": True}) as env:
-            warehouse = env["stock.warehouse"].search([], limit=1)
+            warehouse, product, lots = self.stock_units(env, "Race Drill", "RACE", 3)
             customers = env.ref("stock.stock_location_customers")
-            product = env["product.product"].create(
-                {
-                    "name": f"Race Drill {self.tag}",
-                    "is_storable": True,
-                    "tracking": "serial",
-                }
-            )
-            lots = env["stock.lot"].create(
-                [
-                    {"name": f"RACE-{self.tag}-{i}", "product_id": product.id}
-                    for i in range(3)
-                ]
-            )
-            for lot in lots:
-                env["stock.quant"]._update_available_quantity(
-                    product, warehouse.lot_stock_id, 1, lot_id=lot
-                )
             pickings = env["stock.picking"].create(
                 [
                     {

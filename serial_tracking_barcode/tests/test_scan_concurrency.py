@@ -19,25 +19,8 @@ class TestScanConcurrency(CommittedCase):
     def setUp(self):
         super().setUp()
         with self.committed({"tracking_disable": True}) as env:
-            warehouse = env["stock.warehouse"].search([], limit=1)
+            warehouse, product, lots = self.stock_units(env, "Busy Drill", "BUSY", 8)
             customers = env.ref("stock.stock_location_customers")
-            product = env["product.product"].create(
-                {
-                    "name": f"Busy Drill {self.tag}",
-                    "is_storable": True,
-                    "tracking": "serial",
-                }
-            )
-            lots = env["stock.lot"].create(
-                [
-                    {"name": f"BUSY-{self.tag}-{i}", "product_id": product.id}
-                    for i in range(8)
-                ]
-            )
-            for lot in lots:
-                env["stock.quant"]._update_available_quantity(
-                    product, warehouse.lot_stock_id, 1, lot_id=lot
-                )
             picking = env["stock.picking"].create(
                 {
                     "picking_type_id": warehouse.out_type_id.id,
