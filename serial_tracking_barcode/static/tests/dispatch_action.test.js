@@ -1,27 +1,19 @@
-import { defineMailModels } from "@mail/../tests/mail_test_helpers";
-import { beforeEach, describe, expect, test } from "@odoo/hoot";
+import { beforeEach, expect, test } from "@odoo/hoot";
 import { animationFrame, click, edit, queryAllTexts, waitFor } from "@odoo/hoot-dom";
+import { getService, onRpc, patchWithCleanup } from "@web/../tests/web_test_helpers";
 import {
-    defineActions,
-    getService,
-    mountWithCleanup,
-    onRpc,
-    patchWithCleanup,
-} from "@web/../tests/web_test_helpers";
-import { WebClient } from "@web/webclient/webclient";
-import { DispatchAction } from "@serial_tracking_barcode/dispatch/dispatch_action";
+    defineScanActions,
+    openScanAction,
+    scanWithScanner,
+    stepErrorSound,
+} from "@serial_tracking_barcode/../tests/scan_test_helpers";
 
-describe.current.tags("desktop");
-
-defineMailModels();
-defineActions([
+defineScanActions([
     {
         id: 4242,
         name: "Dispatch",
         tag: "serial_tracking_barcode.dispatch",
-        type: "ir.actions.client",
         params: { picking_id: 7 },
-        context: {},
     },
 ]);
 
@@ -75,13 +67,7 @@ function pickingState() {
 }
 
 async function openScreen() {
-    await mountWithCleanup(WebClient);
-    await getService("action").doAction(4242);
-    await waitFor(".o_serial_dispatch_line");
-}
-
-function scanWithScanner(barcode) {
-    getService("barcode").bus.trigger("barcode_scanned", { barcode, target: document.body });
+    await openScanAction(4242, ".o_serial_dispatch_line");
 }
 
 beforeEach(() => {
@@ -127,11 +113,7 @@ beforeEach(() => {
             lines: [],
         };
     });
-    patchWithCleanup(DispatchAction.prototype, {
-        playErrorSound() {
-            expect.step("error sound");
-        },
-    });
+    stepErrorSound();
 });
 
 test("shows the order lines and records a scanner scan", async () => {

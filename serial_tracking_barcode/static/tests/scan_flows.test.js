@@ -1,34 +1,23 @@
-import { defineMailModels } from "@mail/../tests/mail_test_helpers";
 import { beforeEach, describe, expect, test } from "@odoo/hoot";
 import { animationFrame, click, edit, queryAllTexts, waitFor } from "@odoo/hoot-dom";
+import { getService, onRpc, patchWithCleanup } from "@web/../tests/web_test_helpers";
 import {
-    defineActions,
-    getService,
-    mountWithCleanup,
-    onRpc,
-    patchWithCleanup,
-} from "@web/../tests/web_test_helpers";
-import { WebClient } from "@web/webclient/webclient";
+    defineScanActions,
+    openScanAction,
+    scanWithScanner,
+} from "@serial_tracking_barcode/../tests/scan_test_helpers";
 
-describe.current.tags("desktop");
-
-defineMailModels();
-defineActions([
+defineScanActions([
     {
         id: 5151,
         name: "Receive",
         tag: "serial_tracking_barcode.receive",
-        type: "ir.actions.client",
-        params: {},
         context: { active_id: 9 },
     },
     {
         id: 5252,
         name: "Transfer",
         tag: "serial_tracking_barcode.transfer",
-        type: "ir.actions.client",
-        params: {},
-        context: {},
     },
 ]);
 
@@ -63,10 +52,6 @@ function state(extra = {}) {
     };
 }
 
-function scanWithScanner(barcode) {
-    getService("barcode").bus.trigger("barcode_scanned", { barcode, target: document.body });
-}
-
 beforeEach(() => {
     localStorage.clear();
     lines = [line(1, "Drill", "serial", 2), line(2, "Saw", "serial", 1)];
@@ -96,9 +81,7 @@ describe("receive", () => {
     });
 
     test("a refused scan is red; tapping a line sends the serial to it", async () => {
-        await mountWithCleanup(WebClient);
-        await getService("action").doAction(5151);
-        await waitFor(".o_serial_receive_line");
+        await openScanAction(5151, ".o_serial_receive_line");
         expect.verifySteps(["state 9"]);
         expect(".o_serial_receive_prompt").toHaveText("Start scanning now!");
         expect(queryAllTexts(".o_serial_receive_product")).toEqual(["Drill", "Saw"]);
@@ -128,9 +111,7 @@ describe("receive", () => {
             expect.step(`validate ${args[0]}`);
             return { status: "action", action: { type: "ir.actions.act_window_close" } };
         });
-        await mountWithCleanup(WebClient);
-        await getService("action").doAction(5151);
-        await waitFor(".o_serial_receive_line");
+        await openScanAction(5151, ".o_serial_receive_line");
         patchWithCleanup(getService("action"), {
             doAction(action, options) {
                 if (action?.type === "ir.actions.act_window_close") {
@@ -179,9 +160,7 @@ describe("transfer", () => {
     });
 
     test("From, then To, then a unit", async () => {
-        await mountWithCleanup(WebClient);
-        await getService("action").doAction(5252);
-        await waitFor(".o_serial_transfer_from");
+        await openScanAction(5252, ".o_serial_transfer_from");
         expect(".o_serial_transfer_destination").toHaveText("Scan a location");
         expect(".o_serial_transfer_validate").toHaveAttribute("disabled");
         await click(".o_serial_transfer_from");

@@ -1,27 +1,20 @@
-import { defineMailModels } from "@mail/../tests/mail_test_helpers";
-import { beforeEach, describe, expect, test } from "@odoo/hoot";
+import { beforeEach, expect, test } from "@odoo/hoot";
 import { click, waitFor } from "@odoo/hoot-dom";
+import { onRpc } from "@web/../tests/web_test_helpers";
+import { countLine } from "@serial_tracking_count/count_scan/count_scan";
 import {
-    defineActions,
-    getService,
-    mountWithCleanup,
-    onRpc,
-    patchWithCleanup,
-} from "@web/../tests/web_test_helpers";
-import { WebClient } from "@web/webclient/webclient";
-import { CountScan, countLine } from "@serial_tracking_count/count_scan/count_scan";
+    defineScanActions,
+    openScanAction,
+    scanWithScanner,
+    stepErrorSound,
+} from "@serial_tracking_barcode/../tests/scan_test_helpers";
 
-describe.current.tags("desktop");
-
-defineMailModels();
-defineActions([
+defineScanActions([
     {
         id: 4343,
         name: "Count",
         tag: "serial_tracking_count.count_scan",
-        type: "ir.actions.client",
         params: { count_id: 3 },
-        context: {},
     },
 ]);
 
@@ -88,13 +81,7 @@ const answers = {
 };
 
 async function openScreen() {
-    await mountWithCleanup(WebClient);
-    await getService("action").doAction(4343);
-    await waitFor(".o_serial_count_line");
-}
-
-function scanWithScanner(barcode) {
-    getService("barcode").bus.trigger("barcode_scanned", { barcode, target: document.body });
+    await openScanAction(4343, ".o_serial_count_line");
 }
 
 beforeEach(() => {
@@ -108,11 +95,7 @@ beforeEach(() => {
         expect(scanUid.length).toBeGreaterThan(8);
         return answers[code];
     });
-    patchWithCleanup(CountScan.prototype, {
-        playErrorSound() {
-            expect.step("error sound");
-        },
-    });
+    stepErrorSound();
 });
 
 test("a product row becomes a line card", () => {

@@ -1,35 +1,24 @@
-import { defineMailModels } from "@mail/../tests/mail_test_helpers";
-import { beforeEach, describe, expect, test } from "@odoo/hoot";
+import { beforeEach, expect, test } from "@odoo/hoot";
 import { click, edit, waitFor } from "@odoo/hoot-dom";
+import { onRpc } from "@web/../tests/web_test_helpers";
 import {
-    defineActions,
-    getService,
-    mountWithCleanup,
-    onRpc,
-    patchWithCleanup,
-} from "@web/../tests/web_test_helpers";
-import { WebClient } from "@web/webclient/webclient";
-import { OrderScan } from "@serial_tracking_sale_scan/order_scan/order_scan";
+    defineScanActions,
+    openScanAction,
+    scanWithScanner,
+    stepErrorSound,
+} from "@serial_tracking_barcode/../tests/scan_test_helpers";
 
-describe.current.tags("desktop");
-
-defineMailModels();
-defineActions([
+defineScanActions([
     {
         id: 4444,
         name: "Scan to Order",
         tag: "serial_tracking_sale_scan.order_scan",
-        type: "ir.actions.client",
-        params: {},
-        context: {},
     },
     {
         id: 4445,
         name: "Scan Units",
         tag: "serial_tracking_sale_scan.order_scan",
-        type: "ir.actions.client",
         params: { order_id: 21 },
-        context: {},
     },
 ]);
 
@@ -50,14 +39,8 @@ function phoneLine(serials) {
     };
 }
 
-function scanWithScanner(barcode) {
-    getService("barcode").bus.trigger("barcode_scanned", { barcode, target: document.body });
-}
-
 async function openOrder() {
-    await mountWithCleanup(WebClient);
-    await getService("action").doAction(4445);
-    await waitFor(".o_serial_order_header:contains(S00021)");
+    await openScanAction(4445, ".o_serial_order_header:contains(S00021)");
 }
 
 beforeEach(() => {
@@ -89,11 +72,7 @@ beforeEach(() => {
         }
         return { status: "error", message: "Serial S9 is already on order S00007.", lines: [] };
     });
-    patchWithCleanup(OrderScan.prototype, {
-        playErrorSound() {
-            expect.step("error sound");
-        },
-    });
+    stepErrorSound();
 });
 
 test("the customer first: a scanned customer code starts a quotation", async () => {
@@ -105,9 +84,7 @@ test("the customer first: a scanned customer code starts a quotation", async () 
         expect.step(`create ${args[0]}`);
         return 21;
     });
-    await mountWithCleanup(WebClient);
-    await getService("action").doAction(4444);
-    await waitFor(".o_serial_order_manual_input[placeholder='Scan or type the customer']");
+    await openScanAction(4444, ".o_serial_order_manual_input[placeholder='Scan or type the customer']");
     scanWithScanner("CUST-5");
     await waitFor(".o_serial_order_header:contains(S00021)");
     expect.verifySteps(["customer CUST-5", "create 5"]);
@@ -125,8 +102,7 @@ test("a typed name lists the customers to choose from", async () => {
     }));
     onRpc("res.partner", "search_read", () => [{ id: 5, display_name: "Azure Interior" }]);
     onRpc("sale.order", "scan_create_order", () => 21);
-    await mountWithCleanup(WebClient);
-    await getService("action").doAction(4444);
+    await openScanAction(4444, ".o_serial_order_manual_input");
     await click(".o_serial_order_manual_input");
     await edit("Azure");
     await click(".o_serial_order_manual_add");

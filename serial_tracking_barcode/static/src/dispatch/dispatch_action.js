@@ -6,7 +6,7 @@ import { useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 import { mergeLines, SCAN_PARTS } from "@serial_tracking_barcode/scan/scan_parts";
 import { ScanQueue } from "@serial_tracking_barcode/scan/scan_queue";
-import { playErrorSound, useScanSession } from "@serial_tracking_barcode/scan/scan_session";
+import { useScanSession } from "@serial_tracking_barcode/scan/scan_session";
 import { DispatchSummaryDialog } from "./dispatch_summary_dialog";
 
 /**
@@ -39,7 +39,6 @@ export class DispatchAction extends Component {
             onResult: (result, item) => this.onScanResult(result, item),
             storageKey: `serial_tracking_barcode.dispatch_queue.${this.pickingId}`,
             isActive: () => !this.isDone,
-            sound: () => this.playErrorSound(),
         });
         onWillStart(() => this.load());
     }
@@ -96,10 +95,6 @@ export class DispatchAction extends Component {
         ]);
         this.session.setFeedback(result.status === "ok" ? "success" : "danger", result.message);
         this.onScanResult(result, { code });
-    }
-
-    playErrorSound() {
-        playErrorSound();
     }
 
     // ------------------------------------------------------------------ manual edits

@@ -6,16 +6,22 @@ import { ScanQueue } from "./scan_queue";
 
 let errorSound;
 
-/** Odoo's barcode error sound (the `barcodes` addon's); silent before a user gesture. */
-export function playErrorSound() {
-    if (!errorSound) {
-        const ext = new Audio().canPlayType("audio/ogg") ? "ogg" : "mp3";
-        errorSound = new Audio(url(`/barcodes/static/src/audio/error.${ext}`));
-    }
-    errorSound.currentTime = 0;
-    // Browsers refuse to play before a user gesture: the colour and message remain.
-    errorSound.play()?.catch?.(() => {});
-}
+/**
+ * Odoo's barcode error sound (the `barcodes` addon's), played on every refused scan of
+ * every scan screen; silent before a user gesture. An object, so that tests can patch
+ * `scanSound.play` (`patchWithCleanup(scanSound, {...})`).
+ */
+export const scanSound = {
+    play() {
+        if (!errorSound) {
+            const ext = new Audio().canPlayType("audio/ogg") ? "ogg" : "mp3";
+            errorSound = new Audio(url(`/barcodes/static/src/audio/error.${ext}`));
+        }
+        errorSound.currentTime = 0;
+        // Browsers refuse to play before a user gesture: the colour and message remain.
+        errorSound.play()?.catch?.(() => {});
+    },
+};
 
 /**
  * The scanning part every scan screen shares (dispatch, receive, transfer...).
@@ -32,7 +38,6 @@ export function playErrorSound() {
  * @param {(result: Object, item: Object) => void} [params.onResult]
  * @param {string} params.storageKey localStorage key of the queue (one per operation)
  * @param {() => boolean} [params.isActive] scanner scans are ignored when false
- * @param {() => void} [params.sound] error sound (default {@link playErrorSound})
  * @returns {{state, queue, pause, resume, enqueue, setFeedback, ensureIdle}}
  *   `state`: reactive `{scanning, feedback: {type, message}, pending, offline}`.
  */
@@ -41,7 +46,6 @@ export function useScanSession({
     onResult = () => {},
     storageKey,
     isActive = () => true,
-    sound = playErrorSound,
 }) {
     const notification = useService("notification");
     const state = useState({
@@ -55,7 +59,7 @@ export function useScanSession({
         setFeedback(type, message) {
             state.feedback = { type, message };
             if (type === "danger") {
-                sound();
+                scanSound.play();
             }
         },
         /** Searching or editing pauses scanning; clicking the prompt resumes it. */

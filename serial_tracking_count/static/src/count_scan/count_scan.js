@@ -11,7 +11,7 @@ import {
     ScanLines,
     ScanPrompt,
 } from "@serial_tracking_barcode/scan/scan_parts";
-import { playErrorSound, useScanSession } from "@serial_tracking_barcode/scan/scan_session";
+import { useScanSession } from "@serial_tracking_barcode/scan/scan_session";
 
 /**
  * A product row of the live result as a line card of the shared scan screen: serial
@@ -81,7 +81,6 @@ export class CountScan extends Component {
             onResult: (result) => this.onScanResult(result),
             storageKey: `serial_tracking_count.count_queue.${this.countId}`,
             isActive: () => !this.isDone,
-            sound: () => this.playErrorSound(),
         });
         this.texts = {
             placeholder: _t("Serial, batch or barcode"),
@@ -160,10 +159,6 @@ export class CountScan extends Component {
             },
             cancel: () => {},
         });
-    }
-
-    playErrorSound() {
-        playErrorSound();
     }
 }
 

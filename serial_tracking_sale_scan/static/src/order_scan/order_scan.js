@@ -10,7 +10,7 @@ import {
     ScanLines,
     ScanPrompt,
 } from "@serial_tracking_barcode/scan/scan_parts";
-import { playErrorSound, useScanSession } from "@serial_tracking_barcode/scan/scan_session";
+import { useScanSession } from "@serial_tracking_barcode/scan/scan_session";
 
 /**
  * "Scan to Order" screen (client action `serial_tracking_sale_scan.order_scan`), on the
@@ -38,7 +38,6 @@ export class OrderScan extends Component {
             onResult: (result) => this.onScanResult(result),
             storageKey: `serial_tracking_sale_scan.order_queue.${this.state.orderId || "new"}`,
             isActive: () => !this.isDone,
-            sound: () => this.playErrorSound(),
         });
         this.texts = {
             customer: _t("Scan or type the customer"),
@@ -164,10 +163,6 @@ export class OrderScan extends Component {
             res_id: this.state.orderId,
             views: [[false, "form"]],
         });
-    }
-
-    playErrorSound() {
-        playErrorSound();
     }
 }
 

@@ -1,0 +1,51 @@
+import { defineMailModels } from "@mail/../tests/mail_test_helpers";
+import { describe, expect } from "@odoo/hoot";
+import { waitFor } from "@odoo/hoot-dom";
+import {
+    defineActions,
+    getService,
+    mountWithCleanup,
+    patchWithCleanup,
+} from "@web/../tests/web_test_helpers";
+import { WebClient } from "@web/webclient/webclient";
+import { scanSound } from "@serial_tracking_barcode/scan/scan_session";
+
+/**
+ * Shared set-up of the scan screens' Hoot suites (dispatch, receive, transfer, count,
+ * sell): a desktop suite with the mail models, and the screens' client actions.
+ *
+ * @param {Object[]} actions `{id, name, tag, params?, context?}` of each client action
+ */
+export function defineScanActions(actions) {
+    describe.current.tags("desktop");
+    defineMailModels();
+    defineActions(
+        actions.map((action) => ({
+            type: "ir.actions.client",
+            params: {},
+            context: {},
+            ...action,
+        }))
+    );
+}
+
+/** Opens client action `actionId` in a web client and waits for `selector`. */
+export async function openScanAction(actionId, selector) {
+    await mountWithCleanup(WebClient);
+    await getService("action").doAction(actionId);
+    await waitFor(selector);
+}
+
+/** Every error sound of the scan screens becomes the step "error sound". */
+export function stepErrorSound() {
+    patchWithCleanup(scanSound, {
+        play() {
+            expect.step("error sound");
+        },
+    });
+}
+
+/** A scan from a keyboard-wedge scanner, through Odoo's `barcode` service. */
+export function scanWithScanner(barcode) {
+    getService("barcode").bus.trigger("barcode_scanned", { barcode, target: document.body });
+}
