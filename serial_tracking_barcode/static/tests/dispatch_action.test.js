@@ -1,11 +1,12 @@
 import { beforeEach, expect, test } from "@odoo/hoot";
 import { animationFrame, click, edit, queryAllTexts, waitFor } from "@odoo/hoot-dom";
-import { getService, onRpc, patchWithCleanup } from "@web/../tests/web_test_helpers";
+import { getService, onRpc } from "@web/../tests/web_test_helpers";
 import {
     defineScanActions,
     openScanAction,
     scanWithScanner,
     stepErrorSound,
+    stepWindowClose,
 } from "@serial_tracking_barcode/../tests/scan_test_helpers";
 
 defineScanActions([
@@ -269,15 +270,7 @@ test("Deliver opens Odoo's backorder wizard when the server asks", async () => {
         action: { type: "ir.actions.act_window_close" },
     }));
     await openScreen();
-    patchWithCleanup(getService("action"), {
-        doAction(action, options) {
-            if (action?.type === "ir.actions.act_window_close") {
-                expect.step("backorder wizard");
-                return;
-            }
-            return super.doAction(action, options);
-        },
-    });
+    stepWindowClose("backorder wizard");
     await click(".o_serial_dispatch_deliver");
     await animationFrame();
     expect.verifySteps(["backorder wizard"]);

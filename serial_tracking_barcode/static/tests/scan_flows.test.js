@@ -1,10 +1,11 @@
 import { beforeEach, describe, expect, test } from "@odoo/hoot";
 import { animationFrame, click, edit, queryAllTexts, waitFor } from "@odoo/hoot-dom";
-import { getService, onRpc, patchWithCleanup } from "@web/../tests/web_test_helpers";
+import { onRpc } from "@web/../tests/web_test_helpers";
 import {
     defineScanActions,
     openScanAction,
     scanWithScanner,
+    stepWindowClose,
 } from "@serial_tracking_barcode/../tests/scan_test_helpers";
 
 defineScanActions([
@@ -112,15 +113,7 @@ describe("receive", () => {
             return { status: "action", action: { type: "ir.actions.act_window_close" } };
         });
         await openScanAction(5151, ".o_serial_receive_line");
-        patchWithCleanup(getService("action"), {
-            doAction(action, options) {
-                if (action?.type === "ir.actions.act_window_close") {
-                    expect.step("backorder wizard");
-                    return;
-                }
-                return super.doAction(action, options);
-            },
-        });
+        stepWindowClose("backorder wizard");
         await click(".o_serial_receive_validate");
         await animationFrame();
         expect.verifySteps(["state 9", "validate 9", "backorder wizard"]);

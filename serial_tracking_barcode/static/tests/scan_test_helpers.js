@@ -36,6 +36,22 @@ export async function openScanAction(actionId, selector) {
     await waitFor(selector);
 }
 
+/**
+ * The screen's "close" answer (Odoo's backorder wizard closing, or nothing left to do)
+ * becomes the step `step` instead of closing the screen.
+ */
+export function stepWindowClose(step) {
+    patchWithCleanup(getService("action"), {
+        doAction(action, options) {
+            if (action?.type === "ir.actions.act_window_close") {
+                expect.step(step);
+                return;
+            }
+            return super.doAction(action, options);
+        },
+    });
+}
+
 /** Every error sound of the scan screens becomes the step "error sound". */
 export function stepErrorSound() {
     patchWithCleanup(scanSound, {

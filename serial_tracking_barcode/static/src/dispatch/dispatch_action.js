@@ -1,12 +1,10 @@
-import { Component, onWillStart, useState } from "@odoo/owl";
+import { useState } from "@odoo/owl";
 import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
-import { useService } from "@web/core/utils/hooks";
-import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 import { mergeLines, SCAN_PARTS } from "@serial_tracking_barcode/scan/scan_parts";
 import { ScanQueue } from "@serial_tracking_barcode/scan/scan_queue";
-import { useScanSession } from "@serial_tracking_barcode/scan/scan_session";
+import { ScanScreen } from "@serial_tracking_barcode/scan/scan_screen";
 import { DispatchSummaryDialog } from "./dispatch_summary_dialog";
 
 /**
@@ -17,30 +15,24 @@ import { DispatchSummaryDialog } from "./dispatch_summary_dialog";
  * `stock.picking.serial_dispatch_scan`, which decides everything. Searching or editing
  * a quantity pauses scanning until the prompt is clicked.
  */
-export class DispatchAction extends Component {
+export class DispatchAction extends ScanScreen {
     static template = "serial_tracking_barcode.DispatchAction";
     static components = { ...SCAN_PARTS };
-    static props = { ...standardActionServiceProps };
+    static recordParam = "picking_id";
+    static queueKey = "serial_tracking_barcode.dispatch_queue";
 
     setup() {
-        this.orm = useService("orm");
-        this.actionService = useService("action");
-        this.dialog = useService("dialog");
-        const { params = {}, context = {} } = this.props.action;
-        this.pickingId = params.picking_id || context.active_id;
+        super.setup();
+        this.pickingId = this.recordId;
         this.state = useState({ picking: {}, lines: [], lastLineId: false, override: null });
-        this.session = useScanSession({
-            send: (item) =>
-                this.orm.silent.call("stock.picking", "serial_dispatch_scan", [
-                    [this.pickingId],
-                    item.code,
-                    item.scanUid,
-                ]),
-            onResult: (result, item) => this.onScanResult(result, item),
-            storageKey: `serial_tracking_barcode.dispatch_queue.${this.pickingId}`,
-            isActive: () => !this.isDone,
-        });
-        onWillStart(() => this.load());
+    }
+
+    sendScan(item) {
+        return this.orm.silent.call("stock.picking", "serial_dispatch_scan", [
+            [this.pickingId],
+            item.code,
+            item.scanUid,
+        ]);
     }
 
     // ------------------------------------------------------------------ data

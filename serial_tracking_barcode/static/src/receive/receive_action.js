@@ -1,10 +1,8 @@
-import { Component, onWillStart, useState } from "@odoo/owl";
+import { useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
-import { useService } from "@web/core/utils/hooks";
-import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 import { mergeLines, SCAN_PARTS } from "@serial_tracking_barcode/scan/scan_parts";
-import { useScanSession } from "@serial_tracking_barcode/scan/scan_session";
+import { ScanScreen } from "@serial_tracking_barcode/scan/scan_screen";
 
 /**
  * Receive by scan (client action `serial_tracking_barcode.receive`): the shared scan
@@ -12,30 +10,25 @@ import { useScanSession } from "@serial_tracking_barcode/scan/scan_session";
  * are scanned as goods come off the truck; tapping a line sends the plain serials
  * scanned next to it (when several serial products are expected). Validate is Odoo's.
  */
-export class ReceiveAction extends Component {
+export class ReceiveAction extends ScanScreen {
     static template = "serial_tracking_barcode.ReceiveAction";
     static components = { ...SCAN_PARTS };
-    static props = { ...standardActionServiceProps };
+    static recordParam = "picking_id";
+    static queueKey = "serial_tracking_barcode.receive_queue";
 
     setup() {
-        this.orm = useService("orm");
-        this.actionService = useService("action");
-        const { params = {}, context = {} } = this.props.action;
-        this.pickingId = params.picking_id || context.active_id;
+        super.setup();
+        this.pickingId = this.recordId;
         this.state = useState({ picking: {}, lines: [], lastLineId: false, selectedId: false });
-        this.session = useScanSession({
-            send: (item) =>
-                this.orm.silent.call("serial.scan.receive", "serial_receive_scan", [
-                    this.pickingId,
-                    item.code,
-                    item.scanUid,
-                    this.state.selectedId || false,
-                ]),
-            onResult: (result) => this.onScanResult(result),
-            storageKey: `serial_tracking_barcode.receive_queue.${this.pickingId}`,
-            isActive: () => !this.isDone,
-        });
-        onWillStart(() => this.load());
+    }
+
+    sendScan(item) {
+        return this.orm.silent.call("serial.scan.receive", "serial_receive_scan", [
+            this.pickingId,
+            item.code,
+            item.scanUid,
+            this.state.selectedId || false,
+        ]);
     }
 
     async load() {

@@ -1,10 +1,8 @@
-import { Component, onWillStart, useState } from "@odoo/owl";
+import { useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
-import { useService } from "@web/core/utils/hooks";
-import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 import { mergeLines, SCAN_PARTS } from "@serial_tracking_barcode/scan/scan_parts";
-import { useScanSession } from "@serial_tracking_barcode/scan/scan_session";
+import { ScanScreen } from "@serial_tracking_barcode/scan/scan_screen";
 
 /**
  * Transfer by scan (client action `serial_tracking_barcode.transfer`): the shared scan
@@ -12,14 +10,16 @@ import { useScanSession } from "@serial_tracking_barcode/scan/scan_session";
  * ("To"), or where they come from after tapping "From"; units scanned then go on the
  * user's draft internal transfer, validated with Validate.
  */
-export class TransferAction extends Component {
+export class TransferAction extends ScanScreen {
     static template = "serial_tracking_barcode.TransferAction";
     static components = { ...SCAN_PARTS };
-    static props = { ...standardActionServiceProps };
+    static recordParam = "picking_id";
+    static queueKey = "serial_tracking_barcode.transfer_queue";
+    // Opened from the menu: the user's own open transfer, whatever the context holds.
+    static fromActiveId = false;
 
     setup() {
-        this.orm = useService("orm");
-        this.actionService = useService("action");
+        super.setup();
         this.state = useState({
             picking: {},
             lines: [],
@@ -27,25 +27,20 @@ export class TransferAction extends Component {
             lastLineId: false,
             role: "destination",
         });
-        this.session = useScanSession({
-            send: (item) =>
-                this.orm.silent.call("serial.scan.transfer", "serial_transfer_scan", [
-                    this.state.picking.id,
-                    item.code,
-                    item.scanUid,
-                    this.state.role,
-                ]),
-            onResult: (result) => this.onScanResult(result),
-            storageKey: `serial_tracking_barcode.transfer_queue.${
-                this.props.action.params?.picking_id || "open"
-            }`,
-        });
-        onWillStart(() => this.load());
+    }
+
+    sendScan(item) {
+        return this.orm.silent.call("serial.scan.transfer", "serial_transfer_scan", [
+            this.state.picking.id,
+            item.code,
+            item.scanUid,
+            this.state.role,
+        ]);
     }
 
     async load(pickingId = false) {
         const state = await this.orm.call("serial.scan.transfer", "serial_transfer_state", [
-            pickingId || this.props.action.params?.picking_id || false,
+            pickingId || this.recordId,
         ]);
         this.setState(state);
     }

@@ -1,17 +1,9 @@
-import { Component, onWillStart, useState } from "@odoo/owl";
+import { useState } from "@odoo/owl";
 import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
-import { useService } from "@web/core/utils/hooks";
-import { standardActionServiceProps } from "@web/webclient/actions/action_service";
-import {
-    ScanEntry,
-    ScanFeedback,
-    ScanHeader,
-    ScanLines,
-    ScanPrompt,
-} from "@serial_tracking_barcode/scan/scan_parts";
-import { useScanSession } from "@serial_tracking_barcode/scan/scan_session";
+import { SCAN_PARTS } from "@serial_tracking_barcode/scan/scan_parts";
+import { ScanScreen } from "@serial_tracking_barcode/scan/scan_screen";
 
 /**
  * A product row of the live result as a line card of the shared scan screen: serial
@@ -59,34 +51,28 @@ export function countLine(row) {
  * scanned product's row of the live result, so the screen never reloads the whole
  * count while scanning. Apply asks for confirmation.
  */
-export class CountScan extends Component {
+export class CountScan extends ScanScreen {
     static template = "serial_tracking_count.CountScan";
-    static components = { ScanEntry, ScanFeedback, ScanHeader, ScanLines, ScanPrompt };
-    static props = { ...standardActionServiceProps };
+    static components = { ...SCAN_PARTS };
+    static recordParam = "count_id";
+    static queueKey = "serial_tracking_count.count_queue";
 
     setup() {
-        this.orm = useService("orm");
-        this.actionService = useService("action");
-        this.dialog = useService("dialog");
-        const { params = {}, context = {} } = this.props.action;
-        this.countId = params.count_id || context.active_id;
+        super.setup();
+        this.countId = this.recordId;
         this.state = useState({ summary: { products: [] }, lastLineId: false });
-        this.session = useScanSession({
-            send: (item) =>
-                this.orm.silent.call("serial.count", "action_scan", [
-                    [this.countId],
-                    item.code,
-                    item.scanUid,
-                ]),
-            onResult: (result) => this.onScanResult(result),
-            storageKey: `serial_tracking_count.count_queue.${this.countId}`,
-            isActive: () => !this.isDone,
-        });
         this.texts = {
             placeholder: _t("Serial, batch or barcode"),
             empty: _t("Nothing is recorded or counted here yet."),
         };
-        onWillStart(() => this.load());
+    }
+
+    sendScan(item) {
+        return this.orm.silent.call("serial.count", "action_scan", [
+            [this.countId],
+            item.code,
+            item.scanUid,
+        ]);
     }
 
     async load() {

@@ -1,16 +1,8 @@
-import { Component, onWillStart, useState } from "@odoo/owl";
+import { useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
-import { useService } from "@web/core/utils/hooks";
-import { standardActionServiceProps } from "@web/webclient/actions/action_service";
-import {
-    ScanEntry,
-    ScanFeedback,
-    ScanHeader,
-    ScanLines,
-    ScanPrompt,
-} from "@serial_tracking_barcode/scan/scan_parts";
-import { useScanSession } from "@serial_tracking_barcode/scan/scan_session";
+import { SCAN_PARTS } from "@serial_tracking_barcode/scan/scan_parts";
+import { ScanScreen } from "@serial_tracking_barcode/scan/scan_screen";
 
 /**
  * "Scan to Order" screen (client action `serial_tracking_sale_scan.order_scan`), on the
@@ -18,33 +10,25 @@ import { useScanSession } from "@serial_tracking_barcode/scan/scan_session";
  * name typed and chosen), then unit labels, each one a line of the quotation at the
  * customer's price (`sale.order.action_scan_unit`, which decides everything); Confirm.
  */
-export class OrderScan extends Component {
+export class OrderScan extends ScanScreen {
     static template = "serial_tracking_sale_scan.OrderScan";
-    static components = { ScanEntry, ScanFeedback, ScanHeader, ScanLines, ScanPrompt };
-    static props = { ...standardActionServiceProps };
+    static components = { ...SCAN_PARTS };
+    static recordParam = "order_id";
+    static queueKey = "serial_tracking_sale_scan.order_queue";
 
     setup() {
-        this.orm = useService("orm");
-        this.actionService = useService("action");
-        const { params = {}, context = {} } = this.props.action;
+        super.setup();
         this.state = useState({
-            orderId: params.order_id || context.active_id || false,
+            orderId: this.recordId,
             order: null,
             customers: [],
             lastLineId: false,
-        });
-        this.session = useScanSession({
-            send: (item) => this.send(item),
-            onResult: (result) => this.onScanResult(result),
-            storageKey: `serial_tracking_sale_scan.order_queue.${this.state.orderId || "new"}`,
-            isActive: () => !this.isDone,
         });
         this.texts = {
             customer: _t("Scan or type the customer"),
             unit: _t("Scan or type a unit's serial"),
             empty: _t("Scan unit labels: each one is a line of the quotation."),
         };
-        onWillStart(() => this.load());
     }
 
     async load() {
@@ -65,7 +49,7 @@ export class OrderScan extends Component {
     }
 
     /** Before an order exists, a scan names the customer; then units. */
-    send(item) {
+    sendScan(item) {
         if (!this.state.orderId) {
             return this.findCustomer(item.code);
         }
