@@ -32,7 +32,7 @@ import threading
 import uuid
 from contextlib import contextmanager
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, get_db_name
 from odoo.tools import SQL
@@ -116,6 +116,36 @@ class CommittedCase(BaseCase):
                 product, warehouse.lot_stock_id, 1, lot_id=unit
             )
         return warehouse, product, units
+
+    def deliveries(self, env, warehouse, product, quantities, location=None):
+        """Confirmed deliveries of ``product`` from ``location`` (default: the
+        warehouse's stock) to the customers, one per quantity of ``quantities``, each
+        with one move; reserved as Odoo reserves on confirmation. Call it inside
+        :meth:`committed`."""
+        location = location or warehouse.lot_stock_id
+        customers = env.ref("stock.stock_location_customers")
+        pickings = env["stock.picking"].create(
+            [
+                {
+                    "picking_type_id": warehouse.out_type_id.id,
+                    "location_id": location.id,
+                    "location_dest_id": customers.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "product_uom_qty": quantity,
+                                "location_id": location.id,
+                                "location_dest_id": customers.id,
+                            }
+                        )
+                    ],
+                }
+                for quantity in quantities
+            ]
+        )
+        pickings.action_confirm()
+        return pickings
 
     def purge_products(self, product_ids, before=(), after=()):
         """Register the removal of everything committed for ``product_ids``:

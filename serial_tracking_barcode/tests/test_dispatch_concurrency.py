@@ -2,7 +2,6 @@ import time
 import uuid
 from functools import partial
 
-from odoo import Command
 from odoo.service.model import retrying
 from odoo.tests import tagged
 
@@ -25,28 +24,7 @@ class TestDispatchConcurrency(CommittedCase):
         super().setUp()
         with self.committed({"tracking_disable": True}) as env:
             warehouse, product, lots = self.stock_units(env, "Race Drill", "RACE", 3)
-            customers = env.ref("stock.stock_location_customers")
-            pickings = env["stock.picking"].create(
-                [
-                    {
-                        "picking_type_id": warehouse.out_type_id.id,
-                        "location_id": warehouse.lot_stock_id.id,
-                        "location_dest_id": customers.id,
-                        "move_ids": [
-                            Command.create(
-                                {
-                                    "product_id": product.id,
-                                    "product_uom_qty": 1,
-                                    "location_id": warehouse.lot_stock_id.id,
-                                    "location_dest_id": customers.id,
-                                }
-                            )
-                        ],
-                    }
-                    for _i in range(2)
-                ]
-            )
-            pickings.action_confirm()
+            pickings = self.deliveries(env, warehouse, product, [1, 1])
             pickings.do_unreserve()  # every serial is free to scan
             self.product_id, self.lot_names = product.id, lots.mapped("name")
             self.picking_ids = pickings.ids

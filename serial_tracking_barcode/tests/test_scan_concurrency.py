@@ -1,6 +1,5 @@
 import uuid
 
-from odoo import Command
 from odoo.tests import tagged
 
 from odoo.addons.serial_tracking.tests.committed import CommittedCase
@@ -20,25 +19,7 @@ class TestScanConcurrency(CommittedCase):
         super().setUp()
         with self.committed({"tracking_disable": True}) as env:
             warehouse, product, lots = self.stock_units(env, "Busy Drill", "BUSY", 8)
-            customers = env.ref("stock.stock_location_customers")
-            picking = env["stock.picking"].create(
-                {
-                    "picking_type_id": warehouse.out_type_id.id,
-                    "location_id": warehouse.lot_stock_id.id,
-                    "location_dest_id": customers.id,
-                    "move_ids": [
-                        Command.create(
-                            {
-                                "product_id": product.id,
-                                "product_uom_qty": 4,
-                                "location_id": warehouse.lot_stock_id.id,
-                                "location_dest_id": customers.id,
-                            }
-                        )
-                    ],
-                }
-            )
-            picking.action_confirm()
+            picking = self.deliveries(env, warehouse, product, [4])
             picking.action_assign()
             reserved = picking.move_line_ids.lot_id
             self.reserved = reserved.mapped("name")

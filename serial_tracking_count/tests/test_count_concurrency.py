@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.service.model import retrying
 from odoo.tests import tagged
@@ -45,25 +44,7 @@ class TestCountConcurrency(CommittedCase):
             count = env["serial.count"].create({"location_id": shelf.id})
             for lot in lots[:3]:
                 assert count.action_scan(lot.name)["status"] == "ok"
-            customers = env.ref("stock.stock_location_customers")
-            picking = env["stock.picking"].create(
-                {
-                    "picking_type_id": warehouse.out_type_id.id,
-                    "location_id": shelf.id,
-                    "location_dest_id": customers.id,
-                    "move_ids": [
-                        Command.create(
-                            {
-                                "product_id": product.id,
-                                "product_uom_qty": 1,
-                                "location_id": shelf.id,
-                                "location_dest_id": customers.id,
-                            }
-                        )
-                    ],
-                }
-            )
-            picking.action_confirm()
+            picking = self.deliveries(env, warehouse, product, [1], location=shelf)
             picking.action_assign()
             picking.move_line_ids.lot_id = lots[0]
             picking.move_ids.picked = True
