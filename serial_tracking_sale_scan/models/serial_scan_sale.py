@@ -29,6 +29,12 @@ LINE_OF_PRODUCT = """
       LIMIT 1) AS order_line
 """
 
+# The name of the product's unit of measure, for the answer's line card.
+UOM_NAME = """
+    (SELECT COALESCE(u.name->>%(lang)s, u.name->>'en_US') FROM uom_uom u
+      WHERE u.id = pt.uom_id) AS uom_name
+"""
+
 # Whether a rule of the order's pricelist, or of a pricelist it is based on, has a
 # minimum quantity: the price of a line may then change with its quantity.
 QUANTITY_PRICED = """
@@ -152,8 +158,13 @@ class SerialScanSale(models.AbstractModel):
                 quantity_priced=SQL(QUANTITY_PRICED),
             ),
         )
-        line_of_product = SQL(LINE_OF_PRODUCT, order=order.id)
-        return {**info, "unit_columns": SQL("%s, %s", HELD_BY, line_of_product)}
+        columns = SQL(
+            "%s, %s, pt.uom_id, %s",
+            HELD_BY,
+            SQL(LINE_OF_PRODUCT, order=order.id),
+            SQL(UOM_NAME, lang=info["lang"]),
+        )
+        return {**info, "unit_columns": columns}
 
     @api.model
     def _scan_unit(self, code, info):
@@ -305,7 +316,9 @@ class SerialScanSale(models.AbstractModel):
             "tracking": "serial",
             "ordered": None,
             "scanned": line.product_uom_qty,
-            "uom": line.product_uom_id.name,
+            "uom": row["uom_name"]
+            if line.product_uom_id.id == row["uom_id"]
+            else line.product_uom_id.name,
             "serial": row["name"],
             "complete": True,
             "detail": self.env._(
