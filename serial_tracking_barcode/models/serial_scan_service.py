@@ -391,7 +391,7 @@ class SerialScanService(models.AbstractModel):
         try:
             cr.execute(SQL("SAVEPOINT %s; %s", savepoint, query), log_exceptions=False)
             rows = cr.fetchall()
-        except Exception as error:
+        except psycopg2.Error as error:
             cr.execute(SQL("ROLLBACK TO SAVEPOINT %s", savepoint))
             if not isinstance(error, psycopg2.errors.SerializationFailure):
                 raise
