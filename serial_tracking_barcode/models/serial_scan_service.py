@@ -1,3 +1,5 @@
+import uuid
+
 import psycopg2.errors
 
 from odoo import api, fields, models
@@ -379,13 +381,20 @@ class SerialScanService(models.AbstractModel):
         new id, or ``None`` when another scan holds the row's unique key. The loser
         of a race for that key waits for the other transaction; when it commits,
         PostgreSQL raises a serialization failure (the row is not in this
-        snapshot), caught in a savepoint: that is the answer, nothing is retried."""
-        rows = []
+        snapshot), caught in a savepoint: that is the answer, nothing is retried.
+
+        The savepoint and the insert go in one round trip and the savepoint is not
+        released (the transaction's end or an enclosing savepoint's release does
+        it): a scan's write costs one query instead of three."""
+        cr = self.env.cr
+        savepoint = SQL.identifier(f"scan_insert_{uuid.uuid4().hex}")
         try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(query, log_exceptions=False)
-                rows = self.env.cr.fetchall()
-        except psycopg2.errors.SerializationFailure:
+            cr.execute(SQL("SAVEPOINT %s; %s", savepoint, query), log_exceptions=False)
+            rows = cr.fetchall()
+        except psycopg2.Error as error:
+            cr.execute(SQL("ROLLBACK TO SAVEPOINT %s", savepoint))
+            if not isinstance(error, psycopg2.errors.SerializationFailure):
+                raise
             rows = []
         return rows[0][0] if rows else None
 

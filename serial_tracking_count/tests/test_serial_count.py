@@ -292,3 +292,18 @@ class TestSerialCount(SerialCountCommon):
         result = count.action_scan("2099999000028")
         self.assertEqual(result["reason"], "not_stored")
         self.assertFalse(count.line_ids)
+
+    def test_scan_queries(self):
+        """A serial scan is three round trips on a cold cache, as a request's: the
+        count's lock, the unit's lookup, the scan row (its savepoint in the same
+        round trip); a refused double scan writes nothing."""
+        count = self._count()
+        self._scan(count, "H1")
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(3):
+            self.assertEqual(count.action_scan("H2")["kind"], "found")
+        self.env.invalidate_all()
+        with self.assertQueryCount(3):
+            self.assertEqual(count.action_scan("H2")["reason"], "already_counted")
+        self.assertEqual(len(count.line_ids), 2)

@@ -13,6 +13,46 @@ HELD_BY = SQL(
     "LIMIT 1) AS held_by"
 )
 
+# The order's line of the unit's product (the first, in the order's line order), and
+# whether one more on it keeps its price (see ``_scan_price_fields``): a column of the
+# engine's lookup, on ``lot``, for the order ``%(order)s``.
+LINE_OF_PRODUCT = """
+    (SELECT JSON_BUILD_ARRAY(sol.id,
+                             sol.product_uom_id = pt.uom_id
+                             AND sol.combo_item_id IS NULL
+                             AND sol.linked_line_id IS NULL
+                             AND pt.type != 'combo')
+       FROM sale_order_line sol
+      WHERE sol.order_id = %(order)s AND sol.product_id = lot.product_id
+        AND sol.display_type IS NULL
+   ORDER BY sol.sequence, sol.id
+      LIMIT 1) AS order_line
+"""
+
+# The name of the product's unit of measure, for the answer's line card.
+UOM_NAME = """
+    (SELECT COALESCE(u.name->>%(lang)s, u.name->>'en_US') FROM uom_uom u
+      WHERE u.id = pt.uom_id) AS uom_name
+"""
+
+# Whether a rule of the order's pricelist, or of a pricelist it is based on, has a
+# minimum quantity: the price of a line may then change with its quantity.
+QUANTITY_PRICED = """
+    (WITH RECURSIVE tree(id) AS (
+          SELECT p.pricelist_id
+           UNION
+          SELECT i.base_pricelist_id
+            FROM product_pricelist_item i JOIN tree ON tree.id = i.pricelist_id
+           WHERE i.base = 'pricelist' AND i.base_pricelist_id IS NOT NULL)
+     SELECT EXISTS (SELECT 1 FROM product_pricelist_item i
+                     WHERE i.pricelist_id IN (SELECT id FROM tree)
+                       AND i.min_quantity > 1)) AS quantity_priced
+"""
+
+# Fields of an order line that depend on its quantity only through its pricelist
+# rule: left as they are when one more unit keeps the price (``_scan_price_fields``).
+PRICE_FIELDS = ("pricelist_item_id", "price_unit", "technical_price_unit", "discount")
+
 
 class SerialScanSale(models.AbstractModel):
     """The sell flow on the scan engine (``serial.scan.service``): scan unit labels
@@ -55,11 +95,7 @@ class SerialScanSale(models.AbstractModel):
             if info["state"] not in ("draft", "sent"):
                 raise Refusal("order_closed", order=info["name"])
             row = self._scan_unit(code, info)
-            line = order.order_line.filtered(
-                lambda line: (
-                    line.product_id.id == row["product_id"] and not line.display_type
-                )
-            )[:1]
+            line_id, plain_line = row["order_line"] or (None, False)
             decision = decide_sale(
                 order.id,
                 row["unit"],
@@ -67,9 +103,10 @@ class SerialScanSale(models.AbstractModel):
                 service._scan_blocked_states(),
                 service._scan_now(),
                 row["held_by"],
-                line_id=line.id or None,
+                line_id=line_id,
                 location_name=info["location_name"],
             )
+            row["keeps_price"] = plain_line and not info["quantity_priced"]
             line = self._scan_apply(order, decision, row, scan_uid, info)
         except Refusal as refusal:
             return self._scan_answer(
@@ -107,7 +144,8 @@ class SerialScanSale(models.AbstractModel):
                 SELECT p.id, p.name, p.state, p.company_id, l.parent_path,
                        COALESCE(l.complete_name, l.name) AS location_name,
                        (SELECT s.order_id FROM sale_scan_unit s
-                         WHERE s.scan_uid = %(scan_uid)s) AS previous
+                         WHERE s.scan_uid = %(scan_uid)s) AS previous,
+                       %(quantity_priced)s
                   FROM sale_order p
                   JOIN stock_warehouse w ON w.id = p.warehouse_id
                   JOIN stock_location l ON l.id = w.lot_stock_id
@@ -117,9 +155,16 @@ class SerialScanSale(models.AbstractModel):
                 order=order.id,
                 scan_uid=scan_uid,
                 allowed=service._scan_write_rules_sql(order),
+                quantity_priced=SQL(QUANTITY_PRICED),
             ),
         )
-        return {**info, "unit_columns": HELD_BY}
+        columns = SQL(
+            "%s, %s, pt.uom_id, %s",
+            HELD_BY,
+            SQL(LINE_OF_PRODUCT, order=order.id),
+            SQL(UOM_NAME, lang=info["lang"]),
+        )
+        return {**info, "unit_columns": columns}
 
     @api.model
     def _scan_unit(self, code, info):
@@ -161,21 +206,34 @@ class SerialScanSale(models.AbstractModel):
 
     @api.model
     def _scan_apply(self, order, decision, row, scan_uid, info):
-        """Add one on the product's line (or a new line) through the ORM, then the
-        hold row; a concurrent scan that took the unit undoes both."""
+        """Tie the unit to the order (the hold row), then one more on the product's
+        line, or a new line, through the ORM (Odoo's pricelist, taxes and totals).
+        One more unit on a line whose price it keeps (``row["keeps_price"]``, see
+        ``_scan_price_fields``) does not recompute the price: Odoo recomputes the
+        line's and the order's amounts only. A concurrent scan that took the unit
+        leaves nothing written."""
+        if decision.line_id:
+            line = self.env["sale.order.line"].browse(decision.line_id)
+            # The hold row first: when another scan holds the unit, nothing is written.
+            if not self._scan_insert(order, line, decision, scan_uid, info):
+                raise Refusal("just_taken", serial=row["name"])
+            if row["keeps_price"]:
+                with self.env.protecting(self._scan_price_fields(), line):
+                    line.product_uom_qty += 1
+                    self.env.flush_all()
+            else:
+                line.product_uom_qty += 1
+                self.env.flush_all()
+            return line
         try:
             with self.env.cr.savepoint():
-                if decision.line_id:
-                    line = self.env["sale.order.line"].browse(decision.line_id)
-                    line.product_uom_qty += 1
-                else:
-                    line = self.env["sale.order.line"].create(
-                        {
-                            "order_id": order.id,
-                            "product_id": decision.product_id,
-                            "product_uom_qty": 1,
-                        }
-                    )
+                line = self.env["sale.order.line"].create(
+                    {
+                        "order_id": order.id,
+                        "product_id": decision.product_id,
+                        "product_uom_qty": 1,
+                    }
+                )
                 self.env.flush_all()
                 if not self._scan_insert(order, line, decision, scan_uid, info):
                     raise Refusal("just_taken", serial=row["name"])
@@ -183,6 +241,18 @@ class SerialScanSale(models.AbstractModel):
             self.env.invalidate_all()
             raise
         return line
+
+    @api.model
+    def _scan_price_fields(self):
+        """The line fields one more unit leaves as they are when it keeps the price:
+        those that depend on the quantity only through the pricelist rule
+        (``PRICE_FIELDS``). A unit keeps the price of its line when the line is a
+        plain line of the product in its unit of measure (no combo) and no rule of
+        the order's pricelist, or of one it is based on, has a minimum quantity
+        (``LINE_OF_PRODUCT``, ``QUANTITY_PRICED``): Odoo's recomputation would then
+        find the same rule and the same price (``test_sale_scan_equivalence.py``)."""
+        fields = self.env["sale.order.line"]._fields
+        return [fields[name] for name in PRICE_FIELDS]
 
     @api.model
     def _scan_insert(self, order, line, decision, scan_uid, info):
@@ -246,7 +316,9 @@ class SerialScanSale(models.AbstractModel):
             "tracking": "serial",
             "ordered": None,
             "scanned": line.product_uom_qty,
-            "uom": line.product_uom_id.name,
+            "uom": row["uom_name"]
+            if line.product_uom_id.id == row["uom_id"]
+            else line.product_uom_id.name,
             "serial": row["name"],
             "complete": True,
             "detail": self.env._(
