@@ -5,6 +5,8 @@ from odoo.tools import SQL
 
 from odoo.addons.serial_tracking.models.stock_lot import UNIT_STATES
 
+from .serial_stock_quantity_mixin import VALUED_USAGES
+
 AGE_BUCKETS = [
     ("0_30", "0-30 days"),
     ("31_90", "31-90 days"),
@@ -12,9 +14,6 @@ AGE_BUCKETS = [
     ("181_365", "181-365 days"),
     ("365_plus", "Over a year"),
 ]
-# Odoo's valued locations (stock.location._should_be_valued): of a company, internal
-# or transit.
-VALUED_USAGES = ("internal", "transit")
 
 
 class SerialStockReport(models.Model):
@@ -38,15 +37,22 @@ class SerialStockReport(models.Model):
       instead of the unit's; this report keeps the move's value (as Odoo stores it:
       an AVCO cost change revalues the receipts it applies to).
 
+    Lists read the rows unit by unit (newest first, by the units' primary key, so
+    a page of 80 reads about 80 units); totals (``_read_group``, the pivot and
+    graph, grouped lists, a full count) read them set-based: see
+    ``serial.stock.quantity.mixin``. Both give the same figures.
+
     Rows are cached by unit like any record: read a new date with a fresh cache
     (every request has one).
     """
 
     _name = "serial.stock.report"
-    _inherit = "serial.unit.report.mixin"
+    _inherit = ("serial.unit.report.mixin", "serial.stock.quantity.mixin")
     _description = "Serial Stock Report"
     _auto = False
-    _order = "product_id, name, id"
+    # an order the units' primary key gives: a list's first page stops early (an
+    # order by product would read every unit before the first row)
+    _order = "id desc"
     _rec_name = "name"
 
     batch_id = fields.Many2one("serial.batch", readonly=True)
@@ -108,14 +114,48 @@ class SerialStockReport(models.Model):
         return self._units_sql()
 
     @api.model
+    def _read_group(self, *args, **kwargs):
+        grouped = self.with_context(serial_report_grouped=True)
+        return super(SerialStockReport, grouped)._read_group(*args, **kwargs)
+
+    @api.model
+    def _read_grouping_sets(self, *args, **kwargs):
+        grouped = self.with_context(serial_report_grouped=True)
+        return super(SerialStockReport, grouped)._read_grouping_sets(*args, **kwargs)
+
+    @api.model
+    @api.readonly
+    def search_count(self, domain, limit=None):
+        # a count up to a limit stops early unit by unit; a full one reads all
+        report = self if limit else self.with_context(serial_report_grouped=True)
+        return super(SerialStockReport, report).search_count(domain, limit=limit)
+
+    @api.model
     def _units_sql(self, held_only=False):
-        """The report's rows as of the context's date: the units with a valued
-        quantity, then (unless ``held_only``) the others, with no quantity. Two
-        branches so that a filter on the quantity (the *In Stock* filter) drops
-        the second one at planning: such a list or pivot reads the held units,
-        not every unit ever received."""
+        """The report's rows as of the context's date.
+
+        Per unit (lists): every unit with its valued quantity read by a
+        ``LATERAL`` look-up. Set-based (``held_only`` or context key
+        ``serial_report_grouped``): the units with a valued quantity, then (unless
+        ``held_only``) the others, with no quantity. Two branches so that a filter
+        on the quantity (the *In Stock* filter) drops the second one at planning:
+        such a pivot reads the held units, not every unit ever received."""
         at = self._report_datetime()
         products = self._product_valuation(at)
+        ctes = SQL(
+            """lot_in AS (%(lot_in)s),
+               products AS MATERIALIZED (%(products)s),
+               params AS MATERIALIZED (SELECT %(at)s::date AS day)""",
+            lot_in=self._lot_in_value_sql(at, products),
+            products=self._products_values_sql(products, at),
+            at=at or self.env.cr.now(),
+        )
+        if not (held_only or self.env.context.get("serial_report_grouped")):
+            per_unit = SQL(
+                "stock_lot lot CROSS JOIN LATERAL (%s) qty",
+                self._unit_quantity_sql(at),
+            )
+            return SQL("WITH %s %s", ctes, self._unit_rows_sql(per_unit))
         held = self._unit_rows_sql(SQL("qty JOIN stock_lot lot ON lot.id = qty.lot_id"))
         rest = self._unit_rows_sql(
             SQL(
@@ -126,17 +166,10 @@ class SerialStockReport(models.Model):
             SQL("NOT EXISTS (SELECT FROM qty held WHERE held.lot_id = lot.id)"),
         )
         return SQL(
-            """
-            WITH qty AS (%(qty)s), lot_in AS (%(lot_in)s),
-                 products AS MATERIALIZED (%(products)s),
-                 params AS MATERIALIZED (SELECT %(at)s::date AS day)
-            %(rows)s
-            """,
-            qty=self._quantity_sql(at),
-            lot_in=self._lot_in_value_sql(at, products),
-            products=self._products_values_sql(products, at),
-            at=at or self.env.cr.now(),
-            rows=held if held_only else SQL("%s UNION ALL %s", held, rest),
+            "WITH qty AS (%s), %s %s",
+            self._quantity_sql(at),
+            ctes,
+            held if held_only else SQL("%s UNION ALL %s", held, rest),
         )
 
     @api.model
@@ -184,76 +217,6 @@ class SerialStockReport(models.Model):
             """,
             source=source,
             where=where or SQL("TRUE"),
-        )
-
-    # -- quantities --------------------------------------------------------------
-
-    @api.model
-    def _valued_location_ids(self):
-        """Odoo's valued locations: of a company, internal or transit (a list:
-        quants are read by the index on their location, not all of them)."""
-        Location = self.env["stock.location"].sudo().with_context(active_test=False)
-        domain = [("usage", "in", VALUED_USAGES), ("company_id", "!=", False)]
-        return Location.search(domain).ids
-
-    @api.model
-    def _quantity_sql(self, at):
-        """Valued quantity and location of each unit: from quants now; at a past
-        date, the quants corrected by the done move lines after ``at`` (few, by
-        an index on their date, where summing every line up to ``at`` would read
-        the whole history), the location being where the first of them took the
-        unit from."""
-        now = SQL(
-            """
-            SELECT q.lot_id, SUM(q.quantity) AS quantity,
-                   MIN(q.location_id) FILTER (WHERE q.quantity > 0) AS location_id,
-                   MIN(l.company_id) AS company_id
-              FROM stock_quant q
-              JOIN stock_location l ON l.id = q.location_id
-              JOIN res_company c ON c.id = l.company_id
-             WHERE q.lot_id IS NOT NULL AND q.location_id = ANY(%(valued)s)
-               AND (q.owner_id IS NULL OR q.owner_id = c.partner_id)
-          GROUP BY q.lot_id
-            """,
-            valued=self._valued_location_ids(),
-        )
-        if not at:
-            return now
-        return SQL(
-            """
-            SELECT COALESCE(n.lot_id, a.lot_id) AS lot_id,
-                   COALESCE(n.quantity, 0) - COALESCE(a.delta, 0) AS quantity,
-                   CASE WHEN a.lot_id IS NULL THEN n.location_id
-                        ELSE a.location_id END AS location_id,
-                   COALESCE(n.company_id, a.company_id) AS company_id
-              FROM (%(now)s) n
-         FULL JOIN (
-                SELECT lot_id, SUM(CASE WHEN dst_valued AND NOT src_valued THEN qty
-                                        WHEN src_valued AND NOT dst_valued THEN -qty
-                                        ELSE 0 END) AS delta,
-                       (ARRAY_AGG(location_id ORDER BY date, id))[1] AS location_id,
-                       MIN(company_id) AS company_id
-                  FROM (
-                    SELECT ml.id, ml.lot_id, ml.date, ml.location_id, ml.company_id,
-                           ml.quantity_product_uom AS qty,
-                           (src.company_id IS NOT NULL AND src.usage IN %(usages)s)
-                               AS src_valued,
-                           (dst.company_id IS NOT NULL AND dst.usage IN %(usages)s)
-                               AS dst_valued
-                      FROM stock_move_line ml
-                      JOIN stock_location src ON src.id = ml.location_id
-                      JOIN stock_location dst ON dst.id = ml.location_dest_id
-                      JOIN res_company c ON c.id = ml.company_id
-                     WHERE ml.lot_id IS NOT NULL AND ml.state = 'done'
-                       AND ml.date > %(at)s
-                       AND (ml.owner_id IS NULL OR ml.owner_id = c.partner_id)
-                  ) lines
-              GROUP BY lot_id
-              ) a ON a.lot_id = n.lot_id
-            """,
-            now=now,
-            usages=VALUED_USAGES,
-            at=at,
         )
 
     # -- values ------------------------------------------------------------------
