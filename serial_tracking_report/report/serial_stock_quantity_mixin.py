@@ -95,16 +95,17 @@ class SerialStockQuantityMixin(models.AbstractModel):
         ``company_id`` of the unit ``lot`` as ``_quantity_sql`` does (an aggregate
         with no ``GROUP BY``: one row, all NULL when the unit has no valued quant
         and no line since ``at``)."""
+        # the quant's company is its location's (a stored related field): no join
+        # per unit, only the unit's quants through their index on the unit
         now = SQL(
             """
             SELECT SUM(q.quantity) AS quantity,
                    MIN(q.location_id) FILTER (WHERE q.quantity > 0) AS location_id,
-                   MIN(l.company_id) AS company_id
+                   MIN(q.company_id) AS company_id
               FROM stock_quant q
-              JOIN stock_location l ON l.id = q.location_id
-              JOIN res_company c ON c.id = l.company_id
              WHERE q.lot_id = lot.id AND q.location_id = ANY(%(valued)s)
-               AND (q.owner_id IS NULL OR q.owner_id = c.partner_id)
+               AND (q.owner_id IS NULL OR q.owner_id = (
+                    SELECT c.partner_id FROM res_company c WHERE c.id = q.company_id))
             """,
             valued=self._valued_location_ids(),
         )
@@ -128,21 +129,18 @@ class SerialStockQuantityMixin(models.AbstractModel):
                   FROM (
                     SELECT ml.id, ml.date, ml.location_id, ml.company_id,
                            ml.quantity_product_uom AS qty,
-                           (src.company_id IS NOT NULL AND src.usage IN %(usages)s)
-                               AS src_valued,
-                           (dst.company_id IS NOT NULL AND dst.usage IN %(usages)s)
-                               AS dst_valued
+                           ml.location_id = ANY(%(valued)s) AS src_valued,
+                           ml.location_dest_id = ANY(%(valued)s) AS dst_valued
                       FROM stock_move_line ml
-                      JOIN stock_location src ON src.id = ml.location_id
-                      JOIN stock_location dst ON dst.id = ml.location_dest_id
-                      JOIN res_company c ON c.id = ml.company_id
                      WHERE ml.lot_id = lot.id AND ml.state = 'done'
-                       AND ml.date > %(at)s
-                       AND (ml.owner_id IS NULL OR ml.owner_id = c.partner_id)
+                       AND ml.date > %(at)s AND ml.company_id IS NOT NULL
+                       AND (ml.owner_id IS NULL OR ml.owner_id = (
+                            SELECT c.partner_id FROM res_company c
+                             WHERE c.id = ml.company_id))
                   ) lines
               ) a
             """,
             now=now,
-            usages=VALUED_USAGES,
+            valued=self._valued_location_ids(),
             at=at,
         )

@@ -109,6 +109,15 @@ class TestSerialStockReport(SerialReportCommon):
                 rows[grouped] = sorted(found.read(names), key=lambda r: r["id"])
             self.assertEqual(len(rows[False]), len(lots | draft), day)
             self.assertEqual(rows[False], rows[True], day)
+            # a count up to a limit (per unit) and a full one (set-based)
+            held = [("product_id", "=", product.id), ("quantity", ">", 0)]
+            report = Report.with_context(serial_report_date=day)
+            self.assertEqual(
+                report.search_count(held, limit=100), report.search_count(held), day
+            )
+            self.assertEqual(
+                report.search_count(held), len([r for r in rows[True] if r["quantity"]])
+            )
 
     def test_fifo(self):
         self._assert_matches_odoo("fifo", False)
