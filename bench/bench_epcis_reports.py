@@ -178,6 +178,43 @@ PIVOTS = {
 }
 
 
+def give_warranties(env):
+    """A database whose products have no warranty has no warranty exposure to
+    report: give the serial products 24 months (12 for every other one) and the
+    delivered units their warranty end as the core computes it (delivery date plus
+    the months), in SQL, inside the benchmark's transaction (rolled back)."""
+    env.cr.execute(
+        "SELECT 1 FROM stock_lot WHERE warranty_end_date IS NOT NULL LIMIT 1"
+    )
+    if env.cr.fetchone():
+        return
+    start = time.perf_counter()
+    env.cr.execute(
+        """
+        UPDATE product_template
+           SET warranty_months = CASE WHEN mod(id, 2) = 0 THEN 24 ELSE 12 END
+         WHERE tracking = 'serial';
+        UPDATE stock_lot lot
+           SET warranty_end_date = (lot.delivery_date::date
+                                    + make_interval(months => pt.warranty_months))::date
+          FROM product_product pp
+          JOIN product_template pt ON pt.id = pp.product_tmpl_id
+         WHERE pp.id = lot.product_id AND pt.tracking = 'serial'
+           AND lot.delivery_date IS NOT NULL;
+        ANALYZE stock_lot;
+        """
+    )
+    env.cr.execute(
+        "SELECT COUNT(*) FROM stock_lot WHERE unit_state = 'delivered'"
+        " AND warranty_end_date >= CURRENT_DATE"
+    )
+    print(
+        f"warranties given (rolled back at the end): {env.cr.fetchone()[0]} delivered"
+        f" units under warranty, {time.perf_counter() - start:.0f} s"
+    )
+    env.invalidate_all()
+
+
 def open_times(env, model, context, runs):
     Model = env[model].with_context(**context)
     domain, grouping_sets, aggregates = PIVOTS[model]
@@ -263,6 +300,7 @@ def main():
 
     setup_odoo()
     with environment(args.db) as env:
+        give_warranties(env)
         past = str(env.cr.now().date() - timedelta(days=90))
         print(f"\nReports: medians of {args.runs}, seconds (first page / pivot totals)")
         for model, context in (

@@ -27,7 +27,8 @@
   - done move lines (about 3,000,000), moves and transfers grouped the way Odoo groups
     them, quants (at shelves for held units, at the customer location for delivered
     ones, at production for consumed ones), stock values on moves and lots, the
-    units' states, holders and dates as the core addon derives them, and their
+    units' states, holders, dates and last deliveries as the core addon derives
+    them, and their
     timeline (``serial.event``, one per done line);
   - then ``ANALYZE``. A layout record (``ir.config_parameter``
     ``bench.million_db.layout``, JSON) tells later scripts what is where.
@@ -853,6 +854,11 @@ def _load(env, units, products):
         """
     )
     _log("genealogy and quants", t)
+    if "delivery_move_id" in env["stock.lot"]._fields:
+        # the units' last deliveries, as the core derives them (one query)
+        t = time.perf_counter()
+        env["stock.lot"]._serial_fill_delivery_moves()
+        _log("units' last deliveries", t)
 
     # -- timeline: one event per done line of a serial unit
     t = time.perf_counter()

@@ -96,15 +96,14 @@ class SerialUnitStateMixin(models.AbstractModel):
                 )
             )
         }
-        # Done moves that cross the border of our stock (in or out), summed up per unit.
-        history = {
-            row[0]: row[1:]
-            for row in self.env.execute_query(
-                SQL(
-                    """
+        # Done moves that cross the border of our stock (in or out), summed up per unit,
+        # and the move of the last delivery to a customer.
+        rows = self.env.execute_query(
+            SQL(
+                """
                 WITH moves AS (
                     SELECT ml.lot_id, date_trunc('second', ml.date) AS date, ml.id,
-                           src.usage AS src_usage, dst.usage AS dst_usage,
+                           ml.move_id, src.usage AS src_usage, dst.usage AS dst_usage,
                            dst.usage IN %(internal)s AS inward,
                            COALESCE(p.partner_id, m.partner_id) AS partner_id
                       FROM stock_move_line ml
@@ -124,22 +123,60 @@ class SerialUnitStateMixin(models.AbstractModel):
                        (ARRAY_AGG(partner_id ORDER BY date DESC, id DESC)
                             FILTER (WHERE NOT inward))[1],
                        MIN(date) FILTER (WHERE inward),
-                       MAX(date) FILTER (WHERE dst_usage = 'customer')
+                       MAX(date) FILTER (WHERE dst_usage = 'customer'),
+                       (ARRAY_AGG(move_id ORDER BY date DESC, id DESC)
+                            FILTER (WHERE dst_usage = 'customer'))[1]
                   FROM moves
               GROUP BY lot_id
                     """,
-                    ids=ids,
-                    internal=INTERNAL_USAGES,
-                )
+                ids=ids,
+                internal=INTERNAL_USAGES,
             )
-        }
+        )
+        history = {row[0]: row[1:6] for row in rows}
+        delivery_moves = {row[0]: row[6] for row in rows}
         values = {
-            lot_id: unit_state.unit_values(
-                in_stock.get(lot_id), lot_id in reserved, history.get(lot_id)
-            )
+            lot_id: {
+                **unit_state.unit_values(
+                    in_stock.get(lot_id), lot_id in reserved, history.get(lot_id)
+                ),
+                "delivery_move_id": delivery_moves.get(lot_id),
+            }
             for lot_id in ids
         }
         lots._write_unit_values(values)
+
+    def _serial_fill_delivery_moves(self):
+        """Set ``delivery_move_id`` of every serial unit in one query, as
+        ``_refresh_unit_state`` derives it (the last done move line taking the unit
+        from our stock to a customer): the fill of the new column of a database
+        that already holds units (``stock.lot._auto_init``, ``bench/million_db.py``).
+        Writes SQL only: callers run it before the ORM reads the field."""
+        self.env.flush_all()
+        self.env.execute_query(
+            SQL(
+                """
+            UPDATE stock_lot lot SET delivery_move_id = last.move_id
+              FROM (
+                SELECT DISTINCT ON (ml.lot_id) ml.lot_id, ml.move_id
+                  FROM stock_move_line ml
+                  JOIN stock_location src ON src.id = ml.location_id
+                  JOIN stock_location dst ON dst.id = ml.location_dest_id
+                 WHERE ml.lot_id IS NOT NULL AND ml.state = 'done'
+                   AND ml.quantity > 0 AND dst.usage = 'customer'
+                   AND src.usage IN %(internal)s
+              ORDER BY ml.lot_id, date_trunc('second', ml.date) DESC, ml.id DESC
+              ) last
+              JOIN stock_lot l ON l.id = last.lot_id
+              JOIN product_product p ON p.id = l.product_id
+              JOIN product_template t ON t.id = p.product_tmpl_id
+             WHERE lot.id = last.lot_id AND t.tracking = 'serial'
+               AND lot.delivery_move_id IS DISTINCT FROM last.move_id
+                """,
+                internal=INTERNAL_USAGES,
+            )
+        )
+        self.env["stock.lot"].invalidate_model(["delivery_move_id"])
 
     @api.model
     def _unit_state_reservation_sql(self, reserved_id, released_id, where=None):
@@ -213,6 +250,8 @@ class SerialUnitStateMixin(models.AbstractModel):
                 vals.pop("receipt_date", None)
             if vals.get("delivery_date") is None:
                 vals.pop("delivery_date", None)
+            if vals.get("delivery_move_id") is None:
+                vals.pop("delivery_move_id", None)
             changed = {
                 fname: value for fname, value in vals.items() if now[fname] != value
             }

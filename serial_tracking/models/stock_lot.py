@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools.sql import column_exists
 
 from ..tools import gs1
 from ..tools.unit_state import (
@@ -97,6 +98,16 @@ class StockLot(models.Model):
         readonly=True,
         copy=False,
         help="When the unit was last delivered to a customer.",
+    )
+    # Derived with the unit's state: reports value a delivered unit at what its
+    # delivery took out of stock without looking its move lines up one by one.
+    delivery_move_id = fields.Many2one(
+        "stock.move",
+        "Last Delivery",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="The stock move that last delivered the unit to a customer.",
     )
     warranty_end_date = fields.Date(
         "Warranty End",
@@ -233,6 +244,14 @@ class StockLot(models.Model):
                     lines=lines,
                 )
             )
+
+    def _auto_init(self):
+        # a new column on a big table: filled in one query, not by the ORM
+        fill = not column_exists(self.env.cr, self._table, "delivery_move_id")
+        res = super()._auto_init()
+        if fill:
+            self._serial_fill_delivery_moves()
+        return res
 
     def write(self, vals):
         renamed = self.browse()

@@ -13,6 +13,7 @@ class SerialBatchReport(models.Model):
     are held, delivered, returned or scrapped."""
 
     _name = "serial.batch.report"
+    _inherit = "serial.report.query.mixin"
     _description = "Serial Batch Report"
     _auto = False
     _order = "product_id, name, id"

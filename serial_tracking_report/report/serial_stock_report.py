@@ -12,9 +12,6 @@ AGE_BUCKETS = [
     ("181_365", "181-365 days"),
     ("365_plus", "Over a year"),
 ]
-# Odoo's valued locations (stock.location._should_be_valued): of a company, internal
-# or transit.
-VALUED_USAGES = ("internal", "transit")
 
 
 class SerialStockReport(models.Model):
@@ -38,15 +35,26 @@ class SerialStockReport(models.Model):
       instead of the unit's; this report keeps the move's value (as Odoo stores it:
       an AVCO cost change revalues the receipts it applies to).
 
+    Lists read the rows unit by unit (newest first, by the units' primary key, so
+    a page of 80 reads about 80 units); totals (``_read_group``, the pivot and
+    graph, grouped lists, a full count) read them set-based: see
+    ``serial.stock.quantity.mixin``. Both give the same figures.
+
     Rows are cached by unit like any record: read a new date with a fresh cache
     (every request has one).
     """
 
     _name = "serial.stock.report"
-    _inherit = "serial.unit.report.mixin"
+    _inherit = (
+        "serial.unit.report.mixin",
+        "serial.stock.quantity.mixin",
+        "serial.stock.lot.value.mixin",
+    )
     _description = "Serial Stock Report"
     _auto = False
-    _order = "product_id, name, id"
+    # an order the units' primary key gives: a list's first page stops early (an
+    # order by product would read every unit before the first row)
+    _order = "id desc"
     _rec_name = "name"
 
     batch_id = fields.Many2one("serial.batch", readonly=True)
@@ -108,44 +116,139 @@ class SerialStockReport(models.Model):
         return self._units_sql()
 
     @api.model
+    def _read_group(self, *args, **kwargs):
+        grouped = self.with_context(serial_report_grouped=True)
+        return super(SerialStockReport, grouped)._read_group(*args, **kwargs)
+
+    @api.model
+    def _read_grouping_sets(self, *args, **kwargs):
+        grouped = self.with_context(serial_report_grouped=True)
+        return super(SerialStockReport, grouped)._read_grouping_sets(*args, **kwargs)
+
+    @api.model
+    @api.readonly
+    def search_count(self, domain, limit=None):
+        # a count up to a limit stops early unit by unit; a full one reads all
+        report = self if limit else self.with_context(serial_report_grouped=True)
+        return super(SerialStockReport, report).search_count(domain, limit=limit)
+
+    @api.model
     def _units_sql(self, held_only=False):
-        """The report's rows as of the context's date: the units with a valued
-        quantity, then (unless ``held_only``) the others, with no quantity. Two
-        branches so that a filter on the quantity (the *In Stock* filter) drops
-        the second one at planning: such a list or pivot reads the held units,
-        not every unit ever received."""
+        """The report's rows as of the context's date.
+
+        Per unit (lists): every unit with its valued quantity read by a
+        ``LATERAL`` look-up. Set-based (``held_only`` or context key
+        ``serial_report_grouped``): the units with a valued quantity, then (unless
+        ``held_only``) the others, with no quantity. Two branches so that a filter
+        on the quantity (the *In Stock* filter) drops the second one at planning:
+        such a pivot reads the held units, not every unit ever received."""
         at = self._report_datetime()
         products = self._product_valuation(at)
-        held = self._unit_rows_sql(SQL("qty JOIN stock_lot lot ON lot.id = qty.lot_id"))
+        day = (at or self.env.cr.now()).date()
+        if not (held_only or self.env.context.get("serial_report_grouped")):
+            # no WITH: PostgreSQL flattens the report's query into Odoo's, so the
+            # ORDER BY and LIMIT reach the units' primary key
+            return self._unit_rows_sql(
+                SQL(
+                    "stock_lot lot CROSS JOIN LATERAL (%s) qty",
+                    self._unit_quantity_sql(at),
+                ),
+                day,
+                products=SQL("(%s)", self._products_values_sql(products, at)),
+                lot_in=self._lot_in_value_sql(at, products, per_unit=True),
+            )
+        lot_in = SQL("SELECT i.unit_value FROM lot_in i WHERE i.lot_id = lot.id")
+        held = self._unit_rows_sql(
+            SQL("qty JOIN stock_lot lot ON lot.id = qty.lot_id"),
+            day,
+            lot_in=lot_in,
+        )
         rest = self._unit_rows_sql(
             SQL(
                 """stock_lot lot CROSS JOIN LATERAL (
                    SELECT NULL::numeric AS quantity, NULL::int AS location_id,
                           NULL::int AS company_id) qty"""
             ),
-            SQL("NOT EXISTS (SELECT FROM qty held WHERE held.lot_id = lot.id)"),
+            day,
+            lot_in=lot_in,
+            where=SQL("NOT EXISTS (SELECT FROM qty held WHERE held.lot_id = lot.id)"),
         )
         return SQL(
-            """
-            WITH qty AS (%(qty)s), lot_in AS (%(lot_in)s),
-                 products AS MATERIALIZED (%(products)s),
-                 params AS MATERIALIZED (SELECT %(at)s::date AS day)
-            %(rows)s
-            """,
-            qty=self._quantity_sql(at),
-            lot_in=self._lot_in_value_sql(at, products),
-            products=self._products_values_sql(products, at),
-            at=at or self.env.cr.now(),
-            rows=held if held_only else SQL("%s UNION ALL %s", held, rest),
+            """WITH qty AS (%s), lot_in AS (%s), products AS MATERIALIZED (%s)
+               %s""",
+            self._quantity_sql(at),
+            self._lot_in_value_sql(at, products),
+            self._products_values_sql(products, at),
+            held if held_only else SQL("%s UNION ALL %s", held, rest),
         )
 
     @api.model
-    def _unit_rows_sql(self, source, where=None):
-        """Rows of the units of ``source`` (SQL giving ``lot`` and ``qty``)."""
+    def _unit_rows_sql(self, source, day, lot_in, products=None, where=None):
+        """Rows of the units of ``source`` (SQL giving ``lot`` and ``qty``), their
+        ages counted up to ``day``; ``lot_in``: the look-up of a unit's value from
+        its receipt (``_lot_in_value_sql``), ``products``: the products' values
+        (none: the ``products`` CTE, set-based).
+
+        Per unit (``products`` given): every look-up (product, company, location,
+        valuation) is a ``LATERAL`` one that PostgreSQL may not flatten (``OFFSET
+        0``): nested loops keep the units' order, so ``ORDER BY id`` with a
+        ``LIMIT`` stops early (a hash join would read every unit first)."""
+        per_unit = products is not None
+
+        def look_up(alias, query, join="CROSS JOIN"):
+            return SQL(
+                "%s LATERAL (%s%s) %s%s",
+                SQL(join),
+                query,
+                SQL(" OFFSET 0") if per_unit else SQL(""),
+                SQL.identifier(alias),
+                SQL("") if join == "CROSS JOIN" else SQL(" ON TRUE"),
+            )
+
+        joins = SQL(" ").join(
+            [
+                look_up(
+                    "prod",
+                    SQL(
+                        """SELECT pt.categ_id, pt.lot_valuated, pp.standard_price
+                             FROM product_product pp
+                             JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                            WHERE pp.id = lot.product_id AND pt.tracking = 'serial'"""
+                    ),
+                ),
+                look_up(
+                    "company",
+                    SQL(
+                        """SELECT c.id, c.currency_id FROM res_company c
+                            WHERE c.id = COALESCE(lot.company_id, qty.company_id)"""
+                    ),
+                    "LEFT JOIN",
+                ),
+                look_up(
+                    "loc",
+                    SQL(
+                        """SELECT l.warehouse_id FROM stock_location l
+                            WHERE l.id = COALESCE(qty.location_id, lot.location_id)"""
+                    ),
+                    "LEFT JOIN",
+                ),
+                look_up(
+                    "p",
+                    SQL(
+                        """SELECT v.mode, v.unit_value FROM %s v
+                            WHERE v.product_id = lot.product_id
+                              AND v.company_id = company.id""",
+                        products if per_unit else SQL("products"),
+                    ),
+                    "LEFT JOIN",
+                ),
+                look_up("lot_in", lot_in, "LEFT JOIN"),
+            ]
+        )
         return SQL(
             """
             SELECT lot.id, lot.id AS lot_id, lot.name, lot.product_id,
-                   pt.categ_id, company.id AS company_id, company.currency_id,
+                   prod.categ_id, company.id AS company_id, company.currency_id,
                    lot.batch_id,
                    lot.unit_state, COALESCE(qty.location_id, lot.location_id)
                        AS location_id,
@@ -157,103 +260,25 @@ class SerialStockReport(models.Model):
                         WHEN age.days <= 180 THEN '91_180'
                         WHEN age.days <= 365 THEN '181_365'
                         ELSE '365_plus' END AS age_bucket,
-                   pt.lot_valuated, qty.quantity, unit.value AS unit_value,
+                   prod.lot_valuated, qty.quantity, unit.value AS unit_value,
                    qty.quantity * COALESCE(unit.value, 0) AS value
-              FROM %(source)s
-              CROSS JOIN params
-              JOIN product_product pp ON pp.id = lot.product_id
-              JOIN product_template pt ON pt.id = pp.product_tmpl_id
-         LEFT JOIN res_company company
-                ON company.id = COALESCE(lot.company_id, qty.company_id)
-         LEFT JOIN stock_location loc
-                ON loc.id = COALESCE(qty.location_id, lot.location_id)
-         LEFT JOIN products p
-                ON p.product_id = lot.product_id AND p.company_id = company.id
-         LEFT JOIN lot_in ON lot_in.lot_id = lot.id
+              FROM %(source)s %(joins)s
              CROSS JOIN LATERAL (
-                   SELECT (params.day - lot.receipt_date::date) AS days) age
+                   SELECT (%(day)s::date - lot.receipt_date::date) AS days) age
              CROSS JOIN LATERAL (
                    SELECT CASE p.mode
                           WHEN 'product' THEN p.unit_value
                           WHEN 'standard' THEN p.unit_value
                           WHEN 'lot_standard' THEN COALESCE(
                               (lot.standard_price ->> company.id::text)::numeric,
-                              (pp.standard_price ->> company.id::text)::numeric, 0)
+                              (prod.standard_price ->> company.id::text)::numeric, 0)
                           ELSE lot_in.unit_value END AS value) unit
-             WHERE pt.tracking = 'serial' AND %(where)s
+             WHERE %(where)s
             """,
             source=source,
+            joins=joins,
+            day=day,
             where=where or SQL("TRUE"),
-        )
-
-    # -- quantities --------------------------------------------------------------
-
-    @api.model
-    def _valued_location_ids(self):
-        """Odoo's valued locations: of a company, internal or transit (a list:
-        quants are read by the index on their location, not all of them)."""
-        Location = self.env["stock.location"].sudo().with_context(active_test=False)
-        domain = [("usage", "in", VALUED_USAGES), ("company_id", "!=", False)]
-        return Location.search(domain).ids
-
-    @api.model
-    def _quantity_sql(self, at):
-        """Valued quantity and location of each unit: from quants now; at a past
-        date, the quants corrected by the done move lines after ``at`` (few, by
-        an index on their date, where summing every line up to ``at`` would read
-        the whole history), the location being where the first of them took the
-        unit from."""
-        now = SQL(
-            """
-            SELECT q.lot_id, SUM(q.quantity) AS quantity,
-                   MIN(q.location_id) FILTER (WHERE q.quantity > 0) AS location_id,
-                   MIN(l.company_id) AS company_id
-              FROM stock_quant q
-              JOIN stock_location l ON l.id = q.location_id
-              JOIN res_company c ON c.id = l.company_id
-             WHERE q.lot_id IS NOT NULL AND q.location_id = ANY(%(valued)s)
-               AND (q.owner_id IS NULL OR q.owner_id = c.partner_id)
-          GROUP BY q.lot_id
-            """,
-            valued=self._valued_location_ids(),
-        )
-        if not at:
-            return now
-        return SQL(
-            """
-            SELECT COALESCE(n.lot_id, a.lot_id) AS lot_id,
-                   COALESCE(n.quantity, 0) - COALESCE(a.delta, 0) AS quantity,
-                   CASE WHEN a.lot_id IS NULL THEN n.location_id
-                        ELSE a.location_id END AS location_id,
-                   COALESCE(n.company_id, a.company_id) AS company_id
-              FROM (%(now)s) n
-         FULL JOIN (
-                SELECT lot_id, SUM(CASE WHEN dst_valued AND NOT src_valued THEN qty
-                                        WHEN src_valued AND NOT dst_valued THEN -qty
-                                        ELSE 0 END) AS delta,
-                       (ARRAY_AGG(location_id ORDER BY date, id))[1] AS location_id,
-                       MIN(company_id) AS company_id
-                  FROM (
-                    SELECT ml.id, ml.lot_id, ml.date, ml.location_id, ml.company_id,
-                           ml.quantity_product_uom AS qty,
-                           (src.company_id IS NOT NULL AND src.usage IN %(usages)s)
-                               AS src_valued,
-                           (dst.company_id IS NOT NULL AND dst.usage IN %(usages)s)
-                               AS dst_valued
-                      FROM stock_move_line ml
-                      JOIN stock_location src ON src.id = ml.location_id
-                      JOIN stock_location dst ON dst.id = ml.location_dest_id
-                      JOIN res_company c ON c.id = ml.company_id
-                     WHERE ml.lot_id IS NOT NULL AND ml.state = 'done'
-                       AND ml.date > %(at)s
-                       AND (ml.owner_id IS NULL OR ml.owner_id = c.partner_id)
-                  ) lines
-              GROUP BY lot_id
-              ) a ON a.lot_id = n.lot_id
-            """,
-            now=now,
-            usages=VALUED_USAGES,
-            at=at,
         )
 
     # -- values ------------------------------------------------------------------
@@ -335,60 +360,5 @@ class SerialStockReport(models.Model):
               ORDER BY pv.date, pv.id LIMIT 1) first ON TRUE
             """,
             values=values,
-            at=at,
-        )
-
-    @api.model
-    def _lot_in_value_sql(self, at, products):
-        """Per unit of the products valued by serial with FIFO or AVCO: the value of
-        its last valued incoming move (per unit of the move), or for AVCO a later
-        manual cost of the unit or of the product."""
-        fifo = [pid for (pid, _c), (mode, _v) in products.items() if mode == "lot_move"]
-        if not fifo:
-            return SQL("SELECT NULL::int AS lot_id, NULL::numeric AS unit_value")
-        average = [
-            pid
-            for pid in fifo
-            if self.env["product.product"].browse(pid).sudo().cost_method == "average"
-        ]
-        at = at or datetime.max.replace(microsecond=0)
-        return SQL(
-            """
-            SELECT last_in.lot_id,
-                   CASE WHEN pv.value IS NOT NULL THEN pv.value
-                        ELSE last_in.unit_value END AS unit_value
-              FROM (
-                SELECT DISTINCT ON (lot_id) lot_id, product_id, date,
-                       value / NULLIF(move_qty, 0) AS unit_value
-                  FROM (
-                    SELECT ml.lot_id, m.id, m.product_id, m.date, m.value,
-                           SUM(ml.quantity_product_uom) OVER (PARTITION BY m.id)
-                               AS move_qty
-                      FROM stock_move m
-                      JOIN stock_move_line ml ON ml.move_id = m.id
-                      JOIN stock_location src ON src.id = ml.location_id
-                      JOIN stock_location dst ON dst.id = ml.location_dest_id
-                     WHERE m.is_in AND m.state = 'done'
-                       AND m.product_id = ANY(%(fifo)s) AND m.date <= %(at)s
-                       AND ml.picked
-                       AND NOT (src.company_id IS NOT NULL
-                                AND src.usage IN %(usages)s)
-                       AND dst.company_id IS NOT NULL AND dst.usage IN %(usages)s
-                  ) in_lines
-                 WHERE lot_id IS NOT NULL
-              ORDER BY lot_id, date DESC, id DESC
-              ) last_in
-         LEFT JOIN LATERAL (
-                SELECT v.value FROM product_value v
-                 WHERE last_in.product_id = ANY(%(average)s)
-                   AND v.move_id IS NULL AND v.product_id = last_in.product_id
-                   AND (v.lot_id = last_in.lot_id OR v.lot_id IS NULL)
-                   AND v.date <= %(at)s AND v.date > last_in.date
-              ORDER BY v.date DESC, v.id DESC LIMIT 1
-              ) pv ON TRUE
-            """,
-            usages=VALUED_USAGES,
-            fifo=fifo,
-            average=average,
             at=at,
         )

@@ -6,6 +6,7 @@ class SerialUnitReportMixin(models.AbstractModel):
     category, the company whose currency values it."""
 
     _name = "serial.unit.report.mixin"
+    _inherit = "serial.report.query.mixin"
     _description = "Serial Unit Report Columns"
 
     lot_id = fields.Many2one("stock.lot", "Serial Unit", readonly=True)

@@ -5,8 +5,9 @@ from odoo.tools import SQL
 class SerialWarrantyReport(models.Model):
     """Delivered units still under warranty, one row per unit: the customer that
     has it, the month its warranty ends and its cost, i.e. the value its delivery
-    took out of stock (``stock.move.value`` per unit of the last delivery). Grouped
-    by month, product and customer it is what a company provisions for."""
+    took out of stock (``stock.move.value`` per unit of the unit's last delivery,
+    stored on the unit as ``delivery_move_id``: no look-up of its move lines).
+    Grouped by month, product and customer it is what a company provisions for."""
 
     _name = "serial.warranty.report"
     _inherit = "serial.unit.report.mixin"
@@ -30,11 +31,10 @@ class SerialWarrantyReport(models.Model):
             "unit_state",
             "customer_id",
             "delivery_date",
+            "delivery_move_id",
             "warranty_end_date",
         ],
-        "stock.move": ["value", "state", "date"],
-        "stock.move.line": ["lot_id", "move_id", "location_dest_id", "state"],
-        "stock.location": ["usage"],
+        "stock.move": ["value", "quantity", "company_id"],
         "res.partner": ["commercial_partner_id"],
     }
 
@@ -48,20 +48,13 @@ class SerialWarrantyReport(models.Model):
                    lot.delivery_date, lot.warranty_end_date,
                    date_trunc('month', lot.warranty_end_date)::date
                        AS warranty_end_month,
-                   1 AS unit_count, COALESCE(out.unit_value, 0) AS value
+                   1 AS unit_count,
+                   COALESCE(out.value / NULLIF(out.quantity, 0), 0) AS value
               FROM stock_lot lot
               JOIN product_product pp ON pp.id = lot.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
          LEFT JOIN res_partner partner ON partner.id = lot.customer_id
-         LEFT JOIN LATERAL (
-                SELECT m.value / NULLIF(m.quantity, 0) AS unit_value, m.company_id
-                  FROM stock_move_line ml
-                  JOIN stock_move m ON m.id = ml.move_id
-                  JOIN stock_location dst ON dst.id = ml.location_dest_id
-                 WHERE ml.lot_id = lot.id AND ml.state = 'done'
-                   AND dst.usage = 'customer'
-              ORDER BY ml.date DESC, ml.id DESC LIMIT 1
-              ) out ON TRUE
+         LEFT JOIN stock_move out ON out.id = lot.delivery_move_id
          LEFT JOIN res_company company
                 ON company.id = COALESCE(lot.company_id, out.company_id)
              WHERE pt.tracking = 'serial' AND lot.unit_state = 'delivered'

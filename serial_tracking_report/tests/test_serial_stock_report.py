@@ -90,6 +90,35 @@ class TestSerialStockReport(SerialReportCommon):
                     )
         return product, lots
 
+    def test_per_unit_rows_equal_set_based_rows(self):
+        """Lists read the rows unit by unit, totals set-based: the same rows, every
+        column, now and at past dates, with units held, delivered and never
+        received."""
+        product, lots = self._story("fifo", False)
+        draft = self.env["stock.lot"].create({"name": "A4", "product_id": product.id})
+        Report = self.env["serial.stock.report"]
+        names = [name for name, field in Report._fields.items() if field.store]
+        for day in (None, self._days_ago(15), self._days_ago(25)):
+            rows = {}
+            for grouped in (False, True):
+                Report.invalidate_model()
+                report = Report.with_context(
+                    serial_report_date=day, serial_report_grouped=grouped
+                )
+                found = report.search([("product_id", "=", product.id)])
+                rows[grouped] = sorted(found.read(names), key=lambda r: r["id"])
+            self.assertEqual(len(rows[False]), len(lots | draft), day)
+            self.assertEqual(rows[False], rows[True], day)
+            # a count up to a limit (per unit) and a full one (set-based)
+            held = [("product_id", "=", product.id), ("quantity", ">", 0)]
+            report = Report.with_context(serial_report_date=day)
+            self.assertEqual(
+                report.search_count(held, limit=100), report.search_count(held), day
+            )
+            self.assertEqual(
+                report.search_count(held), len([r for r in rows[True] if r["quantity"]])
+            )
+
     def test_fifo(self):
         self._assert_matches_odoo("fifo", False)
 
@@ -151,7 +180,7 @@ class TestSerialStockReport(SerialReportCommon):
             Report.search(
                 [("product_id", "=", product.id), ("unit_state", "=", "in_stock")]
             ).mapped("name"),
-            ["A2", "A3"],
+            ["A3", "A2"],  # newest first
         )
         # 15 days ago, A2 was 15 days old
         past = self._report(product, self._days_ago(15)).filtered(

@@ -73,3 +73,34 @@ class TestSerialWarrantyReport(SerialReportCommon):
         )
         by_product = dict(Report._read_group(ours, ["product_id"], ["unit_count:sum"]))
         self.assertEqual(by_product, {self.scanner: 3, self.printer: 1})
+
+    def test_last_delivery_stored_on_unit(self):
+        """The unit keeps the move of its last delivery (the report's cost): a
+        unit delivered, returned and delivered again is valued at the second
+        delivery; the one-query fill of the new column (``_auto_init``) leaves what
+        the state refresh leaves."""
+        _p, lots = self._receive(self.scanner, ["D1", "D2", "D3"])
+        d1, d2, d3 = lots.sorted("name")
+        first = self._deliver(d1)
+        self.assertEqual(d1.delivery_move_id, first.move_ids)
+        self._return(first)
+        self.assertEqual(d1.delivery_move_id, first.move_ids, "kept after the return")
+        other = self._deliver(d2)
+        self.scanner.standard_price = 120.0
+        second = self._deliver(d1)
+        self.assertEqual(d1.delivery_move_id, second.move_ids)
+        self.assertEqual(d2.delivery_move_id, other.move_ids)
+        self.assertFalse(d3.delivery_move_id)
+        row = self.env["serial.warranty.report"].search([("lot_id", "=", d1.id)])
+        self.assertEqual(row.value, 120.0)
+
+        expected = {lot: lot.delivery_move_id for lot in lots}
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE stock_lot SET delivery_move_id = NULL WHERE id = ANY(%s)",
+            [lots.ids],
+        )
+        lots.invalidate_recordset(["delivery_move_id"])
+        self.assertFalse(lots.delivery_move_id)
+        self.env["stock.lot"]._serial_fill_delivery_moves()
+        self.assertEqual({lot: lot.delivery_move_id for lot in lots}, expected)
