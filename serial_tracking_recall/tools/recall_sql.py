@@ -18,10 +18,44 @@ POSITIONS = [
 HELD_POSITIONS = ("held", "transit", "open_delivery")
 
 
-def split_sql(lot_ids, company_id):
+# Columns of ``stock_lot`` the split reads; a query of units gives them in this order.
+UNIT_COLUMNS = SQL(
+    "l.id, l.product_id, l.location_id, l.customer_id, l.delivery_date, "
+    "l.standard_price"
+)
+
+
+# A unit of ``lots`` (in split_sql) with a positive quantity in our stock.
+HELD_HERE = SQL(
+    """EXISTS (
+        SELECT 1 FROM stock_quant q
+          JOIN stock_location loc ON loc.id = q.location_id
+         WHERE q.lot_id = lots.id AND loc.usage IN ('internal', 'transit')
+      GROUP BY q.location_id
+        HAVING SUM(q.quantity) > 0)"""
+)
+
+
+def units_by_id_sql(lot_ids):
+    """The ``UNIT_COLUMNS`` of the units ``lot_ids`` (an SQL query of
+    ``stock_lot.id``, each once), one primary-key probe per unit: a hash join
+    would read the whole table for a few thousand units."""
+    return SQL(
+        """SELECT %(columns)s
+             FROM (%(lot_ids)s) AS scope(id)
+             CROSS JOIN LATERAL (
+                 SELECT * FROM stock_lot WHERE stock_lot.id = scope.id LIMIT 1
+             ) l""",
+        columns=UNIT_COLUMNS,
+        lot_ids=lot_ids,
+    )
+
+
+def split_sql(lot_ids, company_id, units=None, deliveries=True):
     """Rows ``(lot_id, product_id, position, location_id, warehouse_id, partner_id,
     picking_id, move_line_id, date, quantity, unit_cost)`` of the units ``lot_ids``
-    (an SQL query of ``stock_lot.id``):
+    (an SQL query of ``stock_lot.id``) or ``units`` (an SQL query of their
+    ``UNIT_COLUMNS``, read in the same pass as the scope: no probe per unit):
 
     - one row per internal or transit location holding the unit (``held``,
       ``transit``, or ``open_delivery`` when an open outgoing transfer reserves it,
@@ -41,50 +75,50 @@ def split_sql(lot_ids, company_id):
     held, else its done lines into customer locations (a covering partial index:
     no table read once the table is vacuumed). A delivered serial unit that is
     still at the customer's takes its address from the core's holder
-    (``stock.lot.customer_id``, the partner of its last move out), without reading
-    the delivery.
+    (``stock.lot.customer_id``, the partner of its last move out).
+
+    ``deliveries=False`` is for counts and groups (the preview): such a unit then
+    takes its date from the core's ``stock.lot.delivery_date`` (its last delivery)
+    and is not probed at all, so its row has no ``picking_id`` / ``move_line_id``.
+    Positions, partners, dates and quantities are the same either way.
     """
     company = str(company_id)
     return SQL(
         """
-        WITH units AS MATERIALIZED (
-            -- one probe per unit (a hash of every unit is slower)
+        WITH lots AS MATERIALIZED (
             SELECT l.id, l.product_id, l.location_id, l.customer_id,
-                   l.standard_price
-              FROM (%(lot_ids)s) AS scope(id)
-              CROSS JOIN LATERAL (
-                  SELECT * FROM stock_lot WHERE stock_lot.id = scope.id LIMIT 1
-              ) l
-        ),
-        lots AS MATERIALIZED (
-            SELECT l.id, l.product_id, l.location_id, l.customer_id, pt.tracking,
-                   here.usage AS here_usage, here.warehouse_id AS here_warehouse_id,
+                   l.delivery_date, pt.tracking, here.warehouse_id AS here_warehouse_id,
+                   here.usage AS here_usage,
+                   -- how the split finds the unit: 'here' a serial unit in our
+                   -- stock (Odoo's lot location), 'away' a serial unit at a
+                   -- customer's with its holder, 'quants' any other
+                   CASE WHEN pt.tracking = 'serial'
+                             AND here.usage IN ('internal', 'transit') THEN 'here'
+                        WHEN pt.tracking = 'serial' AND here.usage = 'customer'
+                             AND l.customer_id IS NOT NULL THEN 'away'
+                        ELSE 'quants' END AS kind,
                    CASE WHEN pt.lot_valuated
                         THEN COALESCE((l.standard_price ->> %(company)s)::numeric, 0)
                         ELSE COALESCE((pp.standard_price ->> %(company)s)::numeric, 0)
                    END AS unit_cost
-              FROM units l
+              FROM (%(units)s) l
               JOIN product_product pp ON pp.id = l.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
          LEFT JOIN stock_location here ON here.id = l.location_id
         ),
         held AS MATERIALIZED (
-            -- a serial unit in one place: Odoo's own lot location
             SELECT lots.id AS lot_id, lots.product_id, lots.unit_cost,
                    lots.location_id, lots.here_warehouse_id AS warehouse_id,
                    lots.here_usage AS usage, 1.0 AS quantity
               FROM lots
-             WHERE lots.tracking = 'serial'
-               AND lots.here_usage IN ('internal', 'transit')
+             WHERE lots.kind = 'here'
             UNION ALL
-            -- a lot, or a unit in no single place: its quants
             SELECT lots.id, lots.product_id, lots.unit_cost, q.location_id,
                    loc.warehouse_id, loc.usage, SUM(q.quantity)
               FROM lots
               JOIN stock_quant q ON q.lot_id = lots.id
               JOIN stock_location loc ON loc.id = q.location_id
-             WHERE (lots.tracking != 'serial' OR lots.location_id IS NULL)
-               AND loc.usage IN ('internal', 'transit')
+             WHERE lots.kind = 'quants' AND loc.usage IN ('internal', 'transit')
           GROUP BY lots.id, lots.product_id, lots.unit_cost, q.location_id,
                    loc.warehouse_id, loc.usage
             HAVING SUM(q.quantity) > 0
@@ -101,18 +135,24 @@ def split_sql(lot_ids, company_id):
           ORDER BY ml.lot_id, ml.id DESC
         ),
         delivered AS MATERIALIZED (
-            -- a serial unit no longer held: its last delivery; a lot: every one
+            -- counts only: a serial unit at a customer's, from the core's holder
             SELECT lots.id AS lot_id, lots.product_id, lots.unit_cost,
+                   NULL::int AS move_line_id, NULL::int AS picking_id,
+                   lots.customer_id AS partner_id, lots.delivery_date AS date,
+                   1.0 AS quantity
+              FROM lots
+             WHERE lots.kind = 'away' AND NOT %(deliveries)s
+            UNION ALL
+            -- a serial unit no longer held: its last delivery; a lot: every one
+            SELECT lots.id, lots.product_id, lots.unit_cost,
                    d.move_line_id, d.picking_id,
-                   CASE WHEN lots.tracking = 'serial' AND lots.here_usage = 'customer'
-                             AND lots.customer_id IS NOT NULL
-                        THEN lots.customer_id
+                   CASE WHEN lots.kind = 'away' THEN lots.customer_id
                         ELSE COALESCE(
                             (SELECT p.partner_id FROM stock_picking p
                               WHERE p.id = d.picking_id),
                             (SELECT m.partner_id FROM stock_move m
                               WHERE m.id = d.move_id))
-                   END AS partner_id,
+                   END,
                    d.date, d.quantity
               FROM lots
               CROSS JOIN LATERAL (
@@ -126,8 +166,9 @@ def split_sql(lot_ids, company_id):
                 ORDER BY ml.date DESC, ml.id DESC
                    LIMIT CASE WHEN lots.tracking = 'serial' THEN 1 END
               ) d
-             WHERE lots.tracking != 'serial' OR NOT EXISTS (
-                       SELECT 1 FROM held WHERE held.lot_id = lots.id)
+             WHERE (lots.kind = 'away' AND %(deliveries)s)
+                OR (lots.kind = 'quants'
+                    AND (lots.tracking != 'serial' OR NOT %(held_here)s))
         )
         SELECT held.lot_id, held.product_id,
                CASE WHEN o.lot_id IS NOT NULL THEN 'open_delivery'
@@ -146,23 +187,50 @@ def split_sql(lot_ids, company_id):
                NULL, NULL, CASE WHEN lots.tracking = 'serial' THEN 1 ELSE 0 END,
                lots.unit_cost
           FROM lots
-         WHERE NOT EXISTS (SELECT 1 FROM held WHERE held.lot_id = lots.id)
-           AND NOT EXISTS (SELECT 1 FROM delivered d WHERE d.lot_id = lots.id)
+         WHERE (lots.kind = 'quants' AND NOT %(held_here)s
+                OR lots.kind = 'away' AND %(deliveries)s)
+           AND NOT EXISTS (
+                   SELECT 1 FROM stock_move_line ml
+                    WHERE ml.lot_id = lots.id AND ml.lot_id IS NOT NULL
+                      AND ml.state = 'done'
+                      AND ml.location_dest_id = ANY(ARRAY(
+                          SELECT id FROM stock_location WHERE usage = 'customer')))
         """,
-        lot_ids=lot_ids,
+        units=units if units is not None else units_by_id_sql(lot_ids),
         company=company,
+        deliveries=bool(deliveries),
+        # probes of the tables, not joins of the CTEs above: the planner cannot
+        # estimate a scope's size (a genealogy) and nested-loops such joins
+        held_here=HELD_HERE,
     )
 
 
-def split_summary_sql(lot_ids, company_id):
-    """Counts and value of ``split_sql`` by position: ``(position, units, quantity,
-    value)`` rows, for the preview of a recall."""
+def split_groups_sql(lot_ids, company_id, units=None):
+    """The split as the recall shows it, aggregated in SQL: rows ``(level,
+    position, warehouse_id, location_id, customer_id, units, quantity, value,
+    last_date)``, where ``level`` is
+
+    - ``'total'``: every unit of the scope, once (``position`` NULL);
+    - ``'position'``: by position (``units`` distinct, as the preview counts);
+    - ``'group'``: by position, warehouse, location and customer (the commercial
+      partner of the delivery's address, or of the open delivery's): held units
+      by where they are, delivered ones by who has them.
+
+    Built on ``split_sql(..., deliveries=False)``: no delivery is read for a unit
+    still at its customer's."""
     return SQL(
         """
-        SELECT s.position, COUNT(DISTINCT s.lot_id), SUM(s.quantity),
-               SUM(s.quantity * s.unit_cost)
+        SELECT CASE WHEN GROUPING(s.position) = 1 THEN 'total'
+                    WHEN GROUPING(s.warehouse_id) = 1 THEN 'position'
+                    ELSE 'group' END,
+               s.position, s.warehouse_id, s.location_id, rp.commercial_partner_id,
+               COUNT(DISTINCT s.lot_id), SUM(s.quantity),
+               SUM(s.quantity * s.unit_cost), MAX(s.date)
           FROM (%s) s
-      GROUP BY s.position
+     LEFT JOIN res_partner rp ON rp.id = s.partner_id
+      GROUP BY GROUPING SETS (
+               (), (s.position),
+               (s.position, s.warehouse_id, s.location_id, rp.commercial_partner_id))
         """,
-        split_sql(lot_ids, company_id),
+        split_sql(lot_ids, company_id, units=units, deliveries=False),
     )
