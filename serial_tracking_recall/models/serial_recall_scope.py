@@ -4,7 +4,7 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.recall_sql import UNIT_COLUMNS, split_groups_sql
+from ..tools.recall_sql import UNIT_COLUMNS, split_groups_sql, split_groups_values
 
 # Fields of ``serial.recall`` that make its scope.
 SCOPE_FIELDS = (
@@ -245,21 +245,13 @@ class SerialRecallScope(models.AbstractModel):
         self.ensure_one()
         self._serial_recall_flush()
         self._serial_recall_no_jit()
-        rows = self.env.execute_query(
-            split_groups_sql(None, self.company_id.id, self._serial_recall_units_sql())
+        return split_groups_values(
+            self.env.execute_query(
+                split_groups_sql(
+                    None, self.company_id.id, self._serial_recall_units_sql()
+                )
+            )
         )
-        result = {"total": 0, "positions": {}, "groups": []}
-        keys = ("position", "warehouse_id", "location_id", "customer_id", "units")
-        for level, *values in rows:
-            if level == "total":
-                result["total"] = values[4]
-            elif level == "position":
-                result["positions"][values[0]] = tuple(values[4:7])
-            else:
-                group = dict(zip(keys, values[:5], strict=True))
-                group.update(quantity=values[5], value=values[6], last_date=values[7])
-                result["groups"].append(group)
-        return result
 
     def _serial_recall_preview(self):
         """``{position: units, 'total': units}`` of the scope, nothing written."""

@@ -36,6 +36,25 @@ HELD_HERE = SQL(
 )
 
 
+def open_out_sql(lot_id, condition):
+    """The open delivery reserving unit ``lot_id`` (SQL) if ``condition`` (SQL),
+    its latest line: a probe of a small partial index, per held unit."""
+    return SQL(
+        """SELECT ml.lot_id, ml.id AS move_line_id, ml.picking_id, p.partner_id,
+                  p.scheduled_date
+             FROM stock_move_line ml
+             JOIN stock_picking p ON p.id = ml.picking_id
+             JOIN stock_picking_type t ON t.id = p.picking_type_id
+            WHERE %(condition)s AND ml.lot_id = %(lot_id)s
+              AND ml.lot_id IS NOT NULL AND ml.state NOT IN ('done', 'cancel')
+              AND t.code = 'outgoing'
+         ORDER BY ml.id DESC
+            LIMIT 1""",
+        lot_id=lot_id,
+        condition=condition,
+    )
+
+
 def units_by_id_sql(lot_ids):
     """The ``UNIT_COLUMNS`` of the units ``lot_ids`` (an SQL query of
     ``stock_lot.id``, each once), one primary-key probe per unit: a hash join
@@ -53,7 +72,8 @@ def units_by_id_sql(lot_ids):
 
 def split_sql(lot_ids, company_id, units=None, deliveries=True):
     """Rows ``(lot_id, product_id, position, location_id, warehouse_id, partner_id,
-    picking_id, move_line_id, date, quantity, unit_cost)`` of the units ``lot_ids``
+    picking_id, move_line_id, date, quantity, unit_cost, single)`` of the units
+    ``lot_ids``
     (an SQL query of ``stock_lot.id``) or ``units`` (an SQL query of their
     ``UNIT_COLUMNS``, read in the same pass as the scope: no probe per unit):
 
@@ -65,7 +85,9 @@ def split_sql(lot_ids, company_id, units=None, deliveries=True):
       address (``partner_id``), date and quantity;
     - else one ``other`` row (consumed, scrapped, returned to the vendor...).
 
-    Rows come in no particular order. ``unit_cost`` is Odoo's own cost: the lot's
+    Rows come in no particular order; ``single`` is true on the one row of a unit
+    that has no other (a serial unit, or a lot in no place), so counting units
+    needs no DISTINCT there. ``unit_cost`` is Odoo's own cost: the lot's
     (valuation by lot/serial) or the product's, in the company ``company_id``;
     never re-derived from moves.
 
@@ -106,15 +128,11 @@ def split_sql(lot_ids, company_id, units=None, deliveries=True):
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
          LEFT JOIN stock_location here ON here.id = l.location_id
         ),
-        held AS MATERIALIZED (
+        stocked AS MATERIALIZED (
+            -- a lot, or a unit in no single place: its quants in our stock
             SELECT lots.id AS lot_id, lots.product_id, lots.unit_cost,
-                   lots.location_id, lots.here_warehouse_id AS warehouse_id,
-                   lots.here_usage AS usage, 1.0 AS quantity
-              FROM lots
-             WHERE lots.kind = 'here'
-            UNION ALL
-            SELECT lots.id, lots.product_id, lots.unit_cost, q.location_id,
-                   loc.warehouse_id, loc.usage, SUM(q.quantity)
+                   q.location_id, loc.warehouse_id, loc.usage,
+                   SUM(q.quantity) AS quantity
               FROM lots
               JOIN stock_quant q ON q.lot_id = lots.id
               JOIN stock_location loc ON loc.id = q.location_id
@@ -123,28 +141,9 @@ def split_sql(lot_ids, company_id, units=None, deliveries=True):
                    loc.warehouse_id, loc.usage
             HAVING SUM(q.quantity) > 0
         ),
-        open_out AS MATERIALIZED (
-            SELECT DISTINCT ON (ml.lot_id) ml.lot_id, ml.id AS move_line_id,
-                   ml.picking_id, p.partner_id, p.scheduled_date
-              FROM (SELECT DISTINCT lot_id FROM held) h
-              JOIN stock_move_line ml ON ml.lot_id = h.lot_id
-              JOIN stock_picking p ON p.id = ml.picking_id
-              JOIN stock_picking_type t ON t.id = p.picking_type_id
-             WHERE ml.lot_id IS NOT NULL AND ml.state NOT IN ('done', 'cancel')
-               AND t.code = 'outgoing'
-          ORDER BY ml.lot_id, ml.id DESC
-        ),
         delivered AS MATERIALIZED (
-            -- counts only: a serial unit at a customer's, from the core's holder
-            SELECT lots.id AS lot_id, lots.product_id, lots.unit_cost,
-                   NULL::int AS move_line_id, NULL::int AS picking_id,
-                   lots.customer_id AS partner_id, lots.delivery_date AS date,
-                   1.0 AS quantity
-              FROM lots
-             WHERE lots.kind = 'away' AND NOT %(deliveries)s
-            UNION ALL
             -- a serial unit no longer held: its last delivery; a lot: every one
-            SELECT lots.id, lots.product_id, lots.unit_cost,
+            SELECT lots.id AS lot_id, lots.product_id, lots.unit_cost,
                    d.move_line_id, d.picking_id,
                    CASE WHEN lots.kind = 'away' THEN lots.customer_id
                         ELSE COALESCE(
@@ -152,8 +151,8 @@ def split_sql(lot_ids, company_id, units=None, deliveries=True):
                               WHERE p.id = d.picking_id),
                             (SELECT m.partner_id FROM stock_move m
                               WHERE m.id = d.move_id))
-                   END,
-                   d.date, d.quantity
+                   END AS partner_id,
+                   d.date, d.quantity, lots.tracking = 'serial' AS single
               FROM lots
               CROSS JOIN LATERAL (
                   SELECT ml.id AS move_line_id, ml.picking_id, ml.move_id, ml.date,
@@ -170,22 +169,43 @@ def split_sql(lot_ids, company_id, units=None, deliveries=True):
                 OR (lots.kind = 'quants'
                     AND (lots.tracking != 'serial' OR NOT %(held_here)s))
         )
-        SELECT held.lot_id, held.product_id,
-               CASE WHEN o.lot_id IS NOT NULL THEN 'open_delivery'
-                    WHEN held.usage = 'transit' THEN 'transit'
+        -- a serial unit in our stock, at Odoo's lot location; for counts only,
+        -- one at a customer's with the core's holder and last delivery date
+        SELECT lots.id AS lot_id, lots.product_id,
+               CASE WHEN lots.kind = 'away' THEN 'delivered'
+                    WHEN o.lot_id IS NOT NULL THEN 'open_delivery'
+                    WHEN lots.here_usage = 'transit' THEN 'transit'
                     ELSE 'held' END AS position,
-               held.location_id, held.warehouse_id, o.partner_id, o.picking_id,
-               o.move_line_id, o.scheduled_date AS date, held.quantity,
-               held.unit_cost
-          FROM held LEFT JOIN open_out o ON o.lot_id = held.lot_id
+               CASE WHEN lots.kind = 'here' THEN lots.location_id
+               END AS location_id,
+               CASE WHEN lots.kind = 'here' THEN lots.here_warehouse_id
+               END AS warehouse_id,
+               CASE WHEN lots.kind = 'here' THEN o.partner_id
+                    ELSE lots.customer_id END AS partner_id,
+               o.picking_id, o.move_line_id,
+               CASE WHEN lots.kind = 'here' THEN o.scheduled_date
+                    ELSE lots.delivery_date END AS date,
+               1.0 AS quantity, lots.unit_cost, TRUE AS single
+          FROM lots
+     LEFT JOIN LATERAL (%(open_out)s) o ON TRUE
+         WHERE lots.kind = 'here' OR (lots.kind = 'away' AND NOT %(deliveries)s)
+        UNION ALL
+        SELECT s.lot_id, s.product_id,
+               CASE WHEN o.lot_id IS NOT NULL THEN 'open_delivery'
+                    WHEN s.usage = 'transit' THEN 'transit'
+                    ELSE 'held' END,
+               s.location_id, s.warehouse_id, o.partner_id, o.picking_id,
+               o.move_line_id, o.scheduled_date, s.quantity, s.unit_cost, FALSE
+          FROM stocked s LEFT JOIN LATERAL (%(open_out_stocked)s) o ON TRUE
         UNION ALL
         SELECT d.lot_id, d.product_id, 'delivered', NULL, NULL, d.partner_id,
-               d.picking_id, d.move_line_id, d.date, d.quantity, d.unit_cost
+               d.picking_id, d.move_line_id, d.date, d.quantity, d.unit_cost,
+               d.single
           FROM delivered d
         UNION ALL
         SELECT lots.id, lots.product_id, 'other', lots.location_id, NULL, NULL, NULL,
                NULL, NULL, CASE WHEN lots.tracking = 'serial' THEN 1 ELSE 0 END,
-               lots.unit_cost
+               lots.unit_cost, TRUE
           FROM lots
          WHERE (lots.kind = 'quants' AND NOT %(held_here)s
                 OR lots.kind = 'away' AND %(deliveries)s)
@@ -202,35 +222,67 @@ def split_sql(lot_ids, company_id, units=None, deliveries=True):
         # probes of the tables, not joins of the CTEs above: the planner cannot
         # estimate a scope's size (a genealogy) and nested-loops such joins
         held_here=HELD_HERE,
+        open_out=open_out_sql(SQL("lots.id"), SQL("lots.kind = 'here'")),
+        open_out_stocked=open_out_sql(SQL("s.lot_id"), SQL("TRUE")),
     )
 
 
 def split_groups_sql(lot_ids, company_id, units=None):
-    """The split as the recall shows it, aggregated in SQL: rows ``(level,
-    position, warehouse_id, location_id, customer_id, units, quantity, value,
-    last_date)``, where ``level`` is
+    """The split as the recall shows it, aggregated in SQL by position, warehouse,
+    location and customer (the commercial partner of the delivery's address, or of
+    the open delivery's): held units by where they are, delivered ones by who has
+    them. Rows ``(position, warehouse_id, location_id, customer_id, single_units,
+    other_lot_ids, quantity, value, last_date)``: ``single_units`` counts the units
+    of one row (``single``), ``other_lot_ids`` lists the others (a lot in several
+    places or delivered several times: count them once, see
+    ``split_groups_values``).
 
-    - ``'total'``: every unit of the scope, once (``position`` NULL);
-    - ``'position'``: by position (``units`` distinct, as the preview counts);
-    - ``'group'``: by position, warehouse, location and customer (the commercial
-      partner of the delivery's address, or of the open delivery's): held units
-      by where they are, delivered ones by who has them.
-
-    Built on ``split_sql(..., deliveries=False)``: no delivery is read for a unit
-    still at its customer's."""
+    One hash aggregate over ``split_sql(..., deliveries=False)``: no delivery is
+    read for a unit still at its customer's, no sort of the units."""
     return SQL(
         """
-        SELECT CASE WHEN GROUPING(s.position) = 1 THEN 'total'
-                    WHEN GROUPING(s.warehouse_id) = 1 THEN 'position'
-                    ELSE 'group' END,
-               s.position, s.warehouse_id, s.location_id, rp.commercial_partner_id,
-               COUNT(DISTINCT s.lot_id), SUM(s.quantity),
-               SUM(s.quantity * s.unit_cost), MAX(s.date)
+        SELECT s.position, s.warehouse_id, s.location_id, rp.commercial_partner_id,
+               COUNT(*) FILTER (WHERE s.single),
+               ARRAY_AGG(s.lot_id) FILTER (WHERE NOT s.single),
+               SUM(s.quantity), SUM(s.quantity * s.unit_cost), MAX(s.date)
           FROM (%s) s
      LEFT JOIN res_partner rp ON rp.id = s.partner_id
-      GROUP BY GROUPING SETS (
-               (), (s.position),
-               (s.position, s.warehouse_id, s.location_id, rp.commercial_partner_id))
+      GROUP BY s.position, s.warehouse_id, s.location_id, rp.commercial_partner_id
         """,
         split_sql(lot_ids, company_id, units=units, deliveries=False),
     )
+
+
+def split_groups_values(rows):
+    """``{'total': units, 'positions': {position: (units, quantity, value)},
+    'groups': [{position, warehouse_id, location_id, customer_id, units, quantity,
+    value, last_date}]}`` from the rows of ``split_groups_sql``, each unit counted
+    once per group, per position and in the total."""
+    groups, positions, total_single, total_others = [], {}, 0, set()
+    for position, wh, loc, customer, single, others, qty, value, last in rows:
+        others = set(others or ())
+        groups.append(
+            {
+                "position": position,
+                "warehouse_id": wh,
+                "location_id": loc,
+                "customer_id": customer,
+                "units": single + len(others),
+                "quantity": qty,
+                "value": value,
+                "last_date": last,
+            }
+        )
+        units, lots, quantity, amount = positions.get(position, (0, set(), 0, 0))
+        positions[position] = (units + single, lots | others, quantity + qty,
+                               amount + value)  # fmt: skip
+        total_single += single
+        total_others |= others
+    return {
+        "total": total_single + len(total_others),
+        "positions": {
+            position: (units + len(lots), quantity, amount)
+            for position, (units, lots, quantity, amount) in positions.items()
+        },
+        "groups": groups,
+    }
