@@ -36,6 +36,38 @@ HELD_HERE = SQL(
 )
 
 
+# What a unit ``l`` of the split is joined to: its product and Odoo's lot location.
+UNIT_JOINS = SQL(
+    """JOIN product_product pp ON pp.id = l.product_id
+       JOIN product_template pt ON pt.id = pp.product_tmpl_id
+  LEFT JOIN stock_location here ON here.id = l.location_id"""
+)
+# How the split finds a unit ``l`` (``UNIT_JOINS``): 'here' a serial unit in our
+# stock (Odoo's lot location), 'away' a serial unit at a customer's with its
+# holder (the core's ``customer_id``), 'quants' any other (a lot, a unit in no
+# single place, consumed, scrapped...).
+KIND = SQL(
+    """CASE WHEN pt.tracking = 'serial'
+                 AND here.usage IN ('internal', 'transit') THEN 'here'
+            WHEN pt.tracking = 'serial' AND here.usage = 'customer'
+                 AND l.customer_id IS NOT NULL THEN 'away'
+            ELSE 'quants' END"""
+)
+
+
+def unit_cost_sql(company_id):
+    """Odoo's cost of a unit ``l`` (``UNIT_JOINS``) in company ``company_id``: the
+    lot's where the product is valuated by lot/serial, else the product's."""
+    company = str(company_id)
+    return SQL(
+        """CASE WHEN pt.lot_valuated
+                THEN COALESCE((l.standard_price ->> %(company)s)::numeric, 0)
+                ELSE COALESCE((pp.standard_price ->> %(company)s)::numeric, 0)
+           END""",
+        company=company,
+    )
+
+
 def open_out_sql(lot_id, condition):
     """The open delivery reserving unit ``lot_id`` (SQL) if ``condition`` (SQL),
     its latest line: a probe of a small partial index, per held unit."""
@@ -104,29 +136,15 @@ def split_sql(lot_ids, company_id, units=None, deliveries=True):
     and is not probed at all, so its row has no ``picking_id`` / ``move_line_id``.
     Positions, partners, dates and quantities are the same either way.
     """
-    company = str(company_id)
     return SQL(
         """
         WITH lots AS MATERIALIZED (
             SELECT l.id, l.product_id, l.location_id, l.customer_id,
                    l.delivery_date, pt.tracking, here.warehouse_id AS here_warehouse_id,
-                   here.usage AS here_usage,
-                   -- how the split finds the unit: 'here' a serial unit in our
-                   -- stock (Odoo's lot location), 'away' a serial unit at a
-                   -- customer's with its holder, 'quants' any other
-                   CASE WHEN pt.tracking = 'serial'
-                             AND here.usage IN ('internal', 'transit') THEN 'here'
-                        WHEN pt.tracking = 'serial' AND here.usage = 'customer'
-                             AND l.customer_id IS NOT NULL THEN 'away'
-                        ELSE 'quants' END AS kind,
-                   CASE WHEN pt.lot_valuated
-                        THEN COALESCE((l.standard_price ->> %(company)s)::numeric, 0)
-                        ELSE COALESCE((pp.standard_price ->> %(company)s)::numeric, 0)
-                   END AS unit_cost
+                   here.usage AS here_usage, %(kind)s AS kind,
+                   %(unit_cost)s AS unit_cost
               FROM (%(units)s) l
-              JOIN product_product pp ON pp.id = l.product_id
-              JOIN product_template pt ON pt.id = pp.product_tmpl_id
-         LEFT JOIN stock_location here ON here.id = l.location_id
+              %(joins)s
         ),
         stocked AS MATERIALIZED (
             -- a lot, or a unit in no single place: its quants in our stock
@@ -217,7 +235,9 @@ def split_sql(lot_ids, company_id, units=None, deliveries=True):
                           SELECT id FROM stock_location WHERE usage = 'customer')))
         """,
         units=units if units is not None else units_by_id_sql(lot_ids),
-        company=company,
+        kind=KIND,
+        unit_cost=unit_cost_sql(company_id),
+        joins=UNIT_JOINS,
         deliveries=bool(deliveries),
         # probes of the tables, not joins of the CTEs above: the planner cannot
         # estimate a scope's size (a genealogy) and nested-loops such joins
@@ -231,25 +251,70 @@ def split_groups_sql(lot_ids, company_id, units=None):
     """The split as the recall shows it, aggregated in SQL by position, warehouse,
     location and customer (the commercial partner of the delivery's address, or of
     the open delivery's): held units by where they are, delivered ones by who has
-    them. Rows ``(position, warehouse_id, location_id, customer_id, single_units,
-    other_lot_ids, quantity, value, last_date)``: ``single_units`` counts the units
-    of one row (``single``), ``other_lot_ids`` lists the others (a lot in several
-    places or delivered several times: count them once, see
-    ``split_groups_values``).
+    them. Rows ``(position, warehouse_id, location_id, customer_id, lot_id, rows,
+    quantity, value, last_date)``: the units of one row (``single``) of a group
+    summed in one row (``lot_id`` NULL, ``rows`` their number), the others (a lot
+    in several places or delivered several times) one row per lot and group, so
+    that ``split_groups_values`` counts each of them once.
 
-    One hash aggregate over ``split_sql(..., deliveries=False)``: no delivery is
-    read for a unit still at its customer's, no sort of the units."""
+    The same positions as ``split_sql(..., deliveries=False)``, in one pass over
+    the units and one hash aggregate: a serial unit in our stock or at a
+    customer's (almost all of them) is placed from its own row (``KIND``) and, if
+    held, one probe for an open delivery; only the others go through
+    ``split_sql``. No delivery is read, no unit is materialized or sorted."""
+    units = units if units is not None else units_by_id_sql(lot_ids)
     return SQL(
         """
+        WITH u AS MATERIALIZED (
+            SELECT %(columns)s, %(kind)s AS kind, here.usage AS here_usage,
+                   here.warehouse_id AS here_warehouse_id,
+                   %(unit_cost)s AS unit_cost
+              FROM (%(units)s) l
+              %(joins)s
+        )
         SELECT s.position, s.warehouse_id, s.location_id, rp.commercial_partner_id,
-               COUNT(*) FILTER (WHERE s.single),
-               ARRAY_AGG(s.lot_id) FILTER (WHERE NOT s.single),
+               CASE WHEN NOT s.single THEN s.lot_id END, COUNT(*),
                SUM(s.quantity), SUM(s.quantity * s.unit_cost), MAX(s.date)
-          FROM (%s) s
+          FROM (
+            -- a serial unit at a customer's: the core's holder and date
+            SELECT l.id AS lot_id, 'delivered' AS position,
+                   NULL::int AS warehouse_id, NULL::int AS location_id,
+                   l.customer_id AS partner_id, TRUE AS single, 1.0 AS quantity,
+                   l.unit_cost, l.delivery_date AS date
+              FROM u l
+             WHERE l.kind = 'away'
+            UNION ALL
+            -- a serial unit in our stock: Odoo's lot location, an open delivery
+            SELECT l.id,
+                   CASE WHEN o.lot_id IS NOT NULL THEN 'open_delivery'
+                        WHEN l.here_usage = 'transit' THEN 'transit'
+                        ELSE 'held' END,
+                   l.here_warehouse_id, l.location_id, o.partner_id, TRUE, 1.0,
+                   l.unit_cost, o.scheduled_date
+              FROM u l
+         LEFT JOIN LATERAL (%(open_out)s) o ON TRUE
+             WHERE l.kind = 'here'
+            UNION ALL
+            SELECT s.lot_id, s.position, s.warehouse_id, s.location_id,
+                   s.partner_id, s.single, s.quantity, s.unit_cost, s.date
+              FROM (%(others)s) s
+          ) s
      LEFT JOIN res_partner rp ON rp.id = s.partner_id
-      GROUP BY s.position, s.warehouse_id, s.location_id, rp.commercial_partner_id
+      GROUP BY s.position, s.warehouse_id, s.location_id, rp.commercial_partner_id,
+               CASE WHEN NOT s.single THEN s.lot_id END
         """,
-        split_sql(lot_ids, company_id, units=units, deliveries=False),
+        columns=UNIT_COLUMNS,
+        units=units,
+        joins=UNIT_JOINS,
+        kind=KIND,
+        unit_cost=unit_cost_sql(company_id),
+        open_out=open_out_sql(SQL("l.id"), SQL("TRUE")),
+        others=split_sql(
+            None,
+            company_id,
+            units=SQL("SELECT %s FROM u l WHERE l.kind = 'quants'", UNIT_COLUMNS),
+            deliveries=False,
+        ),
     )
 
 
@@ -258,9 +323,21 @@ def split_groups_values(rows):
     'groups': [{position, warehouse_id, location_id, customer_id, units, quantity,
     value, last_date}]}`` from the rows of ``split_groups_sql``, each unit counted
     once per group, per position and in the total."""
-    groups, positions, total_single, total_others = [], {}, 0, set()
-    for position, wh, loc, customer, single, others, qty, value, last in rows:
-        others = set(others or ())
+    merged, positions, total_single, total_others = {}, {}, 0, set()
+    for position, wh, loc, customer, lot_id, count, qty, value, last in rows:
+        key = (position, wh, loc, customer)
+        single, others, quantity, amount, last_date = merged.get(
+            key, (0, set(), 0, 0, None)
+        )
+        if lot_id is None:
+            single += count
+        else:
+            others = others | {lot_id}
+        last_date = max(filter(None, (last_date, last)), default=None)
+        merged[key] = (single, others, quantity + qty, amount + value, last_date)
+    groups = []
+    for (position, wh, loc, customer), values in merged.items():
+        single, others, qty, value, last = values
         groups.append(
             {
                 "position": position,
