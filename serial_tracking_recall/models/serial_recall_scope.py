@@ -4,7 +4,7 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.recall_sql import split_summary_sql
+from ..tools.recall_sql import UNIT_COLUMNS, split_groups_sql, split_groups_values
 
 # Fields of ``serial.recall`` that make its scope.
 SCOPE_FIELDS = (
@@ -102,34 +102,37 @@ class SerialRecallScope(models.AbstractModel):
                 )
             )
 
-    def _serial_recall_scope_queries(self):
-        """SQL queries of ``stock_lot.id``, one per criterion of the scope; the
-        recall's units are their union. Bridges add theirs (call super)."""
+    def _serial_recall_scope_conditions(self):
+        """SQL conditions on ``stock_lot`` (alias ``l``), one per criterion of the
+        scope read on the units themselves (listed units, batches, products and
+        dates); the recall's units are those matching any of them or found by
+        ``_serial_recall_scope_queries``. Each is answered by one index scan of
+        ``stock_lot`` that also reads what the split needs."""
         self.ensure_one()
-        queries = []
+        conditions = []
         lots = self.lot_ids._origin | self._serial_recall_typed_lots()
         self._serial_recall_check_lots(lots)
         if lots:
-            queries.append(SQL("SELECT unnest(%s::int[])", lots.ids))
+            conditions.append(SQL("l.id = ANY(%s)", lots.ids))
         if self.batch_ids:
-            queries.append(
-                SQL(
-                    "SELECT id FROM stock_lot WHERE batch_id = ANY(%s)",
-                    self.batch_ids._origin.ids,
-                )
-            )
+            conditions.append(SQL("l.batch_id = ANY(%s)", self.batch_ids._origin.ids))
         if self.product_ids:
-            column = DATE_COLUMNS[self.date_basis or "receipt"]
-            where = [SQL("product_id = ANY(%s)", self.product_ids._origin.ids)]
+            column = SQL.identifier("l", DATE_COLUMNS[self.date_basis or "receipt"])
+            where = [SQL("l.product_id = ANY(%s)", self.product_ids._origin.ids)]
+            # whole days, both ends included, as the recall's dates say
             if self.date_from:
-                where.append(SQL("%s >= %s", SQL.identifier(column), self.date_from))
+                where.append(SQL("%s >= %s", column, self.date_from))
             if self.date_to:
-                where.append(
-                    SQL("%s < %s::date + 1", SQL.identifier(column), self.date_to)
-                )
-            queries.append(
-                SQL("SELECT id FROM stock_lot WHERE %s", SQL(" AND ").join(where))
-            )
+                where.append(SQL("%s < %s::date + 1", column, self.date_to))
+            conditions.append(SQL(" AND ").join(where))
+        return conditions
+
+    def _serial_recall_scope_queries(self):
+        """SQL queries of ``stock_lot.id``, one per criterion of the scope found
+        elsewhere than on the units (supplier receipts, vendors; more in bridges:
+        call super)."""
+        self.ensure_one()
+        queries = []
         if self.receipt_ids:
             queries.append(
                 SQL(
@@ -155,12 +158,14 @@ class SerialRecallScope(models.AbstractModel):
             )
         return queries
 
-    def _serial_recall_lots_sql(self, after_id=0, limit=None):
-        """The scope as one SQL query of distinct ``stock_lot.id`` of the recall's
-        company, by id (``after_id``, ``limit``: one chunk of it)."""
+    def _serial_recall_units_sql(self, after_id=0):
+        """The scope as one SQL query of its units' ``UNIT_COLUMNS`` (each unit
+        once), units of the recall's company with an id above ``after_id``: one
+        branch per criterion, a union when there are several."""
         self.ensure_one()
+        conditions = self._serial_recall_scope_conditions()
         queries = self._serial_recall_scope_queries()
-        if not queries:
+        if not conditions and not queries:
             raise UserError(
                 self.env._(
                     "Recall %(recall)s has no scope: list serials or lots, or choose "
@@ -168,19 +173,42 @@ class SerialRecallScope(models.AbstractModel):
                     recall=self.name,
                 )
             )
-        return SQL(
-            """SELECT l.id FROM (%(union)s) AS scope(id)
-                 JOIN stock_lot l ON l.id = scope.id
-                WHERE (l.company_id = %(company)s
-                       OR l.company_id IS NULL AND EXISTS (
-                           SELECT 1 FROM stock_move_line ml
-                            WHERE ml.lot_id = l.id AND ml.company_id = %(company)s))
-                  AND l.id > %(after)s
-             ORDER BY l.id %(limit)s""",
-            union=SQL(" UNION ").join(queries),
+        own = SQL(
+            """(l.company_id = %(company)s
+                OR l.company_id IS NULL AND EXISTS (
+                    SELECT 1 FROM stock_move_line ml
+                     WHERE ml.lot_id = l.id AND ml.company_id = %(company)s))
+               AND l.id > %(after)s""",
             company=self.company_id.id,
             after=after_id,
-            limit=SQL("LIMIT %s", limit) if limit else SQL(""),
+        )
+        branches = [
+            SQL("SELECT %s FROM stock_lot l WHERE (%s) AND %s", UNIT_COLUMNS, cond, own)
+            for cond in conditions
+        ]
+        # units found elsewhere: one primary-key probe each (not a hash of the table)
+        branches += [
+            SQL(
+                """SELECT %(columns)s FROM (SELECT DISTINCT id FROM (%(query)s)
+                                           AS found(id)) AS scope
+                    CROSS JOIN LATERAL (
+                        SELECT * FROM stock_lot l WHERE l.id = scope.id AND %(own)s
+                    ) l""",
+                columns=UNIT_COLUMNS,
+                query=query,
+                own=own,
+            )
+            for query in queries
+        ]
+        return SQL(" UNION ").join(branches)
+
+    def _serial_recall_lots_sql(self, after_id=0, limit=None):
+        """The scope as one SQL query of distinct ``stock_lot.id`` of the recall's
+        company, by id (``after_id``, ``limit``: one chunk of it)."""
+        return SQL(
+            "SELECT u.id FROM (%s) u ORDER BY u.id %s",
+            self._serial_recall_units_sql(after_id),
+            SQL("LIMIT %s", limit) if limit else SQL(""),
         )
 
     def _serial_recall_no_jit(self):
@@ -209,19 +237,27 @@ class SerialRecallScope(models.AbstractModel):
         ):
             self.env[model].flush_model()
 
-    def _serial_recall_preview(self):
-        """``{position: units, 'total': units}`` of the scope, nothing written."""
+    def _serial_recall_split_groups(self):
+        """The scope's split as the recall shows it, computed and aggregated in SQL
+        (``split_groups_sql``), nothing written: ``{'total': units, 'positions':
+        {position: (units, quantity, value)}, 'groups': [{position, warehouse_id,
+        location_id, customer_id, units, quantity, value, last_date}]}``."""
         self.ensure_one()
         self._serial_recall_flush()
-        lot_ids = self._serial_recall_lot_ids()
         self._serial_recall_no_jit()
-        rows = self.env.execute_query(
-            split_summary_sql(
-                SQL("SELECT unnest(%s::int[])", lot_ids), self.company_id.id
+        return split_groups_values(
+            self.env.execute_query(
+                split_groups_sql(
+                    None, self.company_id.id, self._serial_recall_units_sql()
+                )
             )
         )
-        counts = {position: units for position, units, _qty, _value in rows}
-        counts["total"] = len(lot_ids)
+
+    def _serial_recall_preview(self):
+        """``{position: units, 'total': units}`` of the scope, nothing written."""
+        split = self._serial_recall_split_groups()
+        counts = {position: row[0] for position, row in split["positions"].items()}
+        counts["total"] = split["total"]
         return counts
 
     def _serial_recall_lot_ids(self):

@@ -38,6 +38,31 @@ class TestRecallScope(RecallCommon):
         )
         self.assertEqual(recall.preview_count, 3)  # the delivered ones
 
+    def test_date_range_is_whole_days(self):
+        """``date_from`` .. ``date_to`` are whole days, both included, whatever the
+        time of day a unit came in (the bench's count mismatch was its own
+        window of exact times)."""
+        day = fields.Date.to_date("2026-03-10")
+        at = fields.Datetime.to_datetime
+        received = {
+            "2026-03-09 23:59:59": False,
+            "2026-03-10 00:00:00": True,
+            "2026-03-12 23:59:59": True,
+            "2026-03-13 00:00:00": False,
+        }
+        for unit, when in zip(self.units, received, strict=False):
+            unit.receipt_date = at(when)
+        recall = self._recall(
+            product_ids=self.scanner.ids,
+            date_from=day,
+            date_to=day + timedelta(days=2),
+        )
+        inside = self.units[:4].filtered(
+            lambda unit: received[fields.Datetime.to_string(unit.receipt_date)]
+        )
+        self.assertEqual(len(inside), 2)
+        self.assertScope(recall, inside)
+
     def test_supplier_receipt_and_vendor(self):
         vendor = self.env["res.partner"].create({"name": "Other Vendor"})
         _picking, others = self._receive(self.scanner, ["RC-V1"], partner=vendor)

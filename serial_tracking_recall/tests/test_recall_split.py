@@ -61,3 +61,73 @@ class TestRecallSplit(RecallCommon):
             {(line.lot_id, line.position) for line in recall.line_ids},
             {(self.units[3], "held"), (self.units[4], "other")},
         )
+
+    def test_groups_match_the_lines(self):
+        """The preview's groups (``split_groups_sql``: no delivery read for a unit
+        at its customer's) sum up exactly the lines confirming writes (every
+        delivery read), over every kind of position: delivered, returned and
+        delivered again, returned and held, on an open delivery, scrapped, and a
+        lot held in part and delivered to two customers."""
+        self._return(self.delivery)
+        self._deliver(self.units[0], partner=self.customer_2)
+        self._return(self.delivery_2)
+        self._create_delivery(self.units[5], partner=self.customer)
+        self._scrap(self.units[4])
+        lot = self._receive_lot("REAG-GROUPS", 10)
+        out = self._create_delivery(lot, partner=self.customer)
+        out.move_ids.product_uom_qty = 4
+        out.move_ids.move_line_ids.quantity = 4
+        out.move_ids.picked = True
+        out.with_context(skip_expired=True).button_validate()
+        recall = self._recall(product_ids=(self.scanner | self.reagent).ids)
+        split = recall._serial_recall_split_groups()
+        recall.action_confirm()
+        lines = recall.line_ids
+        self.assertEqual(split["total"], len(lines.lot_id))
+        self.assertEqual(
+            split["positions"],
+            {
+                position: (
+                    len(group.lot_id),
+                    sum(group.mapped("quantity")),
+                    sum(group.mapped("cost_value")),
+                )
+                for position, group in lines.grouped("position").items()
+            },
+        )
+        expected = {}
+        for line in lines:
+            key = (
+                line.position,
+                line.warehouse_id.id or None,
+                line.location_id.id or None,
+                line.customer_id.id or None,
+            )
+            units, quantity, last = expected.get(key, (set(), 0, None))
+            date = line.delivery_date or (
+                line.picking_id.scheduled_date
+                if line.position == "open_delivery"
+                else None
+            )
+            last = max(filter(None, (last, date)), default=None)
+            expected[key] = (units | {line.lot_id.id}, quantity + line.quantity, last)
+        self.assertEqual(
+            {
+                (
+                    g["position"],
+                    g["warehouse_id"],
+                    g["location_id"],
+                    g["customer_id"],
+                ): (
+                    g["units"],
+                    g["quantity"],
+                    g["last_date"],
+                )
+                for g in split["groups"]
+            },
+            {key: (len(u), q, d) for key, (u, q, d) in expected.items()},
+        )
+        self.assertEqual(
+            set(lines.mapped("position")),
+            {"held", "open_delivery", "delivered", "other"},
+        )
