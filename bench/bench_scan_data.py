@@ -219,8 +219,15 @@ def plan_codes(env, picking, products, per_line, flow, taken):
     return codes
 
 
-def standard_scan(env, flow, picking_id, code, move_id):
-    """Odoo's standard ORM path for one unit."""
+def standard_scan(env, flow, picking_id, code, move_id, receive_unit=True):
+    """Odoo's standard ORM path for one unit.
+
+    ``receive``: the same outcome as a receive scan, the unit made and on a free
+    line of the move (the serial typed into the line's Lot/Serial field and
+    created from there: ``stock.lot.create``, then ``lot_id`` and ``picked``
+    written); with ``receive_unit=False`` only the serial's name and ``picked``
+    are written (``lot_name``: Odoo makes the unit when the receipt is
+    validated, a cost the scan pays up front)."""
     MoveLine = env["stock.move.line"]
     if flow == "receive":
         line = MoveLine.search(
@@ -232,7 +239,17 @@ def standard_scan(env, flow, picking_id, code, move_id):
             ],
             limit=1,
         )
-        line.write({"lot_name": code, "picked": True})
+        if not receive_unit:
+            line.write({"lot_name": code, "picked": True})
+            return
+        lot = env["stock.lot"].create(
+            {
+                "name": code,
+                "product_id": line.product_id.id,
+                "company_id": line.company_id.id,
+            }
+        )
+        line.write({"lot_id": lot.id, "picked": True})
         return
     lot = env["stock.lot"].search([("name", "=", code)], limit=1)
     if flow == "dispatch":
