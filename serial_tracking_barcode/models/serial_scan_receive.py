@@ -26,7 +26,7 @@ class SerialScanReceive(models.AbstractModel):
     ``button_validate`` (backorder wizard when short).
 
     Public entry points (JSON-RPC of the screen): ``serial_receive_state``,
-    ``serial_receive_scan``, ``serial_receive_validate``.
+    ``serial_receive_scan``, ``serial_receive_unscan``, ``serial_receive_validate``.
     """
 
     _name = "serial.scan.receive"

@@ -21,7 +21,7 @@ class SerialScanTransfer(models.AbstractModel):
     operation (a delivery), blocked (``stock.lot._serial_block_messages``).
 
     Public entry points: ``serial_transfer_state``, ``serial_transfer_scan``,
-    ``serial_transfer_validate``.
+    ``serial_transfer_unscan``, ``serial_transfer_validate``.
     """
 
     _name = "serial.scan.transfer"
