@@ -58,11 +58,13 @@ def products_sql(barcodes, info, moves):
 
 def moves_sql(info, product):
     """JSON array of the operation's open lines of ``product`` (SQL expression)
-    with the quantity each still misses, in the operation's order."""
+    with the quantity each still misses and its ``picked`` flag, in the
+    operation's order."""
     return SQL(
         """
-        SELECT JSON_AGG(JSON_BUILD_ARRAY(x.id, x.missing) ORDER BY x.seq, x.id)
-          FROM (SELECT m.id, MAX(m.sequence) AS seq,
+        SELECT JSON_AGG(JSON_BUILD_ARRAY(x.id, x.missing, x.picked)
+                        ORDER BY x.seq, x.id)
+          FROM (SELECT m.id, MAX(m.sequence) AS seq, BOOL_AND(m.picked) AS picked,
                        MAX(m.product_qty) - COALESCE(SUM(s.quantity), 0)
                            AS missing
                   FROM stock_move m
