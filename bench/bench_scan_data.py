@@ -128,6 +128,10 @@ def make_picking(env, products, per_line, flow, ours):
 
     warehouse = warehouse_of(env)
     stock = warehouse.lot_stock_id
+    # Unreserving (the unreserved flow, a finished run) leaves zero quants that
+    # Odoo's daily cron removes; without this a later run's reservation swaps
+    # would meet them and take the ORM path instead of the SQL helper.
+    env["stock.quant"]._unlink_zero_quants()
     if flow == "transfer":
         shelf = destination(env)
         if ours:
