@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 
+from ..tools.move_line_sql import create_scanned_line, sql_create_allowed
 from ..tools.scan_decision import Refusal
 from ..tools.scan_receive import decide_transfer_unit
 
@@ -250,21 +251,30 @@ class SerialScanTransfer(models.AbstractModel):
         self._scan_record(
             picking, move.id, unit.product_id, scan_uid, code, lot_id=unit.id
         )
-        self.env["stock.move.line"].create(
-            {
-                "move_id": move.id,
-                "picking_id": picking.id,
-                "product_id": unit.product_id,
-                "product_uom_id": move.product_uom.id,
-                "lot_id": unit.id,
-                "location_id": row["location_id"],
-                "location_dest_id": picking.location_dest_id.id,
-                "package_id": row["package_id"] or False,
-                "owner_id": row["owner_id"] or False,
-                "quantity": 1.0,
-                "picked": True,
-            }
-        )
+        vals = {
+            "move_id": move.id,
+            "picking_id": picking.id,
+            "product_id": unit.product_id,
+            "product_uom_id": move.product_uom.id,
+            "lot_id": unit.id,
+            "location_id": row["location_id"],
+            "location_dest_id": picking.location_dest_id.id,
+            "package_id": row["package_id"] or False,
+            "owner_id": row["owner_id"] or False,
+            "quantity": 1.0,
+            "picked": True,
+        }
+        if sql_create_allowed(self.env) and move.product_uom == move.product_id.uom_id:
+            # The engine's SQL helper (tools/move_line_sql.py): the row by the
+            # ORM's own create, the quant's reservation and the unit's state in one
+            # round trip. The quant is the one the lookup read: the unit's only
+            # quant with stock under the source (free: decide_transfer_unit), the
+            # one Odoo's reservation takes. The move's state is derived here (the
+            # transfer is the user's own: nobody else writes its moves).
+            create_scanned_line(self.env, vals, row["quant_id"])
+            move._recompute_state()
+        else:
+            self.env["stock.move.line"].create(vals)
         return (
             self.env._(
                 "%(product)s: serial %(serial)s to move.",
