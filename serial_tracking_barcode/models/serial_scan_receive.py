@@ -7,6 +7,7 @@ from odoo.tools import SQL
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 from odoo.addons.serial_tracking.tools.gs1 import looks_like_gs1
 
+from ..tools.receive_sql import free_line_sql, new_serial_facts_sql
 from ..tools.scan_decision import Move, Refusal
 from ..tools.scan_receive import decide_receive_count, decide_receive_serial
 
@@ -82,6 +83,10 @@ class SerialScanReceive(models.AbstractModel):
             )
         if not picking.move_ids.move_line_ids.filtered("picked"):
             raise UserError(self.env._("Nothing has been scanned yet."))
+        # Scans set stock.move.picked only when nobody else was: derive it as
+        # Odoo does before Odoo's validation reads it.
+        moves = picking.move_ids.filtered(lambda m: m.state not in CLOSED_STATES)
+        self.env.add_to_compute(self.env["stock.move"]._fields["picked"], moves)
         res = picking.button_validate()
         if isinstance(res, dict):
             return {"status": "action", "action": res}
@@ -205,37 +210,12 @@ class SerialScanReceive(models.AbstractModel):
         self.env.flush_all()
         forms = self.env["product.product"]._serial_barcode_forms(code)
         rows = self.env.execute_query_dict(
-            SQL(
-                """
-                WITH products AS (
-                    SELECT DISTINCT m.product_id AS id
-                      FROM stock_move m
-                      JOIN product_product pp ON pp.id = m.product_id
-                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                     WHERE m.picking_id = %(picking)s AND m.state NOT IN %(closed)s
-                       AND pt.tracking = 'serial' AND %(tapped)s)
-                SELECT (SELECT pp.id FROM product_product pp
-                         WHERE pp.barcode = ANY(%(forms)s)
-                      ORDER BY pp.id LIMIT 1) AS barcode_product,
-                       EXISTS (SELECT FROM stock_lot lot
-                                WHERE lot.name = %(code)s
-                                  AND lot.company_id IS DISTINCT FROM %(company)s)
-                           AS other_company,
-                       (SELECT ARRAY_AGG(id ORDER BY id) FROM products) AS product_ids,
-                       (SELECT COALESCE(pt.name->>%(lang)s, pt.name->>'en_US')
-                          FROM product_product pp
-                          JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                         WHERE pp.id = (SELECT MIN(id) FROM products)) AS product_name,
-                       (%(moves)s) AS moves
-                """,
-                picking=info["id"],
-                closed=CLOSED_STATES,
-                tapped=SQL("m.id = %s", move_id) if move_id else SQL("TRUE"),
-                forms=sorted(forms),
-                code=code,
-                company=info["company_id"],
-                lang=info["lang"],
-                moves=self.env["serial.scan.service"]._scan_moves_sql(
+            new_serial_facts_sql(
+                code,
+                info,
+                move_id,
+                sorted(forms),
+                self.env["serial.scan.service"]._scan_moves_sql(
                     info, SQL("(SELECT MIN(id) FROM products)")
                 ),
             )
@@ -277,7 +257,8 @@ class SerialScanReceive(models.AbstractModel):
                 }
             )
         move = self.env["stock.move"].browse(decision.move_id)
-        free = self._receive_free_line(move)
+        move_picked, *free = self._receive_free_line(move)
+        free = free if free[0] else None
         self._scan_record(
             picking,
             move.id,
@@ -290,14 +271,22 @@ class SerialScanReceive(models.AbstractModel):
             line_created=not free,
         )
         values = {"lot_id": lot.id, "quantity": 1.0, "picked": True}
-        if free:
-            if free[1] == 1:
-                del values["quantity"]  # unchanged: Odoo's quantity handling skipped
-            self.env["stock.move.line"].browse(free[0]).write(values)
-        else:
-            self.env["stock.move.line"].create(
-                {**move._prepare_move_line_vals(quantity=1), **values}
-            )
+        # stock.move.picked is a row everyone scanning the move shares: the ORM
+        # would set it on each person's first scan and two first scans would
+        # conflict. It is left alone during the line's write and set only when its
+        # row can be without a conflict (dispatch does the same; Validate derives
+        # it again from the lines).
+        with self.env.protecting([move._fields["picked"]], move):
+            if free:
+                if free[1] == 1:
+                    del values["quantity"]  # unchanged: Odoo's quantity code skipped
+                self.env["stock.move.line"].browse(free[0]).write(values)
+            else:
+                self.env["stock.move.line"].create(
+                    {**move._prepare_move_line_vals(quantity=1), **values}
+                )
+        if not move_picked:
+            self.env["serial.scan.placement"]._place_mark_move_picked(move)
         message = self.env._(
             "%(product)s: serial %(serial)s received.",
             product=product["product_name"],
@@ -307,28 +296,17 @@ class SerialScanReceive(models.AbstractModel):
 
     @api.model
     def _receive_free_line(self, move):
-        """``(id, quantity)`` of the first line of ``move`` no unit or serial is on
-        yet and no other scan holds (locked: ``SKIP LOCKED`` passes the lines of
-        scans in flight, so two people on one receipt never take the same line),
-        or None."""
+        """``(move picked, line id, line quantity)``: the move's ``picked`` flag
+        and the first line of ``move`` no unit or serial is on yet and no other
+        scan holds (locked: ``SKIP LOCKED`` passes the lines of scans in flight, so
+        two people on one receipt never take the same line), its id None when
+        there is none."""
         self.env["stock.move.line"].flush_model(
             ["move_id", "picked", "lot_id", "lot_name", "quantity"]
         )
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT ml.id, ml.quantity
-                  FROM stock_move_line ml
-                 WHERE ml.move_id = %s AND ml.picked IS NOT TRUE
-                   AND ml.lot_id IS NULL AND COALESCE(ml.lot_name, '') = ''
-              ORDER BY ml.id
-                 LIMIT 1
-                   FOR NO KEY UPDATE SKIP LOCKED
-                """,
-                move.id,
-            )
-        )
-        return rows[0] if rows else None
+        self.env["stock.move"].flush_model(["picked"])
+        rows = self.env.execute_query(free_line_sql(move.id))
+        return rows[0]
 
     @api.model
     def _receive_count(self, picking, code, scan_uid, product, decision, gs1):
