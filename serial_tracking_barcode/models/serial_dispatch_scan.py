@@ -49,12 +49,10 @@ class SerialDispatchScan(models.Model):
         help="The serial a receive scan creates or takes (its unit may be new).",
     )
     unit_created = fields.Boolean(
-        "Unit Created",
         readonly=True,
         help="The receive scan created this unit: taking the scan back deletes it.",
     )
     line_created = fields.Boolean(
-        "Line Created",
         readonly=True,
         help="The receive scan added the move line its unit is on (no free line was "
         "left): taking the scan back deletes the line.",
