@@ -203,10 +203,11 @@ class SerialScanReceive(models.AbstractModel):
     @api.model
     def _receive_new_serial_facts(self, code, info, move_id):
         """What a new serial is checked against, in one query: the product whose
-        barcode it is (any company, archived ones included, any GTIN form:
-        ``product.product._serial_barcode_forms``), whether another company has a
-        unit of that name, the receipt's open serial products (of the tapped line
-        ``move_id`` when given) and, when there is one, its name and open lines."""
+        barcode it is (of the receipt's company or none, archived ones included,
+        any GTIN form: ``product.product._serial_barcode_forms``), whether another
+        company has a unit of that name, the receipt's open serial products (of the
+        tapped line ``move_id`` when given) and, when there is one, its name and
+        open lines."""
         self.env.flush_all()
         forms = self.env["product.product"]._serial_barcode_forms(code)
         rows = self.env.execute_query_dict(

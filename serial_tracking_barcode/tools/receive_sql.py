@@ -7,12 +7,12 @@ from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 
 def new_serial_facts_sql(code, info, move_id, forms, moves):
     """One row: what a new serial ``code`` is checked against on the receipt
-    ``info["id"]``: ``barcode_product`` (a product whose barcode is one of
-    ``forms``, any company, archived ones included), ``other_company`` (another
-    company has a unit of that name), ``product_ids`` (the receipt's open serial
-    products, of the tapped line ``move_id`` when given), and for the first of
-    them ``product_name`` and ``moves`` (the SQL of ``_scan_moves_sql`` on
-    ``(SELECT MIN(id) FROM products)``)."""
+    ``info["id"]``: ``barcode_product`` (a product of the receipt's company, or
+    of none, whose barcode is one of ``forms``, archived ones included),
+    ``other_company`` (another company has a unit of that name), ``product_ids``
+    (the receipt's open serial products, of the tapped line ``move_id`` when
+    given), and for the first of them ``product_name`` and ``moves`` (the SQL of
+    ``_scan_moves_sql`` on ``(SELECT MIN(id) FROM products)``)."""
     return SQL(
         """
         WITH products AS (
@@ -23,7 +23,9 @@ def new_serial_facts_sql(code, info, move_id, forms, moves):
              WHERE m.picking_id = %(picking)s AND m.state NOT IN %(closed)s
                AND pt.tracking = 'serial' AND %(tapped)s)
         SELECT (SELECT pp.id FROM product_product pp
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
                  WHERE pp.barcode = ANY(%(forms)s)
+                   AND (pt.company_id IS NULL OR pt.company_id = %(company)s)
               ORDER BY pp.id LIMIT 1) AS barcode_product,
                EXISTS (SELECT FROM stock_lot lot
                         WHERE lot.name = %(code)s
