@@ -128,6 +128,10 @@ def make_picking(env, products, per_line, flow, ours):
 
     warehouse = warehouse_of(env)
     stock = warehouse.lot_stock_id
+    # Unreserving (the unreserved flow, a finished run) leaves zero quants that
+    # Odoo's daily cron removes; without this a later run's reservation swaps
+    # would meet them and take the ORM path instead of the SQL helper.
+    env["stock.quant"]._unlink_zero_quants()
     if flow == "transfer":
         shelf = destination(env)
         if ours:
@@ -219,8 +223,15 @@ def plan_codes(env, picking, products, per_line, flow, taken):
     return codes
 
 
-def standard_scan(env, flow, picking_id, code, move_id):
-    """Odoo's standard ORM path for one unit."""
+def standard_scan(env, flow, picking_id, code, move_id, receive_unit=True):
+    """Odoo's standard ORM path for one unit.
+
+    ``receive``: the same outcome as a receive scan, the unit made and on a free
+    line of the move (the serial typed into the line's Lot/Serial field and
+    created from there: ``stock.lot.create``, then ``lot_id`` and ``picked``
+    written); with ``receive_unit=False`` only the serial's name and ``picked``
+    are written (``lot_name``: Odoo makes the unit when the receipt is
+    validated, a cost the scan pays up front)."""
     MoveLine = env["stock.move.line"]
     if flow == "receive":
         line = MoveLine.search(
@@ -232,7 +243,17 @@ def standard_scan(env, flow, picking_id, code, move_id):
             ],
             limit=1,
         )
-        line.write({"lot_name": code, "picked": True})
+        if not receive_unit:
+            line.write({"lot_name": code, "picked": True})
+            return
+        lot = env["stock.lot"].create(
+            {
+                "name": code,
+                "product_id": line.product_id.id,
+                "company_id": line.company_id.id,
+            }
+        )
+        line.write({"lot_id": lot.id, "picked": True})
         return
     lot = env["stock.lot"].search([("name", "=", code)], limit=1)
     if flow == "dispatch":

@@ -9,6 +9,15 @@ class ProductProduct(models.Model):
     _inherit = "product.product"
 
     @api.model
+    def _serial_barcode_forms(self, text):
+        """The barcodes ``text`` is when it is a product's: itself and, for a
+        digit-only text of GTIN length, every form of that GTIN."""
+        forms = {text}
+        if text.isdigit() and len(text) in GTIN_LENGTHS:
+            forms.update(gtin_variants(text.zfill(14)))
+        return forms
+
+    @api.model
     def _serial_barcode_products(self, texts):
         """Which of ``texts`` is the barcode of a product (archived ones included):
         ``{text: product.product}``. A digit-only text of GTIN length matches every
@@ -21,10 +30,7 @@ class ProductProduct(models.Model):
         """
         forms = {}
         for text in {text.strip() for text in texts if text and text.strip()}:
-            candidates = {text}
-            if text.isdigit() and len(text) in GTIN_LENGTHS:
-                candidates.update(gtin_variants(text.zfill(14)))
-            for candidate in candidates:
+            for candidate in self._serial_barcode_forms(text):
                 forms.setdefault(candidate, set()).add(text)
         if not forms:
             return {}

@@ -48,6 +48,15 @@ class SerialDispatchScan(models.Model):
         readonly=True,
         help="The serial a receive scan creates or takes (its unit may be new).",
     )
+    unit_created = fields.Boolean(
+        readonly=True,
+        help="The receive scan created this unit: taking the scan back deletes it.",
+    )
+    line_created = fields.Boolean(
+        readonly=True,
+        help="The receive scan added the move line its unit is on (no free line was "
+        "left): taking the scan back deletes the line.",
+    )
     quantity = fields.Float(default=1.0, digits="Product Unit")
     state = fields.Selection(
         [("open", "Open"), ("done", "Delivered")],

@@ -51,6 +51,18 @@ class SerialScanFlow(models.AbstractModel):
         return picking
 
     @api.model
+    def _scan_browse(self, picking_id):
+        """The flow's operation for a scan, without reading it: the scan's lock
+        query (``_scan_run``) checks that it exists, that the user may write it
+        (record rules) and its operation type, in the one query it runs anyway."""
+        self.env["serial.scan.service"]._scan_check_user()
+        if not isinstance(picking_id, int):
+            raise UserError(self.env._("No operation was given."))
+        picking = self.env["stock.picking"].browse(picking_id)
+        picking.browse().check_access("write")  # the model's access rights only
+        return picking
+
+    @api.model
     def _scan_wrong_type_message(self, picking):
         return self.env._(
             "%(name)s cannot be scanned on this screen.", name=picking.name
@@ -68,6 +80,8 @@ class SerialScanFlow(models.AbstractModel):
             shown = shown.encode("unicode_escape").decode()[:256]
             code = shown = service._scan_clean_code(code)
             info = service._scan_lock_picking(picking, "share", scan_uid)
+            if info["type_code"] != self._scan_type_code:
+                raise UserError(self._scan_wrong_type_message(picking))
             if info["previous"]:
                 return self._scan_replay(picking, info["previous"], answer, code)
             if info["state"] in CLOSED_STATES:
@@ -91,6 +105,62 @@ class SerialScanFlow(models.AbstractModel):
             raise UserError(self.env._("This scan key belongs to another operation."))
         message = self.env._("This scan was already recorded.")
         return answer("ok", "ok", message, code=code, move_ids=[move_id], replayed=True)
+
+    @api.model
+    def _scan_unscan(self, picking_id, serial):
+        """Take one scan of ``serial`` back (the user scanned the wrong unit): its
+        open scan row on the operation goes, and the flow's ``_scan_undo(scan)``
+        frees what the scan took. Locked like a scan (``FOR SHARE``: other people
+        keep scanning; Validate waits). The answer of a scan."""
+        picking = self._scan_picking(picking_id)
+        service = self.env["serial.scan.service"]
+        try:
+            serial = service._scan_clean_code(serial)
+        except Refusal as refusal:
+            raise UserError(
+                self._scan_message(refusal, self._scan_nouns(picking))
+            ) from None
+        info = service._scan_lock_picking(picking, "share")
+        if info["state"] in CLOSED_STATES:
+            raise UserError(
+                self.env._("%(name)s is already closed.", name=info["name"])
+            )
+        scan = (
+            self.env["serial.dispatch.scan"]
+            .sudo()
+            .search(
+                [
+                    ("picking_id", "=", picking.id),
+                    ("state", "=", "open"),
+                    ("lot_id", "!=", False),
+                    "|",
+                    ("serial", "=", serial),
+                    ("lot_id.name", "=", serial),
+                ],
+                limit=1,
+            )
+        )
+        if not scan:
+            raise UserError(
+                self.env._(
+                    "Serial %(serial)s is not scanned on %(this)s.",
+                    serial=serial,
+                    this=self._scan_nouns(picking)["this"],
+                )
+            )
+        move_id = scan.move_id.id
+        self._scan_undo(scan.with_env(self.env))
+        return picking._serial_dispatch_result(
+            "ok",
+            "ok",
+            self.env._("Serial %(serial)s removed.", serial=serial),
+            move_ids=[move_id],
+        )
+
+    @api.model
+    def _scan_undo(self, scan):
+        """Free what the accepted ``scan`` took on its operation (the flow's own)."""
+        raise NotImplementedError
 
     @api.model
     def _scan_record(self, picking, move_id, product_id, scan_uid, code, **values):

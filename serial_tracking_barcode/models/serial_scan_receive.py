@@ -7,6 +7,7 @@ from odoo.tools import SQL
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 from odoo.addons.serial_tracking.tools.gs1 import looks_like_gs1
 
+from ..tools.receive_sql import free_line_sql, new_serial_facts_sql
 from ..tools.scan_decision import Move, Refusal
 from ..tools.scan_receive import decide_receive_count, decide_receive_serial
 
@@ -26,7 +27,7 @@ class SerialScanReceive(models.AbstractModel):
     ``button_validate`` (backorder wizard when short).
 
     Public entry points (JSON-RPC of the screen): ``serial_receive_state``,
-    ``serial_receive_scan``, ``serial_receive_validate``.
+    ``serial_receive_scan``, ``serial_receive_unscan``, ``serial_receive_validate``.
     """
 
     _name = "serial.scan.receive"
@@ -59,8 +60,15 @@ class SerialScanReceive(models.AbstractModel):
         """Apply one scan on the receipt; ``move_id``: the line the user tapped,
         for plain serials when several serial products are expected. The answer
         is ``stock.picking.serial_dispatch_scan``'s."""
-        picking = self._scan_picking(picking_id)
+        picking = self._scan_browse(picking_id)
+        move_id = move_id if isinstance(move_id, int) else False
         return self._scan_run(picking, code, scan_uid, move_id=move_id)
+
+    @api.model
+    def serial_receive_unscan(self, picking_id, serial):
+        """Take the scan of ``serial`` back (a wrong unit): its line is free
+        again, a unit the scan created is deleted. The answer of a scan."""
+        return self._scan_unscan(picking_id, serial)
 
     @api.model
     def serial_receive_validate(self, picking_id):
@@ -75,10 +83,35 @@ class SerialScanReceive(models.AbstractModel):
             )
         if not picking.move_ids.move_line_ids.filtered("picked"):
             raise UserError(self.env._("Nothing has been scanned yet."))
+        # Scans set stock.move.picked only when nobody else was: derive it as
+        # Odoo does before Odoo's validation reads it.
+        moves = picking.move_ids.filtered(lambda m: m.state not in CLOSED_STATES)
+        self.env.add_to_compute(self.env["stock.move"]._fields["picked"], moves)
         res = picking.button_validate()
         if isinstance(res, dict):
             return {"status": "action", "action": res}
         return {"status": "done", "state": self._scan_state(picking)}
+
+    @api.model
+    def _scan_undo(self, scan):
+        """The receipt as before the scan: its line free again (or gone, if the
+        scan added it), the unit deleted if the scan created it; a unit made ahead
+        of stock is kept (the label values a scan wrote on it stay)."""
+        lot, unit_created, line_created = (
+            scan.lot_id,
+            scan.unit_created,
+            scan.line_created,
+        )
+        line = scan.move_id.move_line_ids.filtered(
+            lambda ml: ml.lot_id == lot and ml.state not in CLOSED_STATES
+        )[:1]
+        scan.unlink()
+        if line_created:
+            line.unlink()
+        else:
+            line.write({"lot_id": False, "picked": False})
+        if unit_created:
+            lot.unlink()
 
     # --- the step
 
@@ -119,14 +152,29 @@ class SerialScanReceive(models.AbstractModel):
 
     @api.model
     def _scan_match(self, code, info):
-        """The first resolver that recognises the code, or ``{"kind": None}``: a
-        code nothing recognises may still be a new serial."""
-        try:
-            return self.env["serial.scan.service"]._scan_resolve(
-                code, info, self._scan_kinds
-            )
-        except Refusal:
-            return {"kind": None, "units": [], "products": []}
+        """The receive flow's resolvers (``_scan_kinds``), or ``{"kind": None}``:
+        a code nothing recognises may still be a new serial. The serial and
+        manufacturer serial resolvers are one lookup query here (a new serial,
+        the common case, misses both), our serial first."""
+        service = self.env["serial.scan.service"]
+        match = service._resolve_gs1(code, info)
+        if match:
+            return match
+        units = service._scan_units(
+            SQL(
+                "(lot.name = %(code)s OR lot.manufacturer_serial = %(code)s)",
+                code=code,
+            ),
+            info,
+        )
+        if units:
+            named = [unit for unit in units if unit["name"] == code]
+            return {"kind": "serial", "units": named or units, "products": []}
+        return service._resolve_product(code, info) or {
+            "kind": None,
+            "units": [],
+            "products": [],
+        }
 
     @api.model
     def _receive_new_serial(self, picking, code, scan_uid, info, move_id):
@@ -135,39 +183,45 @@ class SerialScanReceive(models.AbstractModel):
         is a product's barcode in some GTIN form, or another company's unit."""
         if looks_like_gs1(code):
             raise Refusal("unknown_code", code=code)  # a GS1 code it could not read
-        barcode_of = self.env["product.product"]._serial_barcode_products([code])
-        if barcode_of:
-            raise Refusal("product_barcode", product=barcode_of[code].display_name)
-        if (
-            self.env["stock.lot"]
-            .sudo()
-            .search_count(
-                [("name", "=", code), ("company_id", "!=", info["company_id"])], limit=1
-            )
-        ):
+        facts = self._receive_new_serial_facts(code, info, move_id)
+        if facts["barcode_product"]:
+            product = self.env["product.product"].browse(facts["barcode_product"])
+            raise Refusal("product_barcode", product=product.display_name)
+        if facts["other_company"]:
             raise Refusal("other_company", code=code)
-        moves = picking.move_ids.filtered(
-            lambda m: (
-                m.state not in CLOSED_STATES
-                and m.product_id.tracking == "serial"
-                and (not move_id or m.id == move_id)
-            )
-        )
-        if not moves:
+        if not facts["product_ids"]:
             raise Refusal("unknown_code", code=code)
-        if len(moves.product_id) > 1:
+        if len(facts["product_ids"]) > 1:
             raise Refusal("choose_line", serial=code)
-        product = moves.product_id
-        service = self.env["serial.scan.service"]
-        rows = self.env.execute_query(
-            SQL("SELECT (%s)", service._scan_moves_sql(info, SQL("%s", product.id)))
-        )
         row = {
-            "id": product.id,
-            "product_name": product.display_name,
-            "moves": [Move(*move) for move in rows[0][0] or []],
+            "id": facts["product_ids"][0],
+            "product_name": facts["product_name"],
+            "moves": [Move(*move) for move in facts["moves"] or []],
         }
         return self._receive_serial(picking, code, scan_uid, row, code, [], None)
+
+    @api.model
+    def _receive_new_serial_facts(self, code, info, move_id):
+        """What a new serial is checked against, in one query: the product whose
+        barcode it is (of the receipt's company or none, archived ones included,
+        any GTIN form: ``product.product._serial_barcode_forms``), whether another
+        company has a unit of that name, the receipt's open serial products (of the
+        tapped line ``move_id`` when given) and, when there is one, its name and
+        open lines."""
+        self.env.flush_all()
+        forms = self.env["product.product"]._serial_barcode_forms(code)
+        rows = self.env.execute_query_dict(
+            new_serial_facts_sql(
+                code,
+                info,
+                move_id,
+                sorted(forms),
+                self.env["serial.scan.service"]._scan_moves_sql(
+                    info, SQL("(SELECT MIN(id) FROM products)")
+                ),
+            )
+        )
+        return rows[0]
 
     @api.model
     def _receive_serial(self, picking, code, scan_uid, product, serial, units, gs1):
@@ -189,6 +243,7 @@ class SerialScanReceive(models.AbstractModel):
             own_picking=picking.id,
         )
         label = self._receive_label_values(picking, product["id"], gs1)
+        created = not unit
         if unit:
             lot = Lot.browse(unit["id"])
             if label and lot.unit_state == "draft":
@@ -202,32 +257,57 @@ class SerialScanReceive(models.AbstractModel):
                     **label,
                 }
             )
+        move = self.env["stock.move"].browse(decision.move_id)
+        move_picked, *free = self._receive_free_line(move)
+        free = free if free[0] else None
         self._scan_record(
             picking,
-            decision.move_id,
+            move.id,
             product["id"],
             scan_uid,
             code,
             serial=serial,
             lot_id=lot.id,
+            unit_created=created,
+            line_created=not free,
         )
-        move = self.env["stock.move"].browse(decision.move_id)
-        free = move.move_line_ids.filtered(
-            lambda ml: not ml.picked and not ml.lot_id and not ml.lot_name
-        )[:1]
         values = {"lot_id": lot.id, "quantity": 1.0, "picked": True}
-        if free:
-            free.write(values)
-        else:
-            self.env["stock.move.line"].create(
-                {**move._prepare_move_line_vals(quantity=1), **values}
-            )
+        # stock.move.picked is a row everyone scanning the move shares: the ORM
+        # would set it on each person's first scan and two first scans would
+        # conflict. It is left alone during the line's write and set only when its
+        # row can be without a conflict (dispatch does the same; Validate derives
+        # it again from the lines).
+        with self.env.protecting([move._fields["picked"]], move):
+            if free:
+                if free[1] == 1:
+                    del values["quantity"]  # unchanged: Odoo's quantity code skipped
+                self.env["stock.move.line"].browse(free[0]).write(values)
+            else:
+                self.env["stock.move.line"].create(
+                    {**move._prepare_move_line_vals(quantity=1), **values}
+                )
+        if not move_picked:
+            self.env["serial.scan.placement"]._place_mark_move_picked(move)
         message = self.env._(
             "%(product)s: serial %(serial)s received.",
             product=product["product_name"],
             serial=serial,
         )
         return message, [move.id]
+
+    @api.model
+    def _receive_free_line(self, move):
+        """``(move picked, line id, line quantity)``: the move's ``picked`` flag
+        and the first line of ``move`` no unit or serial is on yet and no other
+        scan holds (locked: ``SKIP LOCKED`` passes the lines of scans in flight, so
+        two people on one receipt never take the same line), its id None when
+        there is none."""
+        self.env["stock.move.line"].flush_model(
+            ["move_id", "picked", "lot_id", "lot_name", "quantity"]
+        )
+        self.env["stock.move"].flush_model(["picked"])
+        rows = self.env.execute_query(free_line_sql(move.id))
+        return rows[0]
 
     @api.model
     def _receive_count(self, picking, code, scan_uid, product, decision, gs1):

@@ -8,7 +8,6 @@ from odoo.tools import SQL
 
 from odoo.addons.serial_tracking.models.stock_lot import (
     BLOCKED_UNIT_STATES,
-    CLOSED_STATES,
 )
 from odoo.addons.serial_tracking.tools.gs1 import (
     Gs1Error,
@@ -22,6 +21,13 @@ from odoo.addons.serial_tracking.tools.text import (
 )
 
 from ..tools.scan_decision import Move, MoveLine, Refusal, Unit
+from ..tools.scan_messages import refusal_message
+from ..tools.scan_sql import (
+    lock_picking_sql,
+    moves_sql,
+    products_sql,
+    units_sql,
+)
 
 CODE_MAX_LENGTH = 256
 
@@ -114,28 +120,9 @@ class SerialScanService(models.AbstractModel):
         already recorded with ``scan_uid``.
         """
         self.env.flush_all()
-        lock = (
-            SQL("FOR SHARE OF p") if mode == "share" else SQL("FOR NO KEY UPDATE OF p")
-        )
         rows = self.env.execute_query_dict(
-            SQL(
-                """
-                SELECT p.id, p.name, p.state, p.company_id, t.code AS type_code,
-                       p.serial_dispatch_confirmed AS dispatch_confirmed,
-                       p.location_id, p.location_dest_id, l.parent_path,
-                       (SELECT JSON_BUILD_ARRAY(s.picking_id, s.move_id)
-                          FROM serial_dispatch_scan s
-                         WHERE s.scan_uid = %(scan_uid)s) AS previous
-                  FROM stock_picking p
-                  JOIN stock_picking_type t ON t.id = p.picking_type_id
-                  JOIN stock_location l ON l.id = p.location_id
-                 WHERE p.id = %(picking)s AND %(allowed)s
-                   %(lock)s
-                """,
-                picking=picking.id,
-                scan_uid=scan_uid,
-                allowed=self._scan_write_rules_sql(picking),
-                lock=lock,
+            lock_picking_sql(
+                picking.id, scan_uid, self._scan_write_rules_sql(picking), mode
             )
         )
         if not rows:
@@ -260,22 +247,7 @@ class SerialScanService(models.AbstractModel):
         of it (``moves``: ``[[move_id, missing], ...]``)."""
         self.env["product.product"].flush_model(["barcode"])
         rows = self.env.execute_query_dict(
-            SQL(
-                """
-                SELECT pp.id, pt.tracking,
-                       COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS product_name,
-                       (%(moves)s) AS moves
-                  FROM product_product pp
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE pp.barcode = ANY(%(barcodes)s)
-                   AND (pt.company_id IS NULL OR pt.company_id = %(company)s)
-              ORDER BY pp.active DESC, pp.id
-                """,
-                barcodes=barcodes,
-                lang=info["lang"],
-                company=info["company_id"],
-                moves=self._scan_moves_sql(info, SQL("pp.id")),
-            )
+            products_sql(barcodes, info, self._scan_moves_sql(info, SQL("pp.id")))
         )
         for row in rows:
             row["moves"] = [Move(*move) for move in row["moves"] or []]
@@ -285,22 +257,7 @@ class SerialScanService(models.AbstractModel):
     def _scan_moves_sql(self, info, product):
         """JSON array of the operation's open lines of ``product`` (SQL expression)
         with the quantity each still misses, in the operation's order."""
-        return SQL(
-            """
-            SELECT JSON_AGG(JSON_BUILD_ARRAY(x.id, x.missing) ORDER BY x.seq, x.id)
-              FROM (SELECT m.id, MAX(m.sequence) AS seq,
-                           MAX(m.product_qty) - COALESCE(SUM(s.quantity), 0)
-                               AS missing
-                      FROM stock_move m
-                 LEFT JOIN serial_dispatch_scan s ON s.move_id = m.id
-                     WHERE m.picking_id = %(picking)s AND m.product_id = %(product)s
-                       AND m.state NOT IN %(closed)s
-                  GROUP BY m.id) x
-            """,
-            picking=info["id"],
-            product=product,
-            closed=CLOSED_STATES,
-        )
+        return moves_sql(info, product)
 
     @api.model
     def _scan_units(self, where, info):
@@ -314,49 +271,7 @@ class SerialScanService(models.AbstractModel):
         """
         self.env.flush_all()
         rows = self.env.execute_query_dict(
-            SQL(
-                """
-                SELECT lot.id, lot.name, lot.product_id, lot.unit_state,
-                       lot.expiration_date, pt.tracking,
-                       COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS product_name,
-                       (%(moves)s) AS moves, sc.picking_id AS scanned_on, mls.lines,
-                       q.id AS quant_id, q.location_id, q.package_id, q.owner_id,
-                       q.reserved_quantity %(columns)s
-                  FROM stock_lot lot
-                  JOIN product_product pp ON pp.id = lot.product_id
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             LEFT JOIN LATERAL (
-                       SELECT s.picking_id FROM serial_dispatch_scan s
-                        WHERE s.lot_id = lot.id AND s.state = 'open'
-                        LIMIT 1) sc ON TRUE
-             LEFT JOIN LATERAL (
-                       SELECT JSON_AGG(JSON_BUILD_ARRAY(ml.id, ml.picking_id,
-                                                        ml.move_id, ml.picked)
-                                       ORDER BY ml.id) AS lines
-                         FROM stock_move_line ml
-                        WHERE ml.lot_id = lot.id AND ml.quantity > 0
-                          AND ml.state NOT IN %(closed)s) mls ON TRUE
-             LEFT JOIN LATERAL (
-                       SELECT q.*
-                         FROM stock_quant q
-                         JOIN stock_location l ON l.id = q.location_id
-                        WHERE q.lot_id = lot.id AND q.quantity > 0
-                          AND l.parent_path LIKE %(path)s
-                     ORDER BY q.quantity DESC, q.id
-                        LIMIT 1) q ON TRUE
-                 WHERE (lot.company_id = %(company)s OR lot.company_id IS NULL)
-                   AND %(where)s
-                """,
-                where=where,
-                columns=SQL(", %s", info["unit_columns"])
-                if info.get("unit_columns")
-                else SQL(),
-                moves=self._scan_moves_sql(info, SQL("lot.product_id")),
-                closed=CLOSED_STATES,
-                path=f"{info['parent_path']}%",
-                company=info["company_id"],
-                lang=info["lang"],
-            )
+            units_sql(where, info, self._scan_moves_sql(info, SQL("lot.product_id")))
         )
         for row in rows:
             row["moves"] = [Move(*move) for move in row["moves"] or []]
@@ -434,100 +349,5 @@ class SerialScanService(models.AbstractModel):
 
     @api.model
     def _scan_refusal_message(self, refusal, nouns, flow_messages=None):
-        """The translated message of a refusal; ``nouns`` name the operation in
-        the flow's words: ``{"this": "this delivery", "picking": <the operation>}``;
-        ``flow_messages``: ``{reason: callable}`` of a flow's own reasons, first."""
-        if flow_messages and refusal.reason in flow_messages:
-            return flow_messages[refusal.reason]()
-        p = refusal.params
-        if refusal.reason == "unit_blocked":
-            lot = self.env["stock.lot"].browse(p["lot_id"])
-            return lot._serial_block_messages()[lot.id]
-        if "picking_id" in p and refusal.reason in (
-            "already_scanned",
-            "reserved_elsewhere",
-            "pending_elsewhere",
-        ):
-            other = self.env["stock.picking"].sudo().browse(p["picking_id"])
-            visible = other.company_id in self.env.user.company_ids
-            p = {
-                **p,
-                "other": other.name if visible else self.env._("another operation"),
-            }
-        if refusal.reason == "unit_expired":
-            p = {
-                **p,
-                "date": fields.Datetime.context_timestamp(self, p["date"]).strftime(
-                    "%Y-%m-%d"
-                ),
-            }
-        messages = {
-            "empty": lambda: self.env._("Empty scan."),
-            "control_characters": lambda: self.env._(
-                "The scanned code holds control characters (%(chars)s): it was "
-                "refused, nothing was recorded. Check the scanner's settings.",
-                **p,
-            ),
-            "too_long": lambda: self.env._(
-                "The scanned code is longer than %(length)s characters: it was "
-                "refused.",
-                **p,
-            ),
-            "unknown_code": lambda: (
-                self.env._("Unknown serial %(serial)s (GTIN %(gtin)s).", **p)
-                if "serial" in p
-                else self.env._(
-                    "Unknown barcode %(code)s: no serial or product has it.", **p
-                )
-            ),
-            "product_not_in_order": lambda: self.env._(
-                "%(product)s is not on %(this)s.", **p, this=nouns["this"]
-            ),
-            "serial_required": lambda: self.env._(
-                "%(product)s is tracked by serial: scan the unit's serial number.", **p
-            ),
-            "line_complete": lambda: self.env._(
-                "%(product)s: all ordered units are already scanned.", **p
-            ),
-            "not_in_stock": lambda: self.env._(
-                "Serial %(serial)s is not in stock in %(location)s.",
-                serial=p["serial"],
-                location=p.get("location") or nouns["picking"].location_id.display_name,
-            ),
-            "unit_expired": lambda: self.env._(
-                "Serial %(serial)s expired on %(date)s: it must not be shipped. A "
-                "stock manager may ship it anyway with Override.",
-                **p,
-            ),
-            "already_scanned": lambda: (
-                self.env._(
-                    "Serial %(serial)s has just been scanned on another operation.",
-                    **p,
-                )
-                if "picking_id" not in p
-                else self.env._(
-                    "Serial %(serial)s is already scanned on %(this)s.",
-                    **p,
-                    this=nouns["this"],
-                )
-                if p["picking_id"] == nouns["picking"].id
-                else self.env._(
-                    "Serial %(serial)s is already scanned on %(other)s.", **p
-                )
-            ),
-            "reserved_elsewhere": lambda: self.env._(
-                "Serial %(serial)s is reserved for %(other)s.", **p
-            ),
-            "closed": lambda: self.env._("%(name)s is already closed.", **p),
-            "delivery_closed": lambda: self.env._(
-                "Delivery %(name)s is already closed.", **p
-            ),
-            "not_available": lambda: p["error"],
-            "several_units": lambda: self.env._(
-                "%(code)s names %(count)s units of different products; scan its GS1 "
-                "label.",
-                **p,
-            ),
-        }
-        factory = messages.get(refusal.reason)
-        return factory() if factory else refusal.reason
+        """The translated message of a refusal (``tools/scan_messages.py``)."""
+        return refusal_message(self.env, refusal, nouns, flow_messages)

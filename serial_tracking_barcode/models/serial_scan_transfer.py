@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 
+from ..tools.move_line_sql import create_scanned_line, sql_create_allowed
 from ..tools.scan_decision import Refusal
 from ..tools.scan_receive import decide_transfer_unit
 
@@ -21,7 +22,7 @@ class SerialScanTransfer(models.AbstractModel):
     operation (a delivery), blocked (``stock.lot._serial_block_messages``).
 
     Public entry points: ``serial_transfer_state``, ``serial_transfer_scan``,
-    ``serial_transfer_validate``.
+    ``serial_transfer_unscan``, ``serial_transfer_validate``.
     """
 
     _name = "serial.scan.transfer"
@@ -49,9 +50,20 @@ class SerialScanTransfer(models.AbstractModel):
     def serial_transfer_scan(self, picking_id, code, scan_uid, role=False):
         """Apply one scan; ``role="source"`` makes a location scanned now the
         source of the units (else a location is where they go)."""
-        picking = self._scan_picking(picking_id)
+        picking = self._scan_browse(picking_id)
         result = self._scan_run(picking, code, scan_uid, role=role)
         result["transfer"] = self._transfer_locations(picking)
+        self._transfer_lines(result["lines"])
+        return result
+
+    @api.model
+    def serial_transfer_unscan(self, picking_id, serial):
+        """Take the scan of ``serial`` back (a wrong unit): its move line goes
+        (Odoo releases its quant's reservation), and one unit less is moved. The
+        answer of a scan, with the transfer's locations."""
+        result = self._scan_unscan(picking_id, serial)
+        result["transfer"] = self._transfer_locations(self._scan_picking(picking_id))
+        self._transfer_lines(result["lines"])
         return result
 
     @api.model
@@ -70,6 +82,10 @@ class SerialScanTransfer(models.AbstractModel):
             raise UserError(
                 self.env._("Scan the destination location before validating.")
             )
+        # Scans do not raise the moves' demand: it becomes what is moved.
+        for move in picking.move_ids:
+            if move.product_uom.compare(move.quantity, move.product_uom_qty):
+                move.product_uom_qty = move.quantity
         res = picking.button_validate()
         if isinstance(res, dict):
             return {"status": "action", "action": res}
@@ -131,7 +147,31 @@ class SerialScanTransfer(models.AbstractModel):
 
     @api.model
     def _transfer_state(self, picking):
-        return self._scan_state(picking, transfer=self._transfer_locations(picking))
+        state = self._scan_state(picking, transfer=self._transfer_locations(picking))
+        self._transfer_lines(state["lines"])
+        return state
+
+    @api.model
+    def _transfer_lines(self, lines):
+        """A transfer has no ordered quantity: every unit scanned is to move (the
+        moves' demand follows at validation)."""
+        for line in lines:
+            line.update(ordered=line["scanned"], complete=True)
+        return lines
+
+    @api.model
+    def _scan_undo(self, scan):
+        """The transfer as before the scan: the unit's line unlinked (its quant's
+        reservation released, its state refreshed by the core), its move
+        unlinked with its last unit."""
+        lot, move = scan.lot_id, scan.move_id
+        line = move.move_line_ids.filtered(lambda ml: ml.lot_id == lot)
+        scan.unlink()
+        line.unlink()
+        if not move.move_line_ids:
+            # The scan made this move of the user's own open transfer: it goes
+            # with its last unit (inventory users may not delete moves).
+            move.sudo().unlink()
 
     # --- the step
 
@@ -182,26 +222,20 @@ class SerialScanTransfer(models.AbstractModel):
         """Check, record and put one unit on the transfer."""
         service = self.env["serial.scan.service"]
         unit = row["unit"]
-        decide_transfer_unit(
-            unit,
-            service._scan_blocked_states(),
-            service._scan_now(),
-            picking.location_id.display_name,
-        )
+        # (a refusal "not in stock" names the source itself)
+        decide_transfer_unit(unit, service._scan_blocked_states(), service._scan_now())
         if picking.serial_transfer_dest_set and row["location_id"] == (
             picking.location_dest_id.id
         ):
             raise Refusal(
                 "same_location", location=picking.location_dest_id.display_name
             )
-        move = picking.move_ids.filtered(
-            lambda m: (
-                m.product_id.id == unit.product_id and m.state not in CLOSED_STATES
-            )
-        )[:1]
-        if move:
-            move.product_uom_qty += 1
-        else:
+        # The open move of the product, read by the lookup query. Its demand is
+        # not raised scan by scan (Odoo's own line creation does not either, and
+        # each change of a demand posts a note on the transfer): validation sets it
+        # to what is moved.
+        move = self.env["stock.move"].browse(row["moves"][0].id if row["moves"] else ())
+        if not move:
             product = self.env["product.product"].browse(unit.product_id)
             move = self.env["stock.move"].create(
                 {
@@ -217,21 +251,30 @@ class SerialScanTransfer(models.AbstractModel):
         self._scan_record(
             picking, move.id, unit.product_id, scan_uid, code, lot_id=unit.id
         )
-        self.env["stock.move.line"].create(
-            {
-                "move_id": move.id,
-                "picking_id": picking.id,
-                "product_id": unit.product_id,
-                "product_uom_id": move.product_uom.id,
-                "lot_id": unit.id,
-                "location_id": row["location_id"],
-                "location_dest_id": picking.location_dest_id.id,
-                "package_id": row["package_id"] or False,
-                "owner_id": row["owner_id"] or False,
-                "quantity": 1.0,
-                "picked": True,
-            }
-        )
+        vals = {
+            "move_id": move.id,
+            "picking_id": picking.id,
+            "product_id": unit.product_id,
+            "product_uom_id": move.product_uom.id,
+            "lot_id": unit.id,
+            "location_id": row["location_id"],
+            "location_dest_id": picking.location_dest_id.id,
+            "package_id": row["package_id"] or False,
+            "owner_id": row["owner_id"] or False,
+            "quantity": 1.0,
+            "picked": True,
+        }
+        if sql_create_allowed(self.env) and move.product_uom == move.product_id.uom_id:
+            # The engine's SQL helper (tools/move_line_sql.py): the row by the
+            # ORM's own create, the quant's reservation and the unit's state in one
+            # round trip. The quant is the one the lookup read: the unit's only
+            # quant with stock under the source (free: decide_transfer_unit), the
+            # one Odoo's reservation takes. The move's state is derived here (the
+            # transfer is the user's own: nobody else writes its moves).
+            create_scanned_line(self.env, vals, row["quant_id"])
+            move._recompute_state()
+        else:
+            self.env["stock.move.line"].create(vals)
         return (
             self.env._(
                 "%(product)s: serial %(serial)s to move.",

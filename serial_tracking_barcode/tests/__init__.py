@@ -12,3 +12,5 @@ from . import test_receive_scan
 from . import test_transfer_scan
 from . import test_scan_receive_decision
 from . import test_flow_queries
+from . import test_flow_unscan
+from . import test_transfer_sql_equivalence

@@ -61,6 +61,24 @@ class TestFlowConcurrency(CommittedCase):
                     for _i in range(2)
                 ]
             )
+            # A third receipt of two units: two people receive it together.
+            receipts |= env["stock.picking"].create(
+                {
+                    "picking_type_id": warehouse.in_type_id.id,
+                    "location_id": supplier.id,
+                    "location_dest_id": stock.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "product_uom_qty": 2,
+                                "location_id": supplier.id,
+                                "location_dest_id": stock.id,
+                            }
+                        )
+                    ],
+                }
+            )
             receipts.action_confirm()
             transfers = env["stock.picking"].create(
                 [
@@ -146,6 +164,20 @@ class TestFlowConcurrency(CommittedCase):
         self.assertOneWins(results)
         with self.committed() as env:
             self.assertEqual(env["stock.lot"].search_count([("name", "=", name)]), 1)
+
+    def test_two_serials_on_one_receipt_line_together(self):
+        """Two people's first scans on one line: both are received, neither
+        waits for a retry (the line's shared move row is not fought over)."""
+        names = [f"TWO-A-{self.tag}", f"TWO-B-{self.tag}"]
+        results = self.together(
+            [self.receive(self.receipt_ids[2], name) for name in names]
+        )
+        self.assertEqual([r["status"] for r in results], ["ok", "ok"], results)
+        with self.committed() as env:
+            move = env["stock.picking"].browse(self.receipt_ids[2]).move_ids
+            picked = move.move_line_ids.filtered("picked")
+            self.assertEqual(sorted(picked.lot_id.mapped("name")), names)
+            self.assertTrue(move.picked)
 
     def test_one_unit_on_two_transfers(self):
         results = self.race(

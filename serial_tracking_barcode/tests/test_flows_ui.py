@@ -49,6 +49,8 @@ class TestFlowsUi(SerialFlowsCommon, HttpCase):
             units.filtered(lambda u: u.name == "RCV-0002").expiration_date,
             datetime(2027, 12, 31),
         )
+        # the wrong unit scanned and removed on the screen was never made
+        self.assertFalse(self.env["stock.lot"].search([("name", "=", "RCV-0009")]))
         backorder = self.small_receipt.backorder_ids
         self.assertEqual(
             {m.product_id: m.product_uom_qty for m in backorder.move_ids},
@@ -83,6 +85,11 @@ class TestFlowsUi(SerialFlowsCommon, HttpCase):
             lambda p: p.picking_type_code == "internal"
         )
         self.assertEqual(done.state, "done")
+        # the wrong unit scanned and removed on the screen did not move
+        wrong = self.env["stock.lot"].search([("name", "=", "DSP0006")])
+        self.assertEqual(wrong.location_id, self.stock_location)
+        self.assertEqual(wrong.unit_state, "in_stock")
+        self.assertNotIn(done, wrong.event_ids.picking_id)
 
     def test_transfer_tour_phone(self):
         self.tour(

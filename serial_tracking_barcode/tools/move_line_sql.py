@@ -32,7 +32,7 @@ the two units), nothing on the delivery or its moves (``stock.move.picked`` stay
 with the caller, see ``serial.scan.dispatch._scan_mark_move_picked``).
 """
 
-from odoo import fields
+from odoo import fields, models
 from odoo.tools import SQL
 
 # Context key: always take Odoo's write (the equivalence test's reference path).
@@ -72,14 +72,33 @@ REPRODUCED = {
     ("stock.lot", "_write_unit_values"): (f"{_CORE}.serial_unit_state_mixin",),
 }
 LINE_FIELDS = ("lot_id", "location_id", "package_id", "owner_id", "picked")
+# The transaction's timestamp, as the ORM stamps write_date (``cr.now()``), without
+# the query that reads it.
+NOW = SQL("(NOW() AT TIME ZONE 'UTC')")
+
+# ``stock.move.line.create`` of a delivery's undone line: the modules whose
+# definition create_scanned_line reproduces. stock_account's (a move value for
+# valued moves: ``is_in`` / ``is_out`` are False until the move is done), mrp's
+# (done lines of a production) and mrp_subcontracting's (subcontracted receipts)
+# change nothing on such a line.
+CREATE_REPRODUCED = {
+    ("stock.move.line", "create"): (
+        f"{_CORE}.stock_move_line",
+        "odoo.addons.stock_account.models.stock_move_line",
+        "odoo.addons.mrp.models.stock_move_line",
+        "odoo.addons.mrp_subcontracting.models.stock_move_line",
+        "odoo.addons.stock.models.stock_move_line",
+        "odoo.orm.models",
+    ),
+}
 
 
-def sql_write_allowed(env):
+def sql_write_allowed(env, reproduced=REPRODUCED):
     """Whether :func:`write_scanned_line` gives what Odoo's ``write`` gives here:
     no installed addon overrides a method it stands for (:data:`REPRODUCED`)."""
     if env.context.get(ORM_ONLY_KEY):
         return False
-    for (model, method), modules in REPRODUCED.items():
+    for (model, method), modules in reproduced.items():
         for cls in type(env[model]).__mro__:
             if method in vars(cls) and cls.__module__ not in modules:
                 return False
@@ -90,37 +109,43 @@ def free_line_sql(move_id, candidate, lock):
     """The free lines of a delivery's move a scanned unit can take (unpicked,
     one unit in the product's unit), with, for :func:`write_scanned_line`, the
     quants of a strict gather (Odoo's ``_update_available_quantity``) of the line's
-    reservation (how many; the one with stock holding it) and of the
-    ``candidate`` unit's quant key (their ids). ``lock``: only the first one
-    no other transaction holds, locked."""
+    reservation (how many; the one with stock holding it), and the quants of the
+    ``candidate`` unit's strict gather (their ids, for both helpers). Always one
+    row at least: with no free line, its line columns are NULL. ``lock``: only
+    the first one no other transaction holds, locked."""
     return SQL(
         """
-        SELECT ml.id, ml.lot_id, old.n, old.id, new.ids
-          FROM stock_move_line ml
-          JOIN product_product pp ON pp.id = ml.product_id
-          JOIN product_template pt ON pt.id = pp.product_tmpl_id
+        SELECT fl.id, fl.lot_id, old.n, old.id, new.ids
+          FROM (VALUES (1)) AS one (x)
+     LEFT JOIN LATERAL (
+               SELECT ml.id, ml.lot_id, ml.product_id, ml.location_id,
+                      ml.package_id, ml.owner_id
+                 FROM stock_move_line ml
+                 JOIN product_product pp ON pp.id = ml.product_id
+                 JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                WHERE ml.move_id = %(move)s AND NOT ml.picked
+                  AND ml.quantity = 1 AND ml.product_uom_id = pt.uom_id
+                  AND ml.lot_id IS NOT NULL
+             ORDER BY ml.id
+                %(lock)s) fl ON TRUE
      LEFT JOIN LATERAL (
                SELECT COUNT(*) AS n, MIN(q.id) FILTER (
                           WHERE q.quantity > 0 AND q.reserved_quantity >= 1) AS id
                  FROM stock_quant q
-                WHERE q.product_id = ml.product_id AND q.lot_id = ml.lot_id
-                  AND q.location_id = ml.location_id
-                  AND q.package_id IS NOT DISTINCT FROM ml.package_id
-                  AND q.owner_id IS NOT DISTINCT FROM ml.owner_id) old ON TRUE
+                WHERE q.product_id = fl.product_id AND q.lot_id = fl.lot_id
+                  AND q.location_id = fl.location_id
+                  AND q.package_id IS NOT DISTINCT FROM fl.package_id
+                  AND q.owner_id IS NOT DISTINCT FROM fl.owner_id) old ON TRUE
      LEFT JOIN LATERAL (
                SELECT ARRAY_AGG(q.id) AS ids
                  FROM stock_quant q
-                WHERE q.product_id = ml.product_id AND q.lot_id = %(lot)s
+                WHERE q.product_id = %(product)s AND q.lot_id = %(lot)s
                   AND q.location_id = %(location)s
                   AND q.package_id IS NOT DISTINCT FROM %(package)s
                   AND q.owner_id IS NOT DISTINCT FROM %(owner)s) new ON TRUE
-         WHERE ml.move_id = %(move)s AND NOT ml.picked
-           AND ml.quantity = 1 AND ml.product_uom_id = pt.uom_id
-           AND ml.lot_id IS NOT NULL
-      ORDER BY ml.id
-         %(lock)s
         """,
         move=move_id,
+        product=candidate["product_id"],
         lot=candidate["id"],
         location=candidate["location_id"],
         package=candidate["package_id"],
@@ -166,7 +191,7 @@ def write_scanned_line(line, vals, swap=None, also=None):
             sets=SQL(", ").join(sets),
             now=fields.Datetime.now(),
             uid=env.uid,
-            stamp=env.cr.now(),
+            stamp=NOW,
             line=line.id,
         )
     ]
@@ -189,7 +214,7 @@ def write_scanned_line(line, vals, swap=None, also=None):
                 old=old_quant,
                 new=new_quant,
                 uid=env.uid,
-                stamp=env.cr.now(),
+                stamp=NOW,
             ),
             Lot._unit_state_reservation_sql(
                 reserved_id=vals["lot_id"], released_id=old_lot
@@ -212,3 +237,66 @@ def write_scanned_line(line, vals, swap=None, also=None):
         lots._validate_fields(["unit_state"])
     line._validate_fields(names)
     return rows
+
+
+def sql_create_allowed(env):
+    """Whether :func:`create_scanned_line` gives what Odoo's ``create`` gives
+    here (its methods and the quant and unit methods of :data:`REPRODUCED`)."""
+    return sql_write_allowed(env, {**REPRODUCED, **CREATE_REPRODUCED})
+
+
+def create_scanned_line(env, vals, quant_id, also=None):
+    """``stock.move.line.create(vals)`` for a scanned unit on a delivery's move
+    that has no line left to take, as ``(line, rows)``.
+
+    ``vals``: the line's values (``move_id``, ``picking_id``, ``product_id``,
+    ``product_uom_id``, ``lot_id``, ``location_id``, ``location_dest_id``,
+    ``package_id``, ``owner_id``, ``quantity`` 1, ``picked``); ``quant_id``: the
+    quant of the unit, the only one of its strict gather (the caller checks).
+
+    The row is created by the ORM's own ``create`` (``BaseModel.create``:
+    defaults, precomputed and related fields, the recomputations and constraints
+    it triggers), without the ``stock.move.line.create`` overrides this stands
+    for (:data:`CREATE_REPRODUCED`), whose effects on such a line follow in one
+    round trip: the company of the move, the unit's quant reservation (what
+    ``_update_reserved_quantity`` does), the unit's state
+    (``_unit_state_reservation_sql``), then ``also(line)``, the caller's
+    statements (the rows of the last one are returned). The move's state
+    (``_recompute_state``) is the caller's: it is a row every scanner of the
+    move shares. ``tests/test_scan_sql_equivalence.py`` compares the result
+    with Odoo's ``create``.
+    """
+    MoveLine, Quant, Lot = env["stock.move.line"], env["stock.quant"], env["stock.lot"]
+    move = env["stock.move"].browse(vals["move_id"])
+    MoveLine.check_access("create")
+    vals = {**vals, "company_id": move.company_id.id}
+    line = models.BaseModel.create(MoveLine, [vals])
+    quant, lot = Quant.browse(quant_id), Lot.browse(vals["lot_id"])
+    Quant.flush_model(["reserved_quantity"])
+    Lot.flush_model(["unit_state"])
+    statements = [
+        SQL(
+            """
+            UPDATE stock_quant
+               SET reserved_quantity = reserved_quantity + 1,
+                   write_uid = %(uid)s, write_date = %(stamp)s
+             WHERE id = %(quant)s;
+            """,
+            quant=quant_id,
+            uid=env.uid,
+            stamp=NOW,
+        ),
+        Lot._unit_state_reservation_sql(reserved_id=lot.id, released_id=None),
+        *(also(line) if also else ()),
+    ]
+    env.cr.execute(SQL("\n").join(statements))
+    rows = env.cr.fetchall() if also else None
+    quant.invalidate_recordset(
+        ["reserved_quantity", "write_uid", "write_date"], flush=False
+    )
+    quant.modified(["reserved_quantity"])
+    lot.invalidate_recordset(["unit_state", "write_uid", "write_date"], flush=False)
+    lot.modified(["unit_state"])
+    quant._validate_fields(["reserved_quantity"])
+    lot._validate_fields(["unit_state"])
+    return line, rows

@@ -29,6 +29,7 @@ class Move:
 
     id: int
     missing: float
+    picked: bool = False  # the move's own flag (stock.move.picked)
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,32 @@ describe("receive", () => {
         );
     });
 
+    test("removing a scanned serial asks the server and updates its line", async () => {
+        lines[0] = line(1, "Drill", "serial", 2, 2, ["R-7", "R-8"]);
+        onRpc("serial.scan.receive", "serial_receive_unscan", ({ args }) => {
+            expect.step(`unscan ${args[0]} ${args[1]}`);
+            lines[0] = line(1, "Drill", "serial", 2, 1, ["R-8"]);
+            return { status: "ok", reason: "ok", message: "Serial R-7 removed.", lines: [lines[0]] };
+        });
+        await mountWithCleanup(WebClient);
+        await getService("action").doAction(5151);
+        await waitFor(".o_serial_receive_line");
+        expect(".o_serial_receive_line[data-product='Drill']").toHaveClass(
+            "o_serial_receive_line_complete"
+        );
+        await click(".o_serial_receive_serial[data-serial='R-7'] .o_serial_receive_unscan");
+        await waitFor(".o_serial_receive_feedback:contains('Serial R-7 removed.')");
+        expect.verifySteps(["state 9", "unscan 9 R-7"]);
+        expect(
+            queryAllTexts(".o_serial_receive_line[data-product='Drill'] .o_serial_receive_serial")
+        ).toEqual(["R-8"]);
+        expect(".o_serial_receive_line[data-product='Drill']").not.toHaveClass(
+            "o_serial_receive_line_complete"
+        );
+        // Scanning was paused by the edit: the prompt offers to resume it.
+        expect(".o_serial_receive_prompt").toHaveText("Click here to start scanning products");
+    });
+
     test("Validate opens Odoo's backorder wizard when the server asks", async () => {
         onRpc("serial.scan.receive", "serial_receive_validate", ({ args }) => {
             expect.step(`validate ${args[0]}`);
@@ -172,5 +198,21 @@ describe("transfer", () => {
             "scan 21 SN-7 destination",
         ]);
         expect(".o_serial_transfer_validate").not.toHaveAttribute("disabled");
+    });
+
+    test("removing a scanned unit asks the server and reads the transfer again", async () => {
+        lines = [line(7, "Drill", "serial", 2, 2, ["SN-7", "SN-8"])];
+        onRpc("serial.scan.transfer", "serial_transfer_unscan", ({ args }) => {
+            expect.step(`unscan ${args[0]} ${args[1]}`);
+            lines = [line(7, "Drill", "serial", 1, 1, ["SN-8"])];
+            return { status: "ok", reason: "ok", message: "Serial SN-7 removed.", lines, transfer };
+        });
+        await mountWithCleanup(WebClient);
+        await getService("action").doAction(5252);
+        await waitFor(".o_serial_transfer_line[data-product='Drill']");
+        await click(".o_serial_transfer_serial[data-serial='SN-7'] .o_serial_transfer_unscan");
+        await waitFor(".o_serial_transfer_feedback:contains('Serial SN-7 removed.')");
+        expect.verifySteps(["unscan 21 SN-7"]);
+        expect(queryAllTexts(".o_serial_transfer_serial")).toEqual(["SN-8"]);
     });
 });

@@ -57,6 +57,22 @@ export class ReceiveAction extends ScanScreen {
         this.state.lastLineId = result.lines.length ? result.lines[0].id : false;
     }
 
+    /** Take one scanned serial back (the wrong unit); like any manual edit, it pauses. */
+    async onUnscan(serial) {
+        this.session.pause();
+        if (!this.session.ensureIdle()) {
+            return;
+        }
+        const result = await this.orm.call("serial.scan.receive", "serial_receive_unscan", [
+            this.pickingId,
+            serial,
+        ]);
+        if (!mergeLines(this.state.lines, result.lines)) {
+            await this.load();
+        }
+        this.session.setFeedback("info", result.message);
+    }
+
     onSelect(line) {
         this.state.selectedId = this.state.selectedId === line.id ? false : line.id;
     }

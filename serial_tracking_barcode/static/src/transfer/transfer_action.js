@@ -65,6 +65,22 @@ export class TransferAction extends ScanScreen {
         this.state.lastLineId = result.lines.length ? result.lines[0].id : false;
     }
 
+    /** Take one scanned serial back (the wrong unit); like any manual edit, it pauses. */
+    async onUnscan(serial) {
+        this.session.pause();
+        if (!this.session.ensureIdle()) {
+            return;
+        }
+        const result = await this.orm.call("serial.scan.transfer", "serial_transfer_unscan", [
+            this.state.picking.id,
+            serial,
+        ]);
+        // The unit's move goes with its last unit: the lines are read again.
+        await this.load(this.state.picking.id);
+        this.state.lastLineId = false;
+        this.session.setFeedback("info", result.message);
+    }
+
     get fromLabel() {
         const { source, source_set } = this.state.transfer;
         return source_set ? source : _t("Any location of %s", source || "");

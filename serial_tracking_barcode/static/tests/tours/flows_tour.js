@@ -48,6 +48,22 @@ registry.category("web_tour.tours").add("serial_tracking_barcode_receive_tour", 
         { content: "Drill 1", trigger: receiveLine("Dispatch Drill", 1) },
         scan("(01)07612345001012(21)RCV-0002(17)271231"),
         { content: "Drill 2 (GS1)", trigger: receiveLine("Dispatch Drill", 2) },
+        scan("RCV-0009"),
+        { content: "Drill 3: the wrong unit", trigger: receiveLine("Dispatch Drill", 3) },
+        {
+            content: "Remove the wrong unit",
+            trigger: ".o_serial_receive_serial[data-serial='RCV-0009'] .o_serial_receive_unscan",
+            run: "click",
+        },
+        {
+            content: "It is gone: Drill 2 again",
+            trigger: `${receiveLine("Dispatch Drill", 2)}:not(:has([data-serial='RCV-0009']))`,
+        },
+        {
+            content: "Scanning resumes with a tap",
+            trigger: ".o_serial_receive_prompt",
+            run: "click",
+        },
         scan("RCV-0001"),
         {
             content: "A serial scanned twice is refused",
@@ -100,6 +116,25 @@ registry.category("web_tour.tours").add("serial_tracking_barcode_transfer_tour",
         {
             content: "The unit is on the transfer",
             trigger: ".o_serial_transfer_serial[data-serial='DSP0005']",
+        },
+        scan("DSP0006"),
+        {
+            content: "The wrong unit is on the transfer too",
+            trigger: ".o_serial_transfer_serial[data-serial='DSP0006']",
+        },
+        {
+            content: "Remove the wrong unit",
+            trigger: ".o_serial_transfer_serial[data-serial='DSP0006'] .o_serial_transfer_unscan",
+            run: "click",
+        },
+        {
+            content: "Only the right unit is left",
+            trigger: ".o_serial_transfer_feedback:contains('DSP0006 removed')",
+        },
+        {
+            content: "Scanning resumes with a tap",
+            trigger: ".o_serial_transfer_prompt",
+            run: "click",
         },
         scan("DSP0000"),
         {

@@ -1,0 +1,162 @@
+import uuid
+from datetime import datetime, timedelta
+
+from odoo import SUPERUSER_ID, fields
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from ..tools.move_line_sql import ORM_ONLY_KEY, sql_create_allowed
+from .flows_common import SerialFlowsCommon
+
+# Where a transfer scan's rows are, per model: (column, fixture attribute).
+WHERE = {
+    "stock.move.line": ("product_id", "product_serial"),
+    "stock.quant": ("product_id", "product_serial"),
+    "stock.move": ("product_id", "product_serial"),
+    "stock.lot": ("product_id", "product_serial"),
+    "stock.picking": ("id", "picking"),
+}
+
+
+@tagged("post_install", "-at_install", "serial_tracking")
+class TestTransferSqlEquivalence(SerialFlowsCommon):
+    """A transfer scan's move line through the engine's SQL helper
+    (``create_scanned_line``) leaves exactly what Odoo's
+    ``stock.move.line.create`` leaves.
+
+    Each case runs the same scan twice from the same state, in savepoints rolled
+    back in between: through Odoo's ``create`` (context ``serial_scan_orm_only``)
+    and through the helper; every stored column of the product's move lines,
+    quants, moves and units and of the transfer must be equal (rows made by the
+    scan are named by their unit or product, datetimes set during the test
+    compare as "now"). Each case also checks that the comparison sees the changes
+    Odoo made."""
+
+    def setUp(self):
+        super().setUp()
+        self.picking = self.open_transfer()
+        self.transfer("LOC-B", self.picking)
+
+    def snapshot(self, known):
+        self.env.flush_all()
+        state = {}
+        renamed = {}
+        for model, (column, attribute) in WHERE.items():
+            Model = self.env[model]
+            columns = sorted(
+                name
+                for name, field in Model._fields.items()
+                if field.store and field.column_type
+            )
+            rows = self.env.execute_query(
+                SQL(
+                    "SELECT %s FROM %s WHERE %s = %s",
+                    SQL(", ").join(SQL.identifier(name) for name in columns),
+                    SQL.identifier(Model._table),
+                    SQL.identifier(column),
+                    getattr(self, attribute).id,
+                )
+            )
+            state[model] = {}
+            for values in rows:
+                row = dict(zip(columns, values, strict=True))
+                for name, value in row.items():
+                    if isinstance(value, datetime) and value >= self.started:
+                        row[name] = "now"
+                key = row["id"]
+                if known is not None and key not in known.get(model, ()):
+                    key = ("new", row.get("lot_id") or row["product_id"])
+                    renamed[(model, row["id"])] = key
+                    row["id"] = key
+                state[model][key] = row
+        for row in state["stock.move.line"].values():
+            row["move_id"] = renamed.get(("stock.move", row["move_id"]), row["move_id"])
+        return state
+
+    def assert_same(self, code, expect_changed):
+        self.assertTrue(sql_create_allowed(self.env))
+        self.started = fields.Datetime.now() - timedelta(seconds=1)
+        before = self.snapshot(None)
+        known = {model: set(rows) for model, rows in before.items()}
+        outcomes, queries = [], []
+        # Twice each way: the second round is counted, its caches warm on both.
+        for orm_only in (True, False, True, False):
+            savepoint = self.env.cr.savepoint()
+            start = self.env.cr.sql_log_count
+            flow = (
+                self.env["serial.scan.transfer"]
+                .with_user(self.user)
+                .with_context(**{ORM_ONLY_KEY: orm_only})
+            )
+            result = flow.serial_transfer_scan(self.picking.id, code, str(uuid.uuid4()))
+            self.assertEqual(result["status"], "ok", result["message"])
+            self.env.flush_all()
+            queries.append(self.env.cr.sql_log_count - start)
+            outcomes.append(self.snapshot(known))
+            savepoint.close(rollback=True)
+            self.env.invalidate_all()
+        orm, helper = outcomes[:2]
+        # The one known difference: Odoo's create recomputes the new line's
+        # state and quantity in the quant reservation's superuser environment,
+        # which stamps the line's write_uid with the superuser; the helper's
+        # recompute stamps the scanning user, as the line's create_uid.
+        for outcome in outcomes:
+            for key, row in outcome["stock.move.line"].items():
+                if key not in known["stock.move.line"] and row["write_uid"] in (
+                    SUPERUSER_ID,
+                    self.user.id,
+                ):
+                    row["write_uid"] = "scanning user or superuser"
+        self.maxDiff = None
+        for model in WHERE:
+            with self.subTest(model=model):
+                self.assertEqual(helper[model], orm[model])
+                self.assertEqual(outcomes[3][model], outcomes[2][model])
+        changed = {
+            (model, name)
+            for model, rows in orm.items()
+            for key, row in rows.items()
+            for name, value in row.items()
+            if before[model].get(key, {}).get(name, "absent") != value
+        }
+        self.assertLessEqual(expect_changed, changed)
+        self.assertLess(queries[3], queries[2])
+
+    def test_first_unit_of_a_product(self):
+        """The scan makes the product's move and its line: the quant's
+        reservation, the unit's state, the move's quantity and state follow."""
+        self.assert_same(
+            "DSP0005",
+            {
+                ("stock.move.line", "lot_id"),
+                ("stock.move", "quantity"),
+                ("stock.move", "state"),
+                ("stock.quant", "reserved_quantity"),
+                ("stock.lot", "unit_state"),
+            },
+        )
+
+    def test_unit_on_an_existing_move(self):
+        """A second unit of the product: a new line on its move."""
+        self.transfer("DSP0004", self.picking)
+        self.assert_same(
+            "DSP0005",
+            {
+                ("stock.move.line", "lot_id"),
+                ("stock.move", "quantity"),
+                ("stock.quant", "reserved_quantity"),
+                ("stock.lot", "unit_state"),
+            },
+        )
+
+    def test_unit_on_a_shelf(self):
+        """The unit is on shelf A: the line takes it from there."""
+        self.transfer("DSP0004", self.picking)
+        self.assert_same(
+            "DSP0008",
+            {
+                ("stock.move.line", "location_id"),
+                ("stock.quant", "reserved_quantity"),
+                ("stock.lot", "unit_state"),
+            },
+        )

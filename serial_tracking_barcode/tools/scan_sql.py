@@ -1,0 +1,128 @@
+"""The scan engine's lookup queries, as ``odoo.tools.SQL`` (the one place a scan
+reads its facts in SQL). ``serial.scan.service`` runs them and shapes the rows
+(``_scan_lock_picking``, ``_scan_products``, ``_scan_moves_sql``, ``_scan_units``).
+"""
+
+from odoo.tools import SQL
+
+from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
+
+
+def lock_picking_sql(picking_id, scan_uid, allowed, mode):
+    """The operation's row, locked ``FOR SHARE`` (``mode="share"``) or ``FOR NO
+    KEY UPDATE``, with what a scan needs of it and ``previous``: ``[picking_id,
+    move_id]`` of the scan already recorded with ``scan_uid``. ``allowed``: the
+    user's write rules as SQL on ``p``."""
+    lock = SQL("FOR SHARE OF p") if mode == "share" else SQL("FOR NO KEY UPDATE OF p")
+    return SQL(
+        """
+        SELECT p.id, p.name, p.state, p.company_id, t.code AS type_code,
+               p.serial_dispatch_confirmed AS dispatch_confirmed,
+               p.location_id, p.location_dest_id, l.parent_path,
+               (SELECT JSON_BUILD_ARRAY(s.picking_id, s.move_id)
+                  FROM serial_dispatch_scan s
+                 WHERE s.scan_uid = %(scan_uid)s) AS previous
+          FROM stock_picking p
+          JOIN stock_picking_type t ON t.id = p.picking_type_id
+          JOIN stock_location l ON l.id = p.location_id
+         WHERE p.id = %(picking)s AND %(allowed)s
+           %(lock)s
+        """,
+        picking=picking_id,
+        scan_uid=scan_uid,
+        allowed=allowed,
+        lock=lock,
+    )
+
+
+def products_sql(barcodes, info, moves):
+    """Products with one of ``barcodes`` (active first), their tracking, name in
+    the user's language and ``moves`` (the SQL of :func:`moves_sql` on ``pp.id``)."""
+    return SQL(
+        """
+        SELECT pp.id, pt.tracking,
+               COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS product_name,
+               (%(moves)s) AS moves
+          FROM product_product pp
+          JOIN product_template pt ON pt.id = pp.product_tmpl_id
+         WHERE pp.barcode = ANY(%(barcodes)s)
+           AND (pt.company_id IS NULL OR pt.company_id = %(company)s)
+      ORDER BY pp.active DESC, pp.id
+        """,
+        barcodes=barcodes,
+        lang=info["lang"],
+        company=info["company_id"],
+        moves=moves,
+    )
+
+
+def moves_sql(info, product):
+    """JSON array of the operation's open lines of ``product`` (SQL expression)
+    with the quantity each still misses and its ``picked`` flag, in the
+    operation's order."""
+    return SQL(
+        """
+        SELECT JSON_AGG(JSON_BUILD_ARRAY(x.id, x.missing, x.picked)
+                        ORDER BY x.seq, x.id)
+          FROM (SELECT m.id, MAX(m.sequence) AS seq, BOOL_AND(m.picked) AS picked,
+                       MAX(m.product_qty) - COALESCE(SUM(s.quantity), 0)
+                           AS missing
+                  FROM stock_move m
+             LEFT JOIN serial_dispatch_scan s ON s.move_id = m.id
+                 WHERE m.picking_id = %(picking)s AND m.product_id = %(product)s
+                   AND m.state NOT IN %(closed)s
+              GROUP BY m.id) x
+        """,
+        picking=info["id"],
+        product=product,
+        closed=CLOSED_STATES,
+    )
+
+
+def units_sql(where, info, moves):
+    """Serial units matching ``where`` (SQL on ``lot``) with every fact a scan
+    decides on (see ``serial.scan.service._scan_units``); ``moves``: the SQL of
+    :func:`moves_sql` on ``lot.product_id``."""
+    return SQL(
+        """
+        SELECT lot.id, lot.name, lot.product_id, lot.unit_state,
+               lot.expiration_date, pt.tracking,
+               COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS product_name,
+               (%(moves)s) AS moves, sc.picking_id AS scanned_on, mls.lines,
+               q.id AS quant_id, q.location_id, q.package_id, q.owner_id,
+               q.reserved_quantity %(columns)s
+          FROM stock_lot lot
+          JOIN product_product pp ON pp.id = lot.product_id
+          JOIN product_template pt ON pt.id = pp.product_tmpl_id
+     LEFT JOIN LATERAL (
+               SELECT s.picking_id FROM serial_dispatch_scan s
+                WHERE s.lot_id = lot.id AND s.state = 'open'
+                LIMIT 1) sc ON TRUE
+     LEFT JOIN LATERAL (
+               SELECT JSON_AGG(JSON_BUILD_ARRAY(ml.id, ml.picking_id,
+                                                ml.move_id, ml.picked)
+                               ORDER BY ml.id) AS lines
+                 FROM stock_move_line ml
+                WHERE ml.lot_id = lot.id AND ml.quantity > 0
+                  AND ml.state NOT IN %(closed)s) mls ON TRUE
+     LEFT JOIN LATERAL (
+               SELECT q.*
+                 FROM stock_quant q
+                 JOIN stock_location l ON l.id = q.location_id
+                WHERE q.lot_id = lot.id AND q.quantity > 0
+                  AND l.parent_path LIKE %(path)s
+             ORDER BY q.quantity DESC, q.id
+                LIMIT 1) q ON TRUE
+         WHERE (lot.company_id = %(company)s OR lot.company_id IS NULL)
+           AND %(where)s
+        """,
+        where=where,
+        columns=SQL(", %s", info["unit_columns"])
+        if info.get("unit_columns")
+        else SQL(),
+        moves=moves,
+        closed=CLOSED_STATES,
+        path=f"{info['parent_path']}%",
+        company=info["company_id"],
+        lang=info["lang"],
+    )
