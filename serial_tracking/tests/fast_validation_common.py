@@ -85,12 +85,11 @@ class FastValidationCommon(SerialTrackingCommon):
     def _validate(self, picking, fast):
         lines = picking.move_ids.move_line_ids
         if fast:
-            self.assertIsNotNone(
-                lines._serial_fast_receipt_lines()
-                if picking.picking_type_id.code == "incoming"
-                else lines._serial_fast_delivery_lines(),
-                "the batch should take the fast path",
-            )
+            qualify = {
+                "incoming": lines._serial_fast_receipt_lines,
+                "internal": lines._serial_fast_internal_lines,
+            }.get(picking.picking_type_id.code, lines._serial_fast_delivery_lines)
+            self.assertIsNotNone(qualify(), "the batch should take the fast path")
         # With the chatter on (tests often run without), which Odoo writes per unit.
         res = picking.with_context(
             serial_fast_off=not fast,

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.serial_tracking.models.stock_lot import BLOCKED_UNIT_STATES
@@ -12,6 +12,39 @@ class SerialRecall(models.Model):
     ``serial.recall.scope``."""
 
     _inherit = "serial.recall"
+
+    quarantine_move_count = fields.Integer(
+        "Units to Move to Quarantine",
+        compute="_compute_quarantine_counts",
+        help="Units we hold in stock that are not in quarantine yet.",
+    )
+    quarantine_block_count = fields.Integer(
+        "Units to Block", compute="_compute_quarantine_counts"
+    )
+
+    @api.depends("state", "line_ids.position", "line_ids.quarantine", "line_ids.status")
+    def _compute_quarantine_counts(self):
+        """What the two quarantine buttons would act on (one query): the lines of
+        :meth:`_serial_recall_held_lines`, and the held lines not quarantined."""
+        groups = self.env["serial.recall.line"]._read_group(
+            [
+                ("recall_id", "in", self.ids),
+                ("position", "in", list(HELD_POSITIONS)),
+                ("quarantine", "!=", "moved"),
+            ],
+            ["recall_id", "position", "quarantine", "status"],
+            ["__count"],
+        )
+        move, block = {}, {}
+        for recall, position, quarantine, status, count in groups:
+            if position == "held" and status not in ("destroyed", "closed"):
+                move[recall] = move.get(recall, 0) + count
+            if quarantine == "none":
+                block[recall] = block.get(recall, 0) + count
+        for recall in self:
+            is_open = recall.state == "open"
+            recall.quarantine_move_count = move.get(recall, 0) if is_open else 0
+            recall.quarantine_block_count = block.get(recall, 0) if is_open else 0
 
     # ---- quarantine -------------------------------------------------------------
     def _serial_recall_held_lines(self):

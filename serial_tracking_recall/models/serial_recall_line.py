@@ -111,7 +111,28 @@ class SerialRecallLine(models.Model):
 
     def _serial_recall_move_to_quarantine(self, warehouse):
         """One validated internal transfer of these lines' units to ``warehouse``'s
-        quarantine location, a move per product and a line per unit."""
+        quarantine location (:meth:`_serial_recall_quarantine_picking`). Odoo's
+        validation takes the core's fast path of internal transfers when the
+        transfer qualifies (serial units, one quant each), else its own."""
+        picking = self._serial_recall_quarantine_picking(warehouse)
+        picking.with_context(
+            skip_backorder=True, skip_sanity_check=True, skip_expired=True
+        ).button_validate()
+        if picking.state != "done":
+            raise UserError(
+                self.env._(
+                    "The quarantine transfer %(picking)s could not be validated.",
+                    picking=picking.name,
+                )
+            )
+        self.write({"location_id": picking.location_dest_id.id})
+        return picking
+
+    def _serial_recall_quarantine_picking(self, warehouse):
+        """The confirmed, picked internal transfer of these lines' units from where
+        they are to ``warehouse``'s quarantine location: a move per product and a
+        line per unit, each reserving its unit (in one batch where the core can:
+        ``stock.move.line._serial_create_reserved_lines``)."""
         dest = warehouse._serial_quarantine_location()
         source = warehouse.lot_stock_id
         by_product = self.grouped("product_id")
@@ -139,7 +160,7 @@ class SerialRecallLine(models.Model):
             )
         )
         moves = {move.product_id: move for move in picking.move_ids}
-        self.env["stock.move.line"].sudo().create(
+        self.env["stock.move.line"].sudo()._serial_create_reserved_lines(
             [
                 {
                     "move_id": moves[line.product_id].id,
@@ -156,15 +177,4 @@ class SerialRecallLine(models.Model):
         )
         picking.action_confirm()
         picking.move_ids.picked = True
-        picking.with_context(
-            skip_backorder=True, skip_sanity_check=True, skip_expired=True
-        ).button_validate()
-        if picking.state != "done":
-            raise UserError(
-                self.env._(
-                    "The quarantine transfer %(picking)s could not be validated.",
-                    picking=picking.name,
-                )
-            )
-        self.write({"location_id": dest.id})
         return picking
