@@ -179,7 +179,8 @@ def main():
         "--only",
         default="",
         help="only the questions whose name contains this (e.g. batch, product, "
-        "component); skips the confirm and quarantine part",
+        "component); skips the confirm and quarantine part, except 'quarantine': "
+        "only the quarantine part",
     )
     args = parser.parse_args()
     SAMPLE["units"] = args.standard_sample
@@ -214,7 +215,11 @@ def main():
                 {"component_lot_ids": [layout["component_lot"]]},
                 lambda: standard_component(env, layout),
             )
-        cases = {name: case for name, case in cases.items() if args.only in name}
+        cases = {
+            name: case
+            for name, case in cases.items()
+            if args.only in name and args.only != "quarantine"
+        }
         for name, (scope, standard) in cases.items():
             recall = Recall.create({"title": f"Bench {name}", **scope})
             a_times, b_times, counts = [], [], set()
@@ -235,7 +240,7 @@ def main():
                     flush=True,
                 )
             results[name] = (a_times, b_times, sorted(counts))
-        if args.only:
+        if args.only and args.only != "quarantine":
             report(layout, results)
             return
         # confirming the batch recall, then quarantining 10,000 held units

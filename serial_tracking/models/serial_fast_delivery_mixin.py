@@ -66,7 +66,7 @@ class SerialFastDeliveryMixin(models.AbstractModel):
             )
         )
         by_key = {(lot_id, loc_id): row for lot_id, loc_id, *row in quant_rows}
-        quants_by_line = {}
+        pairs = []
         for row in rows:
             if row.location_id == row.location_dest_id:
                 return None
@@ -84,11 +84,18 @@ class SerialFastDeliveryMixin(models.AbstractModel):
                 len(dest[0]) != 1 or not dest[1] or (dest_in_stock and dest[2][0] > 0)
             ):
                 return None
-            quants_by_line[self.browse(row.id)] = (
-                Quant.browse(source[0][0]),
-                Quant.browse(dest[0][0]) if dest else None,
+            pairs.append((source[0][0], dest[0][0] if dest else None))
+        # Records that share one prefetch set: what the fast path reads of each
+        # line and quant comes in a query per thousand, not per record.
+        lines = self.browse([row.id for row in rows])
+        prefetch = tuple(quant_id for pair in pairs for quant_id in pair if quant_id)
+        return {
+            line: (
+                Quant.browse(source).with_prefetch(prefetch),
+                Quant.browse(dest).with_prefetch(prefetch) if dest else None,
             )
-        return quants_by_line
+            for line, (source, dest) in zip(lines, pairs, strict=True)
+        }
 
     def _serial_fast_delivery_done(self, quants_by_line):
         """Odoo's ``_action_done`` for lines that move reserved units (see

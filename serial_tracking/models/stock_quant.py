@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 from odoo.addons.stock.models.stock_quant import StockQuant as OdooStockQuant
 
@@ -6,8 +6,10 @@ from ..tools import bulk_insert
 from .serial_fast_internal_mixin import BATCH_RESERVATIONS
 
 # What differs from one quant to the next of a fast validation: the rest (product,
-# location, dates...) is shared by all the quants of one location.
-VARYING = ("lot_id", "quantity")
+# location...) is shared by all the quants of one location. The entry date varies
+# too (a unit moved within our stock keeps its own): one prototype serves units of
+# every date (what depends on a varying field is recomputed for the batch).
+VARYING = ("lot_id", "quantity", "in_date")
 
 
 class StockQuant(models.Model):
@@ -73,8 +75,9 @@ class StockQuant(models.Model):
         if not vals_list:
             return self.browse()
         Quant = self.sudo()
+        now = fields.Datetime.now()
         vals_list = [
-            {"inventory_quantity_set": False, "quantity": 0.0, **vals}
+            {"inventory_quantity_set": False, "quantity": 0.0, "in_date": now, **vals}
             for vals in vals_list
         ]
 
