@@ -95,16 +95,21 @@ class SerialFastInternalMixin(models.AbstractModel):
         that does not bypass reservation, on a move of that product not done; each
         unit once, there as exactly one quant (no package, no owner) of quantity 1
         reserved for nothing; and no untracked positive quant of those products at
-        those locations (Odoo would take its entry date)."""
+        those locations (Odoo would take its entry date). Context
+        ``serial_fast_off``: ``None``."""
         own = {"move_id", "lot_id", "quantity", "product_id", "location_id"}
-        if not vals_list or any(
-            not own <= vals.keys()
-            or vals["quantity"] != 1
-            or vals.get("package_id")
-            or vals.get("owner_id")
-            or vals.get("quant_id")
-            or vals.get("product_uom_id")
-            for vals in vals_list
+        if (
+            self.env.context.get("serial_fast_off")
+            or not vals_list
+            or any(
+                not own <= vals.keys()
+                or vals["quantity"] != 1
+                or vals.get("package_id")
+                or vals.get("owner_id")
+                or vals.get("quant_id")
+                or vals.get("product_uom_id")
+                for vals in vals_list
+            )
         ):
             return None
         keys = {

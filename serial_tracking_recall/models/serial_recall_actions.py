@@ -22,22 +22,33 @@ class SerialRecall(models.Model):
         "Units to Block", compute="_compute_quarantine_counts"
     )
 
-    @api.depends("state", "line_ids.position", "line_ids.quarantine", "line_ids.status")
+    @api.depends(
+        "state",
+        "line_ids.position",
+        "line_ids.quarantine",
+        "line_ids.status",
+        "line_ids.warehouse_id",
+    )
     def _compute_quarantine_counts(self):
         """What the two quarantine buttons would act on (one query): the lines of
-        :meth:`_serial_recall_held_lines`, and the held lines not quarantined."""
+        :meth:`_serial_recall_held_lines` in a warehouse (which has a quarantine
+        location), and the held lines not quarantined."""
         groups = self.env["serial.recall.line"]._read_group(
             [
                 ("recall_id", "in", self.ids),
                 ("position", "in", list(HELD_POSITIONS)),
                 ("quarantine", "!=", "moved"),
             ],
-            ["recall_id", "position", "quarantine", "status"],
+            ["recall_id", "position", "quarantine", "status", "warehouse_id"],
             ["__count"],
         )
         move, block = {}, {}
-        for recall, position, quarantine, status, count in groups:
-            if position == "held" and status not in ("destroyed", "closed"):
+        for recall, position, quarantine, status, warehouse, count in groups:
+            if (
+                position == "held"
+                and warehouse
+                and status not in ("destroyed", "closed")
+            ):
                 move[recall] = move.get(recall, 0) + count
             if quarantine == "none":
                 block[recall] = block.get(recall, 0) + count
@@ -79,7 +90,7 @@ class SerialRecall(models.Model):
         """Move the units we hold to each warehouse's quarantine location with
         Odoo transfers (one per warehouse), validated at once."""
         self.check_access("write")
-        lines = self._serial_recall_held_lines()
+        lines = self._serial_recall_held_lines().filtered("warehouse_id")
         if not lines:
             raise UserError(
                 self.env._(
@@ -90,11 +101,8 @@ class SerialRecall(models.Model):
             )
         pickings = self.env["stock.picking"]
         for warehouse, wh_lines in lines.grouped("warehouse_id").items():
-            if not warehouse:
-                continue
             pickings |= wh_lines._serial_recall_move_to_quarantine(warehouse)
         self._serial_recall_mark_units(lines.lot_id.ids, "quarantined")
-        lines._serial_recall_set_quarantine("moved")
         self.message_post(
             body=self.env._(
                 "%(count)s units moved to quarantine: %(pickings)s",
