@@ -3,7 +3,8 @@
 
     python3 bench/bench_big_receipts.py --db st_big_bench [--units 10000] \
         [--big 100000] [--stock 50000 --deliver 5000] [--runs 3] [--odoo-runs 1] \
-        [--cases receipt,big,delivery]
+        [--cases receipt,big,delivery] [--paths odoo,fast] [--stock-product ID] \
+        [--profile PREFIX]
 
 Every measurement runs in its own Python process (so its peak memory is its own),
 in a database with serial_tracking_scheme and stock_account; what is timed is rolled
@@ -28,7 +29,10 @@ Odoo's path runs only in the first ``--odoo-runs`` runs (it takes many minutes a
 10,000 units on a small machine). The ``--big`` receipt is measured for the fast
 path only: Odoo's own path ends in RecursionError at about 100,000 units (see
 ``bench/check_big_receipt.py``). The load average is printed before and after.
-Validation is timed in the request (``serial_background_validation``: no
+``--stock-product`` delivers from the stock of an earlier run (its "stock" line
+prints the product's id) instead of receiving ``--stock`` units again;
+``--profile`` writes the cProfile stats of each timed step, to find where the
+time goes. Validation is timed in the request (``serial_background_validation``: no
 background queue, whatever the size). Peak memory is the process's peak RSS during
 the timed steps (Linux ``VmHWM``, reset before them).
 """
