@@ -3,7 +3,8 @@
 
     python3 bench/bench_big_receipts.py --db st_big_bench [--units 10000] \
         [--big 100000] [--stock 50000 --deliver 5000] [--runs 3] [--odoo-runs 1] \
-        [--cases receipt,big,delivery]
+        [--cases receipt,big,delivery] [--paths odoo,fast] [--stock-product ID] \
+        [--profile PREFIX]
 
 Every measurement runs in its own Python process (so its peak memory is its own),
 in a database with serial_tracking_scheme and stock_account; what is timed is rolled
@@ -28,7 +29,10 @@ Odoo's path runs only in the first ``--odoo-runs`` runs (it takes many minutes a
 10,000 units on a small machine). The ``--big`` receipt is measured for the fast
 path only: Odoo's own path ends in RecursionError at about 100,000 units (see
 ``bench/check_big_receipt.py``). The load average is printed before and after.
-Validation is timed in the request (``serial_background_validation``: no
+``--stock-product`` delivers from the stock of an earlier run (its "stock" line
+prints the product's id) instead of receiving ``--stock`` units again;
+``--profile`` writes the cProfile stats of each timed step, to find where the
+time goes. Validation is timed in the request (``serial_background_validation``: no
 background queue, whatever the size). Peak memory is the process's peak RSS during
 the timed steps (Linux ``VmHWM``, reset before them).
 """
@@ -52,6 +56,7 @@ from _odoo import (
 )
 
 ADDONS = "serial_tracking_scheme,stock_account"
+OPTIONS = {"profile": ""}  # given to every worker process
 PATTERN = "{product}-{site}{yy}{ww}-{counter:7}{check}"
 
 
@@ -166,18 +171,40 @@ def worker(args):
             env.flush_all()
             result["assign"] = time.perf_counter() - start
             reset_peak_rss()
+            profiler = _profiler(args)
             mid = time.perf_counter()
             delivery.with_context(
                 serial_fast_off=not fast, serial_background_validation=True
             ).button_validate()
             env.flush_all()
             result["validate"] = time.perf_counter() - mid
+            _dump_profile(args, profiler)
             result["total"] = result["validate"]
             result["peak_mib"] = peak_rss_mib()
             assert delivery.state == "done", delivery.state
             result["units_in_stock"] = product.qty_available
             cr.rollback()
     print(json.dumps(result))
+
+
+def _profiler(args):
+    """A started ``cProfile.Profile`` when ``--profile`` is given, else ``None``."""
+    if not args.profile:
+        return None
+    import cProfile
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    return profiler
+
+
+def _dump_profile(args, profiler):
+    """Stats of the timed step to ``<--profile>-<case>-<path>-<pid>.prof``."""
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(
+            f"{args.profile}-{args.case}-{args.path}-{os.getpid()}.prof"
+        )
 
 
 def run_one(db, case, path, units, stock=0, deliver=0, product=0, picking=0):
@@ -202,6 +229,8 @@ def run_one(db, case, path, units, stock=0, deliver=0, product=0, picking=0):
         "--picking",
         str(picking),
     ]
+    if OPTIONS["profile"]:
+        cmd += ["--profile", OPTIONS["profile"]]
     out = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if out.returncode:
         print(out.stderr[-3000:], file=sys.stderr)
@@ -221,6 +250,22 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--odoo-runs", type=int, default=None)
     parser.add_argument("--cases", default="receipt,big,delivery")
+    parser.add_argument(
+        "--paths", default="odoo,fast", help="which paths to time (odoo, fast)"
+    )
+    parser.add_argument(
+        "--stock-product",
+        type=int,
+        default=0,
+        help="deliver from this product's stock (received by an earlier run of "
+        "the delivery case, see its output) instead of receiving --stock units",
+    )
+    parser.add_argument(
+        "--profile",
+        default="",
+        help="path prefix: cProfile stats of each timed step go to "
+        "<prefix>-<case>-<path>-<pid>.prof",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
@@ -229,19 +274,20 @@ def main():
     args = parser.parse_args()
     if args.worker:
         return worker(args)
+    OPTIONS["profile"] = args.profile
     ensure_database(args.db, ADDONS, path=addons_path())
     print(f"load at start: {os.getloadavg()}", file=sys.stderr, flush=True)
     cases = args.cases.split(",")
     odoo_runs = args.runs if args.odoo_runs is None else args.odoo_runs
-    stock_product = 0
-    if "delivery" in cases:
+    stock_product = args.stock_product
+    if "delivery" in cases and not stock_product:
         stock = run_one(args.db, "stock", "fast", 0, args.stock)
         stock_product = stock["product_id"]
     results = {}
     for run in range(args.runs):
         print(f"run {run + 1}/{args.runs}", file=sys.stderr, flush=True)
         for case in cases:
-            for path in ("odoo", "fast"):
+            for path in args.paths.split(","):
                 if path == "odoo" and (case == "big" or run >= odoo_runs):
                     continue
                 if case == "delivery":

@@ -34,8 +34,11 @@
   quarantining 10,000 held units both ways, each after confirming a recall of them:
   through Odoo transfers (``action_quarantine_move``) and blocked in place
   (``action_quarantine_block``), median of ``--quarantine-runs`` (the transfers
-  on ``--move-units`` units and ``--move-runs`` runs at most: Odoo validates them
-  line by line). Every run is rolled back. The load average is printed with every run.
+  on ``--move-units`` units and ``--move-runs`` runs at most), and by transfers
+  through Odoo's own path (``serial_fast_off``: reserved and validated line by
+  line) on ``--odoo-move-units`` units, ``--odoo-move-runs`` runs at most, scaled
+  per unit for the ratio. Every run is rolled back. The load average is printed
+  with every run.
 """
 
 import argparse
@@ -67,6 +70,8 @@ def ours_rows(env, recall):
 
 
 SAMPLE = {"units": 0}
+# The quarantine by transfer through Odoo's own path (context serial_fast_off).
+ODOO_MOVE = "odoo_quarantine_move"
 
 
 def standard_split(env, lots):
@@ -185,6 +190,16 @@ def main():
     parser.add_argument(
         "--move-runs", type=int, default=3, help="runs of the transfer (at most)"
     )
+    parser.add_argument(
+        "--odoo-move-units",
+        type=int,
+        default=1000,
+        help="held units moved by transfer through Odoo's own path (serial_fast_off)"
+        " in each run, scaled per unit (0: not timed)",
+    )
+    parser.add_argument(
+        "--odoo-move-runs", type=int, default=1, help="runs of Odoo's path (at most)"
+    )
     parser.add_argument("--standard-budget", type=float, default=300)
     parser.add_argument(
         "--standard-sample",
@@ -196,7 +211,8 @@ def main():
         "--only",
         default="",
         help="only the questions whose name contains this (e.g. batch, product, "
-        "component); skips the confirm and quarantine part",
+        "component); skips the confirm and quarantine part, except 'quarantine': "
+        "only the quarantine part",
     )
     args = parser.parse_args()
     SAMPLE["units"] = args.standard_sample
@@ -231,7 +247,11 @@ def main():
                 {"component_lot_ids": [layout["component_lot"]]},
                 lambda: standard_component(env, layout),
             )
-        cases = {name: case for name, case in cases.items() if args.only in name}
+        cases = {
+            name: case
+            for name, case in cases.items()
+            if args.only in name and args.only != "quarantine"
+        }
         for name, (scope, standard) in cases.items():
             recall = Recall.create({"title": f"Bench {name}", **scope})
             a_times, r_times, b_times, counts = [], [], [], set()
@@ -256,7 +276,7 @@ def main():
                     flush=True,
                 )
             results[name] = (a_times, r_times, b_times, sorted(counts))
-        if args.only:
+        if args.only and args.only != "quarantine":
             report(layout, results)
             return
         # confirming the batch recall, then quarantining 10,000 held units
@@ -278,13 +298,20 @@ def main():
             )
         ]
         env.cr.rollback()
-        quarantine = {"action_quarantine_block": [], "action_quarantine_move": []}
+        quarantine = {
+            "action_quarantine_block": [],
+            "action_quarantine_move": [],
+            ODOO_MOVE: [],
+        }
         units = {"action_quarantine_block": held, "action_quarantine_move": held}
         units["action_quarantine_move"] = held[: args.move_units or len(held)]
+        units[ODOO_MOVE] = held[: args.odoo_move_units]
         confirms, moved = {name: [] for name in quarantine}, {}
         for run in range(args.quarantine_runs):
             for method, times in quarantine.items():
                 if method == "action_quarantine_move" and run >= args.move_runs:
+                    continue
+                if method == ODOO_MOVE and run >= args.odoo_move_runs:
                     continue
                 lot_ids = units[method]
                 env.invalidate_all()
@@ -294,7 +321,10 @@ def main():
                 confirms[method].append(timed(recall.action_confirm)[0])
                 env.invalidate_all()
                 start = clock.perf_counter()
-                getattr(recall, method)()
+                if method == ODOO_MOVE:
+                    recall.with_context(serial_fast_off=True).action_quarantine_move()
+                else:
+                    getattr(recall, method)()
                 env.flush_all()
                 times.append(clock.perf_counter() - start)
                 moved[method] = env.execute_query(
@@ -320,6 +350,7 @@ def main():
     for method, label in (
         ("action_quarantine_block", "blocked in place"),
         ("action_quarantine_move", "by transfers to quarantine"),
+        (ODOO_MOVE, "by transfers, Odoo's own path (serial_fast_off)"),
     ):
         times = quarantine[method]
         if not times:
@@ -329,6 +360,16 @@ def main():
             f"{statistics.median(times):.1f} s (median of {len(times)}), "
             f"{moved[method]:,} quarantined; confirming their recall first: "
             f"{statistics.median(confirms[method]):.1f} s"
+        )
+    ours, odoo = quarantine["action_quarantine_move"], quarantine[ODOO_MOVE]
+    if ours and odoo:
+        count = len(units["action_quarantine_move"])
+        odoo_unit = statistics.median(odoo) / len(units[ODOO_MOVE])
+        ours_unit = statistics.median(ours) / count
+        print(
+            f"by transfers, per unit: Odoo's path {odoo_unit * 1000:.1f} ms, ours "
+            f"{ours_unit * 1000:.1f} ms: {odoo_unit * count:.0f} s for {count:,} "
+            f"units at Odoo's rate, {odoo_unit / ours_unit:.1f}x"
         )
     print(f"load average at the end: {load()}")
 

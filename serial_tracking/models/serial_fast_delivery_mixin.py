@@ -19,15 +19,28 @@ class SerialFastDeliveryMixin(models.AbstractModel):
 
         Besides :meth:`_serial_fast_common_checks`: each line moves its unit from an
         internal location that does not bypass reservation to one that does
-        (customer, vendor, scrap...), the unit being there as exactly one quant of
-        quantity 1 reserved for this line (no package, no owner), and at most one
-        quant of the unit (without package nor owner) at the destination. Each unit
-        once in the batch."""
+        (customer, vendor, scrap...), and its quants qualify
+        (:meth:`_serial_fast_reserved_quants`)."""
         rows = self._serial_fast_common_checks()
         if rows is None:
             return None
         if not self._serial_fast_crossing(rows, into_stock=False):
             return None
+        return self._serial_fast_reserved_quants(rows)
+
+    def _serial_fast_reserved_quants(self, rows, dest_in_stock=False):
+        """The quants of lines that move a reserved unit (``rows``:
+        :data:`FastLine` of ``self``), shared by the fast delivery and the fast
+        internal transfer: ``{line: (source quant, destination quant or None)}``, or
+        ``None`` when a line does not qualify.
+
+        Each line's unit is at its source as exactly one quant of quantity 1
+        reserved for this line (no package, no owner), and has at most one quant
+        (without package nor owner) at the destination, each unit once in the
+        batch. With ``dest_in_stock`` (a destination that does not bypass
+        reservation, where Odoo's loop would keep the older of two entry dates) that
+        destination quant holds no unit (quantity 0 or less), so the unit enters
+        with its source's entry date, as in a delivery."""
         lot_ids = {row.lot_id for row in rows}
         if len(lot_ids) != len(rows) or any(
             not row.lot_id or row.lot_product_id != row.product_id for row in rows
@@ -53,8 +66,10 @@ class SerialFastDeliveryMixin(models.AbstractModel):
             )
         )
         by_key = {(lot_id, loc_id): row for lot_id, loc_id, *row in quant_rows}
-        quants_by_line = {}
+        pairs = []
         for row in rows:
+            if row.location_id == row.location_dest_id:
+                return None
             source = by_key.get((row.lot_id, row.location_id))
             if (
                 not source
@@ -65,17 +80,27 @@ class SerialFastDeliveryMixin(models.AbstractModel):
             ):
                 return None
             dest = by_key.get((row.lot_id, row.location_dest_id))
-            if dest and (len(dest[0]) != 1 or not dest[1]):
+            if dest and (
+                len(dest[0]) != 1 or not dest[1] or (dest_in_stock and dest[2][0] > 0)
+            ):
                 return None
-            quants_by_line[self.browse(row.id)] = (
-                Quant.browse(source[0][0]),
-                Quant.browse(dest[0][0]) if dest else None,
+            pairs.append((source[0][0], dest[0][0] if dest else None))
+        # Records that share one prefetch set: what the fast path reads of each
+        # line and quant comes in a query per thousand, not per record.
+        lines = self.browse([row.id for row in rows])
+        prefetch = tuple(quant_id for pair in pairs for quant_id in pair if quant_id)
+        return {
+            line: (
+                Quant.browse(source).with_prefetch(prefetch),
+                Quant.browse(dest).with_prefetch(prefetch) if dest else None,
             )
-        return quants_by_line
+            for line, (source, dest) in zip(lines, pairs, strict=True)
+        }
 
     def _serial_fast_delivery_done(self, quants_by_line):
-        """Odoo's ``_action_done`` for delivery lines that qualify (see
-        :meth:`_serial_fast_delivery_lines`), batch by batch: the reservation and the
+        """Odoo's ``_action_done`` for lines that move reserved units (see
+        :meth:`_serial_fast_reserved_quants`: deliveries and internal transfers),
+        batch by batch: the reservation and the
         unit leave the source quant (quantity and reserved quantity 0, the quant
         stays until Odoo's own clean-up, as in Odoo's loop), the destination quant
         gets it with the source's entry date (one ``create`` for the new ones, one

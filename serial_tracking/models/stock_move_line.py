@@ -49,6 +49,7 @@ class StockMoveLine(models.Model):
         "stock.move.line",
         "serial.fast.receipt.mixin",
         "serial.fast.delivery.mixin",
+        "serial.fast.internal.mixin",
     )
 
     # Unit states, timelines and scans read move lines by serial: Odoo 19 has no index
@@ -198,6 +199,9 @@ class StockMoveLine(models.Model):
         quants_by_line = self._serial_fast_delivery_lines()
         if quants_by_line is not None:
             return self._serial_fast_delivery_done(quants_by_line)
+        quants_by_line = self._serial_fast_internal_lines()
+        if quants_by_line is not None:
+            return self._serial_fast_internal_done(quants_by_line)
         return super()._action_done()
 
     @api.model

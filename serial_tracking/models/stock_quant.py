@@ -1,16 +1,48 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 from odoo.addons.stock.models.stock_quant import StockQuant as OdooStockQuant
 
 from ..tools import bulk_insert
+from .serial_fast_internal_mixin import BATCH_RESERVATIONS
 
 # What differs from one quant to the next of a fast validation: the rest (product,
-# location, dates...) is shared by all the quants of one location.
-VARYING = ("lot_id", "quantity")
+# location...) is shared by all the quants of one location. The entry date varies
+# too (a unit moved within our stock keeps its own): one prototype serves units of
+# every date (what depends on a varying field is recomputed for the batch).
+VARYING = ("lot_id", "quantity", "in_date")
 
 
 class StockQuant(models.Model):
     _inherit = "stock.quant"
+
+    @api.model
+    def _update_reserved_quantity(
+        self,
+        product_id,
+        location_id,
+        quantity,
+        lot_id=None,
+        package_id=None,
+        owner_id=None,
+        strict=True,
+    ):
+        # A reservation that stock.move.line._serial_create_reserved_lines writes
+        # for the whole batch itself: taken out of its set, nothing done here.
+        batch = self.env.context.get(BATCH_RESERVATIONS)
+        if batch and quantity == 1 and lot_id and not package_id and not owner_id:
+            key = (product_id.id, location_id.id, lot_id.id)
+            if key in batch:
+                batch.discard(key)
+                return None
+        return super()._update_reserved_quantity(
+            product_id,
+            location_id,
+            quantity,
+            lot_id=lot_id,
+            package_id=package_id,
+            owner_id=owner_id,
+            strict=strict,
+        )
 
     @api.model
     def _serial_can_create_in_batch(self):
@@ -43,8 +75,9 @@ class StockQuant(models.Model):
         if not vals_list:
             return self.browse()
         Quant = self.sudo()
+        now = fields.Datetime.now()
         vals_list = [
-            {"inventory_quantity_set": False, "quantity": 0.0, **vals}
+            {"inventory_quantity_set": False, "quantity": 0.0, "in_date": now, **vals}
             for vals in vals_list
         ]
 

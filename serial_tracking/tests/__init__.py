@@ -12,6 +12,7 @@ from . import test_stock_lot_lifecycle
 from . import test_text
 from . import test_ui
 from . import test_fast_validation
+from . import test_fast_internal
 from . import test_background_validation
 from . import test_fast_validation_concurrency
 from . import test_unit_block

@@ -98,3 +98,19 @@ class TestTransferScan(SerialFlowsCommon):
         )
         with self.assertRaises(AccessError):
             self.transfer("LOC-B", picking, user=user_b)
+
+    def test_scanned_transfer_takes_fast_validation(self):
+        """A transfer by scan is an internal transfer of reserved units: big ones
+        (here every size) validate through the core's fast path."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "serial_tracking.fast_validation_min_lines", "1"
+        )
+        picking = self.open_transfer()
+        self.transfer("LOC-B", picking)
+        for code in ("DSP0005", "DSP0008"):
+            self.assertEqual(self.transfer(code, picking)["status"], "ok")
+        self.assertIsNotNone(picking.move_line_ids._serial_fast_internal_lines())
+        self.assertEqual(self.validate(picking)["status"], "done")
+        self.assertEqual(
+            (self.lot("DSP0005") | self.lot("DSP0008")).location_id, self.shelf_b
+        )

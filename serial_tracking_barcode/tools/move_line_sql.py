@@ -59,6 +59,9 @@ REPRODUCED = {
         "odoo.addons.stock.models.stock_quant",
     ),
     ("stock.quant", "_update_reserved_quantity"): (
+        # The core's override acts only under the context key of its batch
+        # reservation (stock.move.line._serial_create_reserved_lines), never here.
+        f"{_CORE}.stock_quant",
         "odoo.addons.stock.models.stock_quant",
     ),
     ("stock.quant", "_gather"): ("odoo.addons.stock.models.stock_quant",),

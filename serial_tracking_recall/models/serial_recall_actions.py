@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.serial_tracking.models.stock_lot import BLOCKED_UNIT_STATES
@@ -12,6 +12,50 @@ class SerialRecall(models.Model):
     ``serial.recall.scope``."""
 
     _inherit = "serial.recall"
+
+    quarantine_move_count = fields.Integer(
+        "Units to Move to Quarantine",
+        compute="_compute_quarantine_counts",
+        help="Units we hold in stock that are not in quarantine yet.",
+    )
+    quarantine_block_count = fields.Integer(
+        "Units to Block", compute="_compute_quarantine_counts"
+    )
+
+    @api.depends(
+        "state",
+        "line_ids.position",
+        "line_ids.quarantine",
+        "line_ids.status",
+        "line_ids.warehouse_id",
+    )
+    def _compute_quarantine_counts(self):
+        """What the two quarantine buttons would act on (one query): the lines of
+        :meth:`_serial_recall_held_lines` in a warehouse (which has a quarantine
+        location), and the held lines not quarantined."""
+        groups = self.env["serial.recall.line"]._read_group(
+            [
+                ("recall_id", "in", self.ids),
+                ("position", "in", list(HELD_POSITIONS)),
+                ("quarantine", "!=", "moved"),
+            ],
+            ["recall_id", "position", "quarantine", "status", "warehouse_id"],
+            ["__count"],
+        )
+        move, block = {}, {}
+        for recall, position, quarantine, status, warehouse, count in groups:
+            if (
+                position == "held"
+                and warehouse
+                and status not in ("destroyed", "closed")
+            ):
+                move[recall] = move.get(recall, 0) + count
+            if quarantine == "none":
+                block[recall] = block.get(recall, 0) + count
+        for recall in self:
+            is_open = recall.state == "open"
+            recall.quarantine_move_count = move.get(recall, 0) if is_open else 0
+            recall.quarantine_block_count = block.get(recall, 0) if is_open else 0
 
     # ---- quarantine -------------------------------------------------------------
     def _serial_recall_held_lines(self):
@@ -46,7 +90,7 @@ class SerialRecall(models.Model):
         """Move the units we hold to each warehouse's quarantine location with
         Odoo transfers (one per warehouse), validated at once."""
         self.check_access("write")
-        lines = self._serial_recall_held_lines()
+        lines = self._serial_recall_held_lines().filtered("warehouse_id")
         if not lines:
             raise UserError(
                 self.env._(
@@ -57,11 +101,8 @@ class SerialRecall(models.Model):
             )
         pickings = self.env["stock.picking"]
         for warehouse, wh_lines in lines.grouped("warehouse_id").items():
-            if not warehouse:
-                continue
             pickings |= wh_lines._serial_recall_move_to_quarantine(warehouse)
         self._serial_recall_mark_units(lines.lot_id.ids, "quarantined")
-        lines._serial_recall_set_quarantine("moved")
         self.message_post(
             body=self.env._(
                 "%(count)s units moved to quarantine: %(pickings)s",

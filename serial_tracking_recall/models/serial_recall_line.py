@@ -92,26 +92,54 @@ class SerialRecallLine(models.Model):
     def action_mark_closed(self):
         return self._serial_recall_set_status("closed")
 
-    def _serial_recall_set_quarantine(self, quarantine):
-        """Quarantine value ``quarantine`` on these lines: one UPDATE (a recall has
-        tens of thousands of lines; nothing depends on the field)."""
-        self.flush_recordset(["quarantine"])
+    def _serial_recall_set_quarantine(self, quarantine, location=None):
+        """Quarantine value ``quarantine`` on these lines, and ``location``
+        (``stock.location``) as where their units are when given: one UPDATE (a
+        recall has tens of thousands of lines), then the ORM told (the recall's
+        quarantine counts depend on it)."""
+        fnames = ["quarantine", "location_id"]
+        self.flush_recordset(fnames)
         self.env.execute_query(
             SQL(
                 """UPDATE serial_recall_line
-                      SET quarantine = %s, write_uid = %s,
-                          write_date = NOW() AT TIME ZONE 'UTC'
+                      SET quarantine = %s, location_id = COALESCE(%s, location_id),
+                          write_uid = %s, write_date = NOW() AT TIME ZONE 'UTC'
                     WHERE id = ANY(%s)""",
                 quarantine,
+                location.id if location else None,
                 self.env.uid,
                 self.ids,
             )
         )
-        self.invalidate_recordset(["quarantine", "write_uid", "write_date"])
+        self.invalidate_recordset([*fnames, "write_uid", "write_date"])
+        self.modified(fnames)
 
     def _serial_recall_move_to_quarantine(self, warehouse):
         """One validated internal transfer of these lines' units to ``warehouse``'s
-        quarantine location, a move per product and a line per unit."""
+        quarantine location (:meth:`_serial_recall_quarantine_picking`). Odoo's
+        validation takes the core's fast path of internal transfers when the
+        transfer qualifies (serial units, one quant each), else its own."""
+        picking = self._serial_recall_quarantine_picking(warehouse)
+        picking.with_context(
+            skip_backorder=True, skip_sanity_check=True, skip_expired=True
+        ).button_validate()
+        if picking.state != "done":
+            raise UserError(
+                self.env._(
+                    "The quarantine transfer %(picking)s could not be validated.",
+                    picking=picking.name,
+                )
+            )
+        self._serial_recall_set_quarantine("moved", picking.location_dest_id)
+        return picking
+
+    def _serial_recall_quarantine_picking(self, warehouse):
+        """The confirmed, picked internal transfer of these lines' units from where
+        they are to ``warehouse``'s quarantine location: a move per product and a
+        line per unit, each reserving its unit (in one batch where the core can:
+        ``stock.move.line._serial_create_reserved_lines``). Their units' states are
+        not refreshed: validate it in the same transaction (the validation
+        refreshes them)."""
         dest = warehouse._serial_quarantine_location()
         source = warehouse.lot_stock_id
         by_product = self.grouped("product_id")
@@ -139,7 +167,10 @@ class SerialRecallLine(models.Model):
             )
         )
         moves = {move.product_id: move for move in picking.move_ids}
-        self.env["stock.move.line"].sudo().create(
+        # Unit states are refreshed once, by the validation that follows.
+        self.env["stock.move.line"].sudo().with_context(
+            serial_defer_refresh=True
+        )._serial_create_reserved_lines(
             [
                 {
                     "move_id": moves[line.product_id].id,
@@ -156,15 +187,4 @@ class SerialRecallLine(models.Model):
         )
         picking.action_confirm()
         picking.move_ids.picked = True
-        picking.with_context(
-            skip_backorder=True, skip_sanity_check=True, skip_expired=True
-        ).button_validate()
-        if picking.state != "done":
-            raise UserError(
-                self.env._(
-                    "The quarantine transfer %(picking)s could not be validated.",
-                    picking=picking.name,
-                )
-            )
-        self.write({"location_id": dest.id})
         return picking

@@ -1,0 +1,15 @@
+{
+    "name": "Serial Tracking: Valuation",
+    "summary": "Odoo's valuation of big deliveries of serial units in linear time",
+    "version": "19.0.1.0.0",
+    "category": "Inventory/Inventory",
+    "website": "https://github.com/serial-tracking/serial_tracking",
+    "author": "serial_tracking contributors",
+    "maintainers": ["serial-tracking"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "application": False,
+    "depends": ["serial_tracking", "stock_account"],
+    "auto_install": True,
+    "installable": True,
+}
