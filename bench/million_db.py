@@ -28,11 +28,11 @@
     them, quants (at shelves for held units, at the customer location for delivered
     ones, at production for consumed ones), stock values on moves and lots, the
     units' states, holders, dates and last deliveries as the core addon derives
-    them, and their
-    timeline (``serial.event``, one per done line);
+    them, and their timeline (``serial.event``, one per done line);
   - then ``VACUUM ANALYZE`` (statistics, and the visibility map index-only scans
-    need: a database loaded by bulk SQL has none). A layout record (``ir.config_parameter``
-    ``bench.million_db.layout``, JSON) tells later scripts what is where.
+    need: a database loaded by bulk SQL has none). A layout record
+    (``ir.config_parameter`` ``bench.million_db.layout``, JSON) tells later scripts
+    what is where.
 
 * Reuse: if the database already holds a layout of the same size it is kept; addons
   of the repository not installed yet are installed (``-i``). ``--reset`` rebuilds.
