@@ -3,7 +3,7 @@
 
     python3 bench/bench_big_receipts.py --db st_big_bench [--units 10000] \
         [--big 100000] [--stock 50000 --deliver 5000] [--runs 3] [--odoo-runs 1] \
-        [--cases receipt,big,delivery]
+        [--cases receipt,big,delivery] [--profile DIR]
 
 Every measurement runs in its own Python process (so its peak memory is its own),
 in a database with serial_tracking_scheme and stock_account; what is timed is rolled
@@ -31,9 +31,17 @@ path only: Odoo's own path ends in RecursionError at about 100,000 units (see
 Validation is timed in the request (``serial_background_validation``: no
 background queue, whatever the size). Peak memory is the process's peak RSS during
 the timed steps (Linux ``VmHWM``, reset before them).
+
+``--profile DIR`` runs each timed receipt step of the fast path under cProfile
+and writes ``DIR/<case>-<path>-<pid>.pstats`` (``python3 -m pstats``), with the
+number and time of the SQL queries by their first words in the JSON result: the
+timings are then not comparable to the others.
 """
 
 import argparse
+import collections
+import contextlib
+import cProfile
 import json
 import os
 import statistics
@@ -71,6 +79,86 @@ def new_product(env, tag, scheme):
     return product
 
 
+@contextlib.contextmanager
+def profiled(args, result):
+    """cProfile and an SQL tally around a timed step, when ``--profile``."""
+    if not args.profile or args.path != "fast":
+        yield
+        return
+    from odoo.sql_db import Cursor
+
+    tally = collections.Counter()
+    spent = collections.Counter()
+    execute = Cursor.execute
+
+    def counting(cr, query, params=None, log_exceptions=True):
+        start = time.perf_counter()
+        try:
+            return execute(cr, query, params, log_exceptions)
+        finally:
+            text = query.code if hasattr(query, "code") else str(query)
+            key = " ".join(text.split()[:3])[:60]
+            tally[key] += 1
+            spent[key] += time.perf_counter() - start
+
+    from odoo.models import BaseModel
+
+    recompute_field = BaseModel._recompute_field
+    flush = BaseModel._flush
+    stack = []
+
+    def recomputing(model, field, ids=None):
+        count = (
+            len(model.env.transaction.tocompute.get(field, ()))
+            if ids is None
+            else len(ids)
+        )
+        start = time.perf_counter()
+        stack.append(field)
+        try:
+            return recompute_field(model, field, ids)
+        finally:
+            stack.pop()
+            key = f"recompute {field} ({'in ' + str(stack[-1]) if stack else 'top'})"
+            tally[key] += count
+            spent[key] += time.perf_counter() - start
+
+    def flushing(model):
+        dirty = {
+            f.name: len(model.env._field_dirty.get(f, ()))
+            for f in model._fields.values()
+            if model.env._field_dirty.get(f)
+        }
+        start = time.perf_counter()
+        try:
+            return flush(model)
+        finally:
+            if dirty:
+                key = f"flush {model._name} {sorted(dirty)}"[:160]
+                tally[key] += max(dirty.values())
+                spent[key] += time.perf_counter() - start
+
+    profile = cProfile.Profile()
+    Cursor.execute = counting
+    BaseModel._recompute_field = recomputing
+    BaseModel._flush = flushing
+    profile.enable()
+    try:
+        yield
+    finally:
+        profile.disable()
+        Cursor.execute = execute
+        BaseModel._recompute_field = recompute_field
+        BaseModel._flush = flush
+        os.makedirs(args.profile, exist_ok=True)
+        profile.dump_stats(
+            os.path.join(args.profile, f"{args.case}-{args.path}-{os.getpid()}.pstats")
+        )
+        result["sql"] = {
+            key: [tally[key], round(spent[key], 2)] for key, _n in spent.most_common(60)
+        }
+
+
 def worker(args):
     """One measurement, printed as JSON on the last line."""
     from odoo import SUPERUSER_ID, api
@@ -103,21 +191,24 @@ def worker(args):
                     "ANALYZE stock_lot, stock_move_line, stock_move, stock_quant"
                 )
             reset_peak_rss()
-            start = time.perf_counter()
-            if fast:
-                picking.move_ids.action_serial_generate_from_scheme(create_units=False)
-            else:
-                odoo_generate(env, picking)
-            env.flush_all()
-            result["generate"] = time.perf_counter() - start
-            mid = time.perf_counter()
-            picking.move_ids.picked = True
-            picking.with_context(
-                serial_fast_off=not fast, serial_background_validation=True
-            ).button_validate()
-            env.flush_all()
-            result["validate"] = time.perf_counter() - mid
-            result["total"] = time.perf_counter() - start
+            with profiled(args, result):
+                start = time.perf_counter()
+                if fast:
+                    picking.move_ids.action_serial_generate_from_scheme(
+                        create_units=False
+                    )
+                else:
+                    odoo_generate(env, picking)
+                env.flush_all()
+                result["generate"] = time.perf_counter() - start
+                mid = time.perf_counter()
+                picking.move_ids.picked = True
+                picking.with_context(
+                    serial_fast_off=not fast, serial_background_validation=True
+                ).button_validate()
+                env.flush_all()
+                result["validate"] = time.perf_counter() - mid
+                result["total"] = time.perf_counter() - start
             result["peak_mib"] = peak_rss_mib()
             assert picking.state == "done", picking.state
             result["units_in_stock"] = product.qty_available
@@ -180,7 +271,9 @@ def worker(args):
     print(json.dumps(result))
 
 
-def run_one(db, case, path, units, stock=0, deliver=0, product=0, picking=0):
+def run_one(
+    db, case, path, units, stock=0, deliver=0, product=0, picking=0, profile=None
+):
     cmd = [
         sys.executable,
         os.path.abspath(__file__),
@@ -202,6 +295,8 @@ def run_one(db, case, path, units, stock=0, deliver=0, product=0, picking=0):
         "--picking",
         str(picking),
     ]
+    if profile:
+        cmd += ["--profile", profile]
     out = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if out.returncode:
         print(out.stderr[-3000:], file=sys.stderr)
@@ -221,6 +316,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--odoo-runs", type=int, default=None)
     parser.add_argument("--cases", default="receipt,big,delivery")
+    parser.add_argument("--profile", default=None)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
@@ -257,7 +353,14 @@ def main():
                 else:
                     units = args.big if case == "big" else args.units
                     picking = run_one(args.db, "prepare", path, units)["picking_id"]
-                    res = run_one(args.db, "receipt", path, units, picking=picking)
+                    res = run_one(
+                        args.db,
+                        "receipt",
+                        path,
+                        units,
+                        picking=picking,
+                        profile=args.profile,
+                    )
                 results.setdefault((case, path), []).append(res)
     print(
         f"\nload at end: {os.getloadavg()}; medians of the runs (seconds; "
