@@ -27,6 +27,15 @@ class StockMove(models.Model):
             # lines' other pending updates of the validation (their unit, date...),
             # in one UPDATE of every line instead of two.
             self.move_line_ids.mapped("state")
+        if vals.get("state") == "done" or "date" in vals:
+            # The date of done moves (validation, then the transfer's date of
+            # transfer) changes the transfer's scheduled date (computed now, as
+            # the next flush would), which the lines' expiration dates depend on:
+            # those are not recomputed where that changes nothing.
+            done = self.filtered(lambda move: move.state == "done")
+            if done:
+                done.picking_id.mapped("scheduled_date")
+                done.move_line_ids._serial_skip_idle_dates()
         return res
 
     def _action_done(self, cancel_backorder=False):
