@@ -28,9 +28,12 @@ Odoo's path runs only in the first ``--odoo-runs`` runs (it takes many minutes a
 10,000 units on a small machine). The ``--big`` receipt is measured for the fast
 path only: Odoo's own path ends in RecursionError at about 100,000 units (see
 ``bench/check_big_receipt.py``). The load average is printed before and after.
-Validation is timed in the request (``serial_background_validation``: no
-background queue, whatever the size). Peak memory is the process's peak RSS during
-the timed steps (Linux ``VmHWM``, reset before them).
+Besides wall times, each timed step reports this process's CPU time (``cpu``) and
+the time it waited for PostgreSQL (``sql_wait``); under load the rest is mostly
+waiting for a CPU. Validation is timed in the request
+(``serial_background_validation``: no background queue, whatever the size). Peak
+memory is the process's peak RSS during the timed steps (Linux ``VmHWM``, reset
+before them).
 
 ``--profile DIR`` runs each timed receipt step of the fast path under cProfile
 and writes ``DIR/<case>-<path>-<pid>.pstats`` (``python3 -m pstats``), with the
@@ -80,10 +83,38 @@ def new_product(env, tag, scheme):
 
 
 @contextlib.contextmanager
+def cpu_and_sql(result):
+    """The CPU time of this process (``cpu``) and the time spent waiting for
+    PostgreSQL (``sql_wait``) during a timed step: on a loaded machine the wall
+    time is mostly waiting for a CPU, these say where the work is."""
+    from odoo.sql_db import Cursor
+
+    execute = Cursor.execute
+    waited = [0.0]
+
+    def timing(cr, query, params=None, log_exceptions=True):
+        start = time.perf_counter()
+        try:
+            return execute(cr, query, params, log_exceptions)
+        finally:
+            waited[0] += time.perf_counter() - start
+
+    Cursor.execute = timing
+    cpu = time.process_time()
+    try:
+        yield
+    finally:
+        Cursor.execute = execute
+        result["cpu"] = result.get("cpu", 0.0) + time.process_time() - cpu
+        result["sql_wait"] = result.get("sql_wait", 0.0) + waited[0]
+
+
+@contextlib.contextmanager
 def profiled(args, result):
     """cProfile and an SQL tally around a timed step, when ``--profile``."""
     if not args.profile or args.path != "fast":
-        yield
+        with cpu_and_sql(result):
+            yield
         return
     from odoo.sql_db import Cursor
 
@@ -368,7 +399,7 @@ def main():
     )
     print(
         f"{'case':<28}{'path':<6}{'generate':>10}{'validate':>10}{'total':>10}"
-        f"{'peak MiB':>10}"
+        f"{'peak MiB':>10}{'cpu':>8}{'sql wait':>10}"
     )
     for (case, path), runs in results.items():
 
@@ -384,6 +415,7 @@ def main():
         print(
             f"{label:<28}{path:<6}{med('generate'):>10.2f}{med('validate'):>10.2f}"
             f"{med('total'):>10.2f}{med('peak_mib'):>10.0f}"
+            f"{med('cpu'):>8.1f}{med('sql_wait'):>10.1f}"
         )
     for case in cases:
         odoo, fast = results.get((case, "odoo")), results.get((case, "fast"))
