@@ -103,8 +103,8 @@ class SerialFastReceiptMixin(models.AbstractModel):
           in one ``create`` of the values Odoo gives them
           (``_prepare_new_lot_vals``), created already in the state and location
           that the end of the validation gives them (the refresh of unit states
-          then corrects at most their receipt date, which is the moves' date of
-          done, a moment later), and all lines get their unit
+          then corrects at most their receipt date, which is the lines' date of
+          transfer, a moment later), and all lines get their unit
           (:meth:`_serial_write_lots`);
         - each unit gets the two quants Odoo's loop creates for it (-1 at the source,
           +1 at the destination, both entered now), in one ``create``;

@@ -55,7 +55,15 @@ class StockMove(models.Model):
         aside as Odoo's check (superuser)."""
         if not self:
             return True
-        self.env["stock.move.line"].flush_model(["move_id", "lot_id", "quantity"])
+        # The lines' units from the cache, where the validation left them: the
+        # lines go to the database once, with their date of transfer.
+        lot_ids = list(
+            {
+                line.lot_id.id
+                for line in self.sudo().move_line_ids
+                if line.lot_id and line.quantity
+            }
+        )
         self.env["stock.quant"].flush_model(
             ["product_id", "location_id", "lot_id", "quantity"]
         )
@@ -70,9 +78,7 @@ class StockMove(models.Model):
                   JOIN product_product p ON p.id = q.product_id
                   JOIN product_template t ON t.id = p.product_tmpl_id
                  WHERE q.product_id = ANY(%(products)s) AND t.tracking = 'serial'
-                   AND q.lot_id IN (SELECT lot_id FROM stock_move_line
-                                     WHERE move_id = ANY(%(moves)s)
-                                       AND lot_id IS NOT NULL AND quantity != 0)
+                   AND q.lot_id = ANY(%(lots)s)
                    AND EXISTS (SELECT 1 FROM stock_location d
                                 WHERE d.id = ANY(%(dests)s)
                                   AND l.parent_path LIKE d.parent_path || '%%')
@@ -81,7 +87,7 @@ class StockMove(models.Model):
                  LIMIT 1
                 """,
                 products=self.product_id.ids,
-                moves=list(self.ids),
+                lots=lot_ids,
                 dests=self.location_dest_id.ids,
             )
         )
@@ -92,11 +98,21 @@ class StockMove(models.Model):
         moves = super(
             StockMove, self.with_context(serial_defer_refresh=True)
         )._action_done(cancel_backorder=cancel_backorder)
-        lines = moves._serial_done_unit_lines()
+        later = self.env.context.get("serial_units_after_transfer")
+        if later is not None:
+            # Validated by their transfer: done once it has its date of transfer
+            # (see stock.picking._action_done).
+            later.extend(moves.ids)
+        else:
+            moves._serial_units_done()
+        return moves.with_env(self.env)
+
+    def _serial_units_done(self):
+        """The timeline events and unit states of the done moves ``self``."""
+        lines = self._serial_done_unit_lines()
         if lines:
             lines._serial_log_done_events()
             lines.lot_id._refresh_unit_state()
-        return moves.with_env(self.env)
 
     def _serial_done_unit_lines(self):
         """The done lines of ``self`` that moved a serial unit (a unit, a positive

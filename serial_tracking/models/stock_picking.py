@@ -65,7 +65,15 @@ class StockPicking(models.Model):
 
     def _action_done(self):
         self._serial_check_blocked_units()
-        return super()._action_done()
+        # The timeline events and unit states of the moves done here are written
+        # once the transfer has its date of transfer, which Odoo gives every move
+        # line again: so the lines are written to the database once, not twice.
+        done_move_ids = []
+        res = super(
+            StockPicking, self.with_context(serial_units_after_transfer=done_move_ids)
+        )._action_done()
+        self.env["stock.move"].browse(done_move_ids)._serial_units_done()
+        return res
 
     def _serial_check_blocked_units(self):
         """Refuse to validate a delivery that ships a blocked unit (quarantined,
