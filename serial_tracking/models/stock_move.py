@@ -52,7 +52,9 @@ class StockMove(models.Model):
         serial and units with a quantity, in their destinations and below) holds
         more than one unit either way. The quants that Odoo's check groups are
         among these, by the same key, so with the same sums. One query, rules
-        aside as Odoo's check (superuser)."""
+        aside as Odoo's check (superuser); the units are joined from an array
+        (as a filter, ``= ANY`` of 100,000 ids is read through for every quant
+        when the statistics do not know the new quants yet)."""
         if not self:
             return True
         # The lines' units from the cache, where the validation left them: the
@@ -73,12 +75,12 @@ class StockMove(models.Model):
             SQL(
                 """
                 SELECT 1
-                  FROM stock_quant q
+                  FROM unnest(%(lots)s::int[]) AS u(lot_id)
+                  JOIN stock_quant q ON q.lot_id = u.lot_id
                   JOIN stock_location l ON l.id = q.location_id
                   JOIN product_product p ON p.id = q.product_id
                   JOIN product_template t ON t.id = p.product_tmpl_id
                  WHERE q.product_id = ANY(%(products)s) AND t.tracking = 'serial'
-                   AND q.lot_id = ANY(%(lots)s)
                    AND EXISTS (SELECT 1 FROM stock_location d
                                 WHERE d.id = ANY(%(dests)s)
                                   AND l.parent_path LIKE d.parent_path || '%%')
