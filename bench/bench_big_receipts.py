@@ -4,7 +4,7 @@
     python3 bench/bench_big_receipts.py --db st_big_bench [--units 10000] \
         [--big 100000] [--stock 50000 --deliver 5000] [--runs 3] [--odoo-runs 1] \
         [--cases receipt,big,delivery] [--paths odoo,fast] [--stock-product ID] \
-        [--profile PREFIX]
+        [--profile DIR]
 
 Every measurement runs in its own Python process (so its peak memory is its own),
 in a database with serial_tracking_scheme and stock_account; what is timed is rolled
@@ -30,14 +30,24 @@ Odoo's path runs only in the first ``--odoo-runs`` runs (it takes many minutes a
 path only: Odoo's own path ends in RecursionError at about 100,000 units (see
 ``bench/check_big_receipt.py``). The load average is printed before and after.
 ``--stock-product`` delivers from the stock of an earlier run (its "stock" line
-prints the product's id) instead of receiving ``--stock`` units again;
-``--profile`` writes the cProfile stats of each timed step, to find where the
-time goes. Validation is timed in the request (``serial_background_validation``: no
-background queue, whatever the size). Peak memory is the process's peak RSS during
-the timed steps (Linux ``VmHWM``, reset before them).
+prints the product's id) instead of receiving ``--stock`` units again.
+Besides wall times, each timed step reports this process's CPU time (``cpu``) and
+the time it waited for PostgreSQL (``sql_wait``); under load the rest is mostly
+waiting for a CPU. Validation is timed in the request
+(``serial_background_validation``: no background queue, whatever the size). Peak
+memory is the process's peak RSS during the timed steps (Linux ``VmHWM``, reset
+before them).
+
+``--profile DIR`` runs each timed receipt or delivery step of the fast path under
+cProfile and writes ``DIR/<case>-<path>-<pid>.pstats`` (``python3 -m pstats``), with
+the number and time of the SQL queries by their first words in the JSON result: the
+timings are then not comparable to the others.
 """
 
 import argparse
+import collections
+import contextlib
+import cProfile
 import json
 import os
 import statistics
@@ -56,7 +66,6 @@ from _odoo import (
 )
 
 ADDONS = "serial_tracking_scheme,stock_account"
-OPTIONS = {"profile": ""}  # given to every worker process
 PATTERN = "{product}-{site}{yy}{ww}-{counter:7}{check}"
 
 
@@ -74,6 +83,114 @@ def new_product(env, tag, scheme):
             {"name": tag, "pattern": PATTERN, "product_id": product.id}
         )
     return product
+
+
+@contextlib.contextmanager
+def cpu_and_sql(result):
+    """The CPU time of this process (``cpu``) and the time spent waiting for
+    PostgreSQL (``sql_wait``) during a timed step: on a loaded machine the wall
+    time is mostly waiting for a CPU, these say where the work is."""
+    from odoo.sql_db import Cursor
+
+    execute = Cursor.execute
+    waited = [0.0]
+
+    def timing(cr, query, params=None, log_exceptions=True):
+        start = time.perf_counter()
+        try:
+            return execute(cr, query, params, log_exceptions)
+        finally:
+            waited[0] += time.perf_counter() - start
+
+    Cursor.execute = timing
+    cpu = time.process_time()
+    try:
+        yield
+    finally:
+        Cursor.execute = execute
+        result["cpu"] = result.get("cpu", 0.0) + time.process_time() - cpu
+        result["sql_wait"] = result.get("sql_wait", 0.0) + waited[0]
+
+
+@contextlib.contextmanager
+def profiled(args, result):
+    """cProfile and an SQL tally around a timed step, when ``--profile``."""
+    if not args.profile or args.path != "fast":
+        with cpu_and_sql(result):
+            yield
+        return
+    from odoo.sql_db import Cursor
+
+    tally = collections.Counter()
+    spent = collections.Counter()
+    execute = Cursor.execute
+
+    def counting(cr, query, params=None, log_exceptions=True):
+        start = time.perf_counter()
+        try:
+            return execute(cr, query, params, log_exceptions)
+        finally:
+            text = query.code if hasattr(query, "code") else str(query)
+            key = " ".join(text.split()[:3])[:60]
+            tally[key] += 1
+            spent[key] += time.perf_counter() - start
+
+    from odoo.models import BaseModel
+
+    recompute_field = BaseModel._recompute_field
+    flush = BaseModel._flush
+    stack = []
+
+    def recomputing(model, field, ids=None):
+        count = (
+            len(model.env.transaction.tocompute.get(field, ()))
+            if ids is None
+            else len(ids)
+        )
+        start = time.perf_counter()
+        stack.append(field)
+        try:
+            return recompute_field(model, field, ids)
+        finally:
+            stack.pop()
+            key = f"recompute {field} ({'in ' + str(stack[-1]) if stack else 'top'})"
+            tally[key] += count
+            spent[key] += time.perf_counter() - start
+
+    def flushing(model):
+        dirty = {
+            f.name: len(model.env._field_dirty.get(f, ()))
+            for f in model._fields.values()
+            if model.env._field_dirty.get(f)
+        }
+        start = time.perf_counter()
+        try:
+            return flush(model)
+        finally:
+            if dirty:
+                key = f"flush {model._name} {sorted(dirty)}"[:160]
+                tally[key] += max(dirty.values())
+                spent[key] += time.perf_counter() - start
+
+    profile = cProfile.Profile()
+    Cursor.execute = counting
+    BaseModel._recompute_field = recomputing
+    BaseModel._flush = flushing
+    profile.enable()
+    try:
+        yield
+    finally:
+        profile.disable()
+        Cursor.execute = execute
+        BaseModel._recompute_field = recompute_field
+        BaseModel._flush = flush
+        os.makedirs(args.profile, exist_ok=True)
+        profile.dump_stats(
+            os.path.join(args.profile, f"{args.case}-{args.path}-{os.getpid()}.pstats")
+        )
+        result["sql"] = {
+            key: [tally[key], round(spent[key], 2)] for key, _n in spent.most_common(60)
+        }
 
 
 def worker(args):
@@ -108,21 +225,24 @@ def worker(args):
                     "ANALYZE stock_lot, stock_move_line, stock_move, stock_quant"
                 )
             reset_peak_rss()
-            start = time.perf_counter()
-            if fast:
-                picking.move_ids.action_serial_generate_from_scheme(create_units=False)
-            else:
-                odoo_generate(env, picking)
-            env.flush_all()
-            result["generate"] = time.perf_counter() - start
-            mid = time.perf_counter()
-            picking.move_ids.picked = True
-            picking.with_context(
-                serial_fast_off=not fast, serial_background_validation=True
-            ).button_validate()
-            env.flush_all()
-            result["validate"] = time.perf_counter() - mid
-            result["total"] = time.perf_counter() - start
+            with profiled(args, result):
+                start = time.perf_counter()
+                if fast:
+                    picking.move_ids.action_serial_generate_from_scheme(
+                        create_units=False
+                    )
+                else:
+                    odoo_generate(env, picking)
+                env.flush_all()
+                result["generate"] = time.perf_counter() - start
+                mid = time.perf_counter()
+                picking.move_ids.picked = True
+                picking.with_context(
+                    serial_fast_off=not fast, serial_background_validation=True
+                ).button_validate()
+                env.flush_all()
+                result["validate"] = time.perf_counter() - mid
+                result["total"] = time.perf_counter() - start
             result["peak_mib"] = peak_rss_mib()
             assert picking.state == "done", picking.state
             result["units_in_stock"] = product.qty_available
@@ -171,14 +291,13 @@ def worker(args):
             env.flush_all()
             result["assign"] = time.perf_counter() - start
             reset_peak_rss()
-            profiler = _profiler(args)
             mid = time.perf_counter()
-            delivery.with_context(
-                serial_fast_off=not fast, serial_background_validation=True
-            ).button_validate()
-            env.flush_all()
+            with profiled(args, result):
+                delivery.with_context(
+                    serial_fast_off=not fast, serial_background_validation=True
+                ).button_validate()
+                env.flush_all()
             result["validate"] = time.perf_counter() - mid
-            _dump_profile(args, profiler)
             result["total"] = result["validate"]
             result["peak_mib"] = peak_rss_mib()
             assert delivery.state == "done", delivery.state
@@ -187,27 +306,9 @@ def worker(args):
     print(json.dumps(result))
 
 
-def _profiler(args):
-    """A started ``cProfile.Profile`` when ``--profile`` is given, else ``None``."""
-    if not args.profile:
-        return None
-    import cProfile
-
-    profiler = cProfile.Profile()
-    profiler.enable()
-    return profiler
-
-
-def _dump_profile(args, profiler):
-    """Stats of the timed step to ``<--profile>-<case>-<path>-<pid>.prof``."""
-    if profiler:
-        profiler.disable()
-        profiler.dump_stats(
-            f"{args.profile}-{args.case}-{args.path}-{os.getpid()}.prof"
-        )
-
-
-def run_one(db, case, path, units, stock=0, deliver=0, product=0, picking=0):
+def run_one(
+    db, case, path, units, stock=0, deliver=0, product=0, picking=0, profile=None
+):
     cmd = [
         sys.executable,
         os.path.abspath(__file__),
@@ -229,8 +330,8 @@ def run_one(db, case, path, units, stock=0, deliver=0, product=0, picking=0):
         "--picking",
         str(picking),
     ]
-    if OPTIONS["profile"]:
-        cmd += ["--profile", OPTIONS["profile"]]
+    if profile:
+        cmd += ["--profile", profile]
     out = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if out.returncode:
         print(out.stderr[-3000:], file=sys.stderr)
@@ -260,12 +361,7 @@ def main():
         help="deliver from this product's stock (received by an earlier run of "
         "the delivery case, see its output) instead of receiving --stock units",
     )
-    parser.add_argument(
-        "--profile",
-        default="",
-        help="path prefix: cProfile stats of each timed step go to "
-        "<prefix>-<case>-<path>-<pid>.prof",
-    )
+    parser.add_argument("--profile", default=None)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
@@ -274,7 +370,6 @@ def main():
     args = parser.parse_args()
     if args.worker:
         return worker(args)
-    OPTIONS["profile"] = args.profile
     ensure_database(args.db, ADDONS, path=addons_path())
     print(f"load at start: {os.getloadavg()}", file=sys.stderr, flush=True)
     cases = args.cases.split(",")
@@ -299,11 +394,19 @@ def main():
                         args.stock,
                         args.deliver,
                         stock_product,
+                        profile=args.profile,
                     )
                 else:
                     units = args.big if case == "big" else args.units
                     picking = run_one(args.db, "prepare", path, units)["picking_id"]
-                    res = run_one(args.db, "receipt", path, units, picking=picking)
+                    res = run_one(
+                        args.db,
+                        "receipt",
+                        path,
+                        units,
+                        picking=picking,
+                        profile=args.profile,
+                    )
                 results.setdefault((case, path), []).append(res)
     print(
         f"\nload at end: {os.getloadavg()}; medians of the runs (seconds; "
@@ -311,7 +414,7 @@ def main():
     )
     print(
         f"{'case':<28}{'path':<6}{'generate':>10}{'validate':>10}{'total':>10}"
-        f"{'peak MiB':>10}"
+        f"{'peak MiB':>10}{'cpu':>8}{'sql wait':>10}"
     )
     for (case, path), runs in results.items():
 
@@ -327,6 +430,7 @@ def main():
         print(
             f"{label:<28}{path:<6}{med('generate'):>10.2f}{med('validate'):>10.2f}"
             f"{med('total'):>10.2f}{med('peak_mib'):>10.0f}"
+            f"{med('cpu'):>8.1f}{med('sql_wait'):>10.1f}"
         )
     for case in cases:
         odoo, fast = results.get((case, "odoo")), results.get((case, "fast"))

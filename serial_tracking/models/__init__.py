@@ -8,6 +8,7 @@ from . import serial_fast_internal_mixin
 from . import serial_fast_receipt_mixin
 from . import serial_unit_bulk_mixin
 from . import serial_unit_state_mixin
+from . import serial_validation_progress
 from . import stock_lot
 from . import stock_move
 from . import stock_move_line

@@ -1,9 +1,13 @@
 from collections import defaultdict
 
 from odoo import fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from ..tools import unit_state
+
+# Lines of a fast receipt done together: units, lines and quants of one chunk at a
+# time (the background validation reports its progress after each).
+FAST_RECEIPT_CHUNK = 10000
 
 
 class SerialFastReceiptMixin(models.AbstractModel):
@@ -99,21 +103,42 @@ class SerialFastReceiptMixin(models.AbstractModel):
           in one ``create`` of the values Odoo gives them
           (``_prepare_new_lot_vals``), created already in the state and location
           that the end of the validation gives them (the refresh of unit states
-          then corrects at most their receipt date, which is the moves' date of
-          done, a moment later), and all lines get their unit
+          then corrects at most their receipt date, which is the lines' date of
+          transfer, a moment later), and all lines get their unit
           (:meth:`_serial_write_lots`);
         - each unit gets the two quants Odoo's loop creates for it (-1 at the source,
           +1 at the destination, both entered now), in one ``create``;
         - the lines' date is set in one ``write``, as Odoo's loop ends.
+
+        Done :data:`FAST_RECEIPT_CHUNK` lines at a time; in a background
+        validation (context ``serial_validation_progress``: the transfer's id) the
+        units done so far are reported on the transfer after each chunk.
         """
         now = fields.Datetime.now()
+        lines = self.browse(list(lots_by_line))
+        if any(not lot_id for lot_id in lots_by_line.values()):
+            self._serial_lock_products(self.product_id)
+        # Chunk by chunk: the background validation shows its progress per unit.
+        progress = self.env.context.get("serial_validation_progress")
+        done = 0
+        for chunk_ids in split_every(FAST_RECEIPT_CHUNK, lines.ids, list):
+            chunk = self.browse(chunk_ids)
+            chunk._serial_fast_receipt_chunk(
+                {line_id: lots_by_line[line_id] for line_id in chunk_ids}, now
+            )
+            done += len(chunk_ids)
+            if progress:
+                self.env["serial.validation.progress"]._serial_report([progress], done)
+        self.write({"date": fields.Datetime.now()})
+
+    def _serial_fast_receipt_chunk(self, lots_by_line, now):
+        """One chunk of :meth:`_serial_fast_receipt_done`: units, lines, quants."""
         lines = self.browse(list(lots_by_line))
         to_create = lines.browse(
             [line_id for line_id, lot_id in lots_by_line.items() if not lot_id]
         )
         new_lot_ids = set()
         if to_create:
-            self._serial_lock_products(self.product_id)
             Lot = self.env["stock.lot"]
             usage = {loc.id: loc.usage for loc in to_create.location_id}
             vals_list = []
@@ -136,8 +161,8 @@ class SerialFastReceiptMixin(models.AbstractModel):
             new_lot_ids = set(new_lots.ids)
             for line, lot_id in zip(to_create.ids, new_lots.ids, strict=True):
                 lots_by_line[line] = lot_id
-        self._serial_write_lots(lots_by_line)
-        self._serial_check_company()
+        lines._serial_write_lots(lots_by_line)
+        lines._serial_check_company()
         quant_vals = []
         for line in lines.with_prefetch(lines.ids):
             common = {
@@ -161,7 +186,6 @@ class SerialFastReceiptMixin(models.AbstractModel):
             self.env["stock.lot"]._fields["location_id"],
             self.env["stock.lot"].browse(new_lot_ids),
         )
-        self.write({"date": fields.Datetime.now()})
 
     def _serial_write_lots(self, lots_by_line):
         """What ``line.lot_id = lot`` does on each not yet done receipt line
@@ -187,36 +211,54 @@ class SerialFastReceiptMixin(models.AbstractModel):
             return
         lines = self.browse([line.id for line, _lot_id in assign])
         lines.check_access("write")
+        lines.modified(["lot_id"], before=True)
+        for line, lot_id in assign:
+            field.write(line, Lot.browse(lot_id))
+        lines.modified(["lot_id"])
+        lines._serial_skip_idle_dates()
+        lines._validate_fields(["lot_id"])
+
+    def _serial_skip_idle_dates(self):
+        """Drop the pending recomputation of the expiration and removal dates
+        (product_expiry) of the lines of ``self`` on which it changes nothing: their
+        product does not use expiration dates and neither the line nor its unit has
+        such a date (then Odoo's computation leaves them empty). Recomputing
+        100,000 lines for nothing costs seconds; it is asked for when their unit is
+        set and again when their move is done (the transfer's scheduled date)."""
+        Lot = self.env["stock.lot"]
         dates = [
             fname
             for fname in ("expiration_date", "removal_date")
             if fname in self._fields and fname in Lot._fields
         ]
-        if dates:
-            dated_lines = _ids_with_any(lines, dates)
-            dated_lots = _ids_with_any(
-                Lot.browse([lot_id for _line, lot_id in assign]), dates
-            )
-        lines.modified(["lot_id"], before=True)
-        for line, lot_id in assign:
-            field.write(line, Lot.browse(lot_id))
-        lines.modified(["lot_id"])
-        if dates:
-            expiring = {p.id for p in lines.product_id if p.use_expiration_date}
-            undated = lines.browse(
-                [
-                    line.id
-                    for line, lot_id in assign
-                    if not (
-                        line.id in dated_lines
-                        or lot_id in dated_lots
-                        or line.product_id.id in expiring
-                    )
-                ]
-            )
-            for fname in dates:
-                self.env.remove_to_compute(self._fields[fname], undated)
-        lines._validate_fields(["lot_id"])
+        if not dates or not self:
+            return
+        fields_ = [self._fields[fname] for fname in dates]
+        pending = set()
+        for field in fields_:
+            pending.update(self.env.records_to_compute(field)._ids)
+        lines = self.browse([line_id for line_id in self._ids if line_id in pending])
+        if not lines:
+            return
+        dated_lines = _ids_with_any(lines, dates)
+        lots = lines.lot_id
+        dated_lots = set(
+            lots.filtered(lambda lot: any(lot[fname] for fname in dates))._ids
+        )
+        expiring = {p.id for p in lines.product_id if p.use_expiration_date}
+        idle = lines.browse(
+            [
+                line.id
+                for line in lines
+                if not (
+                    line.id in dated_lines
+                    or line.lot_id.id in dated_lots
+                    or line.product_id.id in expiring
+                )
+            ]
+        )
+        for field in fields_:
+            self.env.remove_to_compute(field, idle)
 
     def _serial_lock_products(self, products):
         """Serialise the creation of units of ``products`` between transactions: the
@@ -235,15 +277,30 @@ class SerialFastReceiptMixin(models.AbstractModel):
 
 
 def _ids_with_any(records, fnames):
-    """Ids of ``records`` on which one of the date fields ``fnames`` is set."""
-    records.flush_model(fnames)
-    return {
+    """Ids of ``records`` on which one of the stored fields ``fnames`` is set, as
+    written so far: pending writes from the cache, the rest from the database,
+    without flushing nor computing what is pending."""
+    env = records.env
+    fields_ = [records._fields[fname] for fname in fnames]
+    dirty = set()
+    for field in fields_:
+        dirty.update(env._field_dirty.get(field, ()))
+    ids = set(records._ids)
+    found = {
         record_id
-        for (record_id,) in records.env.execute_query(
+        for record_id in ids & dirty
+        if any(field._get_cache(env).get(record_id) for field in fields_)
+    }
+    rest = [record_id for record_id in ids if record_id not in dirty]
+    if not rest:
+        return found
+    return found | {
+        record_id
+        for (record_id,) in env.execute_query(
             SQL(
                 "SELECT id FROM %s WHERE id = ANY(%s) AND (%s)",
                 SQL.identifier(records._table),
-                list(records.ids),
+                rest,
                 SQL(" OR ").join(
                     SQL("%s IS NOT NULL", SQL.identifier(fname)) for fname in fnames
                 ),

@@ -147,15 +147,76 @@ class SerialUnitBulkMixin(models.AbstractModel):
         # The ORM computes the stored fields that are not precomputed after create's
         # overrides (at flush): so here, over the prototype's values.
         given = set().union(*vals_list)
-        for field in self._fields.values():
-            if (
-                field.store
-                and field.compute
-                and not field.precompute
-                and field.name not in given
-            ):
-                self.env.add_to_compute(field, lots)
+        fields_ = [
+            field
+            for field in self._fields.values()
+            if field.store
+            and field.compute
+            and not field.precompute
+            and field.name not in given
+        ]
+        lots._serial_settle_computed(fields_, vals_list)
         return lots
+
+    def _serial_settle_computed(self, fields_, vals_list):
+        """Mark the stored computed fields ``fields_`` of the new units ``self``
+        (made from ``vals_list``, in order) for recomputation, as ``create`` does,
+        but only where it can change what the bulk insert wrote.
+
+        Units made from values that differ only by ``name`` got their prototype's
+        values. Where none of the fields depends on ``name``, the computation is
+        run at once on the group's first unit, after create's overrides as the
+        ORM would: when it gives back the prototype's values, it gives them for
+        every unit of the group (same dependencies), which then keep them instead
+        of being recomputed one by one (and their dependents with them: the
+        lines' and quants' dates...). Otherwise, and always for units whose
+        computation reads more than its dependencies (the value of units valued
+        one by one, the expiration dates counted from now), every unit is
+        marked."""
+        if not self or not fields_:
+            return
+        depends = self.env.registry.field_depends
+        by_name = any(
+            dep == "name" or dep.startswith("name.")
+            for field in fields_
+            for dep in depends[field]
+        )
+        groups = {}
+        for lot_id, vals in zip(self.ids, vals_list, strict=True):
+            key = tuple(sorted((k, v) for k, v in vals.items() if k != "name"))
+            groups.setdefault(key, []).append(lot_id)
+        names = [field.name for field in fields_]
+        everywhere = []
+        for lot_ids in groups.values():
+            group = self.browse(lot_ids)
+            if by_name or group[:1]._serial_computes_beyond_depends():
+                everywhere.append(group)
+                continue
+            first = group[:1]
+            inserted = first.read(names, load=None)
+            for field in fields_:
+                self.env.add_to_compute(field, first)
+            if first.read(names, load=None) != inserted:
+                everywhere.append(group[1:])
+        for group in everywhere:
+            for field in fields_:
+                self.env.add_to_compute(field, group)
+
+    def _serial_computes_beyond_depends(self):
+        """Whether the stored computations of the unit ``self`` read more than
+        their dependencies: the value of a unit valued one by one (its quants),
+        the expiration dates of a product that uses them (counted from now)."""
+        product = self.product_id
+        return bool(
+            product
+            and (
+                ("lot_valuated" in product._fields and product.lot_valuated)
+                or (
+                    "use_expiration_date" in product._fields
+                    and product.use_expiration_date
+                )
+            )
+        )
 
     def _serial_log_creation(self):
         """mail.thread's creation note on every unit of ``self``: the first one by

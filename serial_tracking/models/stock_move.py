@@ -27,7 +27,72 @@ class StockMove(models.Model):
             # lines' other pending updates of the validation (their unit, date...),
             # in one UPDATE of every line instead of two.
             self.move_line_ids.mapped("state")
+        if vals.get("state") == "done" or "date" in vals:
+            # The date of done moves (validation, then the transfer's date of
+            # transfer) changes the transfer's scheduled date (computed now, as
+            # the next flush would), which the lines' expiration dates depend on:
+            # those are not recomputed where that changes nothing.
+            done = self.filtered(lambda move: move.state == "done")
+            if done:
+                done.picking_id.mapped("scheduled_date")
+                done.move_line_ids._serial_skip_idle_dates()
         return res
+
+    def _check_quantity(self):
+        # Odoo's check (no serial twice in the destinations) builds and reads
+        # every quant of the moves' units: one query tells first whether it can
+        # find anything, which it then does and reports in its own words.
+        if self._serial_quantity_clear():
+            return None
+        return super()._check_quantity()
+
+    def _serial_quantity_clear(self):
+        """Whether Odoo's ``_check_quantity`` of ``self`` is sure to find nothing:
+        no (product, location, unit) of its quants (the moves' products tracked by
+        serial and units with a quantity, in their destinations and below) holds
+        more than one unit either way. The quants that Odoo's check groups are
+        among these, by the same key, so with the same sums. One query, rules
+        aside as Odoo's check (superuser); the units are joined from an array
+        (as a filter, ``= ANY`` of 100,000 ids is read through for every quant
+        when the statistics do not know the new quants yet)."""
+        if not self:
+            return True
+        # The lines' units from the cache, where the validation left them: the
+        # lines go to the database once, with their date of transfer.
+        lot_ids = list(
+            {
+                line.lot_id.id
+                for line in self.sudo().move_line_ids
+                if line.lot_id and line.quantity
+            }
+        )
+        self.env["stock.quant"].flush_model(
+            ["product_id", "location_id", "lot_id", "quantity"]
+        )
+        self.env["stock.location"].flush_model(["parent_path"])
+        self.env["product.template"].flush_model(["tracking"])
+        return not self.env.execute_query(
+            SQL(
+                """
+                SELECT 1
+                  FROM unnest(%(lots)s::int[]) AS u(lot_id)
+                  JOIN stock_quant q ON q.lot_id = u.lot_id
+                  JOIN stock_location l ON l.id = q.location_id
+                  JOIN product_product p ON p.id = q.product_id
+                  JOIN product_template t ON t.id = p.product_tmpl_id
+                 WHERE q.product_id = ANY(%(products)s) AND t.tracking = 'serial'
+                   AND EXISTS (SELECT 1 FROM stock_location d
+                                WHERE d.id = ANY(%(dests)s)
+                                  AND l.parent_path LIKE d.parent_path || '%%')
+                 GROUP BY q.product_id, q.location_id, q.lot_id
+                HAVING abs(sum(q.quantity)) > 1
+                 LIMIT 1
+                """,
+                products=self.product_id.ids,
+                lots=lot_ids,
+                dests=self.location_dest_id.ids,
+            )
+        )
 
     def _action_done(self, cancel_backorder=False):
         # Unit states are refreshed once for the whole validation below, not on every
@@ -35,11 +100,21 @@ class StockMove(models.Model):
         moves = super(
             StockMove, self.with_context(serial_defer_refresh=True)
         )._action_done(cancel_backorder=cancel_backorder)
-        lines = moves._serial_done_unit_lines()
+        later = self.env.context.get("serial_units_after_transfer")
+        if later is not None:
+            # Validated by their transfer: done once it has its date of transfer
+            # (see stock.picking._action_done).
+            later.extend(moves.ids)
+        else:
+            moves._serial_units_done()
+        return moves.with_env(self.env)
+
+    def _serial_units_done(self):
+        """The timeline events and unit states of the done moves ``self``."""
+        lines = self._serial_done_unit_lines()
         if lines:
             lines._serial_log_done_events()
             lines.lot_id._refresh_unit_state()
-        return moves.with_env(self.env)
 
     def _serial_done_unit_lines(self):
         """The done lines of ``self`` that moved a serial unit (a unit, a positive

@@ -65,7 +65,15 @@ class StockPicking(models.Model):
 
     def _action_done(self):
         self._serial_check_blocked_units()
-        return super()._action_done()
+        # The timeline events and unit states of the moves done here are written
+        # once the transfer has its date of transfer, which Odoo gives every move
+        # line again: so the lines are written to the database once, not twice.
+        done_move_ids = []
+        res = super(
+            StockPicking, self.with_context(serial_units_after_transfer=done_move_ids)
+        )._action_done()
+        self.env["stock.move"].browse(done_move_ids)._serial_units_done()
+        return res
 
     def _serial_check_blocked_units(self):
         """Refuse to validate a delivery that ships a blocked unit (quarantined,
@@ -128,6 +136,27 @@ class StockPicking(models.Model):
     )
     serial_validation_context = fields.Text(readonly=True, copy=False)
     serial_validation_error = fields.Text(readonly=True, copy=False)
+    serial_validation_done = fields.Integer(
+        "Units Validated", compute="_compute_serial_validation_progress"
+    )
+    serial_validation_total = fields.Integer(
+        "Units to Validate", compute="_compute_serial_validation_progress"
+    )
+
+    @api.depends("serial_validation_state")
+    def _compute_serial_validation_progress(self):
+        """Read from ``serial.validation.progress``, which the validating
+        transaction updates through a cursor of its own."""
+        progress = {
+            row.picking_id: row
+            for row in self.env["serial.validation.progress"].search(
+                [("picking_id", "in", self.ids)]
+            )
+        }
+        for picking in self:
+            row = progress.get(picking)
+            picking.serial_validation_done = row.done if row else 0
+            picking.serial_validation_total = row.total if row else 0
 
     def write(self, vals):
         self._serial_check_not_busy()
@@ -187,6 +216,7 @@ class StockPicking(models.Model):
                 "serial_validation_error": False,
             }
         )
+        self.env["serial.validation.progress"]._serial_reset(todo)
         self.env.ref("serial_tracking.ir_cron_serial_validate").sudo()._trigger()
         return {
             "type": "ir.actions.client",
@@ -213,14 +243,18 @@ class StockPicking(models.Model):
             picking = self._serial_take_queued()
             if not picking:
                 break
+            units = self.env["stock.move.line"].search_count(
+                [("picking_id", "=", picking.id)]
+            )
             picking._serial_validate_now()
             done += 1
             if self.env.context.get("ir_cron_progress_id"):
-                # In the cron: commit each transfer and report the progress.
-                remaining = self.search_count(
-                    [("serial_validation_state", "=", "queued")]
+                # In the cron: commit each transfer and report the progress in
+                # units (move lines), those of the transfers still queued to go.
+                remaining = self.env["stock.move.line"].search_count(
+                    [("picking_id.serial_validation_state", "=", "queued")]
                 )
-                cron._commit_progress(1, remaining=remaining)
+                cron._commit_progress(units, remaining=remaining)
         return done
 
     @api.model
@@ -251,8 +285,12 @@ class StockPicking(models.Model):
         self.ensure_one()
         user = self.serial_validation_user_id or self.env.user
         replay = json.loads(self.serial_validation_context or "{}")
+        # The fast path reports its progress per unit on the transfer (see
+        # serial.validation.progress).
         picking = self.with_user(user).with_context(
-            **replay, serial_background_validation=True
+            **replay,
+            serial_background_validation=True,
+            serial_validation_progress=self.id,
         )
         try:
             with self.env.cr.savepoint():

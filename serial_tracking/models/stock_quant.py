@@ -80,13 +80,49 @@ class StockQuant(models.Model):
             {"inventory_quantity_set": False, "quantity": 0.0, "in_date": now, **vals}
             for vals in vals_list
         ]
+        unit_fields = Quant._serial_unit_related(vals_list)
 
         def prototype(vals):
+            for fname in unit_fields:
+                vals.pop(fname)
             return Quant.new(Quant._add_missing_default_values(vals))
 
         quants, written = bulk_insert.create_records(
-            Quant, vals_list, VARYING, prototype
+            Quant, vals_list, VARYING + tuple(unit_fields), prototype
         )
         quants.modified(list(VARYING))
+        # Their values are written from the units already.
+        for fname in unit_fields:
+            self.env.remove_to_compute(Quant._fields[fname], quants)
         quants._validate_fields(written)
         return quants
+
+    @api.model
+    def _serial_unit_related(self, vals_list):
+        """The stored fields of quants related to their unit's (product_expiry's
+        dates), each added to ``vals_list`` with its unit's value, so that the bulk
+        insert writes them per quant instead of the ORM recomputing them for every
+        quant. Only when no unit has them pending computation (then nothing)."""
+        Lot = self.env["stock.lot"]
+        related = {
+            name: field.related.split(".", 1)[1]
+            for name, field in self._fields.items()
+            if field.store
+            and field.related
+            and field.related.startswith("lot_id.")
+            and "." not in field.related.split(".", 1)[1]
+        }
+        lots = Lot.browse({vals["lot_id"] for vals in vals_list if vals.get("lot_id")})
+        if not related or any(
+            lots & self.env.records_to_compute(Lot._fields[path])
+            for path in related.values()
+        ):
+            return []
+        values = {
+            row["id"]: row for row in lots.read(list(related.values()), load=None)
+        }
+        for vals in vals_list:
+            row = values.get(vals.get("lot_id"))
+            for name, path in related.items():
+                vals[name] = row[path] if row else False
+        return list(related)

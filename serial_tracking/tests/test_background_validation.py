@@ -1,6 +1,10 @@
+from unittest.mock import patch
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..models import serial_fast_receipt_mixin
+from ..models.serial_validation_progress import SerialValidationProgress
 from .fast_validation_common import FastValidationCommon
 
 
@@ -97,6 +101,42 @@ class TestBackgroundValidation(FastValidationCommon):
         self.assertEqual(picking.serial_validation_state, "queued")
         self.env["stock.picking"]._cron_serial_validate()
         self.assertEqual(picking.state, "done")
+
+    def test_progress_per_unit(self):
+        """The receipt shows how many of its units are validated: 0 of 5 when
+        queued, then after each chunk of units of the fast path (here 2), written
+        by a cursor of its own (here the registry's test cursor, which shares
+        the test's transaction)."""
+        self.registry_enter_test_mode()
+        product = self._twins()[0]
+        picking = self._named_receipt(product, [f"PR{i}" for i in range(5)])
+        self._queue(picking)
+        self.assertEqual(picking.serial_validation_total, 5)
+        self.assertEqual(picking.serial_validation_done, 0)
+        reported = []
+        report = SerialValidationProgress._serial_report
+
+        def spy(progress, picking_ids, done, total=None):
+            reported.append((list(picking_ids), done))
+            return report(progress, picking_ids, done, total)
+
+        with (
+            patch.object(serial_fast_receipt_mixin, "FAST_RECEIPT_CHUNK", 2),
+            patch.object(SerialValidationProgress, "_serial_report", spy),
+        ):
+            self.env["stock.picking"]._cron_serial_validate()
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(
+            reported, [([picking.id], 2), ([picking.id], 4), ([picking.id], 5)]
+        )
+        picking.invalidate_recordset()
+        self.assertEqual(
+            (picking.serial_validation_done, picking.serial_validation_total), (5, 5)
+        )
+        # Queued again (a retry): back to 0.
+        self.env["serial.validation.progress"]._serial_reset(picking)
+        picking.invalidate_recordset()
+        self.assertEqual(picking.serial_validation_done, 0)
 
     def test_small_transfer_validates_at_once(self):
         product = self._twins()[0]

@@ -1,3 +1,4 @@
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .fast_validation_common import FastValidationCommon
@@ -103,6 +104,22 @@ class TestFastReceipt(FastValidationCommon):
         # ... and the result is Odoo's.
         self._validate(receipt, fast=False)
         self.assertEqual(receipt.state, "done")
+
+    def test_serial_twice_in_stock_is_refused(self):
+        """Odoo's check that no serial is twice in stock still refuses, in its own
+        words: the quick query before it (``_serial_quantity_clear``) only lets
+        it off when it can find nothing."""
+        product = self._twins()[0]
+        _picking, lots = self._receive(product, ["TWICE"])
+        receipt = self._create_receipt(product, 1)
+        self._set_serials(receipt.move_ids, lots=lots)
+        receipt.move_ids.picked = True
+        with self.assertRaisesRegex(ValidationError, "already been assigned"):
+            receipt.button_validate()
+        fresh = self._named_receipt(product, ["ONCE"])
+        self.assertTrue(fresh.move_ids._serial_quantity_clear())
+        self._validate(fresh, fast=True)
+        self.assertTrue(fresh.move_ids._serial_quantity_clear())
 
     def test_return_of_fast_receipt(self):
         odoo_product, fast_product = self._twins()

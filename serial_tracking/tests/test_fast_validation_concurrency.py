@@ -1,9 +1,13 @@
+from unittest.mock import patch
+
 from psycopg2 import errors
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
+from ..models import serial_fast_receipt_mixin
+from ..models.serial_validation_progress import SerialValidationProgress
 from .committed import CommittedCase
 
 
@@ -189,3 +193,43 @@ class TestFastValidationConcurrency(CommittedCase):
         self.assertEqual(outcome, {delivery: "done", receipt: "done"})
         lots, names, in_stock = self._state()
         self.assertEqual((lots, names, in_stock), (120, 120, 80.0))
+
+    def test_background_progress_seen_while_validating(self):
+        """A big receipt validated by the cron shows its progress per unit to other
+        transactions while the validating one is still open (each report is
+        read by another thread, which must not wait), and the receipt is done."""
+        picking_id = self._commit_receipt([f"P{i:04d}" for i in range(self.UNITS)])
+        with self.committed() as env:
+            env["ir.config_parameter"].set_param(
+                "serial_tracking.background_validation_min_lines", "10"
+            )
+            env["stock.picking"].browse(picking_id).button_validate()
+        self.addCleanup(self._reset_background_param)
+
+        def read(env):
+            picking = env["stock.picking"].browse(picking_id)
+            return picking.serial_validation_done, picking.serial_validation_total
+
+        seen = []
+        report = SerialValidationProgress._serial_report
+
+        def spy(progress, picking_ids, done, total=None):
+            report(progress, picking_ids, done, total)
+            seen.append(self.in_thread(read).join(30))
+
+        with (
+            patch.object(serial_fast_receipt_mixin, "FAST_RECEIPT_CHUNK", 25),
+            patch.object(SerialValidationProgress, "_serial_report", spy),
+            self.committed() as env,
+        ):
+            self.assertEqual(env["stock.picking"]._cron_serial_validate(), 1)
+        self.assertEqual(seen, [(25, 60), (50, 60), (60, 60)])
+        with self.committed() as env:
+            self.assertEqual(env["stock.picking"].browse(picking_id).state, "done")
+        self.assertEqual(self._state(), (self.UNITS, self.UNITS, self.UNITS))
+
+    def _reset_background_param(self):
+        with self.committed() as env:
+            env["ir.config_parameter"].set_param(
+                "serial_tracking.background_validation_min_lines", False
+            )
