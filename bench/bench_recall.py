@@ -361,11 +361,11 @@ def main():
             f"{moved[method]:,} quarantined; confirming their recall first: "
             f"{statistics.median(confirms[method]):.1f} s"
         )
-    ours, odoo = quarantine["action_quarantine_move"], quarantine[ODOO_MOVE]
-    if ours and odoo:
+    moves, odoo = quarantine["action_quarantine_move"], quarantine[ODOO_MOVE]
+    if moves and odoo:
         count = len(units["action_quarantine_move"])
         odoo_unit = statistics.median(odoo) / len(units[ODOO_MOVE])
-        ours_unit = statistics.median(ours) / count
+        ours_unit = statistics.median(moves) / count
         print(
             f"by transfers, per unit: Odoo's path {odoo_unit * 1000:.1f} ms, ours "
             f"{ours_unit * 1000:.1f} ms: {odoo_unit * count:.0f} s for {count:,} "
