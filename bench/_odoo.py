@@ -91,6 +91,30 @@ def environment(dbname, commit=False):
                 cr.rollback()
 
 
+# The serial scheme of the generation benchmarks (serial_tracking_scheme).
+SCHEME_PATTERN = "{product}-{site}{yy}{ww}-{counter:7}{check}"
+
+
+def serial_product(env, code, scheme=False, **values):
+    """A new storable product tracked by serial, internal reference ``code``
+    (``values``: more fields, e.g. its ``barcode``); with ``scheme``, a serial scheme
+    of :data:`SCHEME_PATTERN` for it."""
+    product = env["product.product"].create(
+        {
+            "name": f"Bench product {code}",
+            "default_code": code,
+            "is_storable": True,
+            "tracking": "serial",
+            **values,
+        }
+    )
+    if scheme:
+        env["serial.scheme"].create(
+            {"name": code, "pattern": SCHEME_PATTERN, "product_id": product.id}
+        )
+    return product
+
+
 def confirmed_receipt(env, product, quantity):
     """A confirmed receipt of ``quantity`` units of ``product`` from a vendor into the
     company's first warehouse: Odoo gives a serial product one move line per unit."""

@@ -62,27 +62,11 @@ from _odoo import (
     odoo_generate,
     peak_rss_mib,
     reset_peak_rss,
+    serial_product,
     setup_odoo,
 )
 
 ADDONS = "serial_tracking_scheme,stock_account"
-PATTERN = "{product}-{site}{yy}{ww}-{counter:7}{check}"
-
-
-def new_product(env, tag, scheme):
-    product = env["product.product"].create(
-        {
-            "name": f"Bench {tag}",
-            "default_code": tag,
-            "is_storable": True,
-            "tracking": "serial",
-        }
-    )
-    if scheme:
-        env["serial.scheme"].create(
-            {"name": tag, "pattern": PATTERN, "product_id": product.id}
-        )
-    return product
 
 
 @contextlib.contextmanager
@@ -208,7 +192,7 @@ def worker(args):
         if args.case == "prepare":
             # As in real life, the receipt exists before it is validated: created
             # and committed by a process of its own (its memory is not measured).
-            product = new_product(env, tag, scheme=fast)
+            product = serial_product(env, tag, scheme=fast)
             picking = confirmed_receipt(env, product, args.units)
             cr.commit()
             cr.execute("ANALYZE stock_lot, stock_move_line, stock_move, stock_quant")
@@ -218,7 +202,7 @@ def worker(args):
                 picking = env["stock.picking"].browse(args.picking)
                 product = picking.move_ids.product_id
             else:
-                product = new_product(env, tag, scheme=fast)
+                product = serial_product(env, tag, scheme=fast)
                 picking = confirmed_receipt(env, product, args.units)
                 cr.commit()
                 cr.execute(
@@ -248,7 +232,7 @@ def worker(args):
             result["units_in_stock"] = product.qty_available
             cr.rollback()
         elif args.case == "stock":
-            product = new_product(env, tag, scheme=True)
+            product = serial_product(env, tag, scheme=True)
             receipt = confirmed_receipt(env, product, args.stock)
             receipt.move_ids.action_serial_generate_from_scheme(create_units=False)
             receipt.move_ids.picked = True

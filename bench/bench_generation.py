@@ -42,10 +42,10 @@ from _odoo import (
     odoo_generate,
     peak_rss_mib,
     reset_peak_rss,
+    serial_product,
 )
 
 ADDONS = "serial_tracking_capture"
-PATTERN = "{product}-{site}{yy}{ww}-{counter:7}{check}"
 
 
 class Bench:
@@ -67,19 +67,7 @@ class Bench:
         with self.registry.cursor() as cr:
             env = self.env(cr)
             gtin13 = self.gtin13(self.seq)
-            product = env["product.product"].create(
-                {
-                    "name": f"Bench product {code}",
-                    "default_code": code,
-                    "barcode": gtin13,
-                    "is_storable": True,
-                    "tracking": "serial",
-                }
-            )
-            if with_scheme:
-                env["serial.scheme"].create(
-                    {"name": code, "pattern": PATTERN, "product_id": product.id}
-                )
+            product = serial_product(env, code, scheme=with_scheme, barcode=gtin13)
             picking = confirmed_receipt(env, product, size)
             picking_id = picking.id
             cr.commit()

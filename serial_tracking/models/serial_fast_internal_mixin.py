@@ -168,17 +168,8 @@ class SerialFastInternalMixin(models.AbstractModel):
         }
         if not keys <= quants.keys():
             return None
-        if self.env.execute_query(
-            SQL(
-                """
-                SELECT 1 FROM stock_quant
-                 WHERE product_id = ANY(%s) AND location_id = ANY(%s)
-                   AND lot_id IS NULL AND quantity > 0
-                 LIMIT 1
-                """,
-                products.ids,
-                list({key[1] for key in keys}),
-            )
+        if self.env["stock.quant"]._serial_lotless_stock(
+            products.ids, {key[1] for key in keys}
         ):
             return None
         return {key: quants[key] for key in keys}

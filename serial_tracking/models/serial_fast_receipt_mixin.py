@@ -80,17 +80,9 @@ class SerialFastReceiptMixin(models.AbstractModel):
             )
         ):
             return None
-        if self.env.execute_query(
-            SQL(
-                """
-                SELECT 1 FROM stock_quant
-                 WHERE product_id = ANY(%s) AND location_id = ANY(%s)
-                   AND lot_id IS NULL AND quantity > 0
-                 LIMIT 1
-                """,
-                list(names.keys() | {row.product_id for row in rows}),
-                list({row.location_id for row in rows}),
-            )
+        if Quant._serial_lotless_stock(
+            names.keys() | {row.product_id for row in rows},
+            {row.location_id for row in rows},
         ):
             return None
         return lots_by_line

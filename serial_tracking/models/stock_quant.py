@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from odoo.addons.stock.models.stock_quant import StockQuant as OdooStockQuant
 
@@ -45,6 +46,26 @@ class StockQuant(models.Model):
         )
 
     @api.model
+    @api.model
+    def _serial_lotless_stock(self, product_ids, location_ids):
+        """Whether any of ``product_ids`` is held without a lot or serial (a positive
+        quant without ``lot_id``) at any of ``location_ids``: the fast paths leave
+        such moves to Odoo's own path. Reads the quants as flushed by the caller."""
+        return bool(
+            self.env.execute_query(
+                SQL(
+                    """
+                    SELECT 1 FROM stock_quant
+                     WHERE product_id = ANY(%s) AND location_id = ANY(%s)
+                       AND lot_id IS NULL AND quantity > 0
+                     LIMIT 1
+                    """,
+                    list(product_ids),
+                    list(location_ids),
+                )
+            )
+        )
+
     def _serial_can_create_in_batch(self):
         """Whether :meth:`_serial_create_batch` gives what Odoo's ``create`` gives:
         no module of this database overrides ``stock.quant.create`` but stock, and
