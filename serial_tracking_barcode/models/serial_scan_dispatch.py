@@ -197,7 +197,7 @@ class SerialScanDispatch(models.AbstractModel):
                     )
                     inserted = True
                     lines = placement._place_unit(
-                        picking, decision, candidate, lot, scan_id, one_by_one
+                        picking, decision, candidate, lot, scan_id, one_by_one, info
                     )
                     self._scan_unconfirm(picking, info)
                     self.env.flush_all()

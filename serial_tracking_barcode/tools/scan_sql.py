@@ -17,6 +17,7 @@ def lock_picking_sql(picking_id, scan_uid, allowed, mode):
     return SQL(
         """
         SELECT p.id, p.name, p.state, p.company_id, t.code AS type_code,
+               t.use_create_lots,
                p.serial_dispatch_confirmed AS dispatch_confirmed,
                p.location_id, p.location_dest_id, l.parent_path,
                (SELECT JSON_BUILD_ARRAY(s.picking_id, s.move_id)
@@ -86,7 +87,7 @@ def units_sql(where, info, moves):
     return SQL(
         """
         SELECT lot.id, lot.name, lot.product_id, lot.unit_state,
-               lot.expiration_date, pt.tracking,
+               lot.expiration_date, lot.company_id AS lot_company_id, pt.tracking,
                COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS product_name,
                (%(moves)s) AS moves, sc.picking_id AS scanned_on, mls.lines,
                q.id AS quant_id, q.location_id, q.package_id, q.owner_id,
@@ -100,7 +101,8 @@ def units_sql(where, info, moves):
                 LIMIT 1) sc ON TRUE
      LEFT JOIN LATERAL (
                SELECT JSON_AGG(JSON_BUILD_ARRAY(ml.id, ml.picking_id,
-                                                ml.move_id, ml.picked)
+                                                ml.move_id, ml.picked,
+                                                ml.company_id)
                                ORDER BY ml.id) AS lines
                  FROM stock_move_line ml
                 WHERE ml.lot_id = lot.id AND ml.quantity > 0
