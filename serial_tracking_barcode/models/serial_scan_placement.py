@@ -208,28 +208,34 @@ class SerialScanPlacement(models.AbstractModel):
     @api.model
     def _place_create_line(self, move, vals, quant_id, also):
         """A new line through ``create_scanned_line`` (``also(line)``: the
-        caller's statements sent with it); the rows its move and its
-        delivery derive from their lines are written only when no other scan
-        holds them (else left for Confirm and Deliver, see the class)."""
-        picking = move.picking_id
-        shared = [(move, "stock_move"), (picking, "stock_picking")]
+        caller's statements sent with it). What the move derives from its lines
+        (its quantity, then its state) is written only when no other scan holds
+        the move's row (``_place_try_lock``); what the delivery derives (its
+        state, weight) is never written by a scan: other scans hold its row
+        ``FOR SHARE``, and a write would make them wait or fail. Both are derived
+        again at Confirm and Deliver (``_serial_dispatch_apply``)."""
         line, rows = create_scanned_line(self.env, vals, quant_id, also=also)
-        for record, table in shared:
-            pending = [
-                field
-                for field in self.env.fields_to_compute()
-                if field.model_name == record._name
-                and record in self.env.records_to_compute(field)
-            ]
-            if not pending:
-                continue
-            if not self._place_try_lock(table, record.id):
-                for field in pending:
-                    self.env.remove_to_compute(field, record)
-                continue
-            if record is move:
-                move._recompute_state()  # reads (computes) its new quantity
+        if self._place_pending(move) and self._place_try_lock("stock_move", move.id):
+            move._recompute_state()  # reads (computes) its new quantity
+        else:
+            self._place_pending(move, drop=True)
+        self._place_pending(move.picking_id, drop=True)
         return line, rows
+
+    @api.model
+    def _place_pending(self, record, drop=False):
+        """The stored fields of ``record`` the ORM is to recompute (and, with
+        ``drop``, no longer)."""
+        pending = [
+            field
+            for field in self.env.fields_to_compute()
+            if field.model_name == record._name
+            and record in self.env.records_to_compute(field)
+        ]
+        if drop:
+            for field in pending:
+                self.env.remove_to_compute(field, record)
+        return pending
 
     @api.model
     def _place_write_line(

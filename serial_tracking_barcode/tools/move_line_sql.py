@@ -93,12 +93,13 @@ CREATE_REPRODUCED = {
 }
 
 
-def sql_write_allowed(env, reproduced=REPRODUCED):
+def sql_write_allowed(env, reproduced=None):
     """Whether :func:`write_scanned_line` gives what Odoo's ``write`` gives here:
-    no installed addon overrides a method it stands for (:data:`REPRODUCED`)."""
+    no installed addon overrides a method it stands for (``reproduced``, by
+    default :data:`REPRODUCED`)."""
     if env.context.get(ORM_ONLY_KEY):
         return False
-    for (model, method), modules in reproduced.items():
+    for (model, method), modules in (reproduced or REPRODUCED).items():
         for cls in type(env[model]).__mro__:
             if method in vars(cls) and cls.__module__ not in modules:
                 return False
@@ -271,7 +272,8 @@ def write_scanned_line(line, vals, swap=None, also=None, expiry_sql=False):
     dates = list(EXPIRY_DATES) if expiry_sql else []
     line.invalidate_recordset([*names, *dates, "write_uid", "write_date"], flush=False)
     for name, value in vals.items():  # what was written, known: not read again
-        line._fields[name]._insert_cache(line, [value or None])
+        field = line._fields[name]
+        field._insert_cache(line, [value or None if field.relational else value])
     line.modified(names + dates)
     for name in dates:  # what their computation would write is written
         env.remove_to_compute(line._fields[name], line)
