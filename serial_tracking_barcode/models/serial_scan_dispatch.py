@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
+from odoo.addons.serial_tracking.tools.gs1 import looks_like_gs1
 
 from ..tools.scan_decision import Refusal, decide_count, decide_dispatch
 
@@ -82,7 +83,9 @@ class SerialScanDispatch(models.AbstractModel):
                 code=raw.strip().encode("unicode_escape").decode()[:256],
                 scan_uid=scan_uid,
             )
-        info = service._scan_lock_picking(picking, "share", scan_uid)
+        # A plain code is most often a serial: looked up with the lock.
+        serial = None if looks_like_gs1(code) else code
+        info = service._scan_lock_picking(picking, "share", scan_uid, serial=serial)
         if info["type_code"] != "outgoing":
             raise UserError(
                 self.env._(
