@@ -38,9 +38,25 @@ class SerialScanPlacement(models.AbstractModel):
         """The unit on its line, the scan row linked to it; the line updates when
         the SQL helper read them in its round trip (else None)."""
         answer = picking._serial_dispatch_line_updates_sql([decision.move_id])
+        self._place_known(picking, decision, candidate, lot)
+        if decision.kind == "pick":
+            line = self.env["stock.move.line"].browse(decision.line_id)
+            rows = self._place_write_line(line, {"picked": True}, scan_id, answer)
+        else:
+            line, rows = self._place_take_line(
+                picking, decision, candidate, lot, scan_id, answer, one_by_one, info
+            )
+        if rows is None:
+            self.env.execute_query(self._place_link_sql(scan_id, line.id))
+        self.env["serial.dispatch.scan"].invalidate_model(["move_line_id"])
+        return picking._serial_dispatch_line_update_dicts(rows) if rows else None
+
+    @api.model
+    def _place_known(self, picking, decision, candidate, lot):
+        """What the lookup read under the locks, put in the ORM cache for its
+        dependency walk (``modified``) and the constraints, instead of reading
+        the move, the unit and (for a pick) its line again."""
         move = self.env["stock.move"].browse(decision.move_id)
-        # What the lookup read under the locks, for the ORM's dependency walk
-        # (``modified``) and constraints instead of reading the records again.
         move._fields["picking_id"]._insert_cache(move, [picking.id])
         lot._fields["company_id"]._insert_cache(lot, [candidate["lot_company_id"]])
         lot._fields["product_id"]._insert_cache(lot, [candidate["product_id"]])
@@ -53,15 +69,6 @@ class SerialScanPlacement(models.AbstractModel):
                 ("company_id", own.company_id),
             ):
                 line._fields[name]._insert_cache(line, [value])
-            rows = self._place_write_line(line, {"picked": True}, scan_id, answer)
-        else:
-            line, rows = self._place_take_line(
-                picking, decision, candidate, lot, scan_id, answer, one_by_one, info
-            )
-        if rows is None:
-            self.env.execute_query(self._place_link_sql(scan_id, line.id))
-        self.env["serial.dispatch.scan"].invalidate_model(["move_line_id"])
-        return picking._serial_dispatch_line_update_dicts(rows) if rows else None
 
     @api.model
     def _place_free_line(self, move_id, candidate, one_by_one=False):

@@ -6,14 +6,15 @@ from .common import SerialDispatchCommon
 # and a new line on a delivery without reservation go through the SQL helper
 # (tools/move_line_sql.py); through Odoo's write a swap cost 40 queries, through
 # its create a new line 48. A plain code is looked up as a serial by the lock
-# query (one round trip less). Here with mrp installed: its dependencies on
+# query, and a pick sends its scan row with the line's write (one round trip
+# each less). Here with mrp installed: its dependencies on
 # stock.move.picked read the move once more than in a stock-only database.
 BUDGET = {
-    "serial_reserved": 4,
+    "serial_reserved": 3,
     "serial_swap": 5,
     "serial_no_reservation": 27,
-    "manufacturer_serial": 5,
-    "gs1": 6,
+    "manufacturer_serial": 4,
+    "gs1": 5,
     "product_barcode": 7,
     "refused": 3,
     "control_characters": 0,

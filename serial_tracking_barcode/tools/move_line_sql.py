@@ -185,7 +185,7 @@ def expiry_dates_in_sql(env, use_create_lots):
     )
 
 
-def write_scanned_line(line, vals, swap=None, also=None, expiry_sql=False):
+def write_scanned_line(line, vals, swap=None, also=None, expiry_sql=False, first=None):
     """``line.write(vals)`` for a scan, in SQL (see the module's docstring).
 
     ``vals``: ``{"picked": True}`` (the reserved unit scanned), or every key of
@@ -197,6 +197,8 @@ def write_scanned_line(line, vals, swap=None, also=None, expiry_sql=False):
     the caller's business); the rows of the last one are returned.
     ``expiry_sql``: set the expiry dates in the UPDATE of a swap
     (:func:`expiry_dates_in_sql` says when that is what Odoo computes).
+    ``first``: the caller's statements sent before the line's (a savepoint, the
+    scan row), in the same round trip.
     """
     env = line.env
     assert set(vals) <= set(LINE_FIELDS) and vals.get("picked") is True
@@ -267,7 +269,10 @@ def write_scanned_line(line, vals, swap=None, also=None, expiry_sql=False):
                 reserved_id=vals["lot_id"], released_id=old_lot
             ),
         ]
-    env.cr.execute(SQL("\n").join(statements + list(also or ())))
+    env.cr.execute(
+        SQL("\n").join([*(first or ()), *statements, *(also or ())]),
+        log_exceptions=False,
+    )
     rows = env.cr.fetchall() if also else None
     dates = list(EXPIRY_DATES) if expiry_sql else []
     line.invalidate_recordset([*names, *dates, "write_uid", "write_date"], flush=False)
