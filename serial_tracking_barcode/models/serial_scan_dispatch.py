@@ -7,7 +7,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
+from odoo.addons.serial_tracking.tools.gs1 import looks_like_gs1
 
+from ..tools.move_line_sql import sql_write_allowed, write_scanned_line
 from ..tools.scan_decision import Refusal, decide_count, decide_dispatch
 
 
@@ -82,7 +84,9 @@ class SerialScanDispatch(models.AbstractModel):
                 code=raw.strip().encode("unicode_escape").decode()[:256],
                 scan_uid=scan_uid,
             )
-        info = service._scan_lock_picking(picking, "share", scan_uid)
+        # A plain code is most often a serial: looked up with the lock.
+        serial = None if looks_like_gs1(code) else code
+        info = service._scan_lock_picking(picking, "share", scan_uid, serial=serial)
         if info["type_code"] != "outgoing":
             raise UserError(
                 self.env._(
@@ -187,7 +191,10 @@ class SerialScanDispatch(models.AbstractModel):
         placement = self.env["serial.scan.placement"]
         lot = self.env["stock.lot"].browse(unit.id)
         move = self.env["stock.move"].browse(decision.move_id)
-        for one_by_one in (False, True):
+        lines = self._scan_pick_in_one(
+            picking, decision, candidate, code, scan_uid, info
+        )
+        for one_by_one in (False, True) if lines is None else ():
             inserted = False
             savepoint = _FoldedSavepoint(self.env.cr)
             try:
@@ -197,7 +204,7 @@ class SerialScanDispatch(models.AbstractModel):
                     )
                     inserted = True
                     lines = placement._place_unit(
-                        picking, decision, candidate, lot, scan_id, one_by_one
+                        picking, decision, candidate, lot, scan_id, one_by_one, info
                     )
                     self._scan_unconfirm(picking, info)
                     self.env.flush_all()
@@ -234,6 +241,57 @@ class SerialScanDispatch(models.AbstractModel):
         return message, lines
 
     @api.model
+    def _scan_pick_in_one(self, picking, decision, candidate, code, scan_uid, info):
+        """A pick (the unit scanned is the one its line reserves) in one round
+        trip: the savepoint, the scan row (already linked to its line), the
+        line's write (``write_scanned_line``) and the answer's line updates go
+        out together. The scan row's conflict (the unit just scanned by someone
+        else on this delivery: no row, or a serialization failure) rolls the
+        savepoint back and refuses. None when this is no such pick (the caller's
+        steps apply)."""
+        if decision.kind != "pick" or not sql_write_allowed(self.env):
+            return None
+        unit = candidate["unit"]
+        lot = self.env["stock.lot"].browse(unit.id)
+        move = self.env["stock.move"].browse(decision.move_id)
+        line = self.env["stock.move.line"].browse(decision.line_id)
+        placement = self.env["serial.scan.placement"]
+        placement._place_known(picking, decision, candidate, lot)
+        savepoint = _FoldedSavepoint(self.env.cr)
+        insert = self._scan_insert_sql(
+            picking, decision, candidate, code, scan_uid, info, line.id
+        )
+        answer = SQL(
+            "SELECT a.*, (SELECT id FROM serial_dispatch_scan WHERE scan_uid = %s) "
+            "FROM (%s) a",
+            scan_uid,
+            picking._serial_dispatch_line_updates_sql([move.id]),
+        )
+        try:
+            with self.env.protecting([move._fields["picked"]], move):
+                rows = write_scanned_line(
+                    line,
+                    {"picked": True},
+                    also=[answer],
+                    first=[savepoint.sql(), SQL("%s;", insert)],
+                )
+                if not rows or rows[0][-1] is None:
+                    raise Refusal("already_scanned", serial=unit.name)
+                self._scan_unconfirm(picking, info)
+                self.env.flush_all()
+        except psycopg2.errors.SerializationFailure:
+            savepoint.rollback()
+            raise Refusal("already_scanned", serial=unit.name) from None
+        except Refusal:
+            savepoint.rollback()
+            raise
+        except UserError as error:
+            savepoint.rollback()
+            raise Refusal("not_available", error=str(error)) from error
+        self.env["serial.dispatch.scan"].invalidate_model()
+        return picking._serial_dispatch_line_update_dicts([row[:-1] for row in rows])
+
+    @api.model
     def _scan_unconfirm(self, picking, info):
         if info.get("dispatch_confirmed", True):
             picking._serial_dispatch_unconfirm()
@@ -265,30 +323,12 @@ class SerialScanDispatch(models.AbstractModel):
         caller's savepoint: the serial was just scanned elsewhere; no retry.
         ``savepoint`` (a ``_FoldedSavepoint``) is opened by the same statement.
         """
-        unit = candidate.get("unit")
         query = SQL(
-            """
-                %(savepoint)s
-                INSERT INTO serial_dispatch_scan
-                       (picking_id, move_id, lot_id, product_id, company_id,
-                        scan_uid, code, quantity, state, create_uid, write_uid,
-                        create_date, write_date)
-                VALUES (%(picking)s, %(move)s, %(lot)s, %(product)s, %(company)s,
-                        %(uid_key)s, %(code)s, 1.0, 'open', %(user)s, %(user)s,
-                        NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')
-           ON CONFLICT DO NOTHING
-             RETURNING id
-                """,
-            savepoint=savepoint.sql() if savepoint else SQL(),
-            picking=picking.id,
-            move=decision.move_id,
-            lot=unit.id if unit else None,
-            product=unit.product_id if unit else candidate["id"],
-            company=info["company_id"],
-            uid_key=scan_uid,
-            code=code,
-            user=self.env.uid,
+            "%s %s RETURNING id",
+            savepoint.sql() if savepoint else SQL(),
+            self._scan_insert_sql(picking, decision, candidate, code, scan_uid, info),
         )
+        unit = candidate.get("unit")
         # Not the service's _scan_insert_row: a serialization failure must reach
         # the caller's savepoint (see _scan_apply), which holds the line's changes.
         self.env.cr.execute(query, log_exceptions=False)
@@ -297,3 +337,32 @@ class SerialScanDispatch(models.AbstractModel):
         if not rows:
             raise Refusal("already_scanned", serial=unit.name if unit else code)
         return rows[0][0]
+
+    @api.model
+    def _scan_insert_sql(
+        self, picking, decision, candidate, code, scan_uid, info, line_id=None
+    ):
+        """The scan row's ``INSERT ... ON CONFLICT DO NOTHING`` (see
+        ``_scan_insert_row``), linked to its move line ``line_id`` when known."""
+        unit = candidate.get("unit")
+        return SQL(
+            """
+                INSERT INTO serial_dispatch_scan
+                       (picking_id, move_id, move_line_id, lot_id, product_id,
+                        company_id, scan_uid, code, quantity, state, create_uid,
+                        write_uid, create_date, write_date)
+                VALUES (%(picking)s, %(move)s, %(line)s, %(lot)s, %(product)s,
+                        %(company)s, %(uid_key)s, %(code)s, 1.0, 'open', %(user)s,
+                        %(user)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')
+           ON CONFLICT DO NOTHING
+                """,
+            picking=picking.id,
+            move=decision.move_id,
+            line=line_id,
+            lot=unit.id if unit else None,
+            product=unit.product_id if unit else candidate["id"],
+            company=info["company_id"],
+            uid_key=scan_uid,
+            code=code,
+            user=self.env.uid,
+        )

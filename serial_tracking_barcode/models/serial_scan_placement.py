@@ -7,6 +7,7 @@ from odoo.tools import SQL
 
 from ..tools.move_line_sql import (
     create_scanned_line,
+    expiry_dates_in_sql,
     free_line_sql,
     sql_create_allowed,
     sql_write_allowed,
@@ -31,21 +32,43 @@ class SerialScanPlacement(models.AbstractModel):
     _description = "Scan Engine: Move Line Placement"
 
     @api.model
-    def _place_unit(self, picking, decision, candidate, lot, scan_id, one_by_one):
+    def _place_unit(
+        self, picking, decision, candidate, lot, scan_id, one_by_one, info=None
+    ):
         """The unit on its line, the scan row linked to it; the line updates when
         the SQL helper read them in its round trip (else None)."""
         answer = picking._serial_dispatch_line_updates_sql([decision.move_id])
+        self._place_known(picking, decision, candidate, lot)
         if decision.kind == "pick":
             line = self.env["stock.move.line"].browse(decision.line_id)
             rows = self._place_write_line(line, {"picked": True}, scan_id, answer)
         else:
             line, rows = self._place_take_line(
-                picking, decision, candidate, lot, scan_id, answer, one_by_one
+                picking, decision, candidate, lot, scan_id, answer, one_by_one, info
             )
         if rows is None:
             self.env.execute_query(self._place_link_sql(scan_id, line.id))
         self.env["serial.dispatch.scan"].invalidate_model(["move_line_id"])
         return picking._serial_dispatch_line_update_dicts(rows) if rows else None
+
+    @api.model
+    def _place_known(self, picking, decision, candidate, lot):
+        """What the lookup read under the locks, put in the ORM cache for its
+        dependency walk (``modified``) and the constraints, instead of reading
+        the move, the unit and (for a pick) its line again."""
+        move = self.env["stock.move"].browse(decision.move_id)
+        move._fields["picking_id"]._insert_cache(move, [picking.id])
+        lot._fields["company_id"]._insert_cache(lot, [candidate["lot_company_id"]])
+        lot._fields["product_id"]._insert_cache(lot, [candidate["product_id"]])
+        if decision.kind == "pick":
+            line = self.env["stock.move.line"].browse(decision.line_id)
+            own = next(one for one in candidate["unit"].lines if one.id == line.id)
+            for name, value in (
+                ("move_id", own.move_id),
+                ("picking_id", own.picking_id),
+                ("company_id", own.company_id),
+            ):
+                line._fields[name]._insert_cache(line, [value])
 
     @api.model
     def _place_free_line(self, move_id, candidate, one_by_one=False):
@@ -74,15 +97,39 @@ class SerialScanPlacement(models.AbstractModel):
                 for row in rows
                 if row[0] and self._place_try_lock("stock_move_line", row[0])
             ]
-            rows = free[:1] or [(None, None, None, None, rows[0][4])]
+            rows = free[:1] or [(None, None, None, None, rows[0][4]) + (None,) * 5]
         else:
             self.env.cr.execute(query, log_exceptions=False)
             rows = self.env.cr.fetchall()
-        line_id, old_lot, quants, old_quant, new_quants = rows[0]
+        line_id, old_lot, quants, old_quant, new_quants, *known_line = rows[0]
         new_quant = self._place_first_quant(candidate, candidate["id"], new_quants)
         if not line_id:
             return self.env["stock.move.line"], None, new_quant
         line = self.env["stock.move.line"].browse(line_id)
+        # What the query read of the line, for the ORM's dependency walk of the
+        # write (``modified``) and its access check instead of reading it again.
+        old_package = known_line[0]
+        for name, value in zip(
+            ("lot_id", "package_id", "location_id", "owner_id", "company_id"),
+            (old_lot, *known_line[:4]),
+            strict=True,
+        ):
+            line._fields[name]._insert_cache(line, [value])
+        line._fields["move_id"]._insert_cache(line, [move_id])
+        line._fields["product_id"]._insert_cache(line, [candidate["product_id"]])
+        line._fields["picking_id"]._insert_cache(line, [known_line[4]])
+        # The quants' packages, for the ORM's dependency walk of the reservation
+        # change (``modified``) instead of reading the quants again.
+        known = {}
+        if new_quants == [candidate["quant_id"]]:
+            known[new_quant] = candidate["package_id"]
+        if quants == 1 and old_quant:
+            known[old_quant] = old_package
+        Quant = self.env["stock.quant"]
+        for quant_id, package_id in known.items():
+            Quant._fields["package_id"]._insert_cache(
+                Quant.browse(quant_id), [package_id]
+            )
         if quants != 1 or not old_quant:
             old_quant = self._place_first_quant(
                 {
@@ -123,7 +170,7 @@ class SerialScanPlacement(models.AbstractModel):
 
     @api.model
     def _place_take_line(
-        self, picking, decision, candidate, lot, scan_id, answer, one_by_one
+        self, picking, decision, candidate, lot, scan_id, answer, one_by_one, info
     ):
         """Put the unit on a line of the move, as ``(line, rows)`` (see
         ``_place_write_line``): a free line's serial is replaced, else a line is
@@ -141,7 +188,13 @@ class SerialScanPlacement(models.AbstractModel):
         }
         line, swap, new_quant = self._place_free_line(move.id, candidate, one_by_one)
         if line:
-            return line, self._place_write_line(line, vals, scan_id, answer, swap)
+            use_create_lots = (info or {}).get("use_create_lots")
+            if use_create_lots is None:
+                use_create_lots = picking.picking_type_id.use_create_lots
+            expiry = expiry_dates_in_sql(self.env, use_create_lots)
+            return line, self._place_write_line(
+                line, vals, scan_id, answer, swap, expiry
+            )
         vals.update(
             move_id=move.id,
             picking_id=picking.id,
@@ -162,31 +215,39 @@ class SerialScanPlacement(models.AbstractModel):
     @api.model
     def _place_create_line(self, move, vals, quant_id, also):
         """A new line through ``create_scanned_line`` (``also(line)``: the
-        caller's statements sent with it); the rows its move and its
-        delivery derive from their lines are written only when no other scan
-        holds them (else left for Confirm and Deliver, see the class)."""
-        picking = move.picking_id
-        shared = [(move, "stock_move"), (picking, "stock_picking")]
+        caller's statements sent with it). What the move derives from its lines
+        (its quantity, then its state) is written only when no other scan holds
+        the move's row (``_place_try_lock``); what the delivery derives (its
+        state, weight) is never written by a scan: other scans hold its row
+        ``FOR SHARE``, and a write would make them wait or fail. Both are derived
+        again at Confirm and Deliver (``_serial_dispatch_apply``)."""
         line, rows = create_scanned_line(self.env, vals, quant_id, also=also)
-        for record, table in shared:
-            pending = [
-                field
-                for field in self.env.fields_to_compute()
-                if field.model_name == record._name
-                and record in self.env.records_to_compute(field)
-            ]
-            if not pending:
-                continue
-            if not self._place_try_lock(table, record.id):
-                for field in pending:
-                    self.env.remove_to_compute(field, record)
-                continue
-            if record is move:
-                move._recompute_state()  # reads (computes) its new quantity
+        if self._place_pending(move) and self._place_try_lock("stock_move", move.id):
+            move._recompute_state()  # reads (computes) its new quantity
+        else:
+            self._place_pending(move, drop=True)
+        self._place_pending(move.picking_id, drop=True)
         return line, rows
 
     @api.model
-    def _place_write_line(self, line, vals, scan_id, answer, swap=None):
+    def _place_pending(self, record, drop=False):
+        """The stored fields of ``record`` the ORM is to recompute (and, with
+        ``drop``, no longer)."""
+        pending = [
+            field
+            for field in self.env.fields_to_compute()
+            if field.model_name == record._name
+            and record in self.env.records_to_compute(field)
+        ]
+        if drop:
+            for field in pending:
+                self.env.remove_to_compute(field, record)
+        return pending
+
+    @api.model
+    def _place_write_line(
+        self, line, vals, scan_id, answer, swap=None, expiry_sql=False
+    ):
         """``line.write(vals)``, through the SQL helper when it reproduces Odoo's
         ``write`` here (``tools/move_line_sql.py``: a pick, or a swap whose quants
         are known), the scan row linked to the line and ``answer`` (SQL) read in
@@ -194,7 +255,9 @@ class SerialScanPlacement(models.AbstractModel):
         was used."""
         if (swap or set(vals) == {"picked"}) and sql_write_allowed(self.env):
             link = self._place_link_sql(scan_id, line.id)
-            return write_scanned_line(line, vals, swap=swap, also=[link, answer])
+            return write_scanned_line(
+                line, vals, swap=swap, also=[link, answer], expiry_sql=expiry_sql
+            )
         line.write(vals)
         return None
 

@@ -1,4 +1,5 @@
 import uuid
+from datetime import datetime
 
 import psycopg2.errors
 
@@ -23,6 +24,7 @@ from odoo.addons.serial_tracking.tools.text import (
 from ..tools.scan_decision import Move, MoveLine, Refusal, Unit
 from ..tools.scan_messages import refusal_message
 from ..tools.scan_sql import (
+    LOCKED_ROW,
     lock_picking_sql,
     moves_sql,
     products_sql,
@@ -107,7 +109,7 @@ class SerialScanService(models.AbstractModel):
     # --- step 2: the operation's lock
 
     @api.model
-    def _scan_lock_picking(self, picking, mode="share", scan_uid=None):
+    def _scan_lock_picking(self, picking, mode="share", scan_uid=None, serial=None):
         """Lock the operation's row and read what a scan needs of it in one query.
 
         ``mode="share"`` (scans): ``FOR SHARE``, which scans hold together, so two
@@ -117,19 +119,32 @@ class SerialScanService(models.AbstractModel):
         The user's record rules for writing the operation are part of the query: an
         operation they may not write is not locked, and ``check_access`` raises
         Odoo's usual error. ``previous`` is ``[picking_id, move_id]`` of the scan
-        already recorded with ``scan_uid``.
+        already recorded with ``scan_uid``. ``serial``: the code looked up as a
+        serial name in the same round trip (``_resolve_serial`` then needs no
+        query of its own: the most common scan costs one round trip less).
         """
         self.env.flush_all()
+        lang = self.env.lang or "en_US"
+        units = None
+        if serial is not None:
+            located = {**LOCKED_ROW, "lang": lang}
+            units = units_sql(
+                SQL("lot.name = %s", serial),
+                located,
+                moves_sql(located, SQL("lot.product_id")),
+            )
         rows = self.env.execute_query_dict(
             lock_picking_sql(
-                picking.id, scan_uid, self._scan_write_rules_sql(picking), mode
+                picking.id, scan_uid, self._scan_write_rules_sql(picking), mode, units
             )
         )
         if not rows:
             picking.check_access("write")
             raise MissingError(self.env._("This operation no longer exists."))
         info = rows[0]
-        info["lang"] = self.env.lang or "en_US"
+        info["lang"] = lang
+        if serial is not None:
+            info["serial_units"] = (serial, self._scan_unit_rows(info.pop("units")))
         return info
 
     @api.model
@@ -206,7 +221,9 @@ class SerialScanService(models.AbstractModel):
 
     @api.model
     def _resolve_serial(self, code, info):
-        units = self._scan_units(SQL("lot.name = %s", code), info)
+        serial, units = info.get("serial_units") or (None, None)
+        if serial != code:
+            units = self._scan_units(SQL("lot.name = %s", code), info)
         return units and {"kind": "serial", "units": units, "products": []}
 
     @api.model
@@ -270,10 +287,22 @@ class SerialScanService(models.AbstractModel):
         flow decides on.
         """
         self.env.flush_all()
-        rows = self.env.execute_query_dict(
-            units_sql(where, info, self._scan_moves_sql(info, SQL("lot.product_id")))
+        return self._scan_unit_rows(
+            self.env.execute_query_dict(
+                units_sql(
+                    where, info, self._scan_moves_sql(info, SQL("lot.product_id"))
+                )
+            )
         )
+
+    @api.model
+    def _scan_unit_rows(self, rows):
+        """``_scan_units``' rows with their ``moves`` and ``unit`` (also from the
+        JSON of the lock query, whose dates are ISO strings)."""
+        rows = rows or []
         for row in rows:
+            if isinstance(row["expiration_date"], str):
+                row["expiration_date"] = datetime.fromisoformat(row["expiration_date"])
             row["moves"] = [Move(*move) for move in row["moves"] or []]
             row["unit"] = Unit(
                 id=row["id"],

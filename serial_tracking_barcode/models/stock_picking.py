@@ -2,9 +2,10 @@ import uuid
 
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
 
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
+
+from ..tools.dispatch_lines import dispatch_lines, line_update_dicts, line_updates_sql
 
 
 class StockPicking(models.Model):
@@ -328,89 +329,17 @@ class StockPicking(models.Model):
 
     def _serial_dispatch_line_updates(self, move_ids):
         """What a scan changes on lines: their scanned quantity and serials."""
-        return self._serial_dispatch_line_update_dicts(
-            self.env.execute_query(self._serial_dispatch_line_updates_sql(move_ids))
-        )
+        return line_update_dicts(self.env.execute_query(line_updates_sql(move_ids)))
 
     def _serial_dispatch_line_updates_sql(self, move_ids):
-        return SQL(
-            """
-            SELECT m.id, m.product_id, m.product_qty, COALESCE(SUM(s.quantity), 0),
-                   ARRAY_REMOVE(ARRAY_AGG(l.name ORDER BY l.name), NULL)
-              FROM stock_move m
-         LEFT JOIN serial_dispatch_scan s ON s.move_id = m.id
-         LEFT JOIN stock_lot l ON l.id = s.lot_id
-             WHERE m.id = ANY(%s)
-          GROUP BY m.id
-            """,
-            list(move_ids),
-        )
+        return line_updates_sql(move_ids)
 
     def _serial_dispatch_line_update_dicts(self, rows):
-        return [
-            {
-                "id": move_id,
-                "product_id": product_id,
-                "ordered": ordered,
-                "scanned": scanned,
-                "serials": serials,
-                "complete": scanned >= ordered,
-            }
-            for move_id, product_id, ordered, scanned, serials in rows
-        ]
+        return line_update_dicts(rows)
 
     def _serial_dispatch_lines(self, moves=None):
-        """One dict per order line (stock.move): product, ordered, scanned, serials.
-
-        One query for the quantities and serials of every line, one read of products.
-        """
-        move_ids = moves.ids if moves is not None else None
-        self.env["serial.dispatch.scan"].flush_model()
-        self.env["stock.move"].flush_model(["picking_id", "state", "product_qty"])
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT m.id, m.product_id, m.product_qty,
-                          COALESCE(SUM(s.quantity), 0),
-                          ARRAY_REMOVE(ARRAY_AGG(l.name ORDER BY l.name), NULL)
-                     FROM stock_move m
-                LEFT JOIN serial_dispatch_scan s ON s.move_id = m.id
-                LEFT JOIN stock_lot l ON l.id = s.lot_id
-                    WHERE %s
-                 GROUP BY m.id
-                 ORDER BY m.sequence, m.id""",
-                SQL("m.id = ANY(%s)", move_ids)
-                if move_ids is not None
-                else SQL("m.picking_id = %s AND m.state != 'cancel'", self.id),
-            )
-        )
-        products = self.env["product.product"].browse({row[1] for row in rows})
-        info = {
-            product.id: (
-                product.display_name,
-                product.barcode or "",
-                product.tracking,
-                product.uom_id.name,
-            )
-            for product in products
-        }
-        lines = []
-        for move_id, product_id, ordered, scanned, serials in rows:
-            name, barcode, tracking, uom = info[product_id]
-            lines.append(
-                {
-                    "id": move_id,
-                    "product_id": product_id,
-                    "product": name,
-                    "barcode": barcode,
-                    "tracking": tracking,
-                    "ordered": ordered,
-                    "scanned": scanned,
-                    "uom": uom,
-                    "serials": serials,
-                    "complete": scanned >= ordered,
-                }
-            )
-        return lines
+        """One dict per order line (stock.move), see ``tools/dispatch_lines.py``."""
+        return dispatch_lines(self, moves)
 
     def _serial_dispatch_apply(self):
         """Make the delivery's picked quantities what was scanned.
@@ -428,9 +357,13 @@ class StockPicking(models.Model):
             )
         }
         moves = self.move_ids.filtered(lambda m: m.state not in CLOSED_STATES)
-        # Scans set a move's ``picked`` only when nobody else was (see
-        # serial.scan.dispatch._scan_mark_move_picked): derive it as Odoo does.
+        # Scans write what the moves and the delivery derive from their lines
+        # (``picked``; a new line's ``quantity``, states, weight) only when nobody
+        # else was (serial.scan.placement): derive all of it as Odoo does.
         self.env.add_to_compute(self.env["stock.move"]._fields["picked"], moves)
+        moves.move_line_ids.modified(["quantity", "picked"])
+        moves._recompute_state()
+        moves.modified(["state"])  # the delivery's state, the lines' (related)
         for move in moves:
             if move.product_id.tracking == "serial":
                 continue

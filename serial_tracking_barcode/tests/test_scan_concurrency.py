@@ -34,7 +34,7 @@ class TestScanConcurrency(CommittedCase):
 
         return scan
 
-    def _concurrent(self, code_a, code_b):
+    def _concurrent(self, code_a, code_b, reserved=True):
         """A scans and keeps its transaction open; B scans in another thread and
         must finish (and commit) before A commits."""
         with self.committed() as env_a:
@@ -45,7 +45,8 @@ class TestScanConcurrency(CommittedCase):
             result = second.join(timeout=20)
         self.assertIsInstance(result, dict, result)
         self.assertEqual(result["status"], "ok", result)
-        self.assertRecorded({code_a, code_b})
+        if reserved:
+            self.assertRecorded({code_a, code_b})
 
     def assertRecorded(self, codes):
         with self.committed() as env:
@@ -78,3 +79,43 @@ class TestScanConcurrency(CommittedCase):
             second = self.scanner(self.free[1])(env_b)
             self.assertEqual(second["status"], "ok", second)
         self.assertRecorded({self.free[0], self.free[1]})
+
+    # --- a delivery without reservation: each scan creates its line
+
+    def unreserve(self):
+        with self.committed({"tracking_disable": True}) as env:
+            env["stock.picking"].browse(self.picking_id).do_unreserve()
+
+    def assertNewLines(self, codes):
+        """Each unit on a picked line of its own; the move's quantity and state,
+        which a scan writes only when it can lock the move, are what Odoo derives
+        from the lines once the dispatch is confirmed."""
+        with self.committed() as env:
+            picking = env["stock.picking"].browse(self.picking_id)
+            lines = picking.move_line_ids
+            self.assertEqual(set(lines.filtered("picked").lot_id.mapped("name")), codes)
+            self.assertEqual(len(lines), len(codes))
+            picking.serial_dispatch_confirm()
+            self.assertEqual(picking.move_ids.quantity, len(codes))
+            self.assertEqual(picking.move_ids.state, "partially_available")
+            self.assertEqual(lines.mapped("state"), ["partially_available"] * 2)
+            self.assertEqual(picking.state, "assigned")
+
+    def test_two_new_lines_on_one_move_at_once(self):
+        self.unreserve()
+        self._concurrent(self.free[0], self.free[1], reserved=False)
+        self.assertNewLines({self.free[0], self.free[1]})
+
+    def test_new_line_after_a_commit_the_snapshot_cannot_see(self):
+        """B's snapshot is taken, A creates its line and writes the move, then B
+        scans: B cannot lock the move (a serialization failure, caught) and
+        leaves it; nothing conflicts, nothing is retried."""
+        self.unreserve()
+        with self.committed() as env_b:
+            env_b.cr.execute("SELECT 1 FROM res_users LIMIT 1")  # B's snapshot
+            with self.committed() as env_a:
+                first = self.scanner(self.free[0])(env_a)
+                self.assertEqual(first["status"], "ok", first)
+            second = self.scanner(self.free[1])(env_b)
+            self.assertEqual(second["status"], "ok", second)
+        self.assertNewLines({self.free[0], self.free[1]})

@@ -126,8 +126,10 @@ class TestScanSqlEquivalence(SerialDispatchCommon):
                 row["move_line_id"] = new.get(row["move_line_id"], row["move_line_id"])
         return state
 
-    def run_both(self, code):
-        """(state before, after Odoo's write, after the helper), queries of each."""
+    def run_both(self, code, confirm=False):
+        """(state before, after Odoo's write, after the helper), queries of each;
+        with ``confirm``, the states are taken after the dispatch is confirmed
+        too (``confirmed``: Odoo's, the helper's)."""
         self.assertTrue(sql_write_allowed(self.env))
         self.started = fields.Datetime.now() - timedelta(seconds=1)
         self.known_lines = None
@@ -143,12 +145,27 @@ class TestScanSqlEquivalence(SerialDispatchCommon):
             self.env.flush_all()
             queries.append(self.env.cr.sql_log_count - start)
             outcomes.append(self.snapshot())
+            if confirm:
+                picking.serial_dispatch_confirm()
+                self.confirmed.append(self.snapshot())
             savepoint.close(rollback=True)
             self.env.invalidate_all()
         return before, outcomes[0], outcomes[1], queries
 
-    def assert_same(self, code, expect_changed):
-        before, orm, helper, (orm_queries, helper_queries) = self.run_both(code)
+    def assert_same(self, code, expect_changed, delivery_at_confirm=False):
+        """``delivery_at_confirm``: the delivery's row is left by the scan (other
+        scanners hold it) and derived at Confirm: it is compared after Confirm,
+        everything else also right after the scan."""
+        self.confirmed = []
+        before, orm, helper, (orm_queries, helper_queries) = self.run_both(
+            code, confirm=delivery_at_confirm
+        )
+        if delivery_at_confirm:
+            orm_confirmed, helper_confirmed = self.confirmed
+            for model in COMPARED:
+                with self.subTest(model=model, at="confirm"):
+                    self.assertEqual(helper_confirmed[model], orm_confirmed[model])
+            helper["stock.picking"] = orm["stock.picking"] = {}
         changed = {
             (model, key, name)
             for model, rows in orm.items()
@@ -218,7 +235,7 @@ class TestScanSqlEquivalence(SerialDispatchCommon):
         self.delivery.move_ids.filtered(
             lambda move: move.product_id == self.product_serial
         ).picked = False
-        changed = self.assert_same(
+        self.assert_same(
             "DSP0007",
             {
                 ("stock.move.line", "lot_id"),
@@ -228,8 +245,14 @@ class TestScanSqlEquivalence(SerialDispatchCommon):
                 ("stock.move", "quantity"),
                 ("stock.move", "state"),
             },
+            delivery_at_confirm=True,
         )
-        self.assertIn(("stock.picking", self.delivery.id, "state"), changed)
+        # Odoo's create changed the delivery's state: the helper's Confirm did.
+        states = [
+            state["stock.picking"][self.delivery.id]["state"]
+            for state in self.confirmed
+        ]
+        self.assertEqual(states, ["assigned", "assigned"])
 
     def test_no_reservation_unit_just_unreserved(self):
         """The unit scanned was reserved until the delivery was unreserved: Odoo
@@ -239,4 +262,5 @@ class TestScanSqlEquivalence(SerialDispatchCommon):
         self.assert_same(
             "DSP0001",
             {("stock.quant", "reserved_quantity"), ("stock.move", "quantity")},
+            delivery_at_confirm=True,
         )

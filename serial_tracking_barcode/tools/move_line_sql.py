@@ -96,12 +96,13 @@ CREATE_REPRODUCED = {
 }
 
 
-def sql_write_allowed(env, reproduced=REPRODUCED):
+def sql_write_allowed(env, reproduced=None):
     """Whether :func:`write_scanned_line` gives what Odoo's ``write`` gives here:
-    no installed addon overrides a method it stands for (:data:`REPRODUCED`)."""
+    no installed addon overrides a method it stands for (``reproduced``, by
+    default :data:`REPRODUCED`)."""
     if env.context.get(ORM_ONLY_KEY):
         return False
-    for (model, method), modules in reproduced.items():
+    for (model, method), modules in (reproduced or REPRODUCED).items():
         for cls in type(env[model]).__mro__:
             if method in vars(cls) and cls.__module__ not in modules:
                 return False
@@ -118,11 +119,12 @@ def free_line_sql(move_id, candidate, lock):
     the first one no other transaction holds, locked."""
     return SQL(
         """
-        SELECT fl.id, fl.lot_id, old.n, old.id, new.ids
+        SELECT fl.id, fl.lot_id, old.n, old.id, new.ids, fl.package_id,
+               fl.location_id, fl.owner_id, fl.company_id, fl.picking_id
           FROM (VALUES (1)) AS one (x)
      LEFT JOIN LATERAL (
                SELECT ml.id, ml.lot_id, ml.product_id, ml.location_id,
-                      ml.package_id, ml.owner_id
+                      ml.package_id, ml.owner_id, ml.company_id, ml.picking_id
                  FROM stock_move_line ml
                  JOIN product_product pp ON pp.id = ml.product_id
                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
@@ -157,7 +159,36 @@ def free_line_sql(move_id, candidate, lock):
     )
 
 
-def write_scanned_line(line, vals, swap=None, also=None):
+# product_expiry's dates of a move line, derived from its unit: when these compute
+# methods are product_expiry's own and the operation type creates no lots, a swap
+# sets them in its UPDATE (what those methods compute there) instead of the ORM
+# reading the unit, the operation and its type again to recompute them.
+EXPIRY_DATES = ("expiration_date", "removal_date")
+EXPIRY_REPRODUCED = {
+    ("stock.move.line", "_compute_expiration_date"): (
+        "odoo.addons.product_expiry.models.stock_move_line",
+    ),
+    ("stock.move.line", "_compute_removal_date"): (
+        "odoo.addons.product_expiry.models.stock_move_line",
+    ),
+}
+
+
+def expiry_dates_in_sql(env, use_create_lots):
+    """Whether a swap's UPDATE sets the line's expiry dates (see
+    :data:`EXPIRY_DATES`): product_expiry's fields exist with their own
+    computations and the operation type creates no lots (``use_create_lots``),
+    where those computations take the unit's dates when it has them and leave
+    the line's otherwise."""
+    fields_ = env["stock.move.line"]._fields
+    return (
+        not use_create_lots
+        and all(name in fields_ for name in EXPIRY_DATES)
+        and sql_write_allowed(env, EXPIRY_REPRODUCED)
+    )
+
+
+def write_scanned_line(line, vals, swap=None, also=None, expiry_sql=False, first=None):
     """``line.write(vals)`` for a scan, in SQL (see the module's docstring).
 
     ``vals``: ``{"picked": True}`` (the reserved unit scanned), or every key of
@@ -167,6 +198,10 @@ def write_scanned_line(line, vals, swap=None, also=None):
     and the unit released. The caller holds the line's row lock. ``also``: SQL
     statements of the caller's own, sent in the same round trip (their caches are
     the caller's business); the rows of the last one are returned.
+    ``expiry_sql``: set the expiry dates in the UPDATE of a swap
+    (:func:`expiry_dates_in_sql` says when that is what Odoo computes).
+    ``first``: the caller's statements sent before the line's (a savepoint, the
+    scan row), in the same round trip.
     """
     env = line.env
     assert set(vals) <= set(LINE_FIELDS) and vals.get("picked") is True
@@ -175,11 +210,25 @@ def write_scanned_line(line, vals, swap=None, also=None):
     names = [*vals, "date"]
     Quant, Lot = env["stock.quant"], env["stock.lot"]
     line.flush_recordset()
-    line.modified(names, before=True)
+    # As Odoo's write: before the change, only what depends on a relation.
+    relational = [name for name in names if line._fields[name].relational]
+    if relational:
+        line.modified(relational, before=True)
     sets = [
         SQL("%s = %s", SQL.identifier(name), value if value is not False else None)
         for name, value in vals.items()
     ]
+    expiry_sql = bool(expiry_sql and swap)
+    if expiry_sql:
+        sets += [
+            SQL(
+                "%(name)s = COALESCE("
+                "(SELECT %(name)s FROM stock_lot WHERE id = %(lot)s), %(name)s)",
+                name=SQL.identifier(name),
+                lot=vals["lot_id"],
+            )
+            for name in EXPIRY_DATES
+        ]
     statements = [
         SQL(
             """
@@ -223,10 +272,19 @@ def write_scanned_line(line, vals, swap=None, also=None):
                 reserved_id=vals["lot_id"], released_id=old_lot
             ),
         ]
-    env.cr.execute(SQL("\n").join(statements + list(also or ())))
+    env.cr.execute(
+        SQL("\n").join([*(first or ()), *statements, *(also or ())]),
+        log_exceptions=False,
+    )
     rows = env.cr.fetchall() if also else None
-    line.invalidate_recordset([*names, "write_uid", "write_date"], flush=False)
-    line.modified(names)
+    dates = list(EXPIRY_DATES) if expiry_sql else []
+    line.invalidate_recordset([*names, *dates, "write_uid", "write_date"], flush=False)
+    for name, value in vals.items():  # what was written, known: not read again
+        field = line._fields[name]
+        field._insert_cache(line, [value or None if field.relational else value])
+    line.modified(names + dates)
+    for name in dates:  # what their computation would write is written
+        env.remove_to_compute(line._fields[name], line)
     if swap:
         quants.invalidate_recordset(
             ["reserved_quantity", "write_uid", "write_date"], flush=False

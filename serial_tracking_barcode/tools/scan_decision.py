@@ -40,6 +40,7 @@ class MoveLine:
     picking_id: int
     move_id: int
     picked: bool
+    company_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -8,23 +8,26 @@ from odoo.tools import SQL
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 
 
-def lock_picking_sql(picking_id, scan_uid, allowed, mode):
+def lock_picking_sql(picking_id, scan_uid, allowed, mode, units=None):
     """The operation's row, locked ``FOR SHARE`` (``mode="share"``) or ``FOR NO
     KEY UPDATE``, with what a scan needs of it and ``previous``: ``[picking_id,
     move_id]`` of the scan already recorded with ``scan_uid``. ``allowed``: the
-    user's write rules as SQL on ``p``."""
+    user's write rules as SQL on ``p``. ``units``: a query of
+    :func:`units_sql` on the locked row (:data:`LOCKED_ROW`), read in the same
+    round trip as JSON (``units``)."""
     lock = SQL("FOR SHARE OF p") if mode == "share" else SQL("FOR NO KEY UPDATE OF p")
     return SQL(
         """
         SELECT p.id, p.name, p.state, p.company_id, t.code AS type_code,
+               t.use_create_lots,
                p.serial_dispatch_confirmed AS dispatch_confirmed,
-               p.location_id, p.location_dest_id, l.parent_path,
+               p.location_id, p.location_dest_id, src.parent_path,
                (SELECT JSON_BUILD_ARRAY(s.picking_id, s.move_id)
                   FROM serial_dispatch_scan s
-                 WHERE s.scan_uid = %(scan_uid)s) AS previous
+                 WHERE s.scan_uid = %(scan_uid)s) AS previous %(units)s
           FROM stock_picking p
           JOIN stock_picking_type t ON t.id = p.picking_type_id
-          JOIN stock_location l ON l.id = p.location_id
+          JOIN stock_location src ON src.id = p.location_id
          WHERE p.id = %(picking)s AND %(allowed)s
            %(lock)s
         """,
@@ -32,7 +35,18 @@ def lock_picking_sql(picking_id, scan_uid, allowed, mode):
         scan_uid=scan_uid,
         allowed=allowed,
         lock=lock,
+        units=SQL(", (SELECT JSON_AGG(u) FROM (%s) u) AS units", units)
+        if units
+        else SQL(),
     )
+
+
+# The locked operation's row in lock_picking_sql, as units_sql's ``info``.
+LOCKED_ROW = {
+    "id": SQL("p.id"),
+    "company_id": SQL("p.company_id"),
+    "path": SQL("src.parent_path || '%%'"),
+}
 
 
 def products_sql(barcodes, info, moves):
@@ -86,7 +100,7 @@ def units_sql(where, info, moves):
     return SQL(
         """
         SELECT lot.id, lot.name, lot.product_id, lot.unit_state,
-               lot.expiration_date, pt.tracking,
+               lot.expiration_date, lot.company_id AS lot_company_id, pt.tracking,
                COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS product_name,
                (%(moves)s) AS moves, sc.picking_id AS scanned_on, mls.lines,
                q.id AS quant_id, q.location_id, q.package_id, q.owner_id,
@@ -100,7 +114,8 @@ def units_sql(where, info, moves):
                 LIMIT 1) sc ON TRUE
      LEFT JOIN LATERAL (
                SELECT JSON_AGG(JSON_BUILD_ARRAY(ml.id, ml.picking_id,
-                                                ml.move_id, ml.picked)
+                                                ml.move_id, ml.picked,
+                                                ml.company_id)
                                ORDER BY ml.id) AS lines
                  FROM stock_move_line ml
                 WHERE ml.lot_id = lot.id AND ml.quantity > 0
@@ -122,7 +137,7 @@ def units_sql(where, info, moves):
         else SQL(),
         moves=moves,
         closed=CLOSED_STATES,
-        path=f"{info['parent_path']}%",
+        path=info.get("path") or f"{info['parent_path']}%",
         company=info["company_id"],
         lang=info["lang"],
     )
