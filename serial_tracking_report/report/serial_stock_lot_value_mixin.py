@@ -57,19 +57,12 @@ class SerialStockLotValueMixin(models.AbstractModel):
                  WHERE lot_id IS NOT NULL
               ORDER BY lot_id, date DESC, id DESC
               ) last_in
-         LEFT JOIN LATERAL (
-                SELECT v.value FROM product_value v
-                 WHERE last_in.product_id = ANY(%(average)s)
-                   AND v.move_id IS NULL AND v.product_id = last_in.product_id
-                   AND (v.lot_id = last_in.lot_id OR v.lot_id IS NULL)
-                   AND v.date <= %(at)s AND v.date > last_in.date
-              ORDER BY v.date DESC, v.id DESC LIMIT 1
-              ) pv ON TRUE
+         LEFT JOIN LATERAL (%(manual_cost)s) pv ON TRUE
             """,
             usages=VALUED_USAGES,
             fifo=fifo,
-            average=average,
             at=at,
+            manual_cost=self._lot_manual_cost_sql(at, average, SQL("last_in.lot_id")),
         )
 
     @api.model
@@ -103,17 +96,29 @@ class SerialStockLotValueMixin(models.AbstractModel):
                    AND dst.company_id IS NOT NULL AND dst.usage IN %(usages)s
               ORDER BY m.date DESC, m.id DESC LIMIT 1
               ) last_in
-         LEFT JOIN LATERAL (
-                SELECT v.value FROM product_value v
-                 WHERE last_in.product_id = ANY(%(average)s)
-                   AND v.move_id IS NULL AND v.product_id = last_in.product_id
-                   AND (v.lot_id = lot.id OR v.lot_id IS NULL)
-                   AND v.date <= %(at)s AND v.date > last_in.date
-              ORDER BY v.date DESC, v.id DESC LIMIT 1
-              ) pv ON TRUE
+         LEFT JOIN LATERAL (%(manual_cost)s) pv ON TRUE
             """,
             usages=VALUED_USAGES,
             fifo=fifo,
+            at=at,
+            manual_cost=self._lot_manual_cost_sql(at, average, SQL("lot.id")),
+        )
+
+    @api.model
+    def _lot_manual_cost_sql(self, at, average, lot_id):
+        """The ``LATERAL`` body of a later manual cost (``product.value`` without a
+        move, of the unit ``lot_id`` or of its product) of an AVCO unit whose last
+        valued incoming move is ``last_in``, as of ``at``."""
+        return SQL(
+            """
+                SELECT v.value FROM product_value v
+                 WHERE last_in.product_id = ANY(%(average)s)
+                   AND v.move_id IS NULL AND v.product_id = last_in.product_id
+                   AND (v.lot_id = %(lot_id)s OR v.lot_id IS NULL)
+                   AND v.date <= %(at)s AND v.date > last_in.date
+              ORDER BY v.date DESC, v.id DESC LIMIT 1
+            """,
             average=average,
+            lot_id=lot_id,
             at=at,
         )
