@@ -1,5 +1,7 @@
 from odoo import models
 
+from odoo.addons.serial_tracking.tools.unit_state import CLOSED_STATES
+
 
 class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
@@ -7,9 +9,10 @@ class StockMoveLine(models.Model):
     # The split of a recall (``tools/recall_sql.split_sql``) probes each unit's
     # move lines: its open ones (few in the whole table: a small index), or its
     # done ones into a customer location (its deliveries, read from the index
-    # alone, without the unit's other lines).
+    # alone, without the unit's other lines). The open index's predicate is the
+    # literal the split's query is sent with (psycopg2 interpolates CLOSED_STATES).
     _serial_recall_open_lot_idx = models.Index(
-        "(lot_id) WHERE lot_id IS NOT NULL AND state NOT IN ('done', 'cancel')"
+        f"(lot_id) WHERE lot_id IS NOT NULL AND state NOT IN {CLOSED_STATES!r}"
     )
     _serial_recall_done_dest_idx = models.Index(
         "(lot_id, location_dest_id) INCLUDE (date, id, picking_id, move_id, quantity)"

@@ -6,6 +6,8 @@ Everything here works on a *set* of units given as SQL (a query returning
 
 from odoo.tools import SQL
 
+from odoo.addons.serial_tracking.tools.unit_state import CLOSED_STATES
+
 # Where an affected unit is, as the recall lines say it.
 POSITIONS = [
     ("held", "With us"),
@@ -78,12 +80,13 @@ def open_out_sql(lot_id, condition):
              JOIN stock_picking p ON p.id = ml.picking_id
              JOIN stock_picking_type t ON t.id = p.picking_type_id
             WHERE %(condition)s AND ml.lot_id = %(lot_id)s
-              AND ml.lot_id IS NOT NULL AND ml.state NOT IN ('done', 'cancel')
+              AND ml.lot_id IS NOT NULL AND ml.state NOT IN %(closed)s
               AND t.code = 'outgoing'
          ORDER BY ml.id DESC
             LIMIT 1""",
         lot_id=lot_id,
         condition=condition,
+        closed=CLOSED_STATES,
     )
 
 
