@@ -114,9 +114,7 @@ describe("receive", () => {
             lines[0] = line(1, "Drill", "serial", 2, 1, ["R-8"]);
             return { status: "ok", reason: "ok", message: "Serial R-7 removed.", lines: [lines[0]] };
         });
-        await mountWithCleanup(WebClient);
-        await getService("action").doAction(5151);
-        await waitFor(".o_serial_receive_line");
+        await openScanAction(5151, ".o_serial_receive_line");
         expect(".o_serial_receive_line[data-product='Drill']").toHaveClass(
             "o_serial_receive_line_complete"
         );
@@ -207,9 +205,7 @@ describe("transfer", () => {
             lines = [line(7, "Drill", "serial", 1, 1, ["SN-8"])];
             return { status: "ok", reason: "ok", message: "Serial SN-7 removed.", lines, transfer };
         });
-        await mountWithCleanup(WebClient);
-        await getService("action").doAction(5252);
-        await waitFor(".o_serial_transfer_line[data-product='Drill']");
+        await openScanAction(5252, ".o_serial_transfer_line[data-product='Drill']");
         await click(".o_serial_transfer_serial[data-serial='SN-7'] .o_serial_transfer_unscan");
         await waitFor(".o_serial_transfer_feedback:contains('Serial SN-7 removed.')");
         expect.verifySteps(["unscan 21 SN-7"]);
