@@ -1,6 +1,8 @@
 from odoo import api, models
 from odoo.tools import SQL
 
+from ..tools.unit_state import CLOSED_STATES
+
 # Context key of :meth:`SerialFastInternalMixin._serial_create_reserved_lines`: the
 # (product, location, unit) reservations the batch writes itself, each taken out of
 # the set when Odoo's create asks for it (see stock.quant._update_reserved_quantity).
@@ -121,7 +123,7 @@ class SerialFastInternalMixin(models.AbstractModel):
         moves = self.env["stock.move"].browse({vals["move_id"] for vals in vals_list})
         product_of = {move.id: move.product_id for move in moves}
         if any(
-            move.state in ("done", "cancel") or move._should_bypass_reservation()
+            move.state in CLOSED_STATES or move._should_bypass_reservation()
             for move in moves
         ) or any(
             product_of[vals["move_id"]].id != vals["product_id"] for vals in vals_list

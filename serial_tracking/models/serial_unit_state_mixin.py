@@ -246,12 +246,9 @@ class SerialUnitStateMixin(models.AbstractModel):
             vals = dict(values_by_lot.get(lot_id, {}))
             if now["unit_state"] in BLOCKED_UNIT_STATES and not release:
                 vals.pop("unit_state", None)
-            if vals.get("receipt_date") is None:
-                vals.pop("receipt_date", None)
-            if vals.get("delivery_date") is None:
-                vals.pop("delivery_date", None)
-            if vals.get("delivery_move_id") is None:
-                vals.pop("delivery_move_id", None)
+            for fname in ("receipt_date", "delivery_date", "delivery_move_id"):
+                if vals.get(fname) is None:
+                    vals.pop(fname, None)
             changed = {
                 fname: value for fname, value in vals.items() if now[fname] != value
             }

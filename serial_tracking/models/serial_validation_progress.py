@@ -49,8 +49,8 @@ class SerialValidationProgress(models.Model):
         Progress.create(to_create)
 
     @api.model
-    def _serial_report(self, picking_ids, done, total=None):
-        """Write ``done`` (and ``total``) units on the progress rows of
+    def _serial_report(self, picking_ids, done):
+        """Write ``done`` units on the progress rows of
         ``picking_ids`` through a cursor of its own, committed at once, so other
         transactions see it while the caller's runs. Only the rows made by
         :meth:`_serial_reset` are updated (no new row, so no lock on the transfer).
@@ -62,12 +62,10 @@ class SerialValidationProgress(models.Model):
                 SQL(
                     """
                     UPDATE serial_validation_progress
-                       SET done = %s, total = COALESCE(%s, total),
-                           write_date = now() at time zone 'UTC'
+                       SET done = %s, write_date = now() at time zone 'UTC'
                      WHERE picking_id = ANY(%s)
                     """,
                     done,
-                    total,
                     list(picking_ids),
                 )
             )

@@ -46,7 +46,6 @@ class StockQuant(models.Model):
         )
 
     @api.model
-    @api.model
     def _serial_lotless_stock(self, product_ids, location_ids):
         """Whether any of ``product_ids`` is held without a lot or serial (a positive
         quant without ``lot_id``) at any of ``location_ids``: the fast paths leave

@@ -116,9 +116,9 @@ class TestBackgroundValidation(FastValidationCommon):
         reported = []
         report = SerialValidationProgress._serial_report
 
-        def spy(progress, picking_ids, done, total=None):
+        def spy(progress, picking_ids, done):
             reported.append((list(picking_ids), done))
-            return report(progress, picking_ids, done, total)
+            return report(progress, picking_ids, done)
 
         with (
             patch.object(serial_fast_receipt_mixin, "FAST_RECEIPT_CHUNK", 2),

@@ -213,8 +213,8 @@ class TestFastValidationConcurrency(CommittedCase):
         seen = []
         report = SerialValidationProgress._serial_report
 
-        def spy(progress, picking_ids, done, total=None):
-            report(progress, picking_ids, done, total)
+        def spy(progress, picking_ids, done):
+            report(progress, picking_ids, done)
             seen.append(self.in_thread(read).join(30))
 
         with (

@@ -38,11 +38,7 @@ class SerialScanFlow(models.AbstractModel):
     @api.model
     def _scan_picking(self, picking_id):
         """The flow's operation, after checking the user may scan it."""
-        service = self.env["serial.scan.service"]
-        service._scan_check_user()
-        if not isinstance(picking_id, int):
-            raise UserError(self.env._("No operation was given."))
-        picking = self.env["stock.picking"].browse(picking_id).exists()
+        picking = self._scan_browse(picking_id).exists()
         if not picking:
             raise UserError(self.env._("This operation no longer exists."))
         picking.check_access("write")

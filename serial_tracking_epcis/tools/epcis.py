@@ -110,10 +110,6 @@ def timestamp(when):
     return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 
 
-def event_id(db_uuid, kind, record_id):
-    return f"urn:uuid:{uuid.uuid5(EVENT_NAMESPACE, f'{db_uuid}/{kind}/{record_id}')}"
-
-
 # The columns of an event row, in the order ``serial.epcis`` selects them.
 ROW_COLUMNS = (
     "kind",  # 0: the unit's commissioning (id: stock.lot), 1: timeline (serial.event)

@@ -71,10 +71,10 @@ class SerialRecall(models.Model):
     def action_quarantine_block(self):
         """Block the units we hold where they are: quarantined, cannot leave."""
         self.check_access("write")
-        lines = self._serial_recall_held_lines() | self.line_ids.filtered(
+        self._check_open()
+        lines = self.line_ids.filtered(
             lambda line: line.position in HELD_POSITIONS and line.quarantine == "none"
         )
-        lines = lines.filtered(lambda line: line.quarantine == "none")
         if not lines:
             raise UserError(self.env._("No unit we hold is left to quarantine."))
         self._serial_recall_mark_units(lines.lot_id.ids, "quarantined")

@@ -65,8 +65,9 @@ class SerialRecallScope(models.AbstractModel):
         company = self.company_id.id
         own = [lot_id for lot_id, _n, cid in rows if cid in (company, None)]
         own_names = {name for _id, name, cid in rows if cid in (company, None)}
-        foreign = sorted({name for _id, name, cid in rows} - own_names)
-        unknown = [name for name in names if name not in {r[1] for r in rows}]
+        known = {name for _id, name, _cid in rows}
+        foreign = sorted(known - own_names)
+        unknown = [name for name in names if name not in known]
         errors = []
         if unknown:
             errors.append(
@@ -259,10 +260,3 @@ class SerialRecallScope(models.AbstractModel):
         counts = {position: row[0] for position, row in split["positions"].items()}
         counts["total"] = split["total"]
         return counts
-
-    def _serial_recall_lot_ids(self):
-        """Ids of the scope's units (a list: the split then probes indexes by id)."""
-        self._serial_recall_no_jit()
-        return [
-            row[0] for row in self.env.execute_query(self._serial_recall_lots_sql())
-        ]

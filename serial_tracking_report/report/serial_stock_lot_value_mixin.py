@@ -23,11 +23,13 @@ class SerialStockLotValueMixin(models.AbstractModel):
         fifo = [pid for (pid, _c), (mode, _v) in products.items() if mode == "lot_move"]
         if not fifo:
             return SQL("SELECT NULL::int AS lot_id, NULL::numeric AS unit_value")
-        average = [
-            pid
-            for pid in fifo
-            if self.env["product.product"].browse(pid).sudo().cost_method == "average"
-        ]
+        average = (
+            self.env["product.product"]
+            .browse(fifo)
+            .sudo()
+            .filtered(lambda product: product.cost_method == "average")
+            .ids
+        )
         at = at or datetime.max.replace(microsecond=0)
         if per_unit:
             return self._unit_lot_in_value_sql(at, fifo, average)

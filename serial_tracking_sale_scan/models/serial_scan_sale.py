@@ -217,11 +217,8 @@ class SerialScanSale(models.AbstractModel):
             # The hold row first: when another scan holds the unit, nothing is written.
             if not self._scan_insert(order, line, decision, scan_uid, info):
                 raise Refusal("just_taken", serial=row["name"])
-            if row["keeps_price"]:
-                with self.env.protecting(self._scan_price_fields(), line):
-                    line.product_uom_qty += 1
-                    self.env.flush_all()
-            else:
+            kept = self._scan_price_fields() if row["keeps_price"] else []
+            with self.env.protecting(kept, line):
                 line.product_uom_qty += 1
                 self.env.flush_all()
             return line

@@ -2,7 +2,7 @@ import { useState } from "@odoo/owl";
 import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
-import { mergeLines, SCAN_PARTS } from "@serial_tracking_barcode/scan/scan_parts";
+import { mergeLines } from "@serial_tracking_barcode/scan/scan_parts";
 import { ScanQueue } from "@serial_tracking_barcode/scan/scan_queue";
 import { ScanScreen } from "@serial_tracking_barcode/scan/scan_screen";
 import { DispatchSummaryDialog } from "./dispatch_summary_dialog";
@@ -17,7 +17,6 @@ import { DispatchSummaryDialog } from "./dispatch_summary_dialog";
  */
 export class DispatchAction extends ScanScreen {
     static template = "serial_tracking_barcode.DispatchAction";
-    static components = { ...SCAN_PARTS };
     static recordParam = "picking_id";
     static queueKey = "serial_tracking_barcode.dispatch_queue";
 

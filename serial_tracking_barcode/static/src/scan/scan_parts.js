@@ -215,5 +215,5 @@ export class ScanLines extends Component {
     }
 }
 
-/** Every part, for a screen's `static components = { ...SCAN_PARTS }`. */
+/** Every part: the components of every scan screen (`ScanScreen`). */
 export const SCAN_PARTS = { ScanEntry, ScanFeedback, ScanHeader, ScanLines, ScanPrompt };

@@ -1,6 +1,7 @@
 import { Component, onWillStart } from "@odoo/owl";
 import { useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
+import { SCAN_PARTS } from "./scan_parts";
 import { useScanSession } from "./scan_session";
 
 /**
@@ -11,11 +12,13 @@ import { useScanSession } from "./scan_session";
  * context's `active_id` when `fromActiveId`), the scan session with its persistent queue
  * (`queueKey`, one queue per record), and `load()` before the first render.
  *
- * A screen sets `static template`, `static recordParam`, `static queueKey`, and defines
- * `sendScan(item)` (the server call of one scan), `onScanResult(result, item)`, `load()`
- * and `isDone` (scanner scans are ignored once true).
+ * Its components are the screen parts (`SCAN_PARTS`). A screen sets `static template`,
+ * `static recordParam`, `static queueKey`, and defines `sendScan(item)` (the server
+ * call of one scan), `onScanResult(result, item)`, `load()` and `isDone` (scanner
+ * scans are ignored once true).
  */
 export class ScanScreen extends Component {
+    static components = SCAN_PARTS;
     static props = { ...standardActionServiceProps };
     static recordParam = "";
     static queueKey = "";

@@ -1,7 +1,7 @@
 import { useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
-import { mergeLines, SCAN_PARTS } from "@serial_tracking_barcode/scan/scan_parts";
+import { mergeLines } from "@serial_tracking_barcode/scan/scan_parts";
 import { ScanScreen } from "@serial_tracking_barcode/scan/scan_screen";
 
 /**
@@ -12,7 +12,6 @@ import { ScanScreen } from "@serial_tracking_barcode/scan/scan_screen";
  */
 export class TransferAction extends ScanScreen {
     static template = "serial_tracking_barcode.TransferAction";
-    static components = { ...SCAN_PARTS };
     static recordParam = "picking_id";
     static queueKey = "serial_tracking_barcode.transfer_queue";
     // Opened from the menu: the user's own open transfer, whatever the context holds.

@@ -2,7 +2,6 @@ import { useState } from "@odoo/owl";
 import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
-import { SCAN_PARTS } from "@serial_tracking_barcode/scan/scan_parts";
 import { ScanScreen } from "@serial_tracking_barcode/scan/scan_screen";
 
 /**
@@ -53,7 +52,6 @@ export function countLine(row) {
  */
 export class CountScan extends ScanScreen {
     static template = "serial_tracking_count.CountScan";
-    static components = { ...SCAN_PARTS };
     static recordParam = "count_id";
     static queueKey = "serial_tracking_count.count_queue";
 

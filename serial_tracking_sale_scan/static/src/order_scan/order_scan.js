@@ -1,7 +1,6 @@
 import { useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
-import { SCAN_PARTS } from "@serial_tracking_barcode/scan/scan_parts";
 import { ScanScreen } from "@serial_tracking_barcode/scan/scan_screen";
 
 /**
@@ -12,7 +11,6 @@ import { ScanScreen } from "@serial_tracking_barcode/scan/scan_screen";
  */
 export class OrderScan extends ScanScreen {
     static template = "serial_tracking_sale_scan.OrderScan";
-    static components = { ...SCAN_PARTS };
     static recordParam = "order_id";
     static queueKey = "serial_tracking_sale_scan.order_queue";
 
