@@ -180,7 +180,6 @@ def peak_rss_mib():
 def odoo_generate(env, picking):
     """Odoo's own "Generate Serials" dialog on the receipt's one move: the
     standard path the benchmarks compare against."""
-
     from odoo.addons.serial_tracking_scheme.tests.common import (
         generate_dialog_context,
     )
