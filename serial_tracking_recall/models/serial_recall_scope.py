@@ -4,6 +4,8 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.serial_tracking.tools.query_settings import no_jit
+
 from ..tools.recall_sql import UNIT_COLUMNS, split_groups_sql, split_groups_values
 
 # Fields of ``serial.recall`` that make its scope.
@@ -217,7 +219,7 @@ class SerialRecallScope(models.AbstractModel):
         PostgreSQL's JIT compiled them for seconds (10 s seen for a 10,000-unit
         split that runs in 1 s): off; and sorts and hashes of a few hundred
         thousand rows kept in memory (``work_mem``, never lowered)."""
-        self.env.cr.execute(SQL("SET LOCAL jit = off"))
+        no_jit(self.env.cr)
         work_mem = self.env.execute_query(
             SQL("SELECT setting::int FROM pg_settings WHERE name = 'work_mem'")
         )[0][0]

@@ -235,3 +235,12 @@ class TestSerialStockReport(SerialReportCommon):
                 .with_user(user_b)
                 .search([("product_id", "=", product.id)])
             )
+
+    def test_queries_without_jit(self):
+        """Every read of a report turns PostgreSQL's JIT off for the transaction."""
+        for model in ("serial.stock.report", "serial.batch.report"):
+            with self.subTest(model=model):
+                self.env.cr.execute("SET LOCAL jit = on")
+                self.env[model].search_count([])
+                self.env.cr.execute("SHOW jit")
+                self.assertEqual(self.env.cr.fetchone()[0], "off")
