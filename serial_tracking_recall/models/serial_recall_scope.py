@@ -40,17 +40,6 @@ class SerialRecallScope(models.AbstractModel):
         preview depends on them). Bridges add theirs (call super)."""
         return list(SCOPE_FIELDS)
 
-    def _serial_recall_has_scope(self):
-        self.ensure_one()
-        return bool(
-            (self.serial_input or "").strip()
-            or self.lot_ids
-            or self.batch_ids
-            or self.product_ids
-            or self.receipt_ids
-            or self.vendor_ids
-        )
-
     def _serial_recall_typed_lots(self):
         """Units of the typed serials; refuses unknown ones and other companies'."""
         self.ensure_one()
@@ -247,12 +236,11 @@ class SerialRecallScope(models.AbstractModel):
         location_id, customer_id, units, quantity, value, last_date}]}``."""
         self.ensure_one()
         self._serial_recall_flush()
+        units_sql = self._serial_recall_units_sql()  # refuses a recall without scope
         self._serial_recall_no_jit()
         return split_groups_values(
             self.env.execute_query(
-                split_groups_sql(
-                    None, self.company_id.id, self._serial_recall_units_sql()
-                )
+                split_groups_sql(None, self.company_id.id, units_sql)
             )
         )
 
