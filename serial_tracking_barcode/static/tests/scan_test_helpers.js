@@ -52,6 +52,22 @@ export function stepWindowClose(step) {
     });
 }
 
+/**
+ * The back button's way out when there is no screen to go back to (an action given
+ * by its XML id) becomes the step "back to <xml id>". Call it once the screen is open.
+ */
+export function stepBackAction() {
+    patchWithCleanup(getService("action"), {
+        doAction(action, options) {
+            if (typeof action === "string") {
+                expect.step(`back to ${action}`);
+                return;
+            }
+            return super.doAction(action, options);
+        },
+    });
+}
+
 /** Every error sound of the scan screens becomes the step "error sound". */
 export function stepErrorSound() {
     patchWithCleanup(scanSound, {

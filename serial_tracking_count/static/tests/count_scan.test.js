@@ -1,11 +1,12 @@
 import { beforeEach, expect, test } from "@odoo/hoot";
-import { click, waitFor } from "@odoo/hoot-dom";
+import { animationFrame, click, waitFor } from "@odoo/hoot-dom";
 import { onRpc } from "@web/../tests/web_test_helpers";
 import { countLine } from "@serial_tracking_count/count_scan/count_scan";
 import {
     defineScanActions,
     openScanAction,
     scanWithScanner,
+    stepBackAction,
     stepErrorSound,
 } from "@serial_tracking_barcode/../tests/scan_test_helpers";
 
@@ -156,4 +157,12 @@ test("Apply asks for confirmation, then the screen shows the count applied", asy
     expect(".o_serial_count_manual_input").toHaveCount(0);
     scanWithScanner("H1");
     expect.verifySteps([]); // an applied count takes no scan
+});
+
+test("Back, with no screen to return to, opens the list of counts", async () => {
+    await openScreen();
+    stepBackAction();
+    await click(".o_serial_count_back");
+    await animationFrame();
+    expect.verifySteps(["back to serial_tracking_count.serial_count_action"]);
 });

@@ -1,10 +1,11 @@
 import { beforeEach, expect, test } from "@odoo/hoot";
-import { click, edit, waitFor } from "@odoo/hoot-dom";
+import { animationFrame, click, edit, waitFor } from "@odoo/hoot-dom";
 import { onRpc } from "@web/../tests/web_test_helpers";
 import {
     defineScanActions,
     openScanAction,
     scanWithScanner,
+    stepBackAction,
     stepErrorSound,
 } from "@serial_tracking_barcode/../tests/scan_test_helpers";
 
@@ -145,4 +146,12 @@ test("removing a serial frees it; Confirm confirms the order", async () => {
     await waitFor(".o_serial_order_confirmed");
     expect.verifySteps(["remove S2", "confirm"]);
     expect(".o_serial_order_manual_input").toHaveCount(0);
+});
+
+test("Back, with no screen to return to, opens the quotations", async () => {
+    await openOrder();
+    stepBackAction();
+    await click(".o_serial_order_back");
+    await animationFrame();
+    expect.verifySteps(["back to sale.action_quotations_with_onboarding"]);
 });
