@@ -27,8 +27,12 @@ def addons_path():
     return ",".join(paths)
 
 
-def setup_odoo():
-    args = [f"--addons-path={addons_path()}", "--log-level=warn"]
+def setup_odoo(path=None, db=None):
+    """Odoo's configuration for a benchmark: addons ``path`` (default: this
+    repository's and Odoo's), database ``db`` if given, libpq's PG* settings."""
+    args = [f"--addons-path={path or addons_path()}", "--log-level=warn"]
+    if db:
+        args += ["-d", db]
     for env_name, option in (
         ("PGHOST", "db_host"),
         ("PGPORT", "db_port"),
@@ -115,12 +119,16 @@ def serial_product(env, code, scheme=False, **values):
     return product
 
 
+def warehouse_of(env, company=None):
+    """The first warehouse of ``company`` (default: the environment's company)."""
+    company = company or env.company
+    return env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+
+
 def confirmed_receipt(env, product, quantity):
     """A confirmed receipt of ``quantity`` units of ``product`` from a vendor into the
     company's first warehouse: Odoo gives a serial product one move line per unit."""
-    warehouse = env["stock.warehouse"].search(
-        [("company_id", "=", env.company.id)], limit=1
-    )
+    warehouse = warehouse_of(env)
     supplier = env.ref("stock.stock_location_suppliers")
     picking = env["stock.picking"].create(
         {

@@ -35,7 +35,7 @@ import statistics
 import time
 import uuid
 
-from _odoo import addons_path, ensure_database
+from _odoo import addons_path, ensure_database, warehouse_of
 from bench_scan import load_units, percentile
 
 
@@ -44,9 +44,7 @@ def fresh_units(env, tag, count_units):
     at shelf 2 (set-based SQL, as load_units)."""
     from odoo.tools import SQL
 
-    warehouse = env["stock.warehouse"].search(
-        [("company_id", "=", env.company.id)], limit=1
-    )
+    warehouse = warehouse_of(env)
     shelf_1, shelf_2 = env["stock.location"].create(
         [
             {"name": f"Count {tag} shelf 1", "location_id": warehouse.lot_stock_id.id},
@@ -303,11 +301,7 @@ def bench_scans(registry, product_ids, scans):
         admin = api.Environment(cr, SUPERUSER_ID, context).ref("base.user_admin").id
         env = api.Environment(cr, admin, context)
         line_write = time_line_writes(env)
-        stock = (
-            env["stock.warehouse"]
-            .search([("company_id", "=", env.company.id)], limit=1)
-            .lot_stock_id
-        )
+        stock = warehouse_of(env).lot_stock_id
         lots = env["stock.lot"].search(
             [("product_id", "in", product_ids)], order="id desc", limit=4 * scans
         )

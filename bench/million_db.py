@@ -51,7 +51,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _odoo import REPO, addons_path, environment, setup_odoo
+from _odoo import REPO, addons_path, environment, setup_odoo, warehouse_of
 
 LAYOUT_KEY = "bench.million_db.layout"
 LAYOUT_VERSION = 1
@@ -162,7 +162,7 @@ def ensure_million_db(dbname, units=1_000_000, products=50, reset=False):
 
 def _master_data(env, products):
     company = env.company
-    wh1 = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+    wh1 = warehouse_of(env, company)
     wh2 = env["stock.warehouse"].create({"name": "Bench Warehouse 2", "code": "BW2"})
     shelves = {}
     for wh in (wh1, wh2):
