@@ -44,20 +44,16 @@ def setup_odoo(path=None, db=None):
     config.parse_config(args, setup_logging=True)
 
 
+def psql(query, db="postgres"):
+    """The words of what ``query`` prints, run by ``psql`` on database ``db``."""
+    return subprocess.run(
+        ["psql", "-d", db, "-Atqc", query], capture_output=True, text=True, check=True
+    ).stdout.split()
+
+
 def ensure_database(name, modules, reset=False, path=None):
     """Create database ``name`` with ``modules`` (no demo data) unless present."""
-    exists = subprocess.run(
-        [
-            "psql",
-            "-d",
-            "postgres",
-            "-Atqc",
-            f"select datname from pg_database where datname='{name}'",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    exists = psql(f"select datname from pg_database where datname='{name}'")
     if name in exists and not reset:
         return
     subprocess.run(["dropdb", "--if-exists", name], check=True)
