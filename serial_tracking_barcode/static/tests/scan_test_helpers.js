@@ -1,6 +1,6 @@
 import { defineMailModels } from "@mail/../tests/mail_test_helpers";
 import { describe, expect } from "@odoo/hoot";
-import { waitFor } from "@odoo/hoot-dom";
+import { animationFrame, click, waitFor } from "@odoo/hoot-dom";
 import {
     defineActions,
     getService,
@@ -53,10 +53,10 @@ export function stepWindowClose(step) {
 }
 
 /**
- * The back button's way out when there is no screen to go back to (an action given
- * by its XML id) becomes the step "back to <xml id>". Call it once the screen is open.
+ * Clicks the open screen's back button (`<prefix>_back`) with no screen to go back
+ * to, and expects the screen's own list: action `xmlId`.
  */
-export function stepBackAction() {
+export async function expectBackTo(prefix, xmlId) {
     patchWithCleanup(getService("action"), {
         doAction(action, options) {
             if (typeof action === "string") {
@@ -66,6 +66,9 @@ export function stepBackAction() {
             return super.doAction(action, options);
         },
     });
+    await click(`.${prefix}_back`);
+    await animationFrame();
+    expect.verifySteps([`back to ${xmlId}`]);
 }
 
 /** Every error sound of the scan screens becomes the step "error sound". */

@@ -1,12 +1,12 @@
 import { beforeEach, expect, test } from "@odoo/hoot";
-import { animationFrame, click, waitFor } from "@odoo/hoot-dom";
+import { click, waitFor } from "@odoo/hoot-dom";
 import { onRpc } from "@web/../tests/web_test_helpers";
 import { countLine } from "@serial_tracking_count/count_scan/count_scan";
 import {
     defineScanActions,
+    expectBackTo,
     openScanAction,
     scanWithScanner,
-    stepBackAction,
     stepErrorSound,
 } from "@serial_tracking_barcode/../tests/scan_test_helpers";
 
@@ -161,8 +161,5 @@ test("Apply asks for confirmation, then the screen shows the count applied", asy
 
 test("Back, with no screen to return to, opens the list of counts", async () => {
     await openScreen();
-    stepBackAction();
-    await click(".o_serial_count_back");
-    await animationFrame();
-    expect.verifySteps(["back to serial_tracking_count.serial_count_action"]);
+    await expectBackTo("o_serial_count", "serial_tracking_count.serial_count_action");
 });

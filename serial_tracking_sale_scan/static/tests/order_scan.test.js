@@ -1,11 +1,11 @@
 import { beforeEach, expect, test } from "@odoo/hoot";
-import { animationFrame, click, edit, waitFor } from "@odoo/hoot-dom";
+import { click, edit, waitFor } from "@odoo/hoot-dom";
 import { onRpc } from "@web/../tests/web_test_helpers";
 import {
     defineScanActions,
+    expectBackTo,
     openScanAction,
     scanWithScanner,
-    stepBackAction,
     stepErrorSound,
 } from "@serial_tracking_barcode/../tests/scan_test_helpers";
 
@@ -150,8 +150,5 @@ test("removing a serial frees it; Confirm confirms the order", async () => {
 
 test("Back, with no screen to return to, opens the quotations", async () => {
     await openOrder();
-    stepBackAction();
-    await click(".o_serial_order_back");
-    await animationFrame();
-    expect.verifySteps(["back to sale.action_quotations_with_onboarding"]);
+    await expectBackTo("o_serial_order", "sale.action_quotations_with_onboarding");
 });
