@@ -301,7 +301,11 @@ def bench_scans(registry, product_ids, scans):
         admin = api.Environment(cr, SUPERUSER_ID, context).ref("base.user_admin").id
         env = api.Environment(cr, admin, context)
         line_write = time_line_writes(env)
-        stock = warehouse_of(env).lot_stock_id
+        stock = (
+            env["stock.warehouse"]
+            .search([("company_id", "=", env.company.id)], limit=1)
+            .lot_stock_id
+        )
         lots = env["stock.lot"].search(
             [("product_id", "in", product_ids)], order="id desc", limit=4 * scans
         )
