@@ -27,8 +27,12 @@ def addons_path():
     return ",".join(paths)
 
 
-def setup_odoo():
-    args = [f"--addons-path={addons_path()}", "--log-level=warn"]
+def setup_odoo(path=None, db=None):
+    """Odoo's configuration for a benchmark: addons ``path`` (default: this
+    repository's and Odoo's), database ``db`` if given, libpq's PG* settings."""
+    args = [f"--addons-path={path or addons_path()}", "--log-level=warn"]
+    if db:
+        args += ["-d", db]
     for env_name, option in (
         ("PGHOST", "db_host"),
         ("PGPORT", "db_port"),
@@ -40,20 +44,16 @@ def setup_odoo():
     config.parse_config(args, setup_logging=True)
 
 
+def psql(query, db="postgres"):
+    """The words of what ``query`` prints, run by ``psql`` on database ``db``."""
+    return subprocess.run(
+        ["psql", "-d", db, "-Atqc", query], capture_output=True, text=True, check=True
+    ).stdout.split()
+
+
 def ensure_database(name, modules, reset=False, path=None):
     """Create database ``name`` with ``modules`` (no demo data) unless present."""
-    exists = subprocess.run(
-        [
-            "psql",
-            "-d",
-            "postgres",
-            "-Atqc",
-            f"select datname from pg_database where datname='{name}'",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    exists = psql(f"select datname from pg_database where datname='{name}'")
     if name in exists and not reset:
         return
     subprocess.run(["dropdb", "--if-exists", name], check=True)
@@ -115,12 +115,16 @@ def serial_product(env, code, scheme=False, **values):
     return product
 
 
+def warehouse_of(env, company=None):
+    """The first warehouse of ``company`` (default: the environment's company)."""
+    company = company or env.company
+    return env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+
+
 def confirmed_receipt(env, product, quantity):
     """A confirmed receipt of ``quantity`` units of ``product`` from a vendor into the
     company's first warehouse: Odoo gives a serial product one move line per unit."""
-    warehouse = env["stock.warehouse"].search(
-        [("company_id", "=", env.company.id)], limit=1
-    )
+    warehouse = warehouse_of(env)
     supplier = env.ref("stock.stock_location_suppliers")
     picking = env["stock.picking"].create(
         {

@@ -35,7 +35,7 @@ import statistics
 import time
 import uuid
 
-from _odoo import addons_path, ensure_database
+from _odoo import addons_path, ensure_database, warehouse_of
 from bench_scan import load_units, percentile
 
 
@@ -44,9 +44,7 @@ def fresh_units(env, tag, count_units):
     at shelf 2 (set-based SQL, as load_units)."""
     from odoo.tools import SQL
 
-    warehouse = env["stock.warehouse"].search(
-        [("company_id", "=", env.company.id)], limit=1
-    )
+    warehouse = warehouse_of(env)
     shelf_1, shelf_2 = env["stock.location"].create(
         [
             {"name": f"Count {tag} shelf 1", "location_id": warehouse.lot_stock_id.id},

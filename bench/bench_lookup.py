@@ -48,7 +48,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 
-from _odoo import addons_path, ensure_database, environment, setup_odoo
+from _odoo import addons_path, ensure_database, environment, psql, setup_odoo
 
 GTIN = "5410000000118"  # EAN-13 of the benchmark product
 UNKNOWN_GTIN = "09506000134352"
@@ -342,18 +342,9 @@ def server_cpu(master_pid):
         pid for pid, (ppid, _cpu) in stats.items() if ppid == master_pid
     }
     names = ",".join(f"'odoo-{pid}'" for pid in odoo_pids)
-    backends = subprocess.run(
-        [
-            "psql",
-            "-d",
-            "postgres",
-            "-Atqc",
-            f"SELECT pid FROM pg_stat_activity WHERE application_name IN ({names})",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    backends = psql(
+        f"SELECT pid FROM pg_stat_activity WHERE application_name IN ({names})"
+    )
     counted = odoo_pids | {int(pid) for pid in backends}
     ticks = sum(stats[pid][1] for pid in counted if pid in stats)
     return ticks / os.sysconf("SC_CLK_TCK")

@@ -46,7 +46,7 @@ import sys
 import time
 import uuid
 
-from _odoo import REPO, addons_path, ensure_database
+from _odoo import REPO, addons_path, ensure_database, setup_odoo
 from bench_scan_data import (
     load_units,
     make_picking,
@@ -175,14 +175,11 @@ class Baseline:
 
 
 def open_registry(db, path, units, lines):
-    import odoo
     from odoo import SUPERUSER_ID, api
     from odoo.modules.registry import Registry
 
     ensure_database(db, "serial_tracking_barcode", path=path)
-    odoo.tools.config.parse_config(
-        [f"--addons-path={path}", "-d", db, "--log-level=warn"], setup_logging=True
-    )
+    setup_odoo(path, db)
     registry = Registry(db)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})

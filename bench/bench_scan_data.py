@@ -6,6 +6,8 @@ import sys
 import time
 import uuid
 
+from _odoo import warehouse_of
+
 PRODUCT_PREFIX = "BENCH-SCAN-"
 DEST_BARCODE = "BENCH-SCAN-DEST"
 
@@ -37,9 +39,7 @@ def load_units(env, units, lines):
         ]
     )
     env.flush_all()
-    warehouse = env["stock.warehouse"].search(
-        [("company_id", "=", env.company.id)], limit=1
-    )
+    warehouse = warehouse_of(env)
     stock = warehouse.lot_stock_id
     per_product = units // lines
     columns = {
@@ -103,10 +103,6 @@ def load_units(env, units, lines):
         flush=True,
     )
     return products
-
-
-def warehouse_of(env):
-    return env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
 
 
 def destination(env):

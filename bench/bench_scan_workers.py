@@ -31,7 +31,7 @@ import threading
 import time
 import uuid
 
-from _odoo import addons_path, ensure_database
+from _odoo import addons_path, ensure_database, warehouse_of
 from bench_lookup import start_server, stop_server
 
 
@@ -84,7 +84,7 @@ def make_pickings(registry, scans, races, reserved=True):
 
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-        warehouse = env["stock.warehouse"].search([], limit=1)
+        warehouse = warehouse_of(env)
         stock = warehouse.lot_stock_id
         customers = env.ref("stock.stock_location_customers")
         products = env["product.product"].search(

@@ -51,7 +51,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _odoo import REPO, addons_path, environment, setup_odoo
+from _odoo import REPO, addons_path, environment, psql, setup_odoo, warehouse_of
 
 LAYOUT_KEY = "bench.million_db.layout"
 LAYOUT_VERSION = 1
@@ -69,12 +69,6 @@ def repo_addons():
         for name in os.listdir(REPO)
         if os.path.isfile(os.path.join(REPO, name, "__manifest__.py"))
     )
-
-
-def _psql(query, db="postgres"):
-    return subprocess.run(
-        ["psql", "-d", db, "-Atqc", query], capture_output=True, text=True, check=True
-    ).stdout.split()
 
 
 def _odoo_modules(dbname, option, modules):
@@ -115,16 +109,12 @@ def ensure_million_db(dbname, units=1_000_000, products=50, reset=False):
     products (missing repository addons are installed first)."""
     t0 = time.perf_counter()
     setup_odoo()
-    exists = dbname in _psql(
-        f"select datname from pg_database where datname='{dbname}'"
-    )
+    exists = dbname in psql(f"select datname from pg_database where datname='{dbname}'")
     if exists and not reset:
         installed = set(
-            _psql(
-                "select name from ir_module_module where state='installed'", db=dbname
-            )
+            psql("select name from ir_module_module where state='installed'", db=dbname)
         )
-        layout_rows = _psql(
+        layout_rows = psql(
             f"select value from ir_config_parameter where key='{LAYOUT_KEY}'", db=dbname
         )
         layout = json.loads(" ".join(layout_rows)) if layout_rows else None
@@ -162,7 +152,7 @@ def ensure_million_db(dbname, units=1_000_000, products=50, reset=False):
 
 def _master_data(env, products):
     company = env.company
-    wh1 = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+    wh1 = warehouse_of(env, company)
     wh2 = env["stock.warehouse"].create({"name": "Bench Warehouse 2", "code": "BW2"})
     shelves = {}
     for wh in (wh1, wh2):

@@ -3,13 +3,16 @@
 A ``TransactionCase`` runs in one transaction that is rolled back at the end, so a
 second cursor never sees its records. Races (two scanners, two workers, a count
 applied while a delivery ships) need committed data and threads with their own
-cursors. :class:`CommittedCase` gives every such test the same three things:
+cursors. :class:`CommittedCase` gives every such test the same things:
 
 * :meth:`CommittedCase.committed` — an environment on a new cursor, committed
   when the ``with`` block ends (rolled back if it raises);
 * :meth:`CommittedCase.in_thread` / :meth:`CommittedCase.together` — run
   functions of ``env`` in threads, each in its own transaction, and hand back
   what they returned or raised (an exception is a result, reported by the test);
+* :meth:`CommittedCase.stock_units`, :meth:`CommittedCase.deliveries`,
+  :meth:`CommittedCase.receipts` — the usual committed data: serial units in stock,
+  confirmed deliveries and receipts of them;
 * :meth:`CommittedCase.purge_products` — remove what a test committed for its
   products (units, quants, moves, transfers, events), registered as a cleanup.
 
@@ -124,19 +127,40 @@ class CommittedCase(BaseCase):
         :meth:`committed`."""
         location = location or warehouse.lot_stock_id
         customers = env.ref("stock.stock_location_customers")
+        return self._confirmed_transfers(
+            env, warehouse.out_type_id, location, customers, product, quantities
+        )
+
+    def receipts(self, env, warehouse, product, quantities):
+        """Confirmed receipts of ``product`` from the vendors into the warehouse's
+        stock, one per quantity of ``quantities``, each with one move. Call it
+        inside :meth:`committed`."""
+        vendors = env.ref("stock.stock_location_suppliers")
+        return self._confirmed_transfers(
+            env,
+            warehouse.in_type_id,
+            vendors,
+            warehouse.lot_stock_id,
+            product,
+            quantities,
+        )
+
+    def _confirmed_transfers(
+        self, env, picking_type, source, destination, product, quantities
+    ):
         pickings = env["stock.picking"].create(
             [
                 {
-                    "picking_type_id": warehouse.out_type_id.id,
-                    "location_id": location.id,
-                    "location_dest_id": customers.id,
+                    "picking_type_id": picking_type.id,
+                    "location_id": source.id,
+                    "location_dest_id": destination.id,
                     "move_ids": [
                         Command.create(
                             {
                                 "product_id": product.id,
                                 "product_uom_qty": quantity,
-                                "location_id": location.id,
-                                "location_dest_id": customers.id,
+                                "location_id": source.id,
+                                "location_dest_id": destination.id,
                             }
                         )
                     ],

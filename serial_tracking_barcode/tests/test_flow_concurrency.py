@@ -1,7 +1,6 @@
 import time
 import uuid
 
-from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -17,74 +16,22 @@ class TestFlowConcurrency(CommittedCase):
     def setUp(self):
         super().setUp()
         with self.committed({"tracking_disable": True}) as env:
-            warehouse = env["stock.warehouse"].search(
-                [("company_id", "=", env.company.id)], limit=1
-            )
-            stock = warehouse.lot_stock_id
-            supplier = env.ref("stock.stock_location_suppliers")
-            product = env["product.product"].create(
-                {
-                    "name": f"Race Flow {self.tag}",
-                    "is_storable": True,
-                    "tracking": "serial",
-                }
-            )
-            lot = env["stock.lot"].create(
-                {"name": f"RF-{self.tag}", "product_id": product.id}
-            )
-            env["stock.quant"]._update_available_quantity(product, stock, 1, lot_id=lot)
+            warehouse, product, lot = self.stock_units(env, "Race Flow", "RF", 1)
             lot._refresh_unit_state()
             self.shelf = env["stock.location"].create(
                 {
                     "name": f"Race {self.tag}",
                     "barcode": f"RL-{self.tag}",
-                    "location_id": stock.id,
+                    "location_id": warehouse.lot_stock_id.id,
                 }
             )
-            receipts = env["stock.picking"].create(
-                [
-                    {
-                        "picking_type_id": warehouse.in_type_id.id,
-                        "location_id": supplier.id,
-                        "location_dest_id": stock.id,
-                        "move_ids": [
-                            Command.create(
-                                {
-                                    "product_id": product.id,
-                                    "product_uom_qty": 1,
-                                    "location_id": supplier.id,
-                                    "location_dest_id": stock.id,
-                                }
-                            )
-                        ],
-                    }
-                    for _i in range(2)
-                ]
-            )
-            # A third receipt of two units: two people receive it together.
-            receipts |= env["stock.picking"].create(
-                {
-                    "picking_type_id": warehouse.in_type_id.id,
-                    "location_id": supplier.id,
-                    "location_dest_id": stock.id,
-                    "move_ids": [
-                        Command.create(
-                            {
-                                "product_id": product.id,
-                                "product_uom_qty": 2,
-                                "location_id": supplier.id,
-                                "location_dest_id": stock.id,
-                            }
-                        )
-                    ],
-                }
-            )
-            receipts.action_confirm()
+            # two one-unit receipts, and one of two units two people receive together
+            receipts = self.receipts(env, warehouse, product, [1, 1, 2])
             transfers = env["stock.picking"].create(
                 [
                     {
                         "picking_type_id": warehouse.int_type_id.id,
-                        "location_id": stock.id,
+                        "location_id": warehouse.lot_stock_id.id,
                         "location_dest_id": self.shelf.id,
                         "serial_scan_transfer": True,
                         "serial_transfer_dest_set": True,
@@ -138,13 +85,15 @@ class TestFlowConcurrency(CommittedCase):
             )
         return [first, second.join()]
 
+    def assertOneOfTwoWins(self, scan, picking_ids, code, together=False):
+        """``scan(picking_id, code)`` on both pickings, raced (A holds its
+        transaction, B waits) or started together: exactly one wins."""
+        scans = [scan(picking_id, code) for picking_id in picking_ids]
+        self.assertOneWins(self.together(scans) if together else self.race(*scans))
+
     def test_new_serial_on_two_receipts(self):
         name = f"NEW-{self.tag}"
-        results = self.race(
-            self.receive(self.receipt_ids[0], name),
-            self.receive(self.receipt_ids[1], name),
-        )
-        self.assertOneWins(results)
+        self.assertOneOfTwoWins(self.receive, self.receipt_ids[:2], name)
         with self.committed() as env:
             lots = env["stock.lot"].search([("name", "=", name)])
             self.assertEqual(len(lots), 1, "one unit, not two")
@@ -155,13 +104,7 @@ class TestFlowConcurrency(CommittedCase):
 
     def test_new_serial_on_two_receipts_together(self):
         name = f"TOG-{self.tag}"
-        results = self.together(
-            [
-                self.receive(self.receipt_ids[0], name),
-                self.receive(self.receipt_ids[1], name),
-            ]
-        )
-        self.assertOneWins(results)
+        self.assertOneOfTwoWins(self.receive, self.receipt_ids[:2], name, together=True)
         with self.committed() as env:
             self.assertEqual(env["stock.lot"].search_count([("name", "=", name)]), 1)
 
@@ -180,11 +123,7 @@ class TestFlowConcurrency(CommittedCase):
             self.assertTrue(move.picked)
 
     def test_one_unit_on_two_transfers(self):
-        results = self.race(
-            self.move(self.transfer_ids[0], self.lot_name),
-            self.move(self.transfer_ids[1], self.lot_name),
-        )
-        self.assertOneWins(results)
+        self.assertOneOfTwoWins(self.move, self.transfer_ids, self.lot_name)
         with self.committed() as env:
             lines = env["stock.move.line"].search([("lot_id", "=", self.lot_id)])
             self.assertEqual(lines.picking_id.ids, [self.transfer_ids[0]])
@@ -194,10 +133,6 @@ class TestFlowConcurrency(CommittedCase):
             self.assertEqual(quant.reserved_quantity, 1)
 
     def test_one_unit_on_two_transfers_together(self):
-        results = self.together(
-            [
-                self.move(self.transfer_ids[0], self.lot_name),
-                self.move(self.transfer_ids[1], self.lot_name),
-            ]
+        self.assertOneOfTwoWins(
+            self.move, self.transfer_ids, self.lot_name, together=True
         )
-        self.assertOneWins(results)

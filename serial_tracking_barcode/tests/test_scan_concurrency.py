@@ -48,6 +48,17 @@ class TestScanConcurrency(CommittedCase):
         if reserved:
             self.assertRecorded({code_a, code_b})
 
+    def _after_hidden_commit(self, code_a, code_b):
+        """B takes its snapshot, A scans and commits, then B scans (A's commit is
+        not in B's snapshot): both scans succeed."""
+        with self.committed() as env_b:
+            env_b.cr.execute("SELECT 1 FROM res_users LIMIT 1")  # B's snapshot
+            with self.committed() as env_a:
+                first = self.scanner(code_a)(env_a)
+                self.assertEqual(first["status"], "ok", first)
+            second = self.scanner(code_b)(env_b)
+            self.assertEqual(second["status"], "ok", second)
+
     def assertRecorded(self, codes):
         with self.committed() as env:
             picking = env["stock.picking"].browse(self.picking_id)
@@ -71,13 +82,7 @@ class TestScanConcurrency(CommittedCase):
 
     def test_scan_after_a_commit_the_snapshot_cannot_see(self):
         """B's snapshot is taken, A scans and commits, then B scans: no conflict."""
-        with self.committed() as env_b:
-            env_b.cr.execute("SELECT 1 FROM res_users LIMIT 1")  # B's snapshot
-            with self.committed() as env_a:
-                first = self.scanner(self.free[0])(env_a)
-                self.assertEqual(first["status"], "ok", first)
-            second = self.scanner(self.free[1])(env_b)
-            self.assertEqual(second["status"], "ok", second)
+        self._after_hidden_commit(self.free[0], self.free[1])
         self.assertRecorded({self.free[0], self.free[1]})
 
     # --- a delivery without reservation: each scan creates its line
@@ -111,11 +116,5 @@ class TestScanConcurrency(CommittedCase):
         scans: B cannot lock the move (a serialization failure, caught) and
         leaves it; nothing conflicts, nothing is retried."""
         self.unreserve()
-        with self.committed() as env_b:
-            env_b.cr.execute("SELECT 1 FROM res_users LIMIT 1")  # B's snapshot
-            with self.committed() as env_a:
-                first = self.scanner(self.free[0])(env_a)
-                self.assertEqual(first["status"], "ok", first)
-            second = self.scanner(self.free[1])(env_b)
-            self.assertEqual(second["status"], "ok", second)
+        self._after_hidden_commit(self.free[0], self.free[1])
         self.assertNewLines({self.free[0], self.free[1]})

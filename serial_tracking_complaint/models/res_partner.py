@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from odoo import fields, models
 
 
@@ -12,22 +10,13 @@ class ResPartner(models.Model):
 
     def _compute_serial_complaint_count(self):
         """Complaints of the partner's whole company (the partner and its contacts)."""
-        groups = self.env["serial.complaint"]._read_group(
-            [("partner_id", "child_of", self.commercial_partner_id.ids)],
-            ["partner_id"],
-            ["__count"],
-        )
-        counts = defaultdict(int)
-        for partner, count in groups:
-            counts[partner.commercial_partner_id] += count
+        counts = self._serial_company_counts("serial.complaint", "partner_id")
         for partner in self:
             partner.serial_complaint_count = counts[partner.commercial_partner_id]
 
     def action_view_serial_complaints(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "serial_tracking_complaint.serial_complaint_action"
+        action = self._serial_company_action(
+            "serial_tracking_complaint.serial_complaint_action", "partner_id"
         )
-        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.id}
         return action

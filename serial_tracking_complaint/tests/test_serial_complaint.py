@@ -161,12 +161,10 @@ class TestSerialComplaint(ComplaintCommon):
     def test_multi_company(self):
         complaint = self.complain(self.units["SC-001"])
         company_b = self.env["res.company"].create({"name": "Complaint Company B"})
-        user_b = new_test_user(
-            self.env,
+        user_b = self._stock_user(
             "st_complaint_b",
+            company_b,
             groups="serial_tracking_complaint.group_complaint_manager",
-            company_id=company_b.id,
-            company_ids=[Command.set(company_b.ids)],
         )
         Complaint = self.env["serial.complaint"].with_user(user_b)
         self.assertFalse(Complaint.search([("id", "=", complaint.id)]))

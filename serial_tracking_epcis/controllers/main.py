@@ -43,16 +43,15 @@ class QueryError(ValueError):
 
 
 def _stream(env, rows_sql, query, after=(-1, 0), limit=None):
-    """Chunks of the document, read on a cursor of their own: the request's is
-    closed by the time the response body is sent."""
-    base_url, db_uuid = env["serial.epcis"]._document_context()
-    registry = env.registry
-    Epcis = env["serial.epcis"]
+    """The document's chunks as bytes, read on a cursor of their own: the request's
+    is closed by the time the response body is sent."""
 
     def generate():
-        with registry.cursor() as cr:
-            rows = Epcis._iter_rows(cr, rows_sql, after=after, limit=limit)
-            for chunk in epcis.iter_document(rows, base_url, db_uuid, query=query):
+        with env.registry.cursor() as cr:
+            chunks = env(cr=cr)["serial.epcis"]._iter_document(
+                rows_sql, query=query, after=after, limit=limit
+            )
+            for chunk in chunks:
                 yield chunk.encode()
 
     return generate()

@@ -3,7 +3,7 @@ import uuid
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, ormcache
 
 from ..tools import epcis
 
@@ -147,11 +147,22 @@ class SerialEpcis(models.AbstractModel):
                 """
                 SELECT DISTINCT p.tz FROM res_users u
                   JOIN res_partner p ON p.id = u.partner_id
-                  JOIN pg_timezone_names z ON z.name = p.tz
+                 WHERE p.tz IS NOT NULL
                 """
             )
         )
-        return [tz for (tz,) in rows]
+        known = self._postgresql_time_zones()
+        return [tz for (tz,) in rows if tz in known]
+
+    @api.model
+    @ormcache()
+    def _postgresql_time_zones(self):
+        """The names of the time zones PostgreSQL knows, read once per registry:
+        ``pg_timezone_names`` reads the server's time-zone files (tens of
+        milliseconds), and each page of the query endpoint builds its events' SQL
+        anew."""
+        rows = self.env.execute_query(SQL("SELECT name FROM pg_timezone_names"))
+        return frozenset(name for (name,) in rows)
 
     @api.model
     def _keyset_sql(self, query, columns, after_id, limit):
@@ -297,8 +308,10 @@ class SerialEpcis(models.AbstractModel):
         )
 
     @api.model
-    def _iter_document(self, rows_sql, query=False, cr=None):
-        """The whole EPCIS document of ``rows_sql``'s events as text chunks."""
+    def _iter_document(self, rows_sql, query=False, after=(-1, 0), limit=None):
+        """The EPCIS document of ``rows_sql``'s events as text chunks (those after
+        ``after``, at most ``limit``: a page of the query endpoint), read on this
+        environment's cursor."""
         base_url, db_uuid = self._document_context()
-        rows = self._iter_rows(cr or self.env.cr, rows_sql)
+        rows = self._iter_rows(self.env.cr, rows_sql, after=after, limit=limit)
         return epcis.iter_document(rows, base_url, db_uuid, query=query)

@@ -97,6 +97,28 @@ class TestEpcisDocument(EpcisCommon):
         )
         self.assertTrue(events[1]["eventTime"].endswith("Z"))
 
+    def test_known_time_zones(self):
+        """The users' zones PostgreSQL knows; its own list is read once, not again
+        for every export or page."""
+        self.env.user.tz = "Europe/Brussels"
+        other = new_test_user(self.env, login="epcis_tz")
+        self.env.cr.execute(
+            "UPDATE res_partner SET tz = 'Mars/Olympus' WHERE id = %s",
+            [other.partner_id.id],
+        )
+        Epcis = self.env["serial.epcis"]
+        Epcis._known_time_zones()
+        with self.assertQueries(
+            [
+                """SELECT DISTINCT p.tz FROM res_users u
+                     JOIN res_partner p ON p.id = u.partner_id
+                    WHERE p.tz IS NOT NULL"""
+            ]
+        ):
+            zones = Epcis._known_time_zones()
+        self.assertIn("Europe/Brussels", zones)
+        self.assertNotIn("Mars/Olympus", zones)
+
     def test_batch_period_and_biz_step(self):
         unit, _pickings = self._unit_story()
         batch = self.env["serial.batch"].create(

@@ -65,12 +65,8 @@ class TestRecallEpcis(HttpCase, RecallCommon, EpcisCommon):
     def test_recall_of_another_company(self):
         recall = self._confirmed(batch_ids=[Command.set(self.batch.ids)])
         company_b = self.env["res.company"].create({"name": "Recall EPCIS Company B"})
-        user_b = new_test_user(
-            self.env,
-            login="epcis_recall_user_b",
-            groups="stock.group_stock_user",
-            company_id=company_b.id,
-            company_ids=[Command.set(company_b.ids)],
+        user_b = self._stock_user(
+            "epcis_recall_user_b", company_b, groups="stock.group_stock_user"
         )
         filters = (
             self.env["serial.epcis"]

@@ -74,20 +74,21 @@ class SerialLookup(models.AbstractModel):
         """A keyed hash of a client address (IPv6: of its /64 network), salted with
         the database secret: stable for one client, unreadable back."""
         network = digital_link.client_network(address) or "unknown"
-        digest = hmac.new(
-            self._secret().encode(),
-            f"serial_tracking_lookup.client:{network}".encode(),
-            hashlib.sha256,
-        )
-        return digest.hexdigest()[:32]
+        return self._keyed_hash("client", network)
 
     @api.model
     def _image_token(self, product_id):
         """The token of a product image URL: only pages this lookup rendered link to
         an image, product ids cannot be walked through."""
+        return self._keyed_hash("image", product_id)
+
+    @api.model
+    def _keyed_hash(self, purpose, value):
+        """32 hex digits of the HMAC-SHA256 of ``value`` for ``purpose``, keyed with
+        the database secret."""
         digest = hmac.new(
             self._secret().encode(),
-            f"serial_tracking_lookup.image:{product_id}".encode(),
+            f"serial_tracking_lookup.{purpose}:{value}".encode(),
             hashlib.sha256,
         )
         return digest.hexdigest()[:32]

@@ -124,10 +124,10 @@ class SerialRecall(models.Model):
     def _compute_preview(self):
         for recall in self:
             counts = {}
-            if recall.state == "draft" and recall._serial_recall_has_scope():
+            if recall.state == "draft":
                 try:
                     counts = recall._serial_recall_preview()
-                except UserError:
+                except UserError:  # no scope yet, or a serial that does not exist
                     counts = {}
             held = sum(counts.get(pos, 0) for pos in HELD_POSITIONS)
             recall.preview_held_count = held

@@ -4,6 +4,8 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.serial_tracking.tools.query_settings import no_jit
+
 from ..tools.recall_sql import UNIT_COLUMNS, split_groups_sql, split_groups_values
 
 # Fields of ``serial.recall`` that make its scope.
@@ -37,17 +39,6 @@ class SerialRecallScope(models.AbstractModel):
         """Fields that make the scope (fixed once the recall is confirmed; the
         preview depends on them). Bridges add theirs (call super)."""
         return list(SCOPE_FIELDS)
-
-    def _serial_recall_has_scope(self):
-        self.ensure_one()
-        return bool(
-            (self.serial_input or "").strip()
-            or self.lot_ids
-            or self.batch_ids
-            or self.product_ids
-            or self.receipt_ids
-            or self.vendor_ids
-        )
 
     def _serial_recall_typed_lots(self):
         """Units of the typed serials; refuses unknown ones and other companies'."""
@@ -217,7 +208,7 @@ class SerialRecallScope(models.AbstractModel):
         PostgreSQL's JIT compiled them for seconds (10 s seen for a 10,000-unit
         split that runs in 1 s): off; and sorts and hashes of a few hundred
         thousand rows kept in memory (``work_mem``, never lowered)."""
-        self.env.cr.execute(SQL("SET LOCAL jit = off"))
+        no_jit(self.env.cr)
         work_mem = self.env.execute_query(
             SQL("SELECT setting::int FROM pg_settings WHERE name = 'work_mem'")
         )[0][0]
@@ -245,12 +236,11 @@ class SerialRecallScope(models.AbstractModel):
         location_id, customer_id, units, quantity, value, last_date}]}``."""
         self.ensure_one()
         self._serial_recall_flush()
+        units_sql = self._serial_recall_units_sql()  # refuses a recall without scope
         self._serial_recall_no_jit()
         return split_groups_values(
             self.env.execute_query(
-                split_groups_sql(
-                    None, self.company_id.id, self._serial_recall_units_sql()
-                )
+                split_groups_sql(None, self.company_id.id, units_sql)
             )
         )
 

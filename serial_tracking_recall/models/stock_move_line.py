@@ -1,6 +1,6 @@
 from odoo import models
 
-from odoo.addons.serial_tracking.tools.unit_state import CLOSED_STATES
+from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 
 
 class StockMoveLine(models.Model):

@@ -186,12 +186,8 @@ class TestRecallFlow(RecallCommon):
         with self.assertRaises(AccessError):
             recall.with_user(user).action_close()
         other = self.env["res.company"].create({"name": "Recall Other Co"})
-        manager = mail_new_test_user(
-            self.env,
-            "recall_other",
-            groups="stock.group_stock_manager",
-            company_id=other.id,
-            company_ids=[(6, 0, other.ids)],
+        manager = self._stock_user(
+            "recall_other", other, groups="stock.group_stock_manager"
         )
         Recall = self.env["serial.recall"].with_user(manager)
         self.assertFalse(Recall.search([("id", "=", recall.id)]))

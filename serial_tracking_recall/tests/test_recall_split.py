@@ -131,3 +131,16 @@ class TestRecallSplit(RecallCommon):
             set(lines.mapped("position")),
             {"held", "open_delivery", "delivered", "other"},
         )
+
+    def test_split_runs_without_jit(self):
+        """The split's statements run with PostgreSQL's JIT off (the core's
+        ``no_jit``) and sorts kept in memory."""
+        self.env.cr.execute("SET LOCAL jit = on")
+        recall = self._recall(product_ids=self.scanner.ids)
+        recall._serial_recall_split_groups()
+        self.env.cr.execute("SHOW jit")
+        self.assertEqual(self.env.cr.fetchone()[0], "off")
+        self.env.cr.execute(
+            "SELECT setting::int FROM pg_settings WHERE name = 'work_mem'"
+        )
+        self.assertGreaterEqual(self.env.cr.fetchone()[0], 65536)

@@ -6,7 +6,7 @@ Everything here works on a *set* of units given as SQL (a query returning
 
 from odoo.tools import SQL
 
-from odoo.addons.serial_tracking.tools.unit_state import CLOSED_STATES
+from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 
 # Where an affected unit is, as the recall lines say it.
 POSITIONS = [

@@ -22,9 +22,6 @@ class SerialRecall(models.Model):
     def _serial_recall_scope_fields(self):
         return [*super()._serial_recall_scope_fields(), "component_lot_ids"]
 
-    def _serial_recall_has_scope(self):
-        return super()._serial_recall_has_scope() or bool(self.component_lot_ids)
-
     def _serial_recall_scope_queries(self):
         queries = super()._serial_recall_scope_queries()
         if self.component_lot_ids:

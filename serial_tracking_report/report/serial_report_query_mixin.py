@@ -1,21 +1,20 @@
 from odoo import api, models
 
+from odoo.addons.serial_tracking.tools.query_settings import no_jit
+
 
 class SerialReportQueryMixin(models.AbstractModel):
-    """Runs a report's queries without PostgreSQL's JIT compilation.
-
-    The reports' queries are big and their plans estimate every unit (a million),
-    so PostgreSQL compiles them (``jit_above_cost``): seconds of compilation for
-    a list page read in milliseconds, measured on the million-unit database. The
-    setting is ``SET LOCAL``: it ends with the request's transaction and changes
-    nothing but code generation (plans and results are the same)."""
+    """Runs a report's queries without PostgreSQL's JIT compilation (see
+    ``serial_tracking.tools.query_settings.no_jit``): the reports' queries are big
+    and their plans estimate every unit (a million), so PostgreSQL would compile
+    them for seconds for a list page read in milliseconds."""
 
     _name = "serial.report.query.mixin"
     _description = "Serial Report Query Settings"
 
     @api.model
     def _serial_report_query_settings(self):
-        self.env.cr.execute("SET LOCAL jit = off")
+        no_jit(self.env.cr)
 
     @api.model
     def search_fetch(self, domain, field_names=None, offset=0, limit=None, order=None):

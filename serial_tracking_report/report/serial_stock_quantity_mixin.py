@@ -6,6 +6,21 @@ from odoo.tools import SQL
 VALUED_USAGES = ("internal", "transit")
 
 
+def valued_sql(alias):
+    """Whether the ``stock_location`` row ``alias`` is a valued location."""
+    return SQL(
+        "(%(location)s.company_id IS NOT NULL AND %(location)s.usage IN %(usages)s)",
+        location=SQL.identifier(alias),
+        usages=VALUED_USAGES,
+    )
+
+
+def valued_entry_sql(source, destination):
+    """Whether a line from location ``source`` to ``destination`` (aliases of
+    ``stock_location`` rows) enters the valued stock."""
+    return SQL("NOT %s AND %s", valued_sql(source), valued_sql(destination))
+
+
 class SerialStockQuantityMixin(models.AbstractModel):
     """A unit's valued quantity and location, now or as of a date, in two shapes
     giving the same figures:
@@ -69,10 +84,8 @@ class SerialStockQuantityMixin(models.AbstractModel):
                   FROM (
                     SELECT ml.id, ml.lot_id, ml.date, ml.location_id, ml.company_id,
                            ml.quantity_product_uom AS qty,
-                           (src.company_id IS NOT NULL AND src.usage IN %(usages)s)
-                               AS src_valued,
-                           (dst.company_id IS NOT NULL AND dst.usage IN %(usages)s)
-                               AS dst_valued
+                           %(src_valued)s AS src_valued,
+                           %(dst_valued)s AS dst_valued
                       FROM stock_move_line ml
                       JOIN stock_location src ON src.id = ml.location_id
                       JOIN stock_location dst ON dst.id = ml.location_dest_id
@@ -85,7 +98,8 @@ class SerialStockQuantityMixin(models.AbstractModel):
               ) a ON a.lot_id = n.lot_id
             """,
             now=now,
-            usages=VALUED_USAGES,
+            src_valued=valued_sql("src"),
+            dst_valued=valued_sql("dst"),
             at=at,
         )
 

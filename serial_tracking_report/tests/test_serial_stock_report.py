@@ -1,6 +1,5 @@
 from datetime import datetime, time
 
-from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -222,12 +221,8 @@ class TestSerialStockReport(SerialReportCommon):
         )
         self.assertEqual(len(rows), 3)
         company_b = self.env["res.company"].create({"name": "Report Company B"})
-        user_b = new_test_user(
-            self.env,
-            login="serial_report_user_b",
-            groups="stock.group_stock_user",
-            company_id=company_b.id,
-            company_ids=[Command.set(company_b.ids)],
+        user_b = self._stock_user(
+            "serial_report_user_b", company_b, groups="stock.group_stock_user"
         )
         for model in ("serial.stock.report", "serial.warranty.report"):
             self.assertFalse(
@@ -235,3 +230,12 @@ class TestSerialStockReport(SerialReportCommon):
                 .with_user(user_b)
                 .search([("product_id", "=", product.id)])
             )
+
+    def test_queries_without_jit(self):
+        """Every read of a report turns PostgreSQL's JIT off for the transaction."""
+        for model in ("serial.stock.report", "serial.batch.report"):
+            with self.subTest(model=model):
+                self.env.cr.execute("SET LOCAL jit = on")
+                self.env[model].search_count([])
+                self.env.cr.execute("SHOW jit")
+                self.assertEqual(self.env.cr.fetchone()[0], "off")

@@ -1,6 +1,6 @@
 import { defineMailModels } from "@mail/../tests/mail_test_helpers";
 import { describe, expect } from "@odoo/hoot";
-import { waitFor } from "@odoo/hoot-dom";
+import { animationFrame, click, waitFor } from "@odoo/hoot-dom";
 import {
     defineActions,
     getService,
@@ -50,6 +50,25 @@ export function stepWindowClose(step) {
             return super.doAction(action, options);
         },
     });
+}
+
+/**
+ * Clicks the open screen's back button (`<prefix>_back`) with no screen to go back
+ * to, and expects the screen's own list: action `xmlId`.
+ */
+export async function expectBackTo(prefix, xmlId) {
+    patchWithCleanup(getService("action"), {
+        doAction(action, options) {
+            if (typeof action === "string") {
+                expect.step(`back to ${action}`);
+                return;
+            }
+            return super.doAction(action, options);
+        },
+    });
+    await click(`.${prefix}_back`);
+    await animationFrame();
+    expect.verifySteps([`back to ${xmlId}`]);
 }
 
 /** Every error sound of the scan screens becomes the step "error sound". */

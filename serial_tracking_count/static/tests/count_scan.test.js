@@ -4,6 +4,7 @@ import { onRpc } from "@web/../tests/web_test_helpers";
 import { countLine } from "@serial_tracking_count/count_scan/count_scan";
 import {
     defineScanActions,
+    expectBackTo,
     openScanAction,
     scanWithScanner,
     stepErrorSound,
@@ -156,4 +157,9 @@ test("Apply asks for confirmation, then the screen shows the count applied", asy
     expect(".o_serial_count_manual_input").toHaveCount(0);
     scanWithScanner("H1");
     expect.verifySteps([]); // an applied count takes no scan
+});
+
+test("Back, with no screen to return to, opens the list of counts", async () => {
+    await openScreen();
+    await expectBackTo("o_serial_count", "serial_tracking_count.serial_count_action");
 });

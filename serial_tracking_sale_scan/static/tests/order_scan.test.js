@@ -3,6 +3,7 @@ import { click, edit, waitFor } from "@odoo/hoot-dom";
 import { onRpc } from "@web/../tests/web_test_helpers";
 import {
     defineScanActions,
+    expectBackTo,
     openScanAction,
     scanWithScanner,
     stepErrorSound,
@@ -145,4 +146,9 @@ test("removing a serial frees it; Confirm confirms the order", async () => {
     await waitFor(".o_serial_order_confirmed");
     expect.verifySteps(["remove S2", "confirm"]);
     expect(".o_serial_order_manual_input").toHaveCount(0);
+});
+
+test("Back, with no screen to return to, opens the quotations", async () => {
+    await openOrder();
+    await expectBackTo("o_serial_order", "sale.action_quotations_with_onboarding");
 });

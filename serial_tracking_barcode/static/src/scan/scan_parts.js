@@ -44,8 +44,9 @@ class ScanStatePart extends Component {
 }
 
 /**
- * Title bar: back button (to the previous screen, else `backAction`), operation name
- * and subtitle, offline / pending / state badges.
+ * Title bar: back button (to the previous screen, else the screen's own list:
+ * `backAction`, by default the transfers), operation name and subtitle, offline /
+ * pending / state badges.
  */
 export class ScanHeader extends ScanStatePart {
     static template = "serial_tracking_barcode.ScanHeader";
