@@ -7,6 +7,8 @@ from odoo.addons.serial_tracking_barcode.tools.scan_decision import (
     decide_sale,
 )
 
+from ..tools import order_totals
+
 # The quotation an active scan holds the unit for (a column of the engine's lookup).
 HELD_BY = SQL(
     "(SELECT h.order_id FROM sale_scan_unit h WHERE h.lot_id = lot.id AND h.active "
@@ -145,7 +147,7 @@ class SerialScanSale(models.AbstractModel):
                        COALESCE(l.complete_name, l.name) AS location_name,
                        (SELECT s.order_id FROM sale_scan_unit s
                          WHERE s.scan_uid = %(scan_uid)s) AS previous,
-                       %(quantity_priced)s
+                       %(quantity_priced)s, %(totals_add_up)s
                   FROM sale_order p
                   JOIN stock_warehouse w ON w.id = p.warehouse_id
                   JOIN stock_location l ON l.id = w.lot_stock_id
@@ -156,6 +158,7 @@ class SerialScanSale(models.AbstractModel):
                 scan_uid=scan_uid,
                 allowed=service._scan_write_rules_sql(order),
                 quantity_priced=SQL(QUANTITY_PRICED),
+                totals_add_up=order_totals.TOTALS_ADD_UP,
             ),
         )
         columns = SQL(
@@ -210,16 +213,27 @@ class SerialScanSale(models.AbstractModel):
         line, or a new line, through the ORM (Odoo's pricelist, taxes and totals).
         One more unit on a line whose price it keeps (``row["keeps_price"]``, see
         ``_scan_price_fields``) does not recompute the price: Odoo recomputes the
-        line's and the order's amounts only. A concurrent scan that took the unit
-        leaves nothing written."""
+        line's amounts only, and the order's totals move by the line's change when
+        they are the sums of the lines' (``tools/order_totals.py``; else Odoo
+        computes them). A concurrent scan that took the unit leaves nothing
+        written."""
         if decision.line_id:
             line = self.env["sale.order.line"].browse(decision.line_id)
             # The hold row first: when another scan holds the unit, nothing is written.
             if not self._scan_insert(order, line, decision, scan_uid, info):
                 raise Refusal("just_taken", serial=row["name"])
             kept = self._scan_price_fields() if row["keeps_price"] else []
-            with self.env.protecting(kept, line):
+            totals = order_totals.total_fields(self.env, info)
+            with self.env.protecting(kept, line), self.env.protecting(totals, order):
+                subtotal, total = line.price_subtotal, line.price_total
                 line.product_uom_qty += 1
+                if totals:
+                    order_totals.add_line_change(
+                        order,
+                        info,
+                        line.price_subtotal - subtotal,
+                        line.price_total - total,
+                    )
                 self.env.flush_all()
             return line
         try:

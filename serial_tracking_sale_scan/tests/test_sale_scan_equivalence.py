@@ -1,6 +1,9 @@
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.tests import tagged
 
+from odoo.addons.sale.models.sale_order import SaleOrder
 from odoo.addons.serial_tracking.tests.common import SerialTrackingCommon
 
 # Columns that name the record rather than its values.
@@ -98,10 +101,24 @@ class TestSaleScanEquivalence(SerialTrackingCommon):
             for row in records.read(names)
         ]
 
-    def _compare(self, pricelist, scans=4):
+    def _compare(self, pricelist, scans=4, other_lines=()):
+        """Scan ``scans`` units onto a quotation and add as many on a line of
+        another through Odoo's own create and writes; both quotations first get
+        ``other_lines`` (line values) through Odoo's create. Every stored column of
+        their lines and of the orders must be equal."""
         self.maxDiff = None
         ours, odoo = self._order(pricelist), self._order(pricelist)
+        if other_lines:
+            self.env["sale.order.line"].create(
+                [
+                    {**values, "order_id": order.id}
+                    for order in (ours, odoo)
+                    for values in other_lines
+                ]
+            )
         for name in self.names[:scans]:
+            self.env.flush_all()
+            self.env.invalidate_all()
             answer = ours.action_scan_unit(name)
             self.assertEqual(answer["status"], "ok", answer["message"])
         line = self.env["sale.order.line"].create(
@@ -143,3 +160,153 @@ class TestSaleScanEquivalence(SerialTrackingCommon):
             answer = order.action_scan_unit(self.names[1])
             self.env.flush_all()
         self.assertEqual(answer["status"], "ok", answer["message"])
+
+
+@tagged("post_install", "-at_install", "serial_tracking")
+class TestSaleScanTotals(TestSaleScanEquivalence):
+    """With taxes rounded per line, a repeat scan moves the order's totals by the
+    scanned line's change instead of Odoo's computation over every line
+    (``tools/order_totals.py``): the lines and the order are still exactly what
+    Odoo's own write leaves, among lines of price-included, fixed and cumulative
+    taxes; the scan falls back to Odoo's computation when the totals do not add up.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.tax_calculation_rounding_method = "round_per_line"
+        Tax = cls.env["account.tax"]
+        included = Tax.create(
+            {
+                "name": "Scan 21 incl",
+                "amount": 21.0,
+                "price_include_override": "tax_included",
+                "type_tax_use": "sale",
+            }
+        )
+        fixed = Tax.create(
+            {
+                "name": "Scan eco 1.37",
+                "amount": 1.37,
+                "amount_type": "fixed",
+                "type_tax_use": "sale",
+            }
+        )
+        cumulative = Tax.create(
+            [
+                {
+                    "name": "Scan 10 base",
+                    "amount": 10.0,
+                    "include_base_amount": True,
+                    "sequence": 1,
+                    "type_tax_use": "sale",
+                },
+                {
+                    "name": "Scan 5.5",
+                    "amount": 5.5,
+                    "sequence": 2,
+                    "type_tax_use": "sale",
+                },
+            ]
+        )
+        products = cls.env["product.product"].create(
+            [
+                {"name": name, "list_price": price, "taxes_id": [Command.set(taxes)]}
+                for name, price, taxes in (
+                    ("Cable 21 incl", 21.53, included.ids),
+                    ("Battery eco", 7.77, fixed.ids),
+                    ("Charger cumulative", 12.12, cumulative.ids),
+                    ("Manual untaxed", 3.33, []),
+                )
+            ]
+        )
+        cls.other_lines = [
+            {"product_id": product.id, "product_uom_qty": qty}
+            for product, qty in zip(products, (3, 2, 7, 1), strict=True)
+        ] + [{"display_type": "line_note", "name": "Handle with care"}]
+
+    def _compare_counting(self, pricelist, scans, other_lines, computed):
+        """``_compare``, counting Odoo's computations of the scanned quotation's
+        totals by the scans: ``computed`` of them (the first scan's new line is
+        always one; the create of ``other_lines`` computes them once more). The
+        count is taken on sale's own definition, which stays Odoo's."""
+        original = SaleOrder._compute_amounts
+        orders = []
+
+        def spy(records):
+            orders.extend(records.ids)
+            return original(records)
+
+        with patch.object(SaleOrder, "_compute_amounts", spy):
+            order = self._compare(pricelist, scans, other_lines)
+        self.assertEqual(orders.count(order.id), computed + bool(other_lines))
+        return order
+
+    def test_repeat_scans_move_the_totals(self):
+        order = self._compare_counting(
+            self.pricelists[1], 6, self.other_lines, computed=1
+        )
+        self.assertEqual(order.order_line[-1:].product_uom_qty, 6)
+        self.assertGreater(order.amount_tax, 0)
+
+    def test_repeat_scans_kept_discount(self):
+        self._compare_counting(self.pricelists[0], 5, self.other_lines, computed=1)
+
+    def test_repeat_scans_minimum_quantity(self):
+        """The price changes at 3 units: the line is recomputed by Odoo, the
+        totals still move by its change."""
+        order = self._compare_counting(
+            self.pricelists[2], 4, self.other_lines, computed=1
+        )
+        self.assertEqual(order.order_line[-1:].price_unit, 40.0)
+
+    def test_round_globally_keeps_odoo_computation(self):
+        self.env.company.tax_calculation_rounding_method = "round_globally"
+        self._compare_counting(self.pricelists[1], 4, self.other_lines, computed=4)
+
+    def test_early_payment_discount_keeps_odoo_computation(self):
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "2/7 net 30",
+                "early_discount": True,
+                "discount_percentage": 2.0,
+                "discount_days": 7,
+                "early_pay_discount_computation": "mixed",
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": 100.0, "nb_days": 30}
+                    )
+                ],
+            }
+        )
+        self.customer.property_payment_term_id = term
+        order = self._compare_counting(
+            self.pricelists[1], 3, self.other_lines, computed=3
+        )
+        self.assertEqual(order.payment_term_id, term)
+
+    def test_stale_totals_keep_odoo_computation(self):
+        """Totals that are not the sums of the lines (left by a change of
+        settings) are computed again by Odoo, which corrects them."""
+        order = self._order(self.pricelists[1])
+        self.env["sale.order.line"].create(
+            [{**values, "order_id": order.id} for values in self.other_lines]
+        )
+        self.assertEqual(order.action_scan_unit(self.names[0])["status"], "ok")
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE sale_order SET amount_untaxed = amount_untaxed + 1 WHERE id = %s",
+            [order.id],
+        )
+        self.env.invalidate_all()
+        self.assertEqual(order.action_scan_unit(self.names[1])["status"], "ok")
+        self.env.flush_all()
+        self.env.invalidate_all()
+        lines = order.order_line.filtered(lambda line: not line.display_type)
+        self.assertEqual(lines[-1:].product_uom_qty, 2)
+        self.assertAlmostEqual(
+            order.amount_untaxed, sum(lines.mapped("price_subtotal")), places=2
+        )
+        self.assertAlmostEqual(
+            order.amount_total, sum(lines.mapped("price_total")), places=2
+        )
