@@ -34,6 +34,10 @@
   check, a one-row write, the commit with its fsync): the fixed part both sides pay.
   ``std p50 / floor p50`` is the ratio a scan costing nothing more would reach.
   ``SQL``: the median number of queries of a scan, its commit excluded.
+  ``--tax-rounding``: the company's tax rounding for the sell scans (both sides;
+  by default the database's, Odoo's default ``round_globally``). With
+  ``round_per_line`` a repeat scan moves the order's totals by its line's change
+  (``serial_tracking_sale_scan/tools/order_totals.py``).
 """
 
 import argparse
@@ -342,7 +346,7 @@ def floor_scan(env, count):
     )
 
 
-def bench_scans(registry, product_ids, scans, order_lines):
+def bench_scans(registry, product_ids, scans, order_lines, tax_rounding=None):
     from odoo import SUPERUSER_ID, api
 
     # Both sides in one context, as the web client sends it (``lang``). The first
@@ -360,6 +364,9 @@ def bench_scans(registry, product_ids, scans, order_lines):
             .lot_stock_id
         )
         names = scan_codes(env, product_ids, 4 * scans)
+        company = env.company.sudo()
+        rounding = company.tax_calculation_rounding_method
+        company.tax_calculation_rounding_method = tax_rounding or rounding
         count = env["serial.count"].create({"location_id": stock.id, "name": "bench"})
         partner = env["res.partner"].create({"name": "Bench buyer"})
         # Quotations of ``order_lines`` lines, one per product, as a salesperson
@@ -403,7 +410,9 @@ def bench_scans(registry, product_ids, scans, order_lines):
             [("inventory_quantity_set", "=", True)]
         ).action_clear_inventory_quantity()
         orders._action_cancel()
+        company.tax_calculation_rounding_method = rounding
         cr.commit()
+    print(f"\ntaxes rounded: {tax_rounding or rounding}")
     report_scans(scans, order_lines, results, queries, ours_line_write)
 
 
@@ -460,6 +469,9 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--scans", type=int, default=1000)
     parser.add_argument("--order-lines", type=int, default=200)
+    parser.add_argument(
+        "--tax-rounding", choices=("round_globally", "round_per_line"), default=None
+    )
     parser.add_argument("--skip-apply", action="store_true")
     parser.add_argument("--skip-scans", action="store_true")
     args = parser.parse_args()
@@ -484,7 +496,9 @@ def main():
     if not args.skip_apply:
         bench_apply(registry, args.runs, args.count_units)
     if not args.skip_scans:
-        bench_scans(registry, product_ids, args.scans, args.order_lines)
+        bench_scans(
+            registry, product_ids, args.scans, args.order_lines, args.tax_rounding
+        )
 
 
 if __name__ == "__main__":
