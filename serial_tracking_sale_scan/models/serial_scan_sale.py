@@ -2,10 +2,12 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from odoo.addons.serial_tracking.tools.gs1 import looks_like_gs1
 from odoo.addons.serial_tracking_barcode.tools.scan_decision import (
     Refusal,
     decide_sale,
 )
+from odoo.addons.serial_tracking_barcode.tools.scan_sql import moves_sql, units_sql
 
 from ..tools import order_totals
 
@@ -82,7 +84,7 @@ class SerialScanSale(models.AbstractModel):
         shown = service._scan_start(order, code, scan_uid)
         try:
             code = shown = service._scan_clean_code(code)
-            info = self._scan_lock(order, scan_uid)
+            info = self._scan_lock(order, scan_uid, code)
             if info["previous"]:
                 if info["previous"] != order.id:
                     raise UserError(
@@ -133,24 +135,52 @@ class SerialScanSale(models.AbstractModel):
     # --- lock and resolve
 
     @api.model
-    def _scan_lock(self, order, scan_uid):
+    def _scan_lock(self, order, scan_uid, serial=None):
         """Lock the order's row (``FOR NO KEY UPDATE``: a new line rewrites its
         totals) and read what a scan needs: its warehouse's stock location, the
-        order a previous scan with ``scan_uid`` went on. The user's record rules
-        for writing orders are part of the query."""
+        order a previous scan with ``scan_uid`` went on, and with ``serial`` (a
+        plain code) its lookup as a serial, in the same round trip. The user's
+        record rules for writing orders are part of the query."""
         service = self.env["serial.scan.service"]
+        lang = self.env.lang or "en_US"
+        columns = SQL(
+            "%s, %s, pt.uom_id, %s",
+            HELD_BY,
+            SQL(LINE_OF_PRODUCT, order=order.id),
+            SQL(UOM_NAME, lang=lang),
+        )
+        units = SQL()
+        if serial is not None and not looks_like_gs1(serial):
+            # The lookup's own query names a quant's location ``l``.
+            located = {
+                "id": None,
+                "company_id": SQL("p.company_id"),
+                "path": SQL("wl.parent_path || '%%'"),
+                "lang": lang,
+                "unit_columns": columns,
+            }
+            units = SQL(
+                ", (SELECT JSON_AGG(u) FROM (%s) u) AS units",
+                units_sql(
+                    SQL("lot.name = %s", serial),
+                    located,
+                    moves_sql(located, SQL("lot.product_id")),
+                ),
+            )
+        else:
+            serial = None
         info = service._scan_lock_record(
             order,
             SQL(
                 """
-                SELECT p.id, p.name, p.state, p.company_id, l.parent_path,
-                       COALESCE(l.complete_name, l.name) AS location_name,
+                SELECT p.id, p.name, p.state, p.company_id, wl.parent_path,
+                       COALESCE(wl.complete_name, wl.name) AS location_name,
                        (SELECT s.order_id FROM sale_scan_unit s
                          WHERE s.scan_uid = %(scan_uid)s) AS previous,
-                       %(quantity_priced)s, %(totals_add_up)s
+                       %(quantity_priced)s, %(totals_add_up)s %(units)s
                   FROM sale_order p
                   JOIN stock_warehouse w ON w.id = p.warehouse_id
-                  JOIN stock_location l ON l.id = w.lot_stock_id
+                  JOIN stock_location wl ON wl.id = w.lot_stock_id
                  WHERE p.id = %(order)s AND %(allowed)s
                    FOR NO KEY UPDATE OF p
                 """,
@@ -159,14 +189,11 @@ class SerialScanSale(models.AbstractModel):
                 allowed=service._scan_write_rules_sql(order),
                 quantity_priced=SQL(QUANTITY_PRICED),
                 totals_add_up=order_totals.TOTALS_ADD_UP,
+                units=units,
             ),
         )
-        columns = SQL(
-            "%s, %s, pt.uom_id, %s",
-            HELD_BY,
-            SQL(LINE_OF_PRODUCT, order=order.id),
-            SQL(UOM_NAME, lang=info["lang"]),
-        )
+        if serial is not None:
+            info["serial_units"] = (serial, service._scan_unit_rows(info.pop("units")))
         return {**info, "unit_columns": columns}
 
     @api.model
