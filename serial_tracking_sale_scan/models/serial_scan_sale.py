@@ -1,57 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
 
 from odoo.addons.serial_tracking.tools.gs1 import looks_like_gs1
 from odoo.addons.serial_tracking_barcode.tools.scan_decision import (
     Refusal,
     decide_sale,
 )
-from odoo.addons.serial_tracking_barcode.tools.scan_sql import moves_sql, units_sql
 
 from ..tools import order_totals
-
-# The quotation an active scan holds the unit for (a column of the engine's lookup).
-HELD_BY = SQL(
-    "(SELECT h.order_id FROM sale_scan_unit h WHERE h.lot_id = lot.id AND h.active "
-    "LIMIT 1) AS held_by"
-)
-
-# The order's line of the unit's product (the first, in the order's line order), and
-# whether one more on it keeps its price (see ``_scan_price_fields``): a column of the
-# engine's lookup, on ``lot``, for the order ``%(order)s``.
-LINE_OF_PRODUCT = """
-    (SELECT JSON_BUILD_ARRAY(sol.id,
-                             sol.product_uom_id = pt.uom_id
-                             AND sol.combo_item_id IS NULL
-                             AND sol.linked_line_id IS NULL
-                             AND pt.type != 'combo')
-       FROM sale_order_line sol
-      WHERE sol.order_id = %(order)s AND sol.product_id = lot.product_id
-        AND sol.display_type IS NULL
-   ORDER BY sol.sequence, sol.id
-      LIMIT 1) AS order_line
-"""
-
-# The name of the product's unit of measure, for the answer's line card.
-UOM_NAME = """
-    (SELECT COALESCE(u.name->>%(lang)s, u.name->>'en_US') FROM uom_uom u
-      WHERE u.id = pt.uom_id) AS uom_name
-"""
-
-# Whether a rule of the order's pricelist, or of a pricelist it is based on, has a
-# minimum quantity: the price of a line may then change with its quantity.
-QUANTITY_PRICED = """
-    (WITH RECURSIVE tree(id) AS (
-          SELECT p.pricelist_id
-           UNION
-          SELECT i.base_pricelist_id
-            FROM product_pricelist_item i JOIN tree ON tree.id = i.pricelist_id
-           WHERE i.base = 'pricelist' AND i.base_pricelist_id IS NOT NULL)
-     SELECT EXISTS (SELECT 1 FROM product_pricelist_item i
-                     WHERE i.pricelist_id IN (SELECT id FROM tree)
-                       AND i.min_quantity > 1)) AS quantity_priced
-"""
+from ..tools.sale_scan_sql import lock_order_sql
 
 # Fields of an order line that depend on its quantity only through its pricelist
 # rule: left as they are when one more unit keeps the price (``_scan_price_fields``).
@@ -142,56 +99,16 @@ class SerialScanSale(models.AbstractModel):
         plain code) its lookup as a serial, in the same round trip. The user's
         record rules for writing orders are part of the query."""
         service = self.env["serial.scan.service"]
-        lang = self.env.lang or "en_US"
-        columns = SQL(
-            "%s, %s, pt.uom_id, %s",
-            HELD_BY,
-            SQL(LINE_OF_PRODUCT, order=order.id),
-            SQL(UOM_NAME, lang=lang),
-        )
-        units = SQL()
-        if serial is not None and not looks_like_gs1(serial):
-            # The lookup's own query names a quant's location ``l``.
-            located = {
-                "id": None,
-                "company_id": SQL("p.company_id"),
-                "path": SQL("wl.parent_path || '%%'"),
-                "lang": lang,
-                "unit_columns": columns,
-            }
-            units = SQL(
-                ", (SELECT JSON_AGG(u) FROM (%s) u) AS units",
-                units_sql(
-                    SQL("lot.name = %s", serial),
-                    located,
-                    moves_sql(located, SQL("lot.product_id")),
-                ),
-            )
-        else:
+        if serial is not None and looks_like_gs1(serial):
             serial = None
-        info = service._scan_lock_record(
-            order,
-            SQL(
-                """
-                SELECT p.id, p.name, p.state, p.company_id, wl.parent_path,
-                       COALESCE(wl.complete_name, wl.name) AS location_name,
-                       (SELECT s.order_id FROM sale_scan_unit s
-                         WHERE s.scan_uid = %(scan_uid)s) AS previous,
-                       %(quantity_priced)s, %(totals_add_up)s %(units)s
-                  FROM sale_order p
-                  JOIN stock_warehouse w ON w.id = p.warehouse_id
-                  JOIN stock_location wl ON wl.id = w.lot_stock_id
-                 WHERE p.id = %(order)s AND %(allowed)s
-                   FOR NO KEY UPDATE OF p
-                """,
-                order=order.id,
-                scan_uid=scan_uid,
-                allowed=service._scan_write_rules_sql(order),
-                quantity_priced=SQL(QUANTITY_PRICED),
-                totals_add_up=order_totals.TOTALS_ADD_UP,
-                units=units,
-            ),
+        query, columns = lock_order_sql(
+            order.id,
+            scan_uid,
+            service._scan_write_rules_sql(order),
+            self.env.lang or "en_US",
+            serial,
         )
+        info = service._scan_lock_record(order, query)
         if serial is not None:
             info["serial_units"] = (serial, service._scan_unit_rows(info.pop("units")))
         return {**info, "unit_columns": columns}
