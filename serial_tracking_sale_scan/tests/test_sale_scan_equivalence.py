@@ -315,3 +315,48 @@ class TestSaleScanTotals(TestSaleScanEquivalence):
         self.assertAlmostEqual(
             order.amount_total, sum(lines.mapped("price_total")), places=2
         )
+
+    def test_repeat_scan_tracks_the_totals_as_odoo(self):
+        """The totals a repeat scan moves are tracked in the chatter as Odoo's
+        computation tracks them (``mail.thread._compute_field_value``); the suite
+        runs without tracking, this test with it."""
+        tracking = {
+            key: value
+            for key, value in self.env.context.items()
+            if key not in ("tracking_disable", "mail_notrack")
+        }
+        self.env = self.env(context=tracking)
+        ours, odoo = self._order(self.pricelists[1]), self._order(self.pricelists[1])
+        self.env["sale.order.line"].create(
+            [
+                {**values, "order_id": order.id}
+                for order in (ours, odoo)
+                for values in self.other_lines
+            ]
+        )
+        self.assertEqual(ours.action_scan_unit(self.names[0])["status"], "ok")
+        line = self.env["sale.order.line"].create(
+            {"order_id": odoo.id, "product_id": self.scanner.id, "product_uom_qty": 1}
+        )
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        before = {order: order.message_ids for order in (ours, odoo)}
+        self.env.invalidate_all()
+        self.assertEqual(ours.action_scan_unit(self.names[1])["status"], "ok")
+        line.product_uom_qty += 1
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        tracked = []
+        for order in (ours, odoo):
+            values = (order.message_ids - before[order]).tracking_value_ids
+            tracked.append(
+                sorted(
+                    (value.field_id.name, value.old_value_float, value.new_value_float)
+                    for value in values
+                )
+            )
+        self.assertEqual(tracked[0], tracked[1])
+        self.assertEqual(
+            [name for name, _old, _new in tracked[0]],
+            ["amount_total", "amount_untaxed"],
+        )
