@@ -157,17 +157,17 @@ class SerialScanSale(models.AbstractModel):
         line, or a new line, through the ORM (Odoo's pricelist, taxes and totals).
         One more unit on a line whose price it keeps (``row["keeps_price"]``, see
         ``_scan_price_fields``) does not recompute the price: Odoo recomputes the
-        line's amounts only, and the order's totals move by the line's change when
-        they are the sums of the lines' (``tools/order_totals.py``; else Odoo
-        computes them). A concurrent scan that took the unit leaves nothing
-        written."""
+        line's amounts only. The order's totals move by the line's change (a new
+        line's amounts, or one more unit's) when they are the sums of the lines'
+        (``tools/order_totals.py``; else Odoo computes them). A concurrent scan
+        that took the unit leaves nothing written."""
+        totals = order_totals.total_fields(self.env, info)
         if decision.line_id:
             line = self.env["sale.order.line"].browse(decision.line_id)
             # The hold row first: when another scan holds the unit, nothing is written.
             if not self._scan_insert(order, line, decision, scan_uid, info):
                 raise Refusal("just_taken", serial=row["name"])
             kept = self._scan_price_fields() if row["keeps_price"] else []
-            totals = order_totals.total_fields(self.env, info)
             with self.env.protecting(kept, line), self.env.protecting(totals, order):
                 subtotal, total = line.price_subtotal, line.price_total
                 line.product_uom_qty += 1
@@ -182,14 +182,19 @@ class SerialScanSale(models.AbstractModel):
             return line
         try:
             with self.env.cr.savepoint():
-                line = self.env["sale.order.line"].create(
-                    {
-                        "order_id": order.id,
-                        "product_id": decision.product_id,
-                        "product_uom_qty": 1,
-                    }
-                )
-                self.env.flush_all()
+                with self.env.protecting(totals, order):
+                    line = self.env["sale.order.line"].create(
+                        {
+                            "order_id": order.id,
+                            "product_id": decision.product_id,
+                            "product_uom_qty": 1,
+                        }
+                    )
+                    if totals:
+                        order_totals.add_line_change(
+                            order, info, line.price_subtotal, line.price_total
+                        )
+                    self.env.flush_all()
                 if not self._scan_insert(order, line, decision, scan_uid, info):
                     raise Refusal("just_taken", serial=row["name"])
         except Refusal:

@@ -167,8 +167,9 @@ class TestSaleScanEquivalence(SerialTrackingCommon):
 
 @tagged("post_install", "-at_install", "serial_tracking")
 class TestSaleScanTotals(TestSaleScanEquivalence):
-    """With taxes rounded per line, a repeat scan moves the order's totals by the
-    scanned line's change instead of Odoo's computation over every line
+    """With taxes rounded per line, a scan moves the order's totals by the scanned
+    line's change (a new line, one more unit) instead of Odoo's computation over
+    every line
     (``tools/order_totals.py``): the lines and the order are still exactly what
     Odoo's own write leaves, among lines of price-included, fixed and cumulative
     taxes; the scan falls back to Odoo's computation when the totals do not add up.
@@ -232,9 +233,9 @@ class TestSaleScanTotals(TestSaleScanEquivalence):
 
     def _compare_counting(self, pricelist, scans, other_lines, computed):
         """``_compare``, counting Odoo's computations of the scanned quotation's
-        totals by the scans: ``computed`` of them (the first scan's new line is
-        always one; the create of ``other_lines`` computes them once more). The
-        count is taken on sale's own definition, which stays Odoo's."""
+        totals by the scans: ``computed`` of them (the create of ``other_lines``
+        computes them once more). The count is taken on sale's own definition,
+        which stays Odoo's."""
         original = SaleOrder._compute_amounts
         orders = []
 
@@ -249,19 +250,19 @@ class TestSaleScanTotals(TestSaleScanEquivalence):
 
     def test_repeat_scans_move_the_totals(self):
         order = self._compare_counting(
-            self.pricelists[1], 6, self.other_lines, computed=1
+            self.pricelists[1], 6, self.other_lines, computed=0
         )
         self.assertEqual(order.order_line[-1:].product_uom_qty, 6)
         self.assertGreater(order.amount_tax, 0)
 
     def test_repeat_scans_kept_discount(self):
-        self._compare_counting(self.pricelists[0], 5, self.other_lines, computed=1)
+        self._compare_counting(self.pricelists[0], 5, self.other_lines, computed=0)
 
     def test_repeat_scans_minimum_quantity(self):
         """The price changes at 3 units: the line is recomputed by Odoo, the
         totals still move by its change."""
         order = self._compare_counting(
-            self.pricelists[2], 4, self.other_lines, computed=1
+            self.pricelists[2], 4, self.other_lines, computed=0
         )
         self.assertEqual(order.order_line[-1:].price_unit, 40.0)
 

@@ -1,4 +1,5 @@
-"""The quotation's totals when a scan adds one more unit on one of its lines.
+"""The quotation's totals when a scan adds a unit: a new line, or one more unit on
+a line.
 
 Odoo's ``sale.order._compute_amounts`` rebuilds the tax details of *every* line of
 the order for its totals: on a quotation of 200 lines, one more unit on one line
@@ -12,8 +13,8 @@ currency. Only a payment term with an early payment discount computed on the
 amounts (``extra_tax_data``: down payments, global discounts) carry amounts of
 their own: those orders keep Odoo's computation.
 
-A scan then lets Odoo recompute the scanned line (its ``_compute_amount``) and
-moves the order's totals by that line's change, as the computation would set them
+A scan then lets Odoo compute the scanned line (its ``_compute_amount``, at the
+line's create or write) and moves the order's totals by that line's change, as the computation would set them
 (protected fields assigned in the cache, mail tracking prepared as
 ``mail.thread._compute_field_value`` does), provided that:
 
