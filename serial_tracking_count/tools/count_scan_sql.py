@@ -12,7 +12,7 @@ row back otherwise (``ROLLBACK TO SAVEPOINT``). The unique indexes of
 
 from odoo.tools import SQL
 
-from odoo.addons.serial_tracking_barcode.tools.scan_sql import moves_sql, units_sql
+from odoo.addons.serial_tracking_barcode.tools.scan_sql import units_sql
 
 # The locked count's row in the units lookup (``units_sql``'s ``info``; its own
 # query names a quant's location ``l``: the counted location is ``cl``).
@@ -41,11 +41,9 @@ def lock_count_sql(count_id, scan_uid, allowed, serial=None, lang="en_US", uid=N
         located = {**LOCKED_COUNT, "lang": lang}
         units = SQL(
             "(SELECT JSON_AGG(u) FROM (%s) u)",
-            units_sql(
-                SQL("lot.name = %s", serial),
-                located,
-                moves_sql(located, SQL("lot.product_id")),
-            ),
+            # A count has no operation, so no operation lines (``moves``): none
+            # to plan (a fifth of the statement's planning).
+            units_sql(SQL("lot.name = %s", serial), located, SQL("NULL::json")),
         )
         speculative = SQL(
             """

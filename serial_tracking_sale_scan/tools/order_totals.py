@@ -14,9 +14,9 @@ amounts (``extra_tax_data``: down payments, global discounts) carry amounts of
 their own: those orders keep Odoo's computation.
 
 A scan then lets Odoo compute the scanned line (its ``_compute_amount``, at the
-line's create or write) and moves the order's totals by that line's change, as the computation would set them
-(protected fields assigned in the cache, mail tracking prepared as
-``mail.thread._compute_field_value`` does), provided that:
+line's create or write) and moves the order's totals by that line's change, as
+the computation would set them (protected fields assigned in the cache, mail
+tracking prepared as ``mail.thread._compute_field_value`` does), provided that:
 
 * :data:`TOTALS_ADD_UP`, read under the order's lock, holds: the company and the
   payment term are as above, no line carries ``extra_tax_data``, and the stored

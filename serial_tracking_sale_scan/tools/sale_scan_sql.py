@@ -3,7 +3,7 @@ scan needs, and the columns it adds to the engine's unit lookup."""
 
 from odoo.tools import SQL
 
-from odoo.addons.serial_tracking_barcode.tools.scan_sql import moves_sql, units_sql
+from odoo.addons.serial_tracking_barcode.tools.scan_sql import units_sql
 
 from .order_totals import TOTALS_ADD_UP
 
@@ -76,11 +76,8 @@ def lock_order_sql(order_id, scan_uid, allowed, lang, serial=None):
         }
         units = SQL(
             ", (SELECT JSON_AGG(u) FROM (%s) u) AS units",
-            units_sql(
-                SQL("lot.name = %s", serial),
-                located,
-                moves_sql(located, SQL("lot.product_id")),
-            ),
+            # A quotation is no operation: no operation lines (``moves``) to plan.
+            units_sql(SQL("lot.name = %s", serial), located, SQL("NULL::json")),
         )
     query = SQL(
         """
