@@ -361,3 +361,19 @@ class TestSaleScanTotals(TestSaleScanEquivalence):
             [name for name, _old, _new in tracked[0]],
             ["amount_total", "amount_untaxed"],
         )
+
+    def test_repeat_scans_in_another_currency(self):
+        """A quotation in another currency than the company's (its pricelist's,
+        at a rate with many decimals): the totals rounded in that currency."""
+        currency = self.env.ref("base.EUR")
+        if currency == self.env.company.currency_id:
+            currency = self.env.ref("base.CHF")
+        currency.active = True
+        self.env["res.currency.rate"].create(
+            {"currency_id": currency.id, "rate": 0.917351, "name": "2020-01-01"}
+        )
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "Foreign", "currency_id": currency.id}
+        )
+        order = self._compare_counting(pricelist, 5, self.other_lines, computed=0)
+        self.assertEqual(order.currency_id, currency)
