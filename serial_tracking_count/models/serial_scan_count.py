@@ -1,13 +1,24 @@
+import uuid
+
+import psycopg2.errors
+
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import MissingError, UserError
 from odoo.tools import SQL
 
+from odoo.addons.serial_tracking.tools.gs1 import looks_like_gs1
 from odoo.addons.serial_tracking_barcode.tools.scan_decision import (
     Refusal,
     decide_stock_count,
 )
 
 from ..tools import count_result
+from ..tools.count_scan_sql import lock_count_sql
+
+
+class _CountedAhead(Exception):
+    """The scan row written ahead (``count_scan_sql``) is not the decision's: it
+    was taken back, the scan runs again without writing ahead."""
 
 
 class SerialScanCount(models.AbstractModel):
@@ -18,7 +29,9 @@ class SerialScanCount(models.AbstractModel):
     CONFLICT DO NOTHING``: the row's unique indexes refuse a unit counted twice (by
     one person or two at the same moment) and a replayed scan key. Scans share the
     count's row lock (``FOR SHARE``) and write nothing on it; Apply takes it
-    ``FOR UPDATE`` and waits for the scans in flight.
+    ``FOR UPDATE`` and waits for the scans in flight. A plain code naming one
+    serial unit (the usual scan) is one round trip: lock, lookup and scan row in
+    one statement (``tools/count_scan_sql.py``).
     """
 
     _name = "serial.scan.count"
@@ -27,14 +40,16 @@ class SerialScanCount(models.AbstractModel):
     _scan_kinds = ("gs1", "serial", "manufacturer_serial", "product")
 
     @api.model
-    def _scan(self, count, code, scan_uid=None):
-        """Count one scanned code on ``count``; see ``serial.count.action_scan``."""
+    def _scan(self, count, code, scan_uid=None, ahead=True):
+        """Count one scanned code on ``count``; see ``serial.count.action_scan``.
+        ``ahead``: write the scan row of a single serial unit with the lookup."""
         service = self.env["serial.scan.service"]
         service._scan_check_user()
         shown = service._scan_start(count, code, scan_uid)
+        info = {}
         try:
             code = shown = service._scan_clean_code(code)
-            info = self._scan_lock(count, scan_uid)
+            info = self._scan_lock(count, scan_uid, code if ahead else None)
             if info["previous"]:
                 return self._scan_replayed(count, info, code, scan_uid)
             if info["state"] != "draft":
@@ -44,9 +59,13 @@ class SerialScanCount(models.AbstractModel):
             if not self._scan_insert(count, scan, code, scan_uid, info):
                 raise Refusal("already_counted", serial=label)
         except Refusal as refusal:
+            if info.get("counted"):
+                self._scan_take_back(info)
             return self._scan_answer(
                 count, "error", refusal.reason, self._scan_message(refusal), shown
             )
+        except _CountedAhead:
+            return self._scan(count, code, scan_uid, ahead=False)
         message = (
             self.env._(
                 "%(product)s %(serial)s counted, but it is not recorded here.",
@@ -71,28 +90,54 @@ class SerialScanCount(models.AbstractModel):
     # --- lock and resolve
 
     @api.model
-    def _scan_lock(self, count, scan_uid):
+    def _scan_lock(self, count, scan_uid, serial=None):
         """Share-lock the count's row and read what a scan needs (one query); the
-        user's record rules for writing counts are part of the query."""
+        user's record rules for writing counts are part of the query. With
+        ``serial`` (a plain code), the same round trip looks it up as a serial and
+        writes the scan row of a single serial unit (``counted``), in a savepoint
+        (``savepoint``) that takes it back when the decision differs."""
         service = self.env["serial.scan.service"]
-        return service._scan_lock_record(
-            count,
-            SQL(
-                """
-                SELECT p.id, p.name, p.state, p.company_id, l.parent_path,
-                       (SELECT JSON_BUILD_ARRAY(s.count_id, s.product_id)
-                          FROM serial_count_line s
-                         WHERE s.scan_uid = %(scan_uid)s) AS previous
-                  FROM serial_count p
-                  JOIN stock_location l ON l.id = p.location_id
-                 WHERE p.id = %(count)s AND %(allowed)s
-                   FOR SHARE OF p
-                """,
-                count=count.id,
-                scan_uid=scan_uid,
-                allowed=service._scan_write_rules_sql(count),
-            ),
+        lang = self.env.lang or "en_US"
+        if serial is not None and looks_like_gs1(serial):
+            serial = None
+        query = lock_count_sql(
+            count.id,
+            scan_uid,
+            service._scan_write_rules_sql(count),
+            serial,
+            lang,
+            self.env.uid,
         )
+        if serial is None:
+            return service._scan_lock_record(count, query)
+        self.env.flush_all()
+        cr = self.env.cr
+        savepoint = SQL.identifier(f"count_scan_{uuid.uuid4().hex}")
+        try:
+            cr.execute(SQL("SAVEPOINT %s; %s", savepoint, query), log_exceptions=False)
+            rows = cr.dictfetchall()
+        except psycopg2.Error as error:
+            # A unit another transaction just counted (the unique index): the
+            # plain path answers it from a savepoint of its own.
+            cr.execute(SQL("ROLLBACK TO SAVEPOINT %s", savepoint))
+            if not isinstance(error, psycopg2.errors.SerializationFailure):
+                raise
+            return self._scan_lock(count, scan_uid)
+        if not rows:
+            count.check_access("write")
+            raise MissingError(self.env._("This record no longer exists."))
+        info = {**rows[0], "id": None, "lang": lang, "savepoint": savepoint}
+        info["serial_units"] = (serial, service._scan_unit_rows(info.pop("units")))
+        if info["counted"]:
+            self.env["serial.count.line"].invalidate_model()
+            count.invalidate_recordset(["line_ids"])
+        return info
+
+    @api.model
+    def _scan_take_back(self, info):
+        """Undo the scan row written ahead (and the lock taken with it)."""
+        self.env.cr.execute(SQL("ROLLBACK TO SAVEPOINT %s", info["savepoint"]))
+        self.env.invalidate_all()
 
     @api.model
     def _scan_decide(self, match, info, code):
@@ -135,7 +180,17 @@ class SerialScanCount(models.AbstractModel):
 
     @api.model
     def _scan_insert(self, count, scan, code, scan_uid, info):
-        """Insert the scan row; False when a unique index refuses it."""
+        """Insert the scan row; False when a unique index refuses it. A row written
+        ahead with the lookup (``info["attempted"]``) is the one inserted, when it
+        is the decision's."""
+        if info.get("attempted"):
+            counted = info["counted"]
+            if counted is None:
+                return False
+            if scan.is_serial and not scan.lot_name and scan.lot_id == counted[1]:
+                return True
+            self._scan_take_back(info)
+            raise _CountedAhead()
         row_id = self.env["serial.scan.service"]._scan_insert_values(
             "serial.count.line",
             {

@@ -1,5 +1,10 @@
+from dataclasses import replace
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
+
+from odoo.addons.serial_tracking_barcode.tools.scan_decision import Refusal
 
 from .common import SerialCountCommon
 
@@ -294,16 +299,77 @@ class TestSerialCount(SerialCountCommon):
         self.assertFalse(count.line_ids)
 
     def test_scan_queries(self):
-        """A serial scan is three round trips on a cold cache, as a request's: the
-        count's lock, the unit's lookup, the scan row (its savepoint in the same
-        round trip); a refused double scan writes nothing."""
+        """A serial scan is one round trip on a cold cache, as a request's: the
+        count's lock, the unit's lookup and the scan row in one statement (its
+        savepoint in the same round trip); a refused double scan writes nothing;
+        an untracked product's barcode costs the lock (with the serial lookup), the
+        manufacturer serial's, the product's, its storable flag and the row."""
         count = self._count()
         self._scan(count, "H1")
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(3):
+        with self.assertQueryCount(1):
             self.assertEqual(count.action_scan("H2")["kind"], "found")
         self.env.invalidate_all()
-        with self.assertQueryCount(3):
+        with self.assertQueryCount(1):
             self.assertEqual(count.action_scan("H2")["reason"], "already_counted")
+        self.env.invalidate_all()
+        with self.assertQueryCount(1):
+            self.assertEqual(count.action_scan("T1")["kind"], "unexpected")
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(6):
+            self.assertEqual(count.action_scan("2099999000011")["kind"], "quantity")
+        self.assertEqual(len(count.line_ids), 4)
+
+    def test_row_written_ahead_is_the_plain_scans(self):
+        """The scan row written with the lookup (``count_scan_sql``) holds what
+        the flow's own insert after its decision holds, column by column."""
+        ours, plain = self._count(), self._count()
+        Flow = self.env["serial.scan.count"]
+        for code, key in (("H1", "found-key-1"), ("T1", "unexpected-key-1")):
+            self.assertEqual(Flow._scan(ours, code, key)["status"], "ok")
+            answer = Flow._scan(plain, code, key.replace("key", "plain"), ahead=False)
+            self.assertEqual(answer["status"], "ok")
+        skip = {"id", "count_id", "scan_uid", "create_date", "write_date"}
+        names = [
+            name
+            for name, field in self.env["serial.count.line"]._fields.items()
+            if field.store and name not in skip
+        ]
+        self.env.flush_all()
+        self.env.invalidate_all()
+        rows = [
+            [{k: v for k, v in row.items() if k != "id"} for row in count_rows]
+            for count_rows in (
+                ours.line_ids.sorted("lot_id").read(names),
+                plain.line_ids.sorted("lot_id").read(names),
+            )
+        ]
+        self.assertEqual(rows[0], rows[1])
+        self.assertEqual(len(ours.line_ids), 2)
+
+    def test_row_written_ahead_taken_back(self):
+        """A decision that refuses the unit, or records another row, takes the row
+        written ahead back: a refusal writes nothing, another row is the only one
+        written (an addon's own decisions stay right)."""
+        count = self._count()
+        Flow = type(self.env["serial.scan.count"])
+        original = Flow._scan_decide
+
+        def refuse(flow, match, info, code):
+            raise Refusal("not_stored", product="Scanner")
+
+        with patch.object(Flow, "_scan_decide", refuse):
+            self.assertEqual(count.action_scan("H1")["reason"], "not_stored")
+        self.assertFalse(count.line_ids)
+
+        def another(flow, match, info, code):
+            scan, label, product = original(flow, match, info, code)
+            return replace(scan, lot_id=self.h_lots[-1].id), label, product
+
+        with patch.object(Flow, "_scan_decide", another):
+            self.assertEqual(count.action_scan("H1")["status"], "ok")
+        self.assertEqual(count.line_ids.lot_id, self.h_lots[-1])
+        self._scan(count, "H1")
         self.assertEqual(len(count.line_ids), 2)

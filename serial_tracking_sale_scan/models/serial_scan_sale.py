@@ -1,53 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
 
+from odoo.addons.serial_tracking.tools.gs1 import looks_like_gs1
 from odoo.addons.serial_tracking_barcode.tools.scan_decision import (
     Refusal,
     decide_sale,
 )
 
-# The quotation an active scan holds the unit for (a column of the engine's lookup).
-HELD_BY = SQL(
-    "(SELECT h.order_id FROM sale_scan_unit h WHERE h.lot_id = lot.id AND h.active "
-    "LIMIT 1) AS held_by"
-)
-
-# The order's line of the unit's product (the first, in the order's line order), and
-# whether one more on it keeps its price (see ``_scan_price_fields``): a column of the
-# engine's lookup, on ``lot``, for the order ``%(order)s``.
-LINE_OF_PRODUCT = """
-    (SELECT JSON_BUILD_ARRAY(sol.id,
-                             sol.product_uom_id = pt.uom_id
-                             AND sol.combo_item_id IS NULL
-                             AND sol.linked_line_id IS NULL
-                             AND pt.type != 'combo')
-       FROM sale_order_line sol
-      WHERE sol.order_id = %(order)s AND sol.product_id = lot.product_id
-        AND sol.display_type IS NULL
-   ORDER BY sol.sequence, sol.id
-      LIMIT 1) AS order_line
-"""
-
-# The name of the product's unit of measure, for the answer's line card.
-UOM_NAME = """
-    (SELECT COALESCE(u.name->>%(lang)s, u.name->>'en_US') FROM uom_uom u
-      WHERE u.id = pt.uom_id) AS uom_name
-"""
-
-# Whether a rule of the order's pricelist, or of a pricelist it is based on, has a
-# minimum quantity: the price of a line may then change with its quantity.
-QUANTITY_PRICED = """
-    (WITH RECURSIVE tree(id) AS (
-          SELECT p.pricelist_id
-           UNION
-          SELECT i.base_pricelist_id
-            FROM product_pricelist_item i JOIN tree ON tree.id = i.pricelist_id
-           WHERE i.base = 'pricelist' AND i.base_pricelist_id IS NOT NULL)
-     SELECT EXISTS (SELECT 1 FROM product_pricelist_item i
-                     WHERE i.pricelist_id IN (SELECT id FROM tree)
-                       AND i.min_quantity > 1)) AS quantity_priced
-"""
+from ..tools import order_totals
+from ..tools.sale_scan_sql import lock_order_sql
 
 # Fields of an order line that depend on its quantity only through its pricelist
 # rule: left as they are when one more unit keeps the price (``_scan_price_fields``).
@@ -80,7 +41,7 @@ class SerialScanSale(models.AbstractModel):
         shown = service._scan_start(order, code, scan_uid)
         try:
             code = shown = service._scan_clean_code(code)
-            info = self._scan_lock(order, scan_uid)
+            info = self._scan_lock(order, scan_uid, code)
             if info["previous"]:
                 if info["previous"] != order.id:
                     raise UserError(
@@ -131,39 +92,25 @@ class SerialScanSale(models.AbstractModel):
     # --- lock and resolve
 
     @api.model
-    def _scan_lock(self, order, scan_uid):
+    def _scan_lock(self, order, scan_uid, serial=None):
         """Lock the order's row (``FOR NO KEY UPDATE``: a new line rewrites its
         totals) and read what a scan needs: its warehouse's stock location, the
-        order a previous scan with ``scan_uid`` went on. The user's record rules
-        for writing orders are part of the query."""
+        order a previous scan with ``scan_uid`` went on, and with ``serial`` (a
+        plain code) its lookup as a serial, in the same round trip. The user's
+        record rules for writing orders are part of the query."""
         service = self.env["serial.scan.service"]
-        info = service._scan_lock_record(
-            order,
-            SQL(
-                """
-                SELECT p.id, p.name, p.state, p.company_id, l.parent_path,
-                       COALESCE(l.complete_name, l.name) AS location_name,
-                       (SELECT s.order_id FROM sale_scan_unit s
-                         WHERE s.scan_uid = %(scan_uid)s) AS previous,
-                       %(quantity_priced)s
-                  FROM sale_order p
-                  JOIN stock_warehouse w ON w.id = p.warehouse_id
-                  JOIN stock_location l ON l.id = w.lot_stock_id
-                 WHERE p.id = %(order)s AND %(allowed)s
-                   FOR NO KEY UPDATE OF p
-                """,
-                order=order.id,
-                scan_uid=scan_uid,
-                allowed=service._scan_write_rules_sql(order),
-                quantity_priced=SQL(QUANTITY_PRICED),
-            ),
+        if serial is not None and looks_like_gs1(serial):
+            serial = None
+        query, columns = lock_order_sql(
+            order.id,
+            scan_uid,
+            service._scan_write_rules_sql(order),
+            self.env.lang or "en_US",
+            serial,
         )
-        columns = SQL(
-            "%s, %s, pt.uom_id, %s",
-            HELD_BY,
-            SQL(LINE_OF_PRODUCT, order=order.id),
-            SQL(UOM_NAME, lang=info["lang"]),
-        )
+        info = service._scan_lock_record(order, query)
+        if serial is not None:
+            info["serial_units"] = (serial, service._scan_unit_rows(info.pop("units")))
         return {**info, "unit_columns": columns}
 
     @api.model
@@ -210,28 +157,44 @@ class SerialScanSale(models.AbstractModel):
         line, or a new line, through the ORM (Odoo's pricelist, taxes and totals).
         One more unit on a line whose price it keeps (``row["keeps_price"]``, see
         ``_scan_price_fields``) does not recompute the price: Odoo recomputes the
-        line's and the order's amounts only. A concurrent scan that took the unit
-        leaves nothing written."""
+        line's amounts only. The order's totals move by the line's change (a new
+        line's amounts, or one more unit's) when they are the sums of the lines'
+        (``tools/order_totals.py``; else Odoo computes them). A concurrent scan
+        that took the unit leaves nothing written."""
+        totals = order_totals.total_fields(self.env, info)
         if decision.line_id:
             line = self.env["sale.order.line"].browse(decision.line_id)
             # The hold row first: when another scan holds the unit, nothing is written.
             if not self._scan_insert(order, line, decision, scan_uid, info):
                 raise Refusal("just_taken", serial=row["name"])
             kept = self._scan_price_fields() if row["keeps_price"] else []
-            with self.env.protecting(kept, line):
+            with self.env.protecting(kept, line), self.env.protecting(totals, order):
+                subtotal, total = line.price_subtotal, line.price_total
                 line.product_uom_qty += 1
+                if totals:
+                    order_totals.add_line_change(
+                        order,
+                        info,
+                        line.price_subtotal - subtotal,
+                        line.price_total - total,
+                    )
                 self.env.flush_all()
             return line
         try:
             with self.env.cr.savepoint():
-                line = self.env["sale.order.line"].create(
-                    {
-                        "order_id": order.id,
-                        "product_id": decision.product_id,
-                        "product_uom_qty": 1,
-                    }
-                )
-                self.env.flush_all()
+                with self.env.protecting(totals, order):
+                    line = self.env["sale.order.line"].create(
+                        {
+                            "order_id": order.id,
+                            "product_id": decision.product_id,
+                            "product_uom_qty": 1,
+                        }
+                    )
+                    if totals:
+                        order_totals.add_line_change(
+                            order, info, line.price_subtotal, line.price_total
+                        )
+                    self.env.flush_all()
                 if not self._scan_insert(order, line, decision, scan_uid, info):
                     raise Refusal("just_taken", serial=row["name"])
         except Refusal:

@@ -1,0 +1,2 @@
+from . import order_totals
+from . import sale_scan_sql
