@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 
@@ -27,6 +27,16 @@ class SerialFastDeliveryMixin(models.AbstractModel):
         if not self._serial_fast_crossing(rows, into_stock=False):
             return None
         return self._serial_fast_reserved_quants(rows)
+
+    @api.model
+    def _serial_inside_stock(self, locations):
+        """Whether every one of ``locations`` is inside our stock as the fast paths
+        see it: an internal location that does not bypass reservation (whose
+        quants Odoo gathers, reserves and values)."""
+        return all(
+            loc.usage == "internal" and not loc.should_bypass_reservation()
+            for loc in locations
+        )
 
     def _serial_fast_reserved_quants(self, rows, dest_in_stock=False):
         """The quants of lines that move a reserved unit (``rows``:

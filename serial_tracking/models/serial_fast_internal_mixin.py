@@ -50,10 +50,7 @@ class SerialFastInternalMixin(models.AbstractModel):
         locations = Location.browse(
             {row.location_id for row in rows} | {row.location_dest_id for row in rows}
         )
-        if not all(
-            loc.usage == "internal" and not loc.should_bypass_reservation()
-            for loc in locations
-        ):
+        if not self._serial_inside_stock(locations):
             return None
         return self._serial_fast_reserved_quants(rows, dest_in_stock=True)
 
