@@ -237,7 +237,12 @@ class SerialUnitStateMixin(models.AbstractModel):
     def _write_unit_values(self, values_by_lot):
         """Write per-unit values, one ``write`` per distinct set of changed values.
         The current values are read in one query (big receipts refresh 100,000
-        units, most of them already right)."""
+        units, most of them already right).
+
+        Without mail's tracking (``mail_notrack``) when none of these fields is
+        tracked: a write of a unit otherwise records the tracked fields of every
+        unit written (its product and properties) to compare them again at commit,
+        5,000 units for a big delivery, for no message."""
         fnames = {"unit_state"}.union(*values_by_lot.values())
         current = self._serial_current_values(fnames)
         release = self.env.context.get("serial_release")
@@ -254,8 +259,11 @@ class SerialUnitStateMixin(models.AbstractModel):
             }
             if changed:
                 groups[tuple(sorted(changed.items()))].append(lot_id)
+        units = self
+        if not set(self._track_get_fields() or ()) & fnames:
+            units = self.with_context(mail_notrack=True)
         for vals, lot_ids in groups.items():
-            self.browse(lot_ids).write(dict(vals))
+            units.browse(lot_ids).write(dict(vals))
 
     def _serial_current_values(self, fnames):
         """``{unit id: {field: value}}`` of the units of ``self``, values as
