@@ -78,8 +78,15 @@ class StockPicking(models.Model):
     def _serial_check_blocked_units(self):
         """Refuse to validate a delivery that ships a blocked unit (quarantined,
         recalled): see ``stock.lot._serial_block_messages``. A delivery is an outgoing
-        transfer, or any line that sends a unit to a customer."""
-        lines = self.move_line_ids.filtered(
+        transfer, or any line that sends a unit to a customer.
+
+        The units of all lines are asked first, in one call: the lines that ship
+        one are looked for only when a unit is blocked (a big delivery has
+        thousands of lines, and usually none)."""
+        lines = self.move_line_ids
+        if not lines.lot_id._serial_block_messages():
+            return
+        lines = lines.filtered(
             lambda line: (
                 line.lot_id
                 and line.quantity > 0
