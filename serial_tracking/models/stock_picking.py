@@ -250,19 +250,35 @@ class StockPicking(models.Model):
             picking = self._serial_take_queued()
             if not picking:
                 break
-            units = self.env["stock.move.line"].search_count(
-                [("picking_id", "=", picking.id)]
-            )
             picking._serial_validate_now()
             done += 1
             if self.env.context.get("ir_cron_progress_id"):
                 # In the cron: commit each transfer and report the progress in
                 # units (move lines), those of the transfers still queued to go.
-                remaining = self.env["stock.move.line"].search_count(
-                    [("picking_id.serial_validation_state", "=", "queued")]
-                )
+                units, remaining = picking._serial_queued_units()
                 cron._commit_progress(units, remaining=remaining)
         return done
+
+    def _serial_queued_units(self):
+        """``(units of self, units of the transfers still queued)``, from the move
+        lines counted when each transfer was queued (its progress row, see
+        ``serial.validation.progress``) rather than counted again: one query."""
+        self.ensure_one()
+        totals = dict(
+            self.env["serial.validation.progress"]
+            .sudo()
+            ._read_group(
+                [
+                    "|",
+                    ("picking_id", "=", self.id),
+                    ("picking_id.serial_validation_state", "=", "queued"),
+                ],
+                ["picking_id"],
+                ["total:sum"],
+            )
+        )
+        units = totals.pop(self, 0)
+        return units, sum(totals.values())
 
     @api.model
     def _serial_take_queued(self):
