@@ -1,8 +1,10 @@
 import json
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -18,6 +20,9 @@ REPLAYED_KEYS = (
     "skip_sanity_check",
 )
 BUSY_STATES = ("queued", "running")
+# Seconds before the background validation runs again when a transfer collided
+# with another transaction.
+RETRY_DELAY = 10
 
 
 class StockPicking(models.Model):
@@ -325,6 +330,13 @@ class StockPicking(models.Model):
                             "validate it again."
                         )
                     )
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            # Another transaction got there first (e.g. a fast receipt of the
+            # same product): this one must start over on a fresh snapshot, so it
+            # is rolled back whole, the transfer stays queued, and the cron runs
+            # again shortly, as Odoo retries a request that collided.
+            self._serial_trigger_retry()
+            raise
         except Exception as error:  # any failure is the user's to see
             _logger.warning(
                 "background validation of %s failed", self.name, exc_info=True
@@ -343,6 +355,15 @@ class StockPicking(models.Model):
         )
         self._serial_notify(user, True)
         return True
+
+    def _serial_trigger_retry(self):
+        """Have the background validation run again in ``RETRY_DELAY`` seconds,
+        through a cursor of its own: the current transaction is about to be
+        rolled back."""
+        with self.env.registry.cursor() as cr:
+            self.env(cr=cr, su=True).ref(
+                "serial_tracking.ir_cron_serial_validate"
+            )._trigger(fields.Datetime.now() + timedelta(seconds=RETRY_DELAY))
 
     def _serial_notify(self, user, success, error=None):
         if success:
