@@ -1,3 +1,4 @@
+from datetime import timedelta
 from unittest.mock import patch
 
 from psycopg2 import errors
@@ -8,6 +9,7 @@ from odoo.tests import tagged
 
 from ..models import serial_fast_receipt_mixin
 from ..models.serial_validation_progress import SerialValidationProgress
+from ..models.stock_picking import RETRY_DELAY
 from .committed import CommittedCase
 
 
@@ -201,7 +203,6 @@ class TestFastValidationConcurrency(CommittedCase):
         that collides (a fast receipt locks its product) is rolled back, its
         receipt stays queued, not failed, and the cron is triggered again; that
         run validates it. Nothing lost, no serial twice."""
-        self.started = fields.Datetime.now()
         first = self._commit_receipt([f"Q{i:04d}" for i in range(self.UNITS)])
         second = self._commit_receipt([f"R{i:04d}" for i in range(self.UNITS)])
         with self.committed() as env:
@@ -210,6 +211,8 @@ class TestFastValidationConcurrency(CommittedCase):
             )
             env["stock.picking"].browse([first, second]).button_validate()
         self.addCleanup(self._reset_background_param)
+        # Triggers from now on, later than the queueing's own (at once).
+        retry_after = fields.Datetime.now() + timedelta(seconds=RETRY_DELAY / 2)
 
         def worker(env):
             return env["stock.picking"]._cron_serial_validate(limit=1)
@@ -225,7 +228,7 @@ class TestFastValidationConcurrency(CommittedCase):
             self.assertEqual(len(queued), len(collided))
             cron = env.ref("serial_tracking.ir_cron_serial_validate")
             retries = env["ir.cron.trigger"].search(
-                [("cron_id", "=", cron.id), ("call_at", ">", self.started)]
+                [("cron_id", "=", cron.id), ("call_at", ">", retry_after)]
             )
             self.assertEqual(len(retries), len(collided))
             retries.unlink()
