@@ -118,8 +118,9 @@ class SerialFastDeliveryMixin(models.AbstractModel):
         set in one ``write``."""
         self._serial_check_company()
         Quant = self.env["stock.quant"].sudo()
-        sources = Quant.browse([src.id for src, _dest in quants_by_line.values()])
-        sources.write({"reserved_quantity": 0.0, "quantity": 0.0})
+        Quant.browse(
+            [src.id for src, _dest in quants_by_line.values()]
+        )._serial_empty_quants()
         to_create, to_write = [], defaultdict(list)
         for line, (source, dest) in quants_by_line.items():
             if dest:
