@@ -49,9 +49,14 @@ class SerialUnitStateMixin(models.AbstractModel):
         Set-based: three queries for all units, one ``write`` per distinct values.
         Quarantined and recalled units keep their state (holder and dates move).
         """
-        lots = self._serial_existing_units()
-        if not lots:
+        self._serial_existing_units()._serial_refresh_existing_units()
+
+    def _serial_refresh_existing_units(self):
+        """:meth:`_refresh_unit_state` of ``self``, units known to exist and to be
+        of products tracked by serial (e.g. read so by the caller already)."""
+        if not self:
             return
+        lots = self
         # flush only what the query reads (a full flush would recompute unrelated fields
         # in the middle of a validation)
         self.env["stock.quant"].flush_model(["lot_id", "location_id", "quantity"])

@@ -114,7 +114,7 @@ class StockMove(models.Model):
         lines = self._serial_done_unit_lines()
         if lines:
             lines._serial_log_done_events()
-            lines.lot_id._refresh_unit_state()
+            lines.lot_id._serial_refresh_existing_units()
 
     def _serial_done_unit_lines(self):
         """The done lines of ``self`` that moved a serial unit (a unit, a positive
