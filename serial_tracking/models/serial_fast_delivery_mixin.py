@@ -1,7 +1,15 @@
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
+
+# A line of a fast delivery or internal transfer and its unit's quants, as
+# StockMoveLine._serial_fast_reserved_quants reads them: the line's FastLine, the
+# source quant (its id and entry date), the destination quant if there is one
+# (its id and quantity).
+ReservedMove = namedtuple(
+    "ReservedMove", "line source_id in_date dest_id dest_quantity"
+)
 
 
 class SerialFastDeliveryMixin(models.AbstractModel):
@@ -14,8 +22,8 @@ class SerialFastDeliveryMixin(models.AbstractModel):
     _description = "Serial Fast Delivery Validation"
 
     def _serial_fast_delivery_lines(self):
-        """``{line: (source quant, destination quant or None)}`` when every line of
-        ``self`` qualifies for the fast delivery, else ``None`` (Odoo's own path).
+        """The lines' :data:`ReservedMove` when every line of ``self`` qualifies for
+        the fast delivery, else ``None`` (Odoo's own path).
 
         Besides :meth:`_serial_fast_common_checks`: each line moves its unit from an
         internal location that does not bypass reservation to one that does
@@ -28,11 +36,21 @@ class SerialFastDeliveryMixin(models.AbstractModel):
             return None
         return self._serial_fast_reserved_quants(rows)
 
+    @api.model
+    def _serial_inside_stock(self, locations):
+        """Whether every one of ``locations`` is inside our stock as the fast paths
+        see it: an internal location that does not bypass reservation (whose
+        quants Odoo gathers, reserves and values)."""
+        return all(
+            loc.usage == "internal" and not loc.should_bypass_reservation()
+            for loc in locations
+        )
+
     def _serial_fast_reserved_quants(self, rows, dest_in_stock=False):
         """The quants of lines that move a reserved unit (``rows``:
         :data:`FastLine` of ``self``), shared by the fast delivery and the fast
-        internal transfer: ``{line: (source quant, destination quant or None)}``, or
-        ``None`` when a line does not qualify.
+        internal transfer: one :data:`ReservedMove` per line, in the order of
+        ``rows``, or ``None`` when a line does not qualify.
 
         Each line's unit is at its source as exactly one quant of quantity 1
         reserved for this line (no package, no owner), and has at most one quant
@@ -40,20 +58,21 @@ class SerialFastDeliveryMixin(models.AbstractModel):
         batch. With ``dest_in_stock`` (a destination that does not bypass
         reservation, where Odoo's loop would keep the older of two entry dates) that
         destination quant holds no unit (quantity 0 or less), so the unit enters
-        with its source's entry date, as in a delivery."""
+        with its source's entry date, as in a delivery. The quants' values the
+        validation needs come with them (one query, nothing read per line)."""
         lot_ids = {row.lot_id for row in rows}
         if len(lot_ids) != len(rows) or any(
             not row.lot_id or row.lot_product_id != row.product_id for row in rows
         ):
             return None
-        Quant = self.env["stock.quant"].sudo()
-        Quant.flush_model()
+        self.env["stock.quant"].flush_model()
         quant_rows = self.env.execute_query(
             SQL(
                 """
                 SELECT lot_id, location_id, array_agg(id ORDER BY id),
                        bool_and(package_id IS NULL AND owner_id IS NULL),
-                       array_agg(quantity), array_agg(reserved_quantity)
+                       array_agg(quantity), array_agg(reserved_quantity),
+                       array_agg(in_date)
                   FROM stock_quant
                  WHERE lot_id = ANY(%s) AND location_id = ANY(%s)
                  GROUP BY lot_id, location_id
@@ -66,7 +85,7 @@ class SerialFastDeliveryMixin(models.AbstractModel):
             )
         )
         by_key = {(lot_id, loc_id): row for lot_id, loc_id, *row in quant_rows}
-        pairs = []
+        moves = []
         for row in rows:
             if row.location_id == row.location_dest_id:
                 return None
@@ -84,45 +103,43 @@ class SerialFastDeliveryMixin(models.AbstractModel):
                 len(dest[0]) != 1 or not dest[1] or (dest_in_stock and dest[2][0] > 0)
             ):
                 return None
-            pairs.append((source[0][0], dest[0][0] if dest else None))
-        # Records that share one prefetch set: what the fast path reads of each
-        # line and quant comes in a query per thousand, not per record.
-        lines = self.browse([row.id for row in rows])
-        prefetch = tuple(quant_id for pair in pairs for quant_id in pair if quant_id)
-        return {
-            line: (
-                Quant.browse(source).with_prefetch(prefetch),
-                Quant.browse(dest).with_prefetch(prefetch) if dest else None,
+            moves.append(
+                ReservedMove(
+                    row,
+                    source[0][0],
+                    source[4][0],
+                    dest[0][0] if dest else None,
+                    float(dest[2][0]) if dest else 0.0,
+                )
             )
-            for line, (source, dest) in zip(lines, pairs, strict=True)
-        }
+        return moves
 
-    def _serial_fast_delivery_done(self, quants_by_line):
-        """Odoo's ``_action_done`` for lines that move reserved units (see
-        :meth:`_serial_fast_reserved_quants`: deliveries and internal transfers),
-        batch by batch: the reservation and the
-        unit leave the source quant (quantity and reserved quantity 0, the quant
-        stays until Odoo's own clean-up, as in Odoo's loop), the destination quant
-        gets it with the source's entry date (one ``create`` for the new ones, one
-        ``write`` per distinct values for the existing ones), and the lines' date is
-        set in one ``write``."""
+    def _serial_fast_delivery_done(self, moves):
+        """Odoo's ``_action_done`` for lines that move reserved units (``moves``,
+        see :meth:`_serial_fast_reserved_quants`: deliveries and internal
+        transfers), batch by batch: the reservation and the unit leave the source
+        quant (quantity and reserved quantity 0, the quant stays until Odoo's own
+        clean-up, as in Odoo's loop), the destination quant gets it with the
+        source's entry date (one ``create`` for the new ones, one ``write`` per
+        distinct values for the existing ones), and the lines' date is set in one
+        ``write``."""
         self._serial_check_company()
         Quant = self.env["stock.quant"].sudo()
-        sources = Quant.browse([src.id for src, _dest in quants_by_line.values()])
-        sources.write({"reserved_quantity": 0.0, "quantity": 0.0})
+        Quant.browse([move.source_id for move in moves])._serial_empty_quants()
         to_create, to_write = [], defaultdict(list)
-        for line, (source, dest) in quants_by_line.items():
-            if dest:
-                to_write[(dest.quantity + 1, source.in_date)].append(dest.id)
+        for move in moves:
+            if move.dest_id:
+                key = (move.dest_quantity + 1, move.in_date)
+                to_write[key].append(move.dest_id)
             else:
                 to_create.append(
                     {
-                        "product_id": line.product_id.id,
-                        "location_id": line.location_dest_id.id,
-                        "lot_id": line.lot_id.id,
+                        "product_id": move.line.product_id,
+                        "location_id": move.line.location_dest_id,
+                        "lot_id": move.line.lot_id,
                         "package_id": False,
                         "owner_id": False,
-                        "in_date": source.in_date,
+                        "in_date": move.in_date,
                         "quantity": 1.0,
                     }
                 )

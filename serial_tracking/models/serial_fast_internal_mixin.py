@@ -34,9 +34,8 @@ class SerialFastInternalMixin(models.AbstractModel):
     _description = "Serial Fast Internal Transfer Validation"
 
     def _serial_fast_internal_lines(self):
-        """``{line: (source quant, destination quant or None)}`` when every line of
-        ``self`` qualifies for the fast internal transfer, else ``None`` (Odoo's own
-        path).
+        """The lines' :data:`ReservedMove` when every line of ``self`` qualifies
+        for the fast internal transfer, else ``None`` (Odoo's own path).
 
         Besides :meth:`_serial_fast_common_checks`: each line moves its unit between
         two distinct internal locations that do not bypass reservation (the
@@ -50,18 +49,15 @@ class SerialFastInternalMixin(models.AbstractModel):
         locations = Location.browse(
             {row.location_id for row in rows} | {row.location_dest_id for row in rows}
         )
-        if not all(
-            loc.usage == "internal" and not loc.should_bypass_reservation()
-            for loc in locations
-        ):
+        if not self._serial_inside_stock(locations):
             return None
         return self._serial_fast_reserved_quants(rows, dest_in_stock=True)
 
-    def _serial_fast_internal_done(self, quants_by_line):
+    def _serial_fast_internal_done(self, moves):
         """Odoo's ``_action_done`` for internal lines that qualify (see
         :meth:`_serial_fast_internal_lines`): the same quant moves as a delivery's
         (:meth:`_serial_fast_delivery_done`)."""
-        return self._serial_fast_delivery_done(quants_by_line)
+        return self._serial_fast_delivery_done(moves)
 
     @api.model
     def _serial_create_reserved_lines(self, vals_list):

@@ -49,9 +49,14 @@ class SerialUnitStateMixin(models.AbstractModel):
         Set-based: three queries for all units, one ``write`` per distinct values.
         Quarantined and recalled units keep their state (holder and dates move).
         """
-        lots = self._serial_existing_units()
-        if not lots:
+        self._serial_existing_units()._serial_refresh_existing_units()
+
+    def _serial_refresh_existing_units(self):
+        """:meth:`_refresh_unit_state` of ``self``, units known to exist and to be
+        of products tracked by serial (e.g. read so by the caller already)."""
+        if not self:
             return
+        lots = self
         # flush only what the query reads (a full flush would recompute unrelated fields
         # in the middle of a validation)
         self.env["stock.quant"].flush_model(["lot_id", "location_id", "quantity"])
@@ -237,7 +242,12 @@ class SerialUnitStateMixin(models.AbstractModel):
     def _write_unit_values(self, values_by_lot):
         """Write per-unit values, one ``write`` per distinct set of changed values.
         The current values are read in one query (big receipts refresh 100,000
-        units, most of them already right)."""
+        units, most of them already right).
+
+        Without mail's tracking (``mail_notrack``) when none of these fields is
+        tracked: a write of a unit otherwise records the tracked fields of every
+        unit written (its product and properties) to compare them again at commit,
+        5,000 units for a big delivery, for no message."""
         fnames = {"unit_state"}.union(*values_by_lot.values())
         current = self._serial_current_values(fnames)
         release = self.env.context.get("serial_release")
@@ -254,8 +264,11 @@ class SerialUnitStateMixin(models.AbstractModel):
             }
             if changed:
                 groups[tuple(sorted(changed.items()))].append(lot_id)
+        units = self
+        if not set(self._track_get_fields() or ()) & fnames:
+            units = self.with_context(mail_notrack=True)
         for vals, lot_ids in groups.items():
-            self.browse(lot_ids).write(dict(vals))
+            units.browse(lot_ids).write(dict(vals))
 
     def _serial_current_values(self, fnames):
         """``{unit id: {field: value}}`` of the units of ``self``, values as

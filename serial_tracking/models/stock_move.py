@@ -49,23 +49,19 @@ class StockMove(models.Model):
     def _serial_quantity_clear(self):
         """Whether Odoo's ``_check_quantity`` of ``self`` is sure to find nothing:
         no (product, location, unit) of its quants (the moves' products tracked by
-        serial and units with a quantity, in their destinations and below) holds
-        more than one unit either way. The quants that Odoo's check groups are
-        among these, by the same key, so with the same sums. One query, rules
+        serial and the units of their lines, in their destinations and below) holds
+        more than one unit either way. The quants that Odoo's check groups (units
+        of lines with a quantity) are among these, by the same key, so with the
+        same sums; a unit more only widens the search. One query, rules
         aside as Odoo's check (superuser); the units are joined from an array
         (as a filter, ``= ANY`` of 100,000 ids is read through for every quant
         when the statistics do not know the new quants yet)."""
         if not self:
             return True
-        # The lines' units from the cache, where the validation left them: the
-        # lines go to the database once, with their date of transfer.
-        lot_ids = list(
-            {
-                line.lot_id.id
-                for line in self.sudo().move_line_ids
-                if line.lot_id and line.quantity
-            }
-        )
+        # The lines' units from the cache, where the validation left them (the
+        # lines go to the database once, with their date of transfer), read for
+        # all lines at once.
+        lot_ids = self.sudo().move_line_ids.lot_id.ids
         self.env["stock.quant"].flush_model(
             ["product_id", "location_id", "lot_id", "quantity"]
         )
@@ -114,7 +110,7 @@ class StockMove(models.Model):
         lines = self._serial_done_unit_lines()
         if lines:
             lines._serial_log_done_events()
-            lines.lot_id._refresh_unit_state()
+            lines.lot_id._serial_refresh_existing_units()
 
     def _serial_done_unit_lines(self):
         """The done lines of ``self`` that moved a serial unit (a unit, a positive

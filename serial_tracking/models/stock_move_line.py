@@ -272,10 +272,9 @@ class StockMoveLine(models.Model):
         inside, outside = (
             (destinations, sources) if into_stock else (sources, destinations)
         )
-        return all(
-            loc.usage == "internal" and not loc.should_bypass_reservation()
-            for loc in inside
-        ) and all(loc.should_bypass_reservation() for loc in outside)
+        return self._serial_inside_stock(inside) and all(
+            loc.should_bypass_reservation() for loc in outside
+        )
 
     def _serial_check_company(self):
         """Odoo's ``_check_company()`` of the lines, run on one line per distinct

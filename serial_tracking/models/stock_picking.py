@@ -1,8 +1,10 @@
 import json
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -18,6 +20,9 @@ REPLAYED_KEYS = (
     "skip_sanity_check",
 )
 BUSY_STATES = ("queued", "running")
+# Seconds before the background validation runs again when a transfer collided
+# with another transaction.
+RETRY_DELAY = 10
 
 
 class StockPicking(models.Model):
@@ -78,8 +83,15 @@ class StockPicking(models.Model):
     def _serial_check_blocked_units(self):
         """Refuse to validate a delivery that ships a blocked unit (quarantined,
         recalled): see ``stock.lot._serial_block_messages``. A delivery is an outgoing
-        transfer, or any line that sends a unit to a customer."""
-        lines = self.move_line_ids.filtered(
+        transfer, or any line that sends a unit to a customer.
+
+        The units of all lines are asked first, in one call: the lines that ship
+        one are looked for only when a unit is blocked (a big delivery has
+        thousands of lines, and usually none)."""
+        lines = self.move_line_ids
+        if not lines.lot_id._serial_block_messages():
+            return
+        lines = lines.filtered(
             lambda line: (
                 line.lot_id
                 and line.quantity > 0
@@ -243,19 +255,35 @@ class StockPicking(models.Model):
             picking = self._serial_take_queued()
             if not picking:
                 break
-            units = self.env["stock.move.line"].search_count(
-                [("picking_id", "=", picking.id)]
-            )
             picking._serial_validate_now()
             done += 1
             if self.env.context.get("ir_cron_progress_id"):
                 # In the cron: commit each transfer and report the progress in
                 # units (move lines), those of the transfers still queued to go.
-                remaining = self.env["stock.move.line"].search_count(
-                    [("picking_id.serial_validation_state", "=", "queued")]
-                )
+                units, remaining = picking._serial_queued_units()
                 cron._commit_progress(units, remaining=remaining)
         return done
+
+    def _serial_queued_units(self):
+        """``(units of self, units of the transfers still queued)``, from the move
+        lines counted when each transfer was queued (its progress row, see
+        ``serial.validation.progress``) rather than counted again: one query."""
+        self.ensure_one()
+        totals = dict(
+            self.env["serial.validation.progress"]
+            .sudo()
+            ._read_group(
+                [
+                    "|",
+                    ("picking_id", "=", self.id),
+                    ("picking_id.serial_validation_state", "=", "queued"),
+                ],
+                ["picking_id"],
+                ["total:sum"],
+            )
+        )
+        units = totals.pop(self, 0)
+        return units, sum(totals.values())
 
     @api.model
     def _serial_take_queued(self):
@@ -302,6 +330,13 @@ class StockPicking(models.Model):
                             "validate it again."
                         )
                     )
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            # Another transaction got there first (e.g. a fast receipt of the
+            # same product): this one must start over on a fresh snapshot, so it
+            # is rolled back whole, the transfer stays queued, and the cron runs
+            # again shortly, as Odoo retries a request that collided.
+            self._serial_trigger_retry()
+            raise
         except Exception as error:  # any failure is the user's to see
             _logger.warning(
                 "background validation of %s failed", self.name, exc_info=True
@@ -320,6 +355,15 @@ class StockPicking(models.Model):
         )
         self._serial_notify(user, True)
         return True
+
+    def _serial_trigger_retry(self):
+        """Have the background validation run again in ``RETRY_DELAY`` seconds,
+        through a cursor of its own: the current transaction is about to be
+        rolled back."""
+        with self.env.registry.cursor() as cr:
+            self.env(cr=cr, su=True).ref(
+                "serial_tracking.ir_cron_serial_validate"
+            )._trigger(fields.Datetime.now() + timedelta(seconds=RETRY_DELAY))
 
     def _serial_notify(self, user, success, error=None):
         if success:

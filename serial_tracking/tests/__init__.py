@@ -14,6 +14,7 @@ from . import test_text
 from . import test_ui
 from . import test_fast_validation
 from . import test_fast_internal
+from . import test_fast_quants
 from . import test_background_validation
 from . import test_fast_validation_concurrency
 from . import test_unit_block

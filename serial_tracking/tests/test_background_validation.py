@@ -143,3 +143,17 @@ class TestBackgroundValidation(FastValidationCommon):
         picking = self._named_receipt(product, ["SM1", "SM2"])
         self.assertIs(picking.button_validate(), True)
         self.assertEqual(picking.state, "done")
+
+    def test_cron_progress_in_units(self):
+        """What the cron reports after each transfer: its units and those of the
+        transfers still queued, as counted when they were queued."""
+        product = self._twins()[0]
+        first = self._named_receipt(product, [f"CA{i}" for i in range(5)])
+        second = self._named_receipt(product, [f"CB{i}" for i in range(6)])
+        self._queue(first)
+        self._queue(second)
+        self.assertEqual(self.env["stock.picking"]._cron_serial_validate(limit=1), 1)
+        self.assertEqual(first.state, "done")
+        self.assertEqual(first._serial_queued_units(), (5, 6))
+        self.env["stock.picking"]._cron_serial_validate()
+        self.assertEqual(second._serial_queued_units(), (6, 0))

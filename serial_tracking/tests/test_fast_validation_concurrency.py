@@ -1,13 +1,15 @@
+from datetime import timedelta
 from unittest.mock import patch
 
 from psycopg2 import errors
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from ..models import serial_fast_receipt_mixin
 from ..models.serial_validation_progress import SerialValidationProgress
+from ..models.stock_picking import RETRY_DELAY
 from .committed import CommittedCase
 
 
@@ -193,6 +195,49 @@ class TestFastValidationConcurrency(CommittedCase):
         self.assertEqual(outcome, {delivery: "done", receipt: "done"})
         lots, names, in_stock = self._state()
         self.assertEqual((lots, names, in_stock), (120, 120, 80.0))
+
+    def test_two_workers_share_the_background_queue(self):
+        """Two workers taking queued receipts of the same product at once, one
+        each (``FOR UPDATE SKIP LOCKED``; Odoo runs one cron job at a time, but
+        any transaction validating the product collides the same way): the one
+        that collides (a fast receipt locks its product) is rolled back, its
+        receipt stays queued, not failed, and the cron is triggered again; that
+        run validates it. Nothing lost, no serial twice."""
+        first = self._commit_receipt([f"Q{i:04d}" for i in range(self.UNITS)])
+        second = self._commit_receipt([f"R{i:04d}" for i in range(self.UNITS)])
+        with self.committed() as env:
+            env["ir.config_parameter"].set_param(
+                "serial_tracking.background_validation_min_lines", "10"
+            )
+            env["stock.picking"].browse([first, second]).button_validate()
+        self.addCleanup(self._reset_background_param)
+        # Triggers from now on, later than the queueing's own (at once).
+        retry_after = fields.Datetime.now() + timedelta(seconds=RETRY_DELAY / 2)
+
+        def worker(env):
+            return env["stock.picking"]._cron_serial_validate(limit=1)
+
+        outcome = self.together([worker, worker], 300)
+        collided = [r for r in outcome if isinstance(r, errors.SerializationFailure)]
+        self.assertLessEqual(len(collided), 1, outcome)
+        self.assertEqual(outcome.count(1) + len(collided), 2, outcome)
+        with self.committed() as env:
+            pickings = env["stock.picking"].browse([first, second])
+            self.assertNotIn("failed", pickings.mapped("serial_validation_state"))
+            queued = pickings.filtered(lambda p: p.serial_validation_state == "queued")
+            self.assertEqual(len(queued), len(collided))
+            cron = env.ref("serial_tracking.ir_cron_serial_validate")
+            retries = env["ir.cron.trigger"].search(
+                [("cron_id", "=", cron.id), ("call_at", ">", retry_after)]
+            )
+            self.assertEqual(len(retries), len(collided))
+            retries.unlink()
+            self.assertEqual(env["stock.picking"]._cron_serial_validate(), len(queued))
+        with self.committed() as env:
+            pickings = env["stock.picking"].browse([first, second])
+            self.assertEqual(set(pickings.mapped("state")), {"done"})
+            self.assertFalse(any(pickings.mapped("serial_validation_state")))
+        self.assertEqual(self._state(), (120, 120, 120.0))
 
     def test_background_progress_seen_while_validating(self):
         """A big receipt validated by the cron shows its progress per unit to other

@@ -4,28 +4,54 @@ from odoo import models
 class StockMove(models.Model):
     _inherit = "stock.move"
 
+    def _get_in_move_lines(self, lot=None):
+        """The incoming move lines of ``self`` that stock_account values, as Odoo
+        selects them: see :meth:`_serial_valued_lines`. Odoo's own path of
+        validation (context ``serial_fast_off``) keeps Odoo's method."""
+        if self.env.context.get("serial_fast_off"):
+            return super()._get_in_move_lines(lot=lot)
+        return self._serial_valued_lines(lot, inward=True)
+
     def _get_out_move_lines(self, lot=None):
         """The outgoing move lines of ``self`` that stock_account values, as Odoo
-        selects them (picked, not excluded for valuation, from a valued location to
-        a location that is not; of ``lot`` when given), in the same order, without
-        Odoo's one union per line (quadratic in the number of lines): the lines are
-        filtered in one pass, each location asked once whether it is valued.
-
-        Odoo's own path of validation (context ``serial_fast_off``) keeps Odoo's
-        method."""
+        selects them, without Odoo's one union per line (quadratic in the number
+        of lines): see :meth:`_serial_valued_lines`. Odoo's own path of validation
+        (context ``serial_fast_off``) keeps Odoo's method."""
         if self.env.context.get("serial_fast_off"):
             return super()._get_out_move_lines(lot=lot)
+        return self._serial_valued_lines(lot, inward=False)
+
+    def _serial_valued_lines(self, lot, inward):
+        """The move lines of ``self`` (of ``lot`` when given) that stock_account
+        values as incoming (``inward``: from a location that is not valued to one
+        that is) or outgoing (the other way round), picked and not excluded for
+        valuation, in Odoo's order.
+
+        Stock_account asks this of every move several times while validating it
+        (is it in, is it out, how much is valued), a few thousand lines each time
+        for a big delivery of serial units. So the locations and owners are read
+        for all lines at once (each location asked once whether it is valued):
+        when every line crosses the border the asked way (a delivery asked for its
+        outgoing lines) or none can (the same delivery asked for its incoming
+        ones), no line is looked at one by one for it; the picked flag still is."""
         lines = self.move_line_ids
-        valued = {
-            location: location._should_be_valued()
-            for location in lines.location_id | lines.location_dest_id
-        }
-        return lines.filtered(
-            lambda line: (
-                (not lot or line.lot_id == lot)
-                and line.picked
-                and not line._should_exclude_for_valuation()
-                and valued[line.location_id]
-                and not valued[line.location_dest_id]
+        if lot:
+            lines = lines.filtered(lambda line: line.lot_id == lot)
+        sources, destinations = lines.location_id, lines.location_dest_id
+        valued = {loc: loc._should_be_valued() for loc in sources | destinations}
+        source_valued, dest_valued = not inward, inward
+        source_kinds = {valued[loc] for loc in sources}
+        dest_kinds = {valued[loc] for loc in destinations}
+        if source_valued not in source_kinds or dest_valued not in dest_kinds:
+            return lines.browse()
+        if len(source_kinds) > 1 or len(dest_kinds) > 1:
+            lines = lines.filtered(
+                lambda line: (
+                    valued[line.location_id] == source_valued
+                    and valued[line.location_dest_id] == dest_valued
+                )
             )
-        )
+        lines = lines.filtered("picked")
+        if not lines.owner_id:
+            return lines
+        return lines.filtered(lambda line: not line._should_exclude_for_valuation())
