@@ -1,5 +1,6 @@
 from odoo import api, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 
@@ -82,6 +83,8 @@ class SerialScanTransfer(models.AbstractModel):
             raise UserError(
                 self.env._("Scan the destination location before validating.")
             )
+        # Scans leave the transfer's weight to derive (_transfer_derive).
+        self.env.add_to_compute(picking._fields["shipping_weight"], picking)
         # Scans do not raise the moves' demand: it becomes what is moved.
         for move in picking.move_ids:
             if move.product_uom.compare(move.quantity, move.product_uom_qty):
@@ -138,6 +141,8 @@ class SerialScanTransfer(models.AbstractModel):
 
     @api.model
     def _transfer_locations(self, picking):
+        # Both names (and their parents') read together.
+        (picking.location_id | picking.location_dest_id).mapped("display_name")
         return {
             "source": picking.location_id.display_name,
             "source_set": picking.serial_transfer_source_set,
@@ -173,6 +178,24 @@ class SerialScanTransfer(models.AbstractModel):
             # with its last unit (inventory users may not delete moves).
             move.sudo().unlink()
 
+    @api.model
+    def _transfer_derive(self, picking, move, quantity):
+        """What the move and the transfer derive from their lines after a new
+        picked line of one unit in the move's unit, without reading every line
+        again (Odoo's computations read all lines of the move, and of the
+        transfer for its weight, on every scan: the cost grew with the
+        transfer): the move's ``quantity`` is one more, it is ``picked``; the
+        transfer's ``shipping_weight`` is derived at *Validate*
+        (``serial_transfer_validate``)."""
+        fields_ = move._fields
+        derived = [fields_["quantity"], fields_["picked"]]
+        for field in derived:
+            self.env.remove_to_compute(field, move)
+        with self.env.protecting(derived, move):
+            move.quantity = quantity
+            move.picked = True
+        self.env.remove_to_compute(picking._fields["shipping_weight"], picking)
+
     # --- the step
 
     @api.model
@@ -188,7 +211,7 @@ class SerialScanTransfer(models.AbstractModel):
                 picking.serial_transfer_source_set or picking.serial_transfer_dest_set
             ):
                 raise Refusal("location_first")
-            return self._transfer_unit(picking, code, scan_uid, match["units"][0])
+            return self._transfer_unit(picking, code, scan_uid, match["units"][0], info)
         raise self.env["serial.scan.service"]._scan_no_unit_refusal(code, match, gs1)
 
     @api.model
@@ -218,7 +241,7 @@ class SerialScanTransfer(models.AbstractModel):
         return message, []
 
     @api.model
-    def _transfer_unit(self, picking, code, scan_uid, row):
+    def _transfer_unit(self, picking, code, scan_uid, row, info):
         """Check, record and put one unit on the transfer."""
         service = self.env["serial.scan.service"]
         unit = row["unit"]
@@ -248,7 +271,7 @@ class SerialScanTransfer(models.AbstractModel):
                     "company_id": picking.company_id.id,
                 }
             )
-        self._scan_record(
+        scan_id = self._scan_record(
             picking, move.id, unit.product_id, scan_uid, code, lot_id=unit.id
         )
         vals = {
@@ -271,15 +294,39 @@ class SerialScanTransfer(models.AbstractModel):
             # quant with stock under the source (free: decide_transfer_unit), the
             # one Odoo's reservation takes. The move's state is derived here (the
             # transfer is the user's own: nobody else writes its moves).
-            create_scanned_line(self.env, vals, row["quant_id"])
+            quantity = move.quantity  # read with the move, before its new line
+            picking_type = picking.picking_type_id  # known: not read again
+            picking_type._fields["use_create_lots"]._insert_cache(
+                picking_type, [info["use_create_lots"]]
+            )
+            _line, rows = create_scanned_line(
+                self.env,
+                vals,
+                row["quant_id"],
+                also=lambda line: [
+                    self._transfer_link_sql(scan_id, line.id),
+                    picking._serial_dispatch_line_updates_sql([move.id]),
+                ],
+            )
+            self._transfer_derive(picking, move, quantity + 1.0)
             move._recompute_state()
+            lines = picking._serial_dispatch_line_update_dicts(rows)
         else:
-            self.env["stock.move.line"].create(vals)
-        return (
-            self.env._(
-                "%(product)s: serial %(serial)s to move.",
-                product=row["product_name"],
-                serial=unit.name,
-            ),
-            [move.id],
+            line = self.env["stock.move.line"].create(vals)
+            self.env.execute_query(self._transfer_link_sql(scan_id, line.id))
+            lines = None
+        self.env["serial.dispatch.scan"].invalidate_model(["move_line_id"])
+        message = self.env._(
+            "%(product)s: serial %(serial)s to move.",
+            product=row["product_name"],
+            serial=unit.name,
+        )
+        return message, [move.id], lines
+
+    @api.model
+    def _transfer_link_sql(self, scan_id, line_id):
+        return SQL(
+            "UPDATE serial_dispatch_scan SET move_line_id = %s WHERE id = %s;",
+            line_id,
+            scan_id,
         )
