@@ -1,3 +1,4 @@
+import uuid
 from datetime import datetime, time
 
 import psycopg2.errors
@@ -5,7 +6,7 @@ import psycopg2.errors
 from odoo import api, models
 from odoo.tools import SQL
 
-from ..tools.move_line_sql import REPRODUCED, write_scanned_line
+from ..tools.move_line_sql import ORM_ONLY_KEY, REPRODUCED, write_scanned_line
 from ..tools.move_line_sql import sql_write_allowed as _sql_write_allowed
 from ..tools.receive_sql import free_line_sql
 from ..tools.scan_decision import Refusal
@@ -63,7 +64,9 @@ class SerialScanReceivePlacement(models.AbstractModel):
             "company_id": info["company_id"],
             **label,
         }
-        if Lot._serial_can_create_as_odoo():
+        if self.env.context.get(ORM_ONLY_KEY):  # the reference path of the tests
+            lot = Lot.create(vals)
+        elif Lot._serial_can_create_as_odoo():
             if prechecked:
                 lot = Lot._serial_create_prechecked_as_odoo([vals])
             else:
@@ -72,6 +75,9 @@ class SerialScanReceivePlacement(models.AbstractModel):
             lot = Lot.create(vals)
         for name in ("product_id", "company_id"):  # known: not read again
             lot._fields[name]._insert_cache(lot, [vals[name]])
+        # What create left to compute is computed (and stamped) as this user's,
+        # as Odoo's create is flushed by the scan's next query.
+        lot.flush_recordset()
         return lot
 
     @api.model
@@ -109,12 +115,30 @@ class SerialScanReceivePlacement(models.AbstractModel):
         line of ``move`` no unit or serial is on yet and no other scan holds
         (locked: ``SKIP LOCKED`` passes the lines of scans in flight, so two
         people on one receipt never take the same line), its id None when there
-        is none."""
+        is none. A line another scan took since this transaction's snapshot makes
+        the lock fail (serialization failure, in a savepoint): then the lines
+        are tried one by one and such a line is passed, as dispatch does
+        (``serial.scan.placement._place_try_lock``): nothing is retried."""
         self.env["stock.move.line"].flush_model(
             ["move_id", "picked", "lot_id", "lot_name", "quantity"]
         )
         self.env["stock.move"].flush_model(["picked"])
-        return self.env.execute_query(free_line_sql(move.id))[0]
+        cr = self.env.cr
+        name = SQL.identifier(f"free_{uuid.uuid4().hex}")
+        try:
+            cr.execute(
+                SQL("SAVEPOINT %s; %s", name, free_line_sql(move.id)),
+                log_exceptions=False,
+            )
+            return cr.fetchall()[0]
+        except psycopg2.errors.SerializationFailure:
+            cr.execute(SQL("ROLLBACK TO SAVEPOINT %s", name))
+        rows = self.env.execute_query(free_line_sql(move.id, lock=False))
+        placement = self.env["serial.scan.placement"]
+        for row in rows:
+            if row[1] and placement._place_try_lock("stock_move_line", row[1]):
+                return row
+        return (rows[0][0], *(None,) * (len(rows[0]) - 1))
 
     @api.model
     def _receive_write_line(
@@ -168,6 +192,9 @@ class SerialScanReceivePlacement(models.AbstractModel):
                 )
         except psycopg2.errors.SerializationFailure:
             raise Refusal("already_scanned", serial=serial) from None
+        # The line's dates derived from its unit (product_expiry), written as
+        # this user's, as Odoo's write would be flushed.
+        line.flush_recordset()
         self.env["serial.dispatch.scan"].invalidate_model()
         if not rows or rows[0][-1] is None:
             raise Refusal("already_scanned", serial=serial)

@@ -81,12 +81,13 @@ def receive_lookup_sql(code, info, move_id, forms, units, products, moves):
     )
 
 
-def free_line_sql(move_id):
+def free_line_sql(move_id, lock=True):
     """One row ``(move picked, line id, line quantity, line in the product's
     unit, usage of the line's source location, its expiration and removal
     dates)``: the move's ``picked`` and its
     first line without unit or serial that no other transaction holds, locked
-    (``SKIP LOCKED``); the line's columns NULL when there is none."""
+    (``SKIP LOCKED``); the line's columns NULL when there is none. ``lock=False``:
+    every such line, in order, none locked."""
     return SQL(
         """
         SELECT m.picked, ml.id, ml.quantity, ml.in_product_uom, ml.usage,
@@ -103,9 +104,9 @@ def free_line_sql(move_id):
                 WHERE ml.move_id = m.id AND ml.picked IS NOT TRUE
                   AND ml.lot_id IS NULL AND COALESCE(ml.lot_name, '') = ''
              ORDER BY ml.id
-                LIMIT 1
-                  FOR NO KEY UPDATE OF ml SKIP LOCKED) ml ON TRUE
+                %s) ml ON TRUE
          WHERE m.id = %s
         """,
+        SQL("LIMIT 1 FOR NO KEY UPDATE OF ml SKIP LOCKED") if lock else SQL(),
         move_id,
     )
