@@ -23,8 +23,7 @@ class _StepSavepoint(_FoldedSavepoint):
         return super().sql()
 
     def rollback(self):
-        if self.opened:
-            super().rollback()
+        return super().rollback() if self.opened else None
 
 
 class SerialScanFlow(models.AbstractModel):
@@ -206,6 +205,41 @@ class SerialScanFlow(models.AbstractModel):
     def _scan_undo(self, scan):
         """Free what the accepted ``scan`` took on its operation (the flow's own)."""
         raise NotImplementedError
+
+    @api.model
+    def _scan_validate(self, picking_id):
+        """Validate the flow's operation with what was scanned (Odoo's
+        ``button_validate``), locked ``FOR NO KEY UPDATE`` (it waits for the
+        scans in flight): ``{"status": "action", "action": <Odoo's wizard>}``
+        (backorder, expired units...) or the flow's ``_scan_validated``. A
+        closed operation, or one nothing was scanned on, is refused; the flow's
+        ``_scan_before_validate`` derives what scans left to it."""
+        picking = self._scan_picking(picking_id)
+        self.env["serial.scan.service"]._scan_lock_picking(picking, "update")
+        if picking.state in CLOSED_STATES:
+            raise UserError(
+                self.env._("%(name)s is already closed.", name=picking.name)
+            )
+        if not self._scan_scanned_lines(picking):
+            raise UserError(self.env._("Nothing has been scanned yet."))
+        self._scan_before_validate(picking)
+        res = picking.button_validate()
+        if isinstance(res, dict):
+            return {"status": "action", "action": res}
+        return self._scan_validated(picking)
+
+    @api.model
+    def _scan_scanned_lines(self, picking):
+        """The move lines scanned on ``picking`` (Validate needs one)."""
+        return picking.move_line_ids
+
+    @api.model
+    def _scan_before_validate(self, picking):
+        """Derive what the scans left to derive, or refuse (``UserError``)."""
+
+    @api.model
+    def _scan_validated(self, picking):
+        return {"status": "done", "state": self._scan_state(picking)}
 
     @api.model
     def _scan_record(self, picking, move_id, product_id, scan_uid, code, **values):

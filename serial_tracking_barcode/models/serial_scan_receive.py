@@ -1,16 +1,15 @@
 from datetime import datetime, time
 
 from odoo import api, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 from odoo.addons.serial_tracking.tools.gs1 import looks_like_gs1
 
-from ..tools.receive_sql import receive_lookup_sql
+from ..tools.receive_sql import receive_lookup_sql, receive_units_sql
 from ..tools.scan_decision import Move, Refusal
 from ..tools.scan_receive import decide_receive_count, decide_receive_serial
-from ..tools.scan_sql import products_sql, units_sql
+from ..tools.scan_sql import products_sql
 
 
 class SerialScanReceive(models.AbstractModel):
@@ -77,22 +76,18 @@ class SerialScanReceive(models.AbstractModel):
         """Validate the receipt with what was scanned (Odoo's ``button_validate``):
         ``{"status": "done", "state": ...}`` or ``{"status": "action", "action":
         <Odoo's backorder wizard>}``."""
-        picking = self._scan_picking(picking_id)
-        self.env["serial.scan.service"]._scan_lock_picking(picking, "update")
-        if picking.state in CLOSED_STATES:
-            raise UserError(
-                self.env._("%(name)s is already closed.", name=picking.name)
-            )
-        if not picking.move_ids.move_line_ids.filtered("picked"):
-            raise UserError(self.env._("Nothing has been scanned yet."))
+        return self._scan_validate(picking_id)
+
+    @api.model
+    def _scan_scanned_lines(self, picking):
+        return picking.move_ids.move_line_ids.filtered("picked")
+
+    @api.model
+    def _scan_before_validate(self, picking):
         # Scans set stock.move.picked only when nobody else was: derive it as
         # Odoo does before Odoo's validation reads it.
         moves = picking.move_ids.filtered(lambda m: m.state not in CLOSED_STATES)
         self.env.add_to_compute(self.env["stock.move"]._fields["picked"], moves)
-        res = picking.button_validate()
-        if isinstance(res, dict):
-            return {"status": "action", "action": res}
-        return {"status": "done", "state": self._scan_state(picking)}
 
     @api.model
     def _scan_undo(self, scan):
@@ -104,9 +99,15 @@ class SerialScanReceive(models.AbstractModel):
             scan.unit_created,
             scan.line_created,
         )
-        line = scan.move_id.move_line_ids.filtered(
-            lambda ml: ml.lot_id == lot and ml.state not in CLOSED_STATES
-        )[:1]
+        line = (
+            scan.move_line_id.with_env(self.env)
+            or (
+                # a scan recorded before its row kept its line
+                scan.move_id.move_line_ids.filtered(
+                    lambda ml: ml.lot_id == lot and ml.state not in CLOSED_STATES
+                )[:1]
+            )
+        )
         scan.unlink()
         if line_created:
             line.unlink()
@@ -191,13 +192,8 @@ class SerialScanReceive(models.AbstractModel):
             info,
             move_id,
             sorted(forms),
-            units_sql(
-                SQL(
-                    "(lot.name = %(code)s OR lot.manufacturer_serial = %(code)s)",
-                    code=code,
-                ),
-                info,
-                service._scan_moves_sql(info, SQL("lot.product_id")),
+            receive_units_sql(
+                code, info, service._scan_moves_sql(info, SQL("lot.product_id"))
             ),
             products_sql([code], info, service._scan_moves_sql(info, SQL("pp.id"))),
             service._scan_moves_sql(info, SQL("(SELECT MIN(id) FROM products)")),
@@ -206,6 +202,9 @@ class SerialScanReceive(models.AbstractModel):
         first = SQL() if savepoint.opened else savepoint.sql()
         self.env.cr.execute(SQL("%s %s", first, query))
         facts = self.env.cr.dictfetchall()[0]
+        now = facts.pop("now")
+        if self.env.cr._now is None:  # what cr.now() would read, one query later
+            self.env.cr._now = now
         # What the ORM reads next (the core's busy check of a line's write, the
         # new unit's company check, the line's expiry dates), known already.
         picking = self.env["stock.picking"].browse(info["id"])

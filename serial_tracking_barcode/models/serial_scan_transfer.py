@@ -62,8 +62,9 @@ class SerialScanTransfer(models.AbstractModel):
         """Take the scan of ``serial`` back (a wrong unit): its move line goes
         (Odoo releases its quant's reservation), and one unit less is moved. The
         answer of a scan, with the transfer's locations."""
-        result = self._scan_unscan(picking_id, serial)
-        result["transfer"] = self._transfer_locations(self._scan_picking(picking_id))
+        result = self._scan_unscan(picking_id, serial)  # checks the transfer
+        picking = self.env["stock.picking"].browse(picking_id)
+        result["transfer"] = self._transfer_locations(picking)
         self._transfer_lines(result["lines"])
         return result
 
@@ -71,14 +72,10 @@ class SerialScanTransfer(models.AbstractModel):
     def serial_transfer_validate(self, picking_id):
         """Validate the transfer (Odoo's ``button_validate``); the state of the
         next, new transfer is answered."""
-        picking = self._scan_picking(picking_id)
-        self.env["serial.scan.service"]._scan_lock_picking(picking, "update")
-        if picking.state in CLOSED_STATES:
-            raise UserError(
-                self.env._("%(name)s is already closed.", name=picking.name)
-            )
-        if not picking.move_line_ids:
-            raise UserError(self.env._("Nothing has been scanned yet."))
+        return self._scan_validate(picking_id)
+
+    @api.model
+    def _scan_before_validate(self, picking):
         if not picking.serial_transfer_dest_set:
             raise UserError(
                 self.env._("Scan the destination location before validating.")
@@ -89,9 +86,9 @@ class SerialScanTransfer(models.AbstractModel):
         for move in picking.move_ids:
             if move.product_uom.compare(move.quantity, move.product_uom_qty):
                 move.product_uom_qty = move.quantity
-        res = picking.button_validate()
-        if isinstance(res, dict):
-            return {"status": "action", "action": res}
+
+    @api.model
+    def _scan_validated(self, picking):
         return {
             "status": "done",
             "done": picking.name,
@@ -170,7 +167,9 @@ class SerialScanTransfer(models.AbstractModel):
         reservation released, its state refreshed by the core), its move
         unlinked with its last unit."""
         lot, move = scan.lot_id, scan.move_id
-        line = move.move_line_ids.filtered(lambda ml: ml.lot_id == lot)
+        line = scan.move_line_id.with_env(self.env) or move.move_line_ids.filtered(
+            lambda ml: ml.lot_id == lot
+        )
         scan.unlink()
         line.unlink()
         if not move.move_line_ids:

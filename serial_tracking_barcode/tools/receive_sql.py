@@ -25,7 +25,8 @@ def receive_lookup_sql(code, info, move_id, forms, units, products, moves):
       to create (``lot_name``; ``stock.move.line._serial_pending_receipts``'
       rule for a serial without unit);
     * ``picking``: the receipt's ``[serial_validation_state, picking_type_id]``,
-      ``company_path``: its company's ``parent_path`` (for the ORM cache)."""
+      ``company_path``: its company's ``parent_path`` (for the ORM cache);
+    * ``now``: the transaction's timestamp (the cursor's ``now()``)."""
     return SQL(
         """
         WITH products AS (
@@ -66,7 +67,8 @@ def receive_lookup_sql(code, info, move_id, forms, units, products, moves):
                (SELECT JSON_BUILD_ARRAY(serial_validation_state, picking_type_id)
                   FROM stock_picking WHERE id = %(picking)s) AS picking,
                (SELECT parent_path FROM res_company
-                 WHERE id = %(company)s) AS company_path
+                 WHERE id = %(company)s) AS company_path,
+               NOW() AT TIME ZONE 'UTC' AS now
         """,
         picking=info["id"],
         closed=CLOSED_STATES,
@@ -78,6 +80,39 @@ def receive_lookup_sql(code, info, move_id, forms, units, products, moves):
         company=info["company_id"],
         lang=info["lang"],
         moves=moves,
+    )
+
+
+def receive_units_sql(code, info, moves):
+    """The units named ``code`` (our serial or the manufacturer's) of the
+    receipt's company or of none, with what a receive scan decides on: the
+    columns of :func:`~.scan_sql.units_sql` the receive decisions read
+    (``moves``: the SQL of ``_scan_moves_sql`` on ``lot.product_id``; the open
+    scan holding the unit), the others NULL: a receipt takes no quant, and
+    which open lines carry the unit is ``_serial_pending_receipts``' question.
+    Lighter to plan than the full lookup of units, in the query every receive
+    scan sends."""
+    return SQL(
+        """
+        SELECT lot.id, lot.name, lot.product_id, lot.unit_state,
+               lot.expiration_date, lot.company_id AS lot_company_id, pt.tracking,
+               COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS product_name,
+               (%(moves)s) AS moves,
+               (SELECT s.picking_id FROM serial_dispatch_scan s
+                 WHERE s.lot_id = lot.id AND s.state = 'open'
+                 LIMIT 1) AS scanned_on,
+               NULL AS lines, NULL AS quant_id, NULL AS location_id,
+               NULL AS package_id, NULL AS owner_id, NULL AS reserved_quantity
+          FROM stock_lot lot
+          JOIN product_product pp ON pp.id = lot.product_id
+          JOIN product_template pt ON pt.id = pp.product_tmpl_id
+         WHERE (lot.company_id = %(company)s OR lot.company_id IS NULL)
+           AND (lot.name = %(code)s OR lot.manufacturer_serial = %(code)s)
+        """,
+        code=code,
+        moves=moves,
+        company=info["company_id"],
+        lang=info["lang"],
     )
 
 
