@@ -4,7 +4,12 @@ from odoo.tools import SQL
 
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 
-from ..tools.move_line_sql import create_scanned_line, sql_create_allowed
+from ..tools.move_line_sql import (
+    EXPIRY_DATES,
+    ORM_ONLY_KEY,
+    create_scanned_line,
+    sql_create_allowed,
+)
 from ..tools.scan_decision import Refusal
 from ..tools.scan_receive import decide_transfer_unit
 
@@ -257,19 +262,9 @@ class SerialScanTransfer(models.AbstractModel):
         # each change of a demand posts a note on the transfer): validation sets it
         # to what is moved.
         move = self.env["stock.move"].browse(row["moves"][0].id if row["moves"] else ())
+        scheduled = picking.scheduled_date
         if not move:
-            product = self.env["product.product"].browse(unit.product_id)
-            move = self.env["stock.move"].create(
-                {
-                    "picking_id": picking.id,
-                    "product_id": product.id,
-                    "product_uom": product.uom_id.id,
-                    "product_uom_qty": 1.0,
-                    "location_id": picking.location_id.id,
-                    "location_dest_id": picking.location_dest_id.id,
-                    "company_id": picking.company_id.id,
-                }
-            )
+            move = self._transfer_new_move(picking, unit.product_id)
         scan_id = self._scan_record(
             picking, move.id, unit.product_id, scan_uid, code, lot_id=unit.id
         )
@@ -298,7 +293,7 @@ class SerialScanTransfer(models.AbstractModel):
             picking_type._fields["use_create_lots"]._insert_cache(
                 picking_type, [info["use_create_lots"]]
             )
-            _line, rows = create_scanned_line(
+            line, rows = create_scanned_line(
                 self.env,
                 vals,
                 row["quant_id"],
@@ -308,7 +303,8 @@ class SerialScanTransfer(models.AbstractModel):
                 ],
             )
             self._transfer_derive(picking, move, quantity + 1.0)
-            move._recompute_state()
+            move._recompute_state()  # a new move's state: the transfer's date
+            self._transfer_keep_line_dates(picking, scheduled, line)
             lines = picking._serial_dispatch_line_update_dicts(rows)
         else:
             line = self.env["stock.move.line"].create(vals)
@@ -321,6 +317,50 @@ class SerialScanTransfer(models.AbstractModel):
             serial=unit.name,
         )
         return message, [move.id], lines
+
+    @api.model
+    def _transfer_new_move(self, picking, product_id):
+        """The transfer's move of a product's first unit (Odoo's create).
+
+        A new move may change the transfer's scheduled date (its moves'
+        earliest), on which product_expiry's expiration and removal dates of
+        every line of the transfer depend: the ORM marks them all to be computed
+        again, reading every line and its unit (the cost of a first unit grew
+        with the transfer). When the date is the same, their inputs are: what
+        the scan's lock query flushed left nothing else pending on these fields,
+        and they are left as they are."""
+        scheduled = picking.scheduled_date
+        product = self.env["product.product"].browse(product_id)
+        move = self.env["stock.move"].create(
+            {
+                "picking_id": picking.id,
+                "product_id": product.id,
+                "product_uom": product.uom_id.id,
+                "product_uom_qty": 1.0,
+                "location_id": picking.location_id.id,
+                "location_dest_id": picking.location_dest_id.id,
+                "company_id": picking.company_id.id,
+            }
+        )
+        self._transfer_keep_line_dates(picking, scheduled)
+        return move
+
+    @api.model
+    def _transfer_keep_line_dates(self, picking, scheduled, new_line=None):
+        """When the transfer's scheduled date is still ``scheduled`` (computed
+        now, from its moves), leave its lines' expiry dates as they are (see
+        ``_transfer_new_move``); those of ``new_line``, just made, are
+        computed."""
+        if picking.scheduled_date != scheduled or self.env.context.get(ORM_ONLY_KEY):
+            return
+        fields_ = self.env["stock.move.line"]._fields
+        for name in EXPIRY_DATES:
+            if name in fields_:
+                field = fields_[name]
+                others = self.env.records_to_compute(field)
+                if new_line:
+                    others -= new_line
+                self.env.remove_to_compute(field, others)
 
     @api.model
     def _transfer_link_sql(self, scan_id, line_id):
