@@ -56,22 +56,10 @@ class SerialUnitBulkMixin(models.AbstractModel):
             self, vals_list, ("name",), prototype
         )
         ids = lots.ids
-        if not self.env.context.get("serial_unique_prechecked"):
-            self._serial_check_unique_sql(ids)
+        self._serial_check_unique_sql(ids)
         lots.with_context(serial_unique_checked=True)._validate_fields(written)
         lots.check_access("create")
         return lots
-
-    @api.model
-    def _serial_create_prechecked_as_odoo(self, vals_list):
-        """:meth:`_serial_create_as_odoo` of units whose serials the caller found
-        free in this transaction's snapshot (no unit of any product or company
-        has one of them, e.g. a scan's lookup query): the uniqueness query,
-        which would read that same snapshot, is not run again."""
-        lots = self.with_context(serial_unique_prechecked=True)._serial_create_as_odoo(
-            vals_list
-        )
-        return lots.with_env(self.env)
 
     def _serial_check_unique_sql(self, ids):
         """Odoo's ``_check_unique_lot`` for the units ``ids`` in one query: a serial is

@@ -24,10 +24,10 @@ COMPARED = {
 
 @tagged("post_install", "-at_install", "serial_tracking")
 class TestReceiveSqlEquivalence(SerialFlowsCommon):
-    """A receive scan through the fast path (the core's creation of units,
-    ``stock.lot._serial_create_prechecked_as_odoo``, and the engine's SQL helper
-    ``write_scanned_line`` for the line) leaves exactly what the ORM path
-    leaves (``stock.lot.create``, ``stock.move.line.write``: context
+    """A receive scan through the fast path (the unit by ``create`` without the
+    uniqueness query its lookup answered, the line by the engine's SQL helper
+    ``write_scanned_line``) leaves exactly what the ORM path leaves
+    (``stock.lot.create``, ``stock.move.line.write``: context
     ``serial_scan_orm_only``).
 
     Each case runs the same scans both ways from the same state, in savepoints
@@ -39,10 +39,8 @@ class TestReceiveSqlEquivalence(SerialFlowsCommon):
     during the test compare as "now". Each case also checks that the comparison
     sees what the scan changed, and that the fast path sent fewer queries.
 
-    Dates product_expiry counts from the current time compare to the hour. (The
-    core's creation of units computes a unit's expiration date again after the
-    insert, milliseconds after the prototype derived its removal and alert dates
-    from it: they differ from Odoo's by those milliseconds.)"""
+    Dates product_expiry counts from the current time compare to the hour (the
+    two runs are milliseconds apart)."""
 
     @classmethod
     def setUpClass(cls):
@@ -89,8 +87,7 @@ class TestReceiveSqlEquivalence(SerialFlowsCommon):
             state[model] = []
             for values in rows:
                 row = dict(zip(columns, values, strict=True))
-                # NULL and false are one value of a boolean for Odoo: the
-                # core's bulk insert writes false where create leaves NULL.
+                # NULL and false are one value of a boolean for Odoo.
                 row.update({name: bool(row[name]) for name in booleans})
                 if model == "stock.lot":
                     row["id"] = names[row["id"]]
