@@ -4,6 +4,7 @@ from . import serial_scan_dispatch
 from . import serial_scan_placement
 from . import serial_scan_flow
 from . import serial_scan_receive
+from . import serial_scan_receive_placement
 from . import serial_scan_transfer
 from . import stock_lot
 from . import stock_picking

@@ -7,6 +7,23 @@ from odoo.tools import SQL
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 
 from ..tools.scan_decision import Refusal
+from .serial_scan_dispatch import _FoldedSavepoint
+
+
+class _StepSavepoint(_FoldedSavepoint):
+    """The savepoint of a flow's step (``_scan_run``): its ``SAVEPOINT`` goes out
+    with the step's first statement (``sql()``, a flow whose step folds it,
+    ``_scan_folds_savepoint``) or on its own before the step; never released on
+    success (the commit does it); rolled back when the step refuses."""
+
+    opened = False
+
+    def sql(self):
+        self.opened = True
+        return super().sql()
+
+    def rollback(self):
+        return super().rollback() if self.opened else None
 
 
 class SerialScanFlow(models.AbstractModel):
@@ -26,6 +43,9 @@ class SerialScanFlow(models.AbstractModel):
 
     _scan_type_code = None
     _scan_kinds = ()
+    # The step sends the step's SAVEPOINT with its first statement
+    # (``info["savepoint"].sql()``), before anything it writes.
+    _scan_folds_savepoint = False
 
     @api.model
     def _scan_nouns(self, picking):
@@ -82,15 +102,43 @@ class SerialScanFlow(models.AbstractModel):
                 return self._scan_replay(picking, info["previous"], answer, code)
             if info["state"] in CLOSED_STATES:
                 raise Refusal("closed", name=info["name"])
-            with self.env.cr.savepoint():
-                message, move_ids = self._scan_step(
+            self._scan_known(picking, info)
+            savepoint = info["savepoint"] = _StepSavepoint(self.env.cr)
+            if not self._scan_folds_savepoint:
+                self._scan_open_savepoint(info)
+            try:
+                message, move_ids, *lines = self._scan_step(
                     picking, code, scan_uid, info, **options
                 )
+            except Exception:
+                savepoint.rollback()
+                raise
         except Refusal as refusal:
             self.env.invalidate_all()
             message = self._scan_message(refusal, self._scan_nouns(picking))
             return answer("error", refusal.reason, message, code=shown)
-        return answer("ok", "ok", message, code=code, move_ids=move_ids)
+        return answer(
+            "ok",
+            "ok",
+            message,
+            code=code,
+            move_ids=move_ids,
+            lines=lines[0] if lines else None,
+        )
+
+    @api.model
+    def _scan_open_savepoint(self, info):
+        """Send the step's savepoint now, unless it went out already (a step
+        that folds it, ``_scan_folds_savepoint``, before its first write)."""
+        if not info["savepoint"].opened:
+            self.env.cr.execute(info["savepoint"].sql())
+
+    @api.model
+    def _scan_known(self, picking, info):
+        """What the lock query read of the operation (its row held ``FOR
+        SHARE``), put in the ORM cache instead of reading the operation again."""
+        for name in ("name", "state", "company_id", "location_id", "location_dest_id"):
+            picking._fields[name]._insert_cache(picking, [info[name]])
 
     @api.model
     def _scan_replay(self, picking, previous, answer, code):
@@ -159,6 +207,41 @@ class SerialScanFlow(models.AbstractModel):
         raise NotImplementedError
 
     @api.model
+    def _scan_validate(self, picking_id):
+        """Validate the flow's operation with what was scanned (Odoo's
+        ``button_validate``), locked ``FOR NO KEY UPDATE`` (it waits for the
+        scans in flight): ``{"status": "action", "action": <Odoo's wizard>}``
+        (backorder, expired units...) or the flow's ``_scan_validated``. A
+        closed operation, or one nothing was scanned on, is refused; the flow's
+        ``_scan_before_validate`` derives what scans left to it."""
+        picking = self._scan_picking(picking_id)
+        self.env["serial.scan.service"]._scan_lock_picking(picking, "update")
+        if picking.state in CLOSED_STATES:
+            raise UserError(
+                self.env._("%(name)s is already closed.", name=picking.name)
+            )
+        if not self._scan_scanned_lines(picking):
+            raise UserError(self.env._("Nothing has been scanned yet."))
+        self._scan_before_validate(picking)
+        res = picking.button_validate()
+        if isinstance(res, dict):
+            return {"status": "action", "action": res}
+        return self._scan_validated(picking)
+
+    @api.model
+    def _scan_scanned_lines(self, picking):
+        """The move lines scanned on ``picking`` (Validate needs one)."""
+        return picking.move_line_ids
+
+    @api.model
+    def _scan_before_validate(self, picking):
+        """Derive what the scans left to derive, or refuse (``UserError``)."""
+
+    @api.model
+    def _scan_validated(self, picking):
+        return {"status": "done", "state": self._scan_state(picking)}
+
+    @api.model
     def _scan_record(self, picking, move_id, product_id, scan_uid, code, **values):
         """The scan row (``serial.dispatch.scan``) of an accepted scan, inserted
         with ``ON CONFLICT DO NOTHING``: its unique indexes arbitrate a unit (or a
@@ -166,6 +249,20 @@ class SerialScanFlow(models.AbstractModel):
         The later transaction waits there for the first; when that one commits,
         its serialization failure is caught in a savepoint and the scan refused
         ("just scanned on another operation"), with no retry."""
+        query = self._scan_record_sql(
+            picking, move_id, product_id, scan_uid, code, **values
+        )
+        self.env.flush_all()
+        row_id = self.env["serial.scan.service"]._scan_insert_row(query)
+        self.env["serial.dispatch.scan"].invalidate_model()
+        if not row_id:
+            raise Refusal("already_scanned", serial=values.get("serial") or code)
+        return row_id
+
+    @api.model
+    def _scan_record_sql(self, picking, move_id, product_id, scan_uid, code, **values):
+        """The ``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` of an accepted
+        scan's row (``_scan_record``)."""
         values = {
             "picking_id": picking.id,
             "move_id": move_id,
@@ -179,19 +276,13 @@ class SerialScanFlow(models.AbstractModel):
             "write_uid": self.env.uid,
             **values,
         }
-        query = SQL(
+        return SQL(
             "INSERT INTO serial_dispatch_scan (%s, create_date, write_date) "
             "VALUES (%s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC') "
             "ON CONFLICT DO NOTHING RETURNING id",
             SQL(", ").join(SQL.identifier(name) for name in values),
             SQL(", ").join(SQL("%s", value) for value in values.values()),
         )
-        self.env.flush_all()
-        row_id = self.env["serial.scan.service"]._scan_insert_row(query)
-        self.env["serial.dispatch.scan"].invalidate_model()
-        if not row_id:
-            raise Refusal("already_scanned", serial=values.get("serial") or code)
-        return row_id
 
     @api.model
     def _scan_state(self, picking, **extra):

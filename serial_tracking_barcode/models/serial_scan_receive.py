@@ -1,15 +1,15 @@
 from datetime import datetime, time
 
 from odoo import api, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 from odoo.addons.serial_tracking.tools.gs1 import looks_like_gs1
 
-from ..tools.receive_sql import free_line_sql, new_serial_facts_sql
+from ..tools.receive_sql import receive_lookup_sql, receive_units_sql
 from ..tools.scan_decision import Move, Refusal
 from ..tools.scan_receive import decide_receive_count, decide_receive_serial
+from ..tools.scan_sql import products_sql
 
 
 class SerialScanReceive(models.AbstractModel):
@@ -36,6 +36,7 @@ class SerialScanReceive(models.AbstractModel):
 
     _scan_type_code = "incoming"
     _scan_kinds = ("gs1", "serial", "manufacturer_serial", "product")
+    _scan_folds_savepoint = True
 
     @api.model
     def _scan_nouns(self, picking):
@@ -75,22 +76,18 @@ class SerialScanReceive(models.AbstractModel):
         """Validate the receipt with what was scanned (Odoo's ``button_validate``):
         ``{"status": "done", "state": ...}`` or ``{"status": "action", "action":
         <Odoo's backorder wizard>}``."""
-        picking = self._scan_picking(picking_id)
-        self.env["serial.scan.service"]._scan_lock_picking(picking, "update")
-        if picking.state in CLOSED_STATES:
-            raise UserError(
-                self.env._("%(name)s is already closed.", name=picking.name)
-            )
-        if not picking.move_ids.move_line_ids.filtered("picked"):
-            raise UserError(self.env._("Nothing has been scanned yet."))
+        return self._scan_validate(picking_id)
+
+    @api.model
+    def _scan_scanned_lines(self, picking):
+        return picking.move_ids.move_line_ids.filtered("picked")
+
+    @api.model
+    def _scan_before_validate(self, picking):
         # Scans set stock.move.picked only when nobody else was: derive it as
         # Odoo does before Odoo's validation reads it.
         moves = picking.move_ids.filtered(lambda m: m.state not in CLOSED_STATES)
         self.env.add_to_compute(self.env["stock.move"]._fields["picked"], moves)
-        res = picking.button_validate()
-        if isinstance(res, dict):
-            return {"status": "action", "action": res}
-        return {"status": "done", "state": self._scan_state(picking)}
 
     @api.model
     def _scan_undo(self, scan):
@@ -102,9 +99,15 @@ class SerialScanReceive(models.AbstractModel):
             scan.unit_created,
             scan.line_created,
         )
-        line = scan.move_id.move_line_ids.filtered(
-            lambda ml: ml.lot_id == lot and ml.state not in CLOSED_STATES
-        )[:1]
+        line = (
+            scan.move_line_id.with_env(self.env)
+            or (
+                # a scan recorded before its row kept its line
+                scan.move_id.move_line_ids.filtered(
+                    lambda ml: ml.lot_id == lot and ml.state not in CLOSED_STATES
+                )[:1]
+            )
+        )
         scan.unlink()
         if line_created:
             line.unlink()
@@ -117,7 +120,7 @@ class SerialScanReceive(models.AbstractModel):
 
     @api.model
     def _scan_step(self, picking, code, scan_uid, info, move_id=False):
-        match = self._scan_match(code, info)
+        match = self._scan_match(code, info, move_id)
         gs1 = match.get("gs1")
         if match["products"]:
             product = next(
@@ -127,7 +130,7 @@ class SerialScanReceive(models.AbstractModel):
             if product["tracking"] == "serial" and gs1 and gs1.serial:
                 units = [u for u in match["units"] if u["product_id"] == product["id"]]
                 return self._receive_serial(
-                    picking, code, scan_uid, product, gs1.serial, units[:1], gs1
+                    picking, code, scan_uid, info, product, gs1.serial, units[:1], gs1
                 )
             decision = decide_receive_count(
                 product["product_name"],
@@ -146,44 +149,87 @@ class SerialScanReceive(models.AbstractModel):
                 "moves": unit["moves"],
             }
             return self._receive_serial(
-                picking, code, scan_uid, product, unit["name"], [unit], None
+                picking, code, scan_uid, info, product, unit["name"], [unit], None
             )
-        return self._receive_new_serial(picking, code, scan_uid, info, move_id)
+        return self._receive_new_serial(picking, code, scan_uid, info, match["facts"])
 
     @api.model
-    def _scan_match(self, code, info):
-        """The receive flow's resolvers (``_scan_kinds``), or ``{"kind": None}``:
-        a code nothing recognises may still be a new serial. The serial and
-        manufacturer serial resolvers are one lookup query here (a new serial,
-        the common case, misses both), our serial first."""
+    def _scan_match(self, code, info, move_id=False):
+        """The receive flow's resolvers (``_scan_kinds``), or ``{"kind": None,
+        "facts": ...}``: a code nothing recognises may still be a new serial.
+        A GS1 code is the service's ``_resolve_gs1``; any other code is one
+        lookup query (``_receive_lookup``): the serial and manufacturer serial
+        resolvers (our serial first), the product barcode resolver and what a
+        new serial is checked against."""
         service = self.env["serial.scan.service"]
-        match = service._resolve_gs1(code, info)
-        if match:
-            return match
-        units = service._scan_units(
-            SQL(
-                "(lot.name = %(code)s OR lot.manufacturer_serial = %(code)s)",
-                code=code,
-            ),
-            info,
-        )
+        if looks_like_gs1(code):
+            self._scan_open_savepoint(info)
+            match = service._resolve_gs1(code, info)
+            if match:
+                return match
+        facts = self._receive_lookup(code, info, move_id)
+        units = service._scan_unit_rows(facts.pop("units"))
+        products = facts.pop("products") or []
+        for row in products:
+            row["moves"] = [Move(*move) for move in row["moves"] or []]
         if units:
             named = [unit for unit in units if unit["name"] == code]
             return {"kind": "serial", "units": named or units, "products": []}
-        return service._resolve_product(code, info) or {
-            "kind": None,
-            "units": [],
-            "products": [],
-        }
+        if products:
+            return {"kind": "product", "units": [], "products": products}
+        return {"kind": None, "units": [], "products": [], "facts": facts}
 
     @api.model
-    def _receive_new_serial(self, picking, code, scan_uid, info, move_id):
+    def _receive_lookup(self, code, info, move_id):
+        """One query, sent with the step's savepoint: the units named ``code``,
+        the products whose barcode it is, and what a new serial ``code`` is
+        checked against (``tools/receive_sql.py``, ``receive_lookup_sql``)."""
+        service = self.env["serial.scan.service"]
+        self.env.flush_all()
+        forms = self.env["product.product"]._serial_barcode_forms(code)
+        query = receive_lookup_sql(
+            code,
+            info,
+            move_id,
+            sorted(forms),
+            receive_units_sql(
+                code, info, service._scan_moves_sql(info, SQL("lot.product_id"))
+            ),
+            products_sql([code], info, service._scan_moves_sql(info, SQL("pp.id"))),
+            service._scan_moves_sql(info, SQL("(SELECT MIN(id) FROM products)")),
+        )
+        savepoint = info["savepoint"]
+        first = SQL() if savepoint.opened else savepoint.sql()
+        self.env.cr.execute(SQL("%s %s", first, query))
+        facts = self.env.cr.dictfetchall()[0]
+        now = facts.pop("now")
+        if self.env.cr._now is None:  # what cr.now() would read, one query later
+            self.env.cr._now = now
+        # What the ORM reads next (the core's busy check of a line's write, the
+        # new unit's company check, the line's expiry dates), known already.
+        picking = self.env["stock.picking"].browse(info["id"])
+        validation_state, picking_type_id = facts.pop("picking")
+        company = self.env["res.company"].browse(info["company_id"])
+        picking_type = self.env["stock.picking.type"].browse(picking_type_id)
+        known = [
+            (picking, "serial_validation_state", validation_state),
+            (picking, "picking_type_id", picking_type_id),
+            (picking_type, "use_create_lots", info["use_create_lots"]),
+            (company, "parent_path", facts.pop("company_path")),
+        ]
+        facts["product_name"] = facts.pop("product")
+        for record, name, value in known:
+            if record.id not in record._fields[name]._get_cache(self.env):
+                record._fields[name]._insert_cache(record, [value])
+        return facts
+
+    @api.model
+    def _receive_new_serial(self, picking, code, scan_uid, info, facts):
         """A code that names nothing known: a new serial of the receipt's serial
         product (the line the user tapped, or the only one expected) — unless it
         is a product's barcode in some GTIN form, or another company's unit."""
         if looks_like_gs1(code):
             raise Refusal("unknown_code", code=code)  # a GS1 code it could not read
-        facts = self._receive_new_serial_facts(code, info, move_id)
         if facts["barcode_product"]:
             product = self.env["product.product"].browse(facts["barcode_product"])
             raise Refusal("product_barcode", product=product.display_name)
@@ -196,118 +242,66 @@ class SerialScanReceive(models.AbstractModel):
         row = {
             "id": facts["product_ids"][0],
             "product_name": facts["product_name"],
+            "prechecked": True,
             "moves": [Move(*move) for move in facts["moves"] or []],
         }
-        return self._receive_serial(picking, code, scan_uid, row, code, [], None)
-
-    @api.model
-    def _receive_new_serial_facts(self, code, info, move_id):
-        """What a new serial is checked against, in one query: the product whose
-        barcode it is (of the receipt's company or none, archived ones included,
-        any GTIN form: ``product.product._serial_barcode_forms``), whether another
-        company has a unit of that name, the receipt's open serial products (of the
-        tapped line ``move_id`` when given) and, when there is one, its name and
-        open lines."""
-        self.env.flush_all()
-        forms = self.env["product.product"]._serial_barcode_forms(code)
-        rows = self.env.execute_query_dict(
-            new_serial_facts_sql(
-                code,
-                info,
-                move_id,
-                sorted(forms),
-                self.env["serial.scan.service"]._scan_moves_sql(
-                    info, SQL("(SELECT MIN(id) FROM products)")
-                ),
-            )
+        return self._receive_serial(
+            picking,
+            code,
+            scan_uid,
+            info,
+            row,
+            code,
+            [],
+            None,
+            pending=facts["pending_on"] or False,
         )
-        return rows[0]
 
     @api.model
-    def _receive_serial(self, picking, code, scan_uid, product, serial, units, gs1):
+    def _receive_serial(
+        self, picking, code, scan_uid, info, product, serial, units, gs1, pending=None
+    ):
         """Check and record one serial, create its unit if new (with its label's
-        batch and dates) and put it on a free line of its move."""
-        Lot = self.env["stock.lot"]
-        pending = self.env["stock.move.line"]._serial_pending_receipts(
-            [serial],
-            self.env["product.product"].browse(product["id"]),
-            picking.company_id,
-        )
+        batch and dates) and put it on a free line of its move. ``pending``: the
+        other receipt the serial is pending on, when the lookup read it."""
         unit = units[0] if units else None
+        if pending is None:
+            found = self.env["stock.move.line"]._serial_pending_receipts(
+                [serial],
+                self.env["product.product"].browse(product["id"]),
+                picking.company_id,
+            )
+            pending = serial in found and found[serial].id
         decision = decide_receive_serial(
             serial,
             product["product_name"],
             product["moves"],
             unit=unit and unit["unit"],
-            pending_on=serial in pending and pending[serial].id,
+            pending_on=pending,
             own_picking=picking.id,
         )
-        label = self._receive_label_values(picking, product["id"], gs1)
-        created = not unit
-        if unit:
-            lot = Lot.browse(unit["id"])
-            if label and lot.unit_state == "draft":
-                lot.write(label)  # a unit made ahead of stock takes its label's values
-        else:
-            lot = Lot.create(
-                {
-                    "name": serial,
-                    "product_id": product["id"],
-                    "company_id": picking.company_id.id,
-                    **label,
-                }
-            )
+        place = self.env["serial.scan.receive.placement"]
+        label = place._receive_label_values(picking, product["id"], gs1)
+        lot = place._receive_unit(
+            info, product["id"], serial, unit, label, product.get("prechecked")
+        )
         move = self.env["stock.move"].browse(decision.move_id)
-        move_picked, *free = self._receive_free_line(move)
-        free = free if free[0] else None
-        self._scan_record(
+        lines = place._receive_on_line(
             picking,
-            move.id,
-            product["id"],
+            move,
+            lot,
             scan_uid,
             code,
+            product_id=product["id"],
             serial=serial,
-            lot_id=lot.id,
-            unit_created=created,
-            line_created=not free,
+            unit_created=not unit,
         )
-        values = {"lot_id": lot.id, "quantity": 1.0, "picked": True}
-        # stock.move.picked is a row everyone scanning the move shares: the ORM
-        # would set it on each person's first scan and two first scans would
-        # conflict. It is left alone during the line's write and set only when its
-        # row can be without a conflict (dispatch does the same; Validate derives
-        # it again from the lines).
-        with self.env.protecting([move._fields["picked"]], move):
-            if free:
-                if free[1] == 1:
-                    del values["quantity"]  # unchanged: Odoo's quantity code skipped
-                self.env["stock.move.line"].browse(free[0]).write(values)
-            else:
-                self.env["stock.move.line"].create(
-                    {**move._prepare_move_line_vals(quantity=1), **values}
-                )
-        if not move_picked:
-            self.env["serial.scan.placement"]._place_mark_move_picked(move)
         message = self.env._(
             "%(product)s: serial %(serial)s received.",
             product=product["product_name"],
             serial=serial,
         )
-        return message, [move.id]
-
-    @api.model
-    def _receive_free_line(self, move):
-        """``(move picked, line id, line quantity)``: the move's ``picked`` flag
-        and the first line of ``move`` no unit or serial is on yet and no other
-        scan holds (locked: ``SKIP LOCKED`` passes the lines of scans in flight, so
-        two people on one receipt never take the same line), its id None when
-        there is none."""
-        self.env["stock.move.line"].flush_model(
-            ["move_id", "picked", "lot_id", "lot_name", "quantity"]
-        )
-        self.env["stock.move"].flush_model(["picked"])
-        rows = self.env.execute_query(free_line_sql(move.id))
-        return rows[0]
+        return message, [move.id], lines
 
     @api.model
     def _receive_count(self, picking, code, scan_uid, product, decision, gs1):
@@ -357,35 +351,3 @@ class SerialScanReceive(models.AbstractModel):
             else self.env._("%(product)s counted.", product=product["product_name"])
         )
         return message, [move.id]
-
-    @api.model
-    def _receive_label_values(self, picking, product_id, gs1):
-        """What a serial unit's GS1 label says of it: batch (AI 10, a
-        ``serial.batch`` found or created), production (AI 11) and expiry (AI 17)."""
-        if not gs1:
-            return {}
-        values = {}
-        if gs1.batch:
-            Batch = self.env["serial.batch"]
-            batch = Batch.search(
-                [
-                    ("name", "=", gs1.batch),
-                    ("product_id", "=", product_id),
-                    ("company_id", "in", [picking.company_id.id, False]),
-                ],
-                order="company_id",
-                limit=1,
-            ) or Batch.create(
-                {
-                    "name": gs1.batch,
-                    "product_id": product_id,
-                    "company_id": picking.company_id.id,
-                    "supplier_id": picking.partner_id.commercial_partner_id.id,
-                }
-            )
-            values["batch_id"] = batch.id
-        if gs1.production_date:
-            values["manufacture_date"] = gs1.production_date
-        if gs1.expiry_date:
-            values["expiration_date"] = datetime.combine(gs1.expiry_date, time.min)
-        return values

@@ -1,9 +1,15 @@
 from odoo import api, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 
-from ..tools.move_line_sql import create_scanned_line, sql_create_allowed
+from ..tools.move_line_sql import (
+    EXPIRY_DATES,
+    ORM_ONLY_KEY,
+    create_scanned_line,
+    sql_create_allowed,
+)
 from ..tools.scan_decision import Refusal
 from ..tools.scan_receive import decide_transfer_unit
 
@@ -61,8 +67,9 @@ class SerialScanTransfer(models.AbstractModel):
         """Take the scan of ``serial`` back (a wrong unit): its move line goes
         (Odoo releases its quant's reservation), and one unit less is moved. The
         answer of a scan, with the transfer's locations."""
-        result = self._scan_unscan(picking_id, serial)
-        result["transfer"] = self._transfer_locations(self._scan_picking(picking_id))
+        result = self._scan_unscan(picking_id, serial)  # checks the transfer
+        picking = self.env["stock.picking"].browse(picking_id)
+        result["transfer"] = self._transfer_locations(picking)
         self._transfer_lines(result["lines"])
         return result
 
@@ -70,25 +77,23 @@ class SerialScanTransfer(models.AbstractModel):
     def serial_transfer_validate(self, picking_id):
         """Validate the transfer (Odoo's ``button_validate``); the state of the
         next, new transfer is answered."""
-        picking = self._scan_picking(picking_id)
-        self.env["serial.scan.service"]._scan_lock_picking(picking, "update")
-        if picking.state in CLOSED_STATES:
-            raise UserError(
-                self.env._("%(name)s is already closed.", name=picking.name)
-            )
-        if not picking.move_line_ids:
-            raise UserError(self.env._("Nothing has been scanned yet."))
+        return self._scan_validate(picking_id)
+
+    @api.model
+    def _scan_before_validate(self, picking):
         if not picking.serial_transfer_dest_set:
             raise UserError(
                 self.env._("Scan the destination location before validating.")
             )
+        # Scans leave the transfer's weight to derive (_transfer_derive).
+        self.env.add_to_compute(picking._fields["shipping_weight"], picking)
         # Scans do not raise the moves' demand: it becomes what is moved.
         for move in picking.move_ids:
             if move.product_uom.compare(move.quantity, move.product_uom_qty):
                 move.product_uom_qty = move.quantity
-        res = picking.button_validate()
-        if isinstance(res, dict):
-            return {"status": "action", "action": res}
+
+    @api.model
+    def _scan_validated(self, picking):
         return {
             "status": "done",
             "done": picking.name,
@@ -138,6 +143,8 @@ class SerialScanTransfer(models.AbstractModel):
 
     @api.model
     def _transfer_locations(self, picking):
+        # Both names (and their parents') read together.
+        (picking.location_id | picking.location_dest_id).mapped("display_name")
         return {
             "source": picking.location_id.display_name,
             "source_set": picking.serial_transfer_source_set,
@@ -165,13 +172,33 @@ class SerialScanTransfer(models.AbstractModel):
         reservation released, its state refreshed by the core), its move
         unlinked with its last unit."""
         lot, move = scan.lot_id, scan.move_id
-        line = move.move_line_ids.filtered(lambda ml: ml.lot_id == lot)
+        line = scan.move_line_id.with_env(self.env) or move.move_line_ids.filtered(
+            lambda ml: ml.lot_id == lot
+        )
         scan.unlink()
         line.unlink()
         if not move.move_line_ids:
             # The scan made this move of the user's own open transfer: it goes
             # with its last unit (inventory users may not delete moves).
             move.sudo().unlink()
+
+    @api.model
+    def _transfer_derive(self, picking, move, quantity):
+        """What the move and the transfer derive from their lines after a new
+        picked line of one unit in the move's unit, without reading every line
+        again (Odoo's computations read all lines of the move, and of the
+        transfer for its weight, on every scan: the cost grew with the
+        transfer): the move's ``quantity`` is one more, it is ``picked``; the
+        transfer's ``shipping_weight`` is derived at *Validate*
+        (``serial_transfer_validate``)."""
+        fields_ = move._fields
+        derived = [fields_["quantity"], fields_["picked"]]
+        for field in derived:
+            self.env.remove_to_compute(field, move)
+        with self.env.protecting(derived, move):
+            move.quantity = quantity
+            move.picked = True
+        self.env.remove_to_compute(picking._fields["shipping_weight"], picking)
 
     # --- the step
 
@@ -188,7 +215,7 @@ class SerialScanTransfer(models.AbstractModel):
                 picking.serial_transfer_source_set or picking.serial_transfer_dest_set
             ):
                 raise Refusal("location_first")
-            return self._transfer_unit(picking, code, scan_uid, match["units"][0])
+            return self._transfer_unit(picking, code, scan_uid, match["units"][0], info)
         raise self.env["serial.scan.service"]._scan_no_unit_refusal(code, match, gs1)
 
     @api.model
@@ -218,7 +245,7 @@ class SerialScanTransfer(models.AbstractModel):
         return message, []
 
     @api.model
-    def _transfer_unit(self, picking, code, scan_uid, row):
+    def _transfer_unit(self, picking, code, scan_uid, row, info):
         """Check, record and put one unit on the transfer."""
         service = self.env["serial.scan.service"]
         unit = row["unit"]
@@ -235,20 +262,10 @@ class SerialScanTransfer(models.AbstractModel):
         # each change of a demand posts a note on the transfer): validation sets it
         # to what is moved.
         move = self.env["stock.move"].browse(row["moves"][0].id if row["moves"] else ())
+        scheduled = picking.scheduled_date
         if not move:
-            product = self.env["product.product"].browse(unit.product_id)
-            move = self.env["stock.move"].create(
-                {
-                    "picking_id": picking.id,
-                    "product_id": product.id,
-                    "product_uom": product.uom_id.id,
-                    "product_uom_qty": 1.0,
-                    "location_id": picking.location_id.id,
-                    "location_dest_id": picking.location_dest_id.id,
-                    "company_id": picking.company_id.id,
-                }
-            )
-        self._scan_record(
+            move = self._transfer_new_move(picking, unit.product_id)
+        scan_id = self._scan_record(
             picking, move.id, unit.product_id, scan_uid, code, lot_id=unit.id
         )
         vals = {
@@ -271,15 +288,84 @@ class SerialScanTransfer(models.AbstractModel):
             # quant with stock under the source (free: decide_transfer_unit), the
             # one Odoo's reservation takes. The move's state is derived here (the
             # transfer is the user's own: nobody else writes its moves).
-            create_scanned_line(self.env, vals, row["quant_id"])
-            move._recompute_state()
+            quantity = move.quantity  # read with the move, before its new line
+            picking_type = picking.picking_type_id  # known: not read again
+            picking_type._fields["use_create_lots"]._insert_cache(
+                picking_type, [info["use_create_lots"]]
+            )
+            line, rows = create_scanned_line(
+                self.env,
+                vals,
+                row["quant_id"],
+                also=lambda line: [
+                    self._transfer_link_sql(scan_id, line.id),
+                    picking._serial_dispatch_line_updates_sql([move.id]),
+                ],
+            )
+            self._transfer_derive(picking, move, quantity + 1.0)
+            move._recompute_state()  # a new move's state: the transfer's date
+            self._transfer_keep_line_dates(picking, scheduled, line)
+            lines = picking._serial_dispatch_line_update_dicts(rows)
         else:
-            self.env["stock.move.line"].create(vals)
-        return (
-            self.env._(
-                "%(product)s: serial %(serial)s to move.",
-                product=row["product_name"],
-                serial=unit.name,
-            ),
-            [move.id],
+            line = self.env["stock.move.line"].create(vals)
+            self.env.execute_query(self._transfer_link_sql(scan_id, line.id))
+            lines = None
+        self.env["serial.dispatch.scan"].invalidate_model(["move_line_id"])
+        message = self.env._(
+            "%(product)s: serial %(serial)s to move.",
+            product=row["product_name"],
+            serial=unit.name,
+        )
+        return message, [move.id], lines
+
+    @api.model
+    def _transfer_new_move(self, picking, product_id):
+        """The transfer's move of a product's first unit (Odoo's create).
+
+        A new move may change the transfer's scheduled date (its moves'
+        earliest), on which product_expiry's expiration and removal dates of
+        every line of the transfer depend: the ORM marks them all to be computed
+        again, reading every line and its unit (the cost of a first unit grew
+        with the transfer). When the date is the same, their inputs are: what
+        the scan's lock query flushed left nothing else pending on these fields,
+        and they are left as they are."""
+        scheduled = picking.scheduled_date
+        product = self.env["product.product"].browse(product_id)
+        move = self.env["stock.move"].create(
+            {
+                "picking_id": picking.id,
+                "product_id": product.id,
+                "product_uom": product.uom_id.id,
+                "product_uom_qty": 1.0,
+                "location_id": picking.location_id.id,
+                "location_dest_id": picking.location_dest_id.id,
+                "company_id": picking.company_id.id,
+            }
+        )
+        self._transfer_keep_line_dates(picking, scheduled)
+        return move
+
+    @api.model
+    def _transfer_keep_line_dates(self, picking, scheduled, new_line=None):
+        """When the transfer's scheduled date is still ``scheduled`` (computed
+        now, from its moves), leave its lines' expiry dates as they are (see
+        ``_transfer_new_move``); those of ``new_line``, just made, are
+        computed."""
+        if picking.scheduled_date != scheduled or self.env.context.get(ORM_ONLY_KEY):
+            return
+        fields_ = self.env["stock.move.line"]._fields
+        for name in EXPIRY_DATES:
+            if name in fields_:
+                field = fields_[name]
+                others = self.env.records_to_compute(field)
+                if new_line:
+                    others -= new_line
+                self.env.remove_to_compute(field, others)
+
+    @api.model
+    def _transfer_link_sql(self, scan_id, line_id):
+        return SQL(
+            "UPDATE serial_dispatch_scan SET move_line_id = %s WHERE id = %s;",
+            line_id,
+            scan_id,
         )

@@ -160,3 +160,14 @@ class TestTransferSqlEquivalence(SerialFlowsCommon):
                 ("stock.lot", "unit_state"),
             },
         )
+
+    def test_first_unit_of_another_product(self):
+        """A first unit of another product makes its move: the transfer's
+        scheduled date stays, so its lines' expiry dates (product_expiry) are
+        not computed again, and are what Odoo's path leaves."""
+        self.product_serial.write({"use_expiration_date": True})
+        self.lots.filtered(lambda lot: lot.name == "DSP0004").write(
+            {"expiration_date": fields.Datetime.now() + timedelta(days=90)}
+        )
+        self.transfer("DSP0004", self.picking)
+        self.assert_same("OTH0001", set())

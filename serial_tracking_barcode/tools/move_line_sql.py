@@ -188,7 +188,9 @@ def expiry_dates_in_sql(env, use_create_lots):
     )
 
 
-def write_scanned_line(line, vals, swap=None, also=None, expiry_sql=False, first=None):
+def write_scanned_line(
+    line, vals, swap=None, also=None, expiry_sql=False, first=None, reserved=True
+):
     """``line.write(vals)`` for a scan, in SQL (see the module's docstring).
 
     ``vals``: ``{"picked": True}`` (the reserved unit scanned), or every key of
@@ -202,10 +204,13 @@ def write_scanned_line(line, vals, swap=None, also=None, expiry_sql=False, first
     (:func:`expiry_dates_in_sql` says when that is what Odoo computes).
     ``first``: the caller's statements sent before the line's (a savepoint, the
     scan row), in the same round trip.
+    ``reserved=False``: the line's move bypasses the reservation (a receipt from
+    a vendor: ``stock.location.should_bypass_reservation``), so no quant holds
+    it and its unit is set without a swap (``vals``: ``lot_id`` and ``picked``).
     """
     env = line.env
     assert set(vals) <= set(LINE_FIELDS) and vals.get("picked") is True
-    assert (swap is None) == (set(vals) == {"picked"})
+    assert (swap is None) == (set(vals) == {"picked"} or not reserved)
     line.check_access("write")
     names = [*vals, "date"]
     Quant, Lot = env["stock.quant"], env["stock.lot"]

@@ -5,14 +5,28 @@ from odoo.tools import SQL
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 
 
-def new_serial_facts_sql(code, info, move_id, forms, moves):
-    """One row: what a new serial ``code`` is checked against on the receipt
-    ``info["id"]``: ``barcode_product`` (a product of the receipt's company, or
-    of none, whose barcode is one of ``forms``, archived ones included),
-    ``other_company`` (another company has a unit of that name), ``product_ids``
-    (the receipt's open serial products, of the tapped line ``move_id`` when
-    given), and for the first of them ``product_name`` and ``moves`` (the SQL of
-    ``_scan_moves_sql`` on ``(SELECT MIN(id) FROM products)``)."""
+def receive_lookup_sql(code, info, move_id, forms, units, products, moves):
+    """One row: everything a receive scan of the plain code ``code`` (no GS1)
+    decides on, on the receipt ``info["id"]``:
+
+    * ``units``: the units named ``code`` (our serial or the manufacturer's), the
+      rows of ``units`` (:func:`~.scan_sql.units_sql`) as JSON;
+    * ``products``: the products whose barcode is ``code``, the rows of
+      ``products`` (:func:`~.scan_sql.products_sql`) as JSON;
+    * what a new serial ``code`` is checked against: ``barcode_product`` (a
+      product of the receipt's company, or of none, whose barcode is one of
+      ``forms``, archived ones included), ``other_company`` (another company has
+      a unit of that name), ``product_ids`` (the receipt's open serial products,
+      of the tapped line ``move_id`` when given), and for the first of them
+      ``product`` (its name), ``moves``
+      (the SQL of ``_scan_moves_sql`` on ``(SELECT MIN(id) FROM products)``)
+      and ``pending_on``: the first other
+      open receipt of the company whose line carries ``code`` as a serial still
+      to create (``lot_name``; ``stock.move.line._serial_pending_receipts``'
+      rule for a serial without unit);
+    * ``picking``: the receipt's ``[serial_validation_state, picking_type_id]``,
+      ``company_path``: its company's ``parent_path`` (for the ORM cache);
+    * ``now``: the transaction's timestamp (the cursor's ``now()``)."""
     return SQL(
         """
         WITH products AS (
@@ -22,7 +36,9 @@ def new_serial_facts_sql(code, info, move_id, forms, moves):
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
              WHERE m.picking_id = %(picking)s AND m.state NOT IN %(closed)s
                AND pt.tracking = 'serial' AND %(tapped)s)
-        SELECT (SELECT pp.id FROM product_product pp
+        SELECT (SELECT JSON_AGG(u) FROM (%(units)s) u) AS units,
+               (SELECT JSON_AGG(pr) FROM (%(products)s) pr) AS products,
+               (SELECT pp.id FROM product_product pp
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
                  WHERE pp.barcode = ANY(%(forms)s)
                    AND (pt.company_id IS NULL OR pt.company_id = %(company)s)
@@ -35,12 +51,30 @@ def new_serial_facts_sql(code, info, move_id, forms, moves):
                (SELECT COALESCE(pt.name->>%(lang)s, pt.name->>'en_US')
                   FROM product_product pp
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE pp.id = (SELECT MIN(id) FROM products)) AS product_name,
-               (%(moves)s) AS moves
+                 WHERE pp.id = (SELECT MIN(id) FROM products)) AS product,
+               (%(moves)s) AS moves,
+               (SELECT MIN(line.picking_id)
+                  FROM stock_move_line line
+                  JOIN stock_picking picking ON picking.id = line.picking_id
+                  JOIN stock_picking_type ptype
+                    ON ptype.id = picking.picking_type_id
+                 WHERE line.lot_id IS NULL AND line.lot_name = %(code)s
+                   AND line.product_id = (SELECT MIN(id) FROM products)
+                   AND line.company_id = %(company)s
+                   AND line.state NOT IN %(closed)s
+                   AND picking.state NOT IN %(closed)s
+                   AND ptype.code = 'incoming') AS pending_on,
+               (SELECT JSON_BUILD_ARRAY(serial_validation_state, picking_type_id)
+                  FROM stock_picking WHERE id = %(picking)s) AS picking,
+               (SELECT parent_path FROM res_company
+                 WHERE id = %(company)s) AS company_path,
+               NOW() AT TIME ZONE 'UTC' AS now
         """,
         picking=info["id"],
         closed=CLOSED_STATES,
         tapped=SQL("m.id = %s", move_id) if move_id else SQL("TRUE"),
+        units=units,
+        products=products,
         forms=forms,
         code=code,
         company=info["company_id"],
@@ -49,23 +83,65 @@ def new_serial_facts_sql(code, info, move_id, forms, moves):
     )
 
 
-def free_line_sql(move_id):
-    """One row ``(move picked, line id, line quantity)``: the move's ``picked``
-    and its first line without unit or serial that no other transaction holds,
-    locked (``SKIP LOCKED``); the line's columns NULL when there is none."""
+def receive_units_sql(code, info, moves):
+    """The units named ``code`` (our serial or the manufacturer's) of the
+    receipt's company or of none, with what a receive scan decides on: the
+    columns of :func:`~.scan_sql.units_sql` the receive decisions read
+    (``moves``: the SQL of ``_scan_moves_sql`` on ``lot.product_id``; the open
+    scan holding the unit), the others NULL: a receipt takes no quant, and
+    which open lines carry the unit is ``_serial_pending_receipts``' question.
+    Lighter to plan than the full lookup of units, in the query every receive
+    scan sends."""
     return SQL(
         """
-        SELECT m.picked, ml.id, ml.quantity
+        SELECT lot.id, lot.name, lot.product_id, lot.unit_state,
+               lot.expiration_date, lot.company_id AS lot_company_id, pt.tracking,
+               COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS product_name,
+               (%(moves)s) AS moves,
+               (SELECT s.picking_id FROM serial_dispatch_scan s
+                 WHERE s.lot_id = lot.id AND s.state = 'open'
+                 LIMIT 1) AS scanned_on,
+               NULL AS lines, NULL AS quant_id, NULL AS location_id,
+               NULL AS package_id, NULL AS owner_id, NULL AS reserved_quantity
+          FROM stock_lot lot
+          JOIN product_product pp ON pp.id = lot.product_id
+          JOIN product_template pt ON pt.id = pp.product_tmpl_id
+         WHERE (lot.company_id = %(company)s OR lot.company_id IS NULL)
+           AND (lot.name = %(code)s OR lot.manufacturer_serial = %(code)s)
+        """,
+        code=code,
+        moves=moves,
+        company=info["company_id"],
+        lang=info["lang"],
+    )
+
+
+def free_line_sql(move_id, lock=True):
+    """One row ``(move picked, line id, line quantity, line in the product's
+    unit, usage of the line's source location, its expiration and removal
+    dates)``: the move's ``picked`` and its
+    first line without unit or serial that no other transaction holds, locked
+    (``SKIP LOCKED``); the line's columns NULL when there is none. ``lock=False``:
+    every such line, in order, none locked."""
+    return SQL(
+        """
+        SELECT m.picked, ml.id, ml.quantity, ml.in_product_uom, ml.usage,
+               ml.expiration_date, ml.removal_date
           FROM stock_move m
      LEFT JOIN LATERAL (
-               SELECT ml.id, ml.quantity
+               SELECT ml.id, ml.quantity, ml.product_uom_id = pt.uom_id
+                          AS in_product_uom, src.usage, ml.expiration_date,
+                      ml.removal_date
                  FROM stock_move_line ml
+                 JOIN stock_location src ON src.id = ml.location_id
+                 JOIN product_product pp ON pp.id = ml.product_id
+                 JOIN product_template pt ON pt.id = pp.product_tmpl_id
                 WHERE ml.move_id = m.id AND ml.picked IS NOT TRUE
                   AND ml.lot_id IS NULL AND COALESCE(ml.lot_name, '') = ''
              ORDER BY ml.id
-                LIMIT 1
-                  FOR NO KEY UPDATE SKIP LOCKED) ml ON TRUE
+                %s) ml ON TRUE
          WHERE m.id = %s
         """,
+        SQL("LIMIT 1 FOR NO KEY UPDATE OF ml SKIP LOCKED") if lock else SQL(),
         move_id,
     )

@@ -14,6 +14,9 @@ export class ReceiveAction extends ScanScreen {
     static template = "serial_tracking_barcode.ReceiveAction";
     static recordParam = "picking_id";
     static queueKey = "serial_tracking_barcode.receive_queue";
+    static scanModel = "serial.scan.receive";
+    static unscanMethod = "serial_receive_unscan";
+    static validateMethod = "serial_receive_validate";
 
     setup() {
         super.setup();
@@ -56,44 +59,20 @@ export class ReceiveAction extends ScanScreen {
         this.state.lastLineId = result.lines.length ? result.lines[0].id : false;
     }
 
-    /** Take one scanned serial back (the wrong unit); like any manual edit, it pauses. */
-    async onUnscan(serial) {
-        this.session.pause();
-        if (!this.session.ensureIdle()) {
-            return;
-        }
-        const result = await this.orm.call("serial.scan.receive", "serial_receive_unscan", [
-            this.pickingId,
-            serial,
-        ]);
+    async onUnscanResult(result) {
         if (!mergeLines(this.state.lines, result.lines)) {
             await this.load();
         }
-        this.session.setFeedback("info", result.message);
     }
 
     onSelect(line) {
         this.state.selectedId = this.state.selectedId === line.id ? false : line.id;
     }
 
-    async onValidate() {
-        if (!this.session.ensureIdle()) {
-            return;
-        }
-        const result = await this.orm.call("serial.scan.receive", "serial_receive_validate", [
-            this.pickingId,
-        ]);
-        if (result.status === "action") {
-            await this.actionService.doAction(result.action, {
-                onClose: () => this.afterValidate(),
-            });
-        } else {
+    async onValidateResult(result) {
+        if (result) {
             this.setPickingState(result.state);
-            this.afterValidate();
         }
-    }
-
-    async afterValidate() {
         await this.load();
         if (this.state.picking.state === "done") {
             this.session.setFeedback(

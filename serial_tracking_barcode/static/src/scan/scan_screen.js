@@ -16,6 +16,12 @@ import { useScanSession } from "./scan_session";
  * `static recordParam`, `static queueKey`, and defines `sendScan(item)` (the server
  * call of one scan), `onScanResult(result, item)`, `load()` and `isDone` (scanner
  * scans are ignored once true).
+ *
+ * A screen whose flow takes a scan back and validates (receive, transfer) also sets
+ * `static scanModel`, `static unscanMethod`, `static validateMethod` and
+ * `scanRecordId`: `onUnscan(serial)` and `onValidate()` call them and hand the answer
+ * to `onUnscanResult(result)` / `onValidateResult(result)` (null when Odoo's wizard,
+ * e.g. the backorder choice, was shown and closed).
  */
 export class ScanScreen extends Component {
     static components = SCAN_PARTS;
@@ -43,4 +49,43 @@ export class ScanScreen extends Component {
     get isDone() {
         return false;
     }
+
+    get scanRecordId() {
+        return this.recordId;
+    }
+
+    /** Take one scanned serial back (the wrong unit); like any manual edit, it pauses. */
+    async onUnscan(serial) {
+        this.session.pause();
+        if (!this.session.ensureIdle()) {
+            return;
+        }
+        const { scanModel, unscanMethod } = this.constructor;
+        const result = await this.orm.call(scanModel, unscanMethod, [
+            this.scanRecordId,
+            serial,
+        ]);
+        await this.onUnscanResult(result);
+        this.session.setFeedback("info", result.message);
+    }
+
+    async onUnscanResult(result) {}
+
+    /** Validate with what was scanned: Odoo's wizard (backorder...) when it asks. */
+    async onValidate() {
+        if (!this.session.ensureIdle()) {
+            return;
+        }
+        const { scanModel, validateMethod } = this.constructor;
+        const result = await this.orm.call(scanModel, validateMethod, [this.scanRecordId]);
+        if (result.status === "action") {
+            await this.actionService.doAction(result.action, {
+                onClose: () => this.onValidateResult(null),
+            });
+        } else {
+            await this.onValidateResult(result);
+        }
+    }
+
+    async onValidateResult(result) {}
 }

@@ -14,6 +14,9 @@ export class TransferAction extends ScanScreen {
     static template = "serial_tracking_barcode.TransferAction";
     static recordParam = "picking_id";
     static queueKey = "serial_tracking_barcode.transfer_queue";
+    static scanModel = "serial.scan.transfer";
+    static unscanMethod = "serial_transfer_unscan";
+    static validateMethod = "serial_transfer_validate";
     // Opened from the menu: the user's own open transfer, whatever the context holds.
     static fromActiveId = false;
 
@@ -64,20 +67,14 @@ export class TransferAction extends ScanScreen {
         this.state.lastLineId = result.lines.length ? result.lines[0].id : false;
     }
 
-    /** Take one scanned serial back (the wrong unit); like any manual edit, it pauses. */
-    async onUnscan(serial) {
-        this.session.pause();
-        if (!this.session.ensureIdle()) {
-            return;
-        }
-        const result = await this.orm.call("serial.scan.transfer", "serial_transfer_unscan", [
-            this.state.picking.id,
-            serial,
-        ]);
+    get scanRecordId() {
+        return this.state.picking.id;
+    }
+
+    async onUnscanResult() {
         // The unit's move goes with its last unit: the lines are read again.
         await this.load(this.state.picking.id);
         this.state.lastLineId = false;
-        this.session.setFeedback("info", result.message);
     }
 
     get fromLabel() {
@@ -100,17 +97,9 @@ export class TransferAction extends ScanScreen {
         );
     }
 
-    async onValidate() {
-        if (!this.session.ensureIdle()) {
-            return;
-        }
-        const result = await this.orm.call("serial.scan.transfer", "serial_transfer_validate", [
-            this.state.picking.id,
-        ]);
-        if (result.status === "action") {
-            await this.actionService.doAction(result.action, {
-                onClose: () => this.load(this.state.picking.id),
-            });
+    async onValidateResult(result) {
+        if (!result) {
+            await this.load(this.state.picking.id);
             return;
         }
         this.setState(result.state);
