@@ -223,11 +223,42 @@ class SerialScanPlacement(models.AbstractModel):
         again at Confirm and Deliver (``_serial_dispatch_apply``)."""
         line, rows = create_scanned_line(self.env, vals, quant_id, also=also)
         if self._place_pending(move) and self._place_try_lock("stock_move", move.id):
+            through = self._place_through_picking()
+            before = {field: self.env.records_to_compute(field) for field in through}
             move._recompute_state()  # reads (computes) its new quantity
+            # What the move's new state changes through the delivery is left as
+            # it is (the delivery is not changed by a scan, see below): only the
+            # new line is computed, not every line of the delivery again.
+            for field, records in before.items():
+                added = self.env.records_to_compute(field) - records
+                if field.model_name == line._name:
+                    added -= line
+                self.env.remove_to_compute(field, added)
         else:
             self._place_pending(move, drop=True)
         self._place_pending(move.picking_id, drop=True)
         return line, rows
+
+    @api.model
+    def _place_through_picking(self):
+        """The stored fields a move's ``state`` reaches through its delivery
+        (``stock.picking.move_ids``): the delivery's (its state, scheduled
+        date...) and what depends on those (the lines' expiry dates by
+        product_expiry, a sale order's delivery status...). A scan writes none
+        of the delivery's fields, so none of these changes; Confirm and Deliver
+        derive them all (``stock.picking._serial_dispatch_apply``)."""
+        tree = self.pool.get_field_trigger_tree(self.env["stock.move"]._fields["state"])
+        subtree = tree.get(self.env["stock.picking"]._fields["move_ids"])
+        if not subtree:
+            return []
+        return list(
+            {
+                field: None
+                for node in subtree.depth_first()
+                for field in node.root
+                if field.store
+            }
+        )
 
     @api.model
     def _place_pending(self, record, drop=False):
