@@ -301,8 +301,9 @@ class SerialScanService(models.AbstractModel):
         JSON of the lock query, whose dates are ISO strings)."""
         rows = rows or []
         for row in rows:
-            if isinstance(row["expiration_date"], str):
-                row["expiration_date"] = datetime.fromisoformat(row["expiration_date"])
+            for name in ("expiration_date", "removal_date"):
+                if isinstance(row[name], str):
+                    row[name] = datetime.fromisoformat(row[name])
             row["moves"] = [Move(*move) for move in row["moves"] or []]
             row["unit"] = Unit(
                 id=row["id"],

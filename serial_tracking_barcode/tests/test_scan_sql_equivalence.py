@@ -157,6 +157,7 @@ class TestScanSqlEquivalence(SerialDispatchCommon):
         scanners hold it) and derived at Confirm: it is compared after Confirm,
         everything else also right after the scan."""
         self.confirmed = []
+        self.maxDiff = None
         before, orm, helper, (orm_queries, helper_queries) = self.run_both(
             code, confirm=delivery_at_confirm
         )

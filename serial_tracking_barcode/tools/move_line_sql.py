@@ -116,12 +116,29 @@ def free_line_sql(move_id, candidate, lock):
     reservation (how many; the one with stock holding it), and the quants of the
     ``candidate`` unit's strict gather (their ids, for both helpers). Always one
     row at least: with no free line, its line columns are NULL. ``lock``: only
-    the first one no other transaction holds, locked."""
+    the first one no other transaction holds, locked.
+
+    The last columns are what a new line of the move (:func:`create_scanned_line`)
+    needs of it (:data:`MOVE_FACTS`): the move's destination and unit, the
+    product's unit and the quantity of the move's lines (NULL when one of them is
+    in another unit than the move's)."""
     return SQL(
         """
         SELECT fl.id, fl.lot_id, old.n, old.id, new.ids, fl.package_id,
-               fl.location_id, fl.owner_id, fl.company_id, fl.picking_id
+               fl.location_id, fl.owner_id, fl.company_id, fl.picking_id,
+               mv.location_dest_id, mv.product_uom, mv.product_uom_id, mv.quantity
           FROM (VALUES (1)) AS one (x)
+     LEFT JOIN LATERAL (
+               SELECT m.location_dest_id, m.product_uom, mpt.uom_id AS product_uom_id,
+                      (SELECT CASE WHEN BOOL_AND(l.product_uom_id = m.product_uom)
+                                            IS NOT FALSE
+                                   THEN COALESCE(SUM(l.quantity), 0) END
+                         FROM stock_move_line l
+                        WHERE l.move_id = m.id) AS quantity
+                 FROM stock_move m
+                 JOIN product_product mpp ON mpp.id = %(product)s
+                 JOIN product_template mpt ON mpt.id = mpp.product_tmpl_id
+                WHERE m.id = %(move)s) mv ON TRUE
      LEFT JOIN LATERAL (
                SELECT ml.id, ml.lot_id, ml.product_id, ml.location_id,
                       ml.package_id, ml.owner_id, ml.company_id, ml.picking_id
@@ -158,6 +175,9 @@ def free_line_sql(move_id, candidate, lock):
         lock=SQL("LIMIT 1 FOR NO KEY UPDATE OF ml SKIP LOCKED") if lock else SQL(""),
     )
 
+
+# The names of free_line_sql's last columns.
+MOVE_FACTS = ("location_dest_id", "product_uom", "product_uom_id", "quantity")
 
 # product_expiry's dates of a move line, derived from its unit: when these compute
 # methods are product_expiry's own and the operation type creates no lots, a swap
@@ -306,7 +326,19 @@ def sql_create_allowed(env):
     return sql_write_allowed(env, {**REPRODUCED, **CREATE_REPRODUCED})
 
 
-def create_scanned_line(env, vals, quant_id, also=None):
+# A new line's stored field computed from its values, which create_scanned_line
+# sets in its round trip when this compute method is stock's own: the quantity
+# in the product's unit (the quantity, for a line in the product's unit).
+DERIVED_REPRODUCED = {
+    ("stock.move.line", "_compute_quantity_product_uom"): (
+        "odoo.addons.stock.models.stock_move_line",
+    ),
+}
+
+
+def create_scanned_line(
+    env, vals, quant_id, also=None, in_product_uom=False, dates=None
+):
     """``stock.move.line.create(vals)`` for a scanned unit on a delivery's move
     that has no line left to take, as ``(line, rows)``.
 
@@ -326,6 +358,13 @@ def create_scanned_line(env, vals, quant_id, also=None):
     (``_recompute_state``) is the caller's: it is a row every scanner of the
     move shares. ``tests/test_scan_sql_equivalence.py`` compares the result
     with Odoo's ``create``.
+
+    What the ORM would compute on the new row from its values, reading the
+    product, the unit, the delivery and its type again, is set in the same round
+    trip: with ``in_product_uom`` (the caller read that the line's unit is its
+    product's), its quantity in the product's unit (:data:`DERIVED_REPRODUCED`);
+    ``dates``: its unit's expiry dates ``{name: value}`` (:data:`EXPIRY_DATES`, as
+    the lookup read them), which it takes when :func:`expiry_dates_in_sql`.
     """
     MoveLine, Quant, Lot = env["stock.move.line"], env["stock.quant"], env["stock.lot"]
     move = env["stock.move"].browse(vals["move_id"])
@@ -348,10 +387,29 @@ def create_scanned_line(env, vals, quant_id, also=None):
             stamp=NOW,
         ),
         Lot._unit_state_reservation_sql(reserved_id=lot.id, released_id=None),
-        *(also(line) if also else ()),
     ]
+    derived = {}
+    if in_product_uom and sql_write_allowed(env, DERIVED_REPRODUCED):
+        derived["quantity_product_uom"] = vals["quantity"]
+    derived.update(dates or {})
+    if derived:
+        statements.append(
+            SQL(
+                "UPDATE stock_move_line SET %s WHERE id = %s;",
+                SQL(", ").join(
+                    SQL("%s = %s", SQL.identifier(name), value)
+                    for name, value in derived.items()
+                ),
+                line.id,
+            )
+        )
+    statements += also(line) if also else ()
     env.cr.execute(SQL("\n").join(statements))
     rows = env.cr.fetchall() if also else None
+    for name, value in derived.items():  # what their computation would write
+        field = line._fields[name]
+        env.remove_to_compute(field, line)
+        field._update_cache(line, field.convert_to_cache(value, line))
     quant.invalidate_recordset(
         ["reserved_quantity", "write_uid", "write_date"], flush=False
     )

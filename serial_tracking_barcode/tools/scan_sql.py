@@ -100,7 +100,8 @@ def units_sql(where, info, moves):
     return SQL(
         """
         SELECT lot.id, lot.name, lot.product_id, lot.unit_state,
-               lot.expiration_date, lot.company_id AS lot_company_id, pt.tracking,
+               lot.expiration_date, lot.removal_date,
+               lot.company_id AS lot_company_id, pt.tracking,
                COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS product_name,
                (%(moves)s) AS moves, sc.picking_id AS scanned_on, mls.lines,
                q.id AS quant_id, q.location_id, q.package_id, q.owner_id,
