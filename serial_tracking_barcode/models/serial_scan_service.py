@@ -3,7 +3,7 @@ from datetime import datetime
 
 import psycopg2.errors
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.tools import SQL
 
@@ -163,12 +163,25 @@ class SerialScanService(models.AbstractModel):
 
     @api.model
     def _scan_write_rules_sql(self, picking):
-        """The user's record rules for writing ``picking``'s model, as SQL on ``p``."""
-        domain = self.env["ir.rule"]._compute_domain(picking._name, "write")
-        if self.env.su or not domain:
+        """The user's record rules for writing ``picking``'s model, as SQL on ``p``
+        (kept with the rules' own cache key: every scan needs it)."""
+        if self.env.su:
             return SQL("TRUE")
-        allowed = picking.sudo().with_context(active_test=False)._search(domain)
-        return SQL("p.id IN %s", allowed.subselect())
+        Rule = self.env["ir.rule"]
+        return self._scan_rules_sql(
+            picking._name, tuple(Rule._compute_domain_context_values())
+        )
+
+    @tools.ormcache("self.env.uid", "model_name", "context_values")
+    def _scan_rules_sql(self, model_name, context_values):
+        """``_scan_write_rules_sql``, cached by the key of ``ir.rule``'s own
+        ``_compute_domain`` cache (``context_values``: its context values), which
+        the same changes clear (rules, groups)."""
+        domain = self.env["ir.rule"]._compute_domain(model_name, "write")
+        if not domain:
+            return SQL("TRUE")
+        Model = self.env[model_name].sudo().with_context(active_test=False)
+        return SQL("p.id IN %s", Model._search(domain).subselect())
 
     # --- step 3: what the code names
 

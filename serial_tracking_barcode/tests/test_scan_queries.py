@@ -9,8 +9,9 @@ from .common import SerialDispatchCommon
 # query, and a pick sends its scan row with the line's write (one round trip
 # each less). A new line takes what Odoo computes on it and its move from the
 # lookup (27 -> 14: the move's quantity, the line's quantity in the product's
-# unit and expiry dates are not read again). Here with mrp installed: its dependencies on
-# stock.move.picked read the move once more than in a stock-only database.
+# unit and expiry dates are not read again). Here with mrp installed: its
+# dependencies on stock.move.picked read the move once more than in a stock-only
+# database.
 BUDGET = {
     "serial_reserved": 3,
     "serial_swap": 5,
