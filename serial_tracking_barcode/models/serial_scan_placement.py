@@ -5,6 +5,7 @@ import psycopg2.errors
 from odoo import api, models
 from odoo.tools import SQL
 
+from ..tools.dispatch_lines import line_update_dicts, line_updates_sql
 from ..tools.move_line_sql import (
     EXPIRY_DATES,
     MOVE_FACTS,
@@ -39,7 +40,7 @@ class SerialScanPlacement(models.AbstractModel):
     ):
         """The unit on its line, the scan row linked to it; the line updates when
         the SQL helper read them in its round trip (else None)."""
-        answer = picking._serial_dispatch_line_updates_sql([decision.move_id])
+        answer = line_updates_sql([decision.move_id])
         self._place_known(picking, decision, candidate, lot)
         if decision.kind == "pick":
             line = self.env["stock.move.line"].browse(decision.line_id)
@@ -51,7 +52,7 @@ class SerialScanPlacement(models.AbstractModel):
         if rows is None:
             self.env.execute_query(self._place_link_sql(scan_id, line.id))
         self.env["serial.dispatch.scan"].invalidate_model(["move_line_id"])
-        return picking._serial_dispatch_line_update_dicts(rows) if rows else None
+        return line_update_dicts(rows) if rows else None
 
     @api.model
     def _place_known(self, picking, decision, candidate, lot):

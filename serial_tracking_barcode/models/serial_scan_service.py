@@ -25,6 +25,7 @@ from ..tools.scan_decision import Move, MoveLine, Refusal, Unit
 from ..tools.scan_messages import refusal_message
 from ..tools.scan_sql import (
     LOCKED_ROW,
+    insert_row_sql,
     lock_picking_sql,
     moves_sql,
     products_sql,
@@ -360,23 +361,8 @@ class SerialScanService(models.AbstractModel):
     def _scan_insert_values(self, model, values):
         """``_scan_insert_row`` of a row of ``model`` holding ``values`` (column
         names to values) and the audit columns; the model's cache is dropped."""
-        names = list(values)
-        row_id = self._scan_insert_row(
-            SQL(
-                """
-                INSERT INTO %(table)s (%(columns)s, create_uid, write_uid,
-                                       create_date, write_date)
-                VALUES (%(values)s, %(user)s, %(user)s,
-                        NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')
-           ON CONFLICT DO NOTHING
-             RETURNING id
-                """,
-                table=SQL.identifier(self.env[model]._table),
-                columns=SQL(", ").join(SQL.identifier(name) for name in names),
-                values=SQL(", ").join(SQL("%s", values[name]) for name in names),
-                user=self.env.uid,
-            )
-        )
+        insert = insert_row_sql(self.env[model]._table, values, self.env.uid)
+        row_id = self._scan_insert_row(SQL("%s RETURNING id", insert))
         self.env[model].invalidate_model()
         return row_id
 

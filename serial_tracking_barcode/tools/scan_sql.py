@@ -1,6 +1,8 @@
 """The scan engine's lookup queries, as ``odoo.tools.SQL`` (the one place a scan
 reads its facts in SQL). ``serial.scan.service`` runs them and shapes the rows
 (``_scan_lock_picking``, ``_scan_products``, ``_scan_moves_sql``, ``_scan_units``).
+The scan rows' insert (``insert_row_sql``) is here too: the service's and the
+dispatch flow's.
 """
 
 from odoo.tools import SQL
@@ -141,4 +143,24 @@ def units_sql(where, info, moves):
         path=info.get("path") or f"{info['parent_path']}%",
         company=info["company_id"],
         lang=info["lang"],
+    )
+
+
+def insert_row_sql(table, values, uid):
+    """A scan row's ``INSERT ... ON CONFLICT DO NOTHING`` (no ``RETURNING``):
+    one row of ``table`` holding ``values`` (column names to values) and its
+    audit columns (user ``uid``, the transaction's time). Its unique indexes
+    arbitrate concurrent scans (see ``serial.scan.service._scan_insert_row``)."""
+    return SQL(
+        """
+        INSERT INTO %(table)s (%(columns)s, create_uid, write_uid,
+                               create_date, write_date)
+        VALUES (%(values)s, %(user)s, %(user)s,
+                NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')
+   ON CONFLICT DO NOTHING
+        """,
+        table=SQL.identifier(table),
+        columns=SQL(", ").join(SQL.identifier(name) for name in values),
+        values=SQL(", ").join(SQL("%s", value) for value in values.values()),
+        user=uid,
     )
