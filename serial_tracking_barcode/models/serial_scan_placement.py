@@ -9,6 +9,7 @@ from ..tools.dispatch_lines import line_update_dicts, line_updates_sql
 from ..tools.move_line_sql import (
     EXPIRY_DATES,
     MOVE_FACTS,
+    MOVE_FIELDS,
     create_scanned_line,
     expiry_dates_in_sql,
     free_line_sql,
@@ -242,6 +243,10 @@ class SerialScanPlacement(models.AbstractModel):
         again at Confirm and Deliver (``_serial_dispatch_apply``). ``facts``:
         what ``free_line_sql`` read of the move (``MOVE_FACTS``); ``dates``: the
         unit's expiry dates the line takes (see ``create_scanned_line``)."""
+        # What the free-line query read of the move, for the new line's company
+        # and the move's new state instead of reading the move again.
+        for name in MOVE_FIELDS:
+            move._fields[name]._insert_cache(move, [facts[name]])
         line, rows = create_scanned_line(
             self.env,
             vals,

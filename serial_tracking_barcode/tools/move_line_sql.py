@@ -119,17 +119,20 @@ def free_line_sql(move_id, candidate, lock):
     the first one no other transaction holds, locked.
 
     The last columns are what a new line of the move (:func:`create_scanned_line`)
-    needs of it (:data:`MOVE_FACTS`): the move's destination and unit, the
-    product's unit and the quantity of the move's lines (NULL when one of them is
-    in another unit than the move's)."""
+    needs of it (:data:`MOVE_FACTS`): the move's fields a new line and the
+    move's new state read (:data:`MOVE_FIELDS`), the product's unit and the
+    quantity of the move's lines (NULL when one of them is in another unit than
+    the move's)."""
     return SQL(
         """
         SELECT fl.id, fl.lot_id, old.n, old.id, new.ids, fl.package_id,
                fl.location_id, fl.owner_id, fl.company_id, fl.picking_id,
-               mv.location_dest_id, mv.product_uom, mv.product_uom_id, mv.quantity
+               mv.location_dest_id, mv.product_uom, mv.product_uom_id, mv.quantity,
+               mv.company_id, mv.state, mv.product_uom_qty, mv.procure_method
           FROM (VALUES (1)) AS one (x)
      LEFT JOIN LATERAL (
                SELECT m.location_dest_id, m.product_uom, mpt.uom_id AS product_uom_id,
+                      m.company_id, m.state, m.product_uom_qty, m.procure_method,
                       (SELECT CASE WHEN BOOL_AND(l.product_uom_id = m.product_uom)
                                             IS NOT FALSE
                                    THEN COALESCE(SUM(l.quantity), 0) END
@@ -176,8 +179,19 @@ def free_line_sql(move_id, candidate, lock):
     )
 
 
-# The names of free_line_sql's last columns.
-MOVE_FACTS = ("location_dest_id", "product_uom", "product_uom_id", "quantity")
+# The names of free_line_sql's last columns: the move's own fields (see
+# MOVE_FIELDS), the product's unit, the quantity of the move's lines.
+MOVE_FIELDS = (
+    "location_dest_id",
+    "product_uom",
+    "company_id",
+    "state",
+    "product_uom_qty",
+    "procure_method",
+)
+MOVE_FACTS = ("location_dest_id", "product_uom", "product_uom_id", "quantity") + (
+    MOVE_FIELDS[2:]
+)
 
 # product_expiry's dates of a move line, derived from its unit: when these compute
 # methods are product_expiry's own and the operation type creates no lots, a swap
