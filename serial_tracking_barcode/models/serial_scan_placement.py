@@ -8,15 +8,13 @@ from odoo.tools import SQL
 from ..tools.dispatch_lines import line_update_dicts, line_updates_sql
 from ..tools.move_line_sql import (
     EXPIRY_DATES,
-    MOVE_FACTS,
-    MOVE_FIELDS,
     create_scanned_line,
     expiry_dates_in_sql,
-    free_line_sql,
     sql_create_allowed,
     sql_write_allowed,
     write_scanned_line,
 )
+from ..tools.scan_sql import MOVE_FACTS, MOVE_FIELDS, free_line_sql
 
 
 class SerialScanPlacement(models.AbstractModel):
