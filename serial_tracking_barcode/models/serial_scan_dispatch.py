@@ -9,8 +9,10 @@ from odoo.tools import SQL
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 from odoo.addons.serial_tracking.tools.gs1 import looks_like_gs1
 
+from ..tools.dispatch_lines import line_update_dicts, line_updates_sql
 from ..tools.move_line_sql import sql_write_allowed, write_scanned_line
 from ..tools.scan_decision import Refusal, decide_count, decide_dispatch
+from ..tools.scan_sql import insert_row_sql
 
 
 class _FoldedSavepoint:
@@ -265,7 +267,7 @@ class SerialScanDispatch(models.AbstractModel):
             "SELECT a.*, (SELECT id FROM serial_dispatch_scan WHERE scan_uid = %s) "
             "FROM (%s) a",
             scan_uid,
-            picking._serial_dispatch_line_updates_sql([move.id]),
+            line_updates_sql([move.id]),
         )
         try:
             with self.env.protecting([move._fields["picked"]], move):
@@ -289,7 +291,7 @@ class SerialScanDispatch(models.AbstractModel):
             savepoint.rollback()
             raise Refusal("not_available", error=str(error)) from error
         self.env["serial.dispatch.scan"].invalidate_model()
-        return picking._serial_dispatch_line_update_dicts([row[:-1] for row in rows])
+        return line_update_dicts([row[:-1] for row in rows])
 
     @api.model
     def _scan_unconfirm(self, picking, info):
@@ -345,24 +347,16 @@ class SerialScanDispatch(models.AbstractModel):
         """The scan row's ``INSERT ... ON CONFLICT DO NOTHING`` (see
         ``_scan_insert_row``), linked to its move line ``line_id`` when known."""
         unit = candidate.get("unit")
-        return SQL(
-            """
-                INSERT INTO serial_dispatch_scan
-                       (picking_id, move_id, move_line_id, lot_id, product_id,
-                        company_id, scan_uid, code, quantity, state, create_uid,
-                        write_uid, create_date, write_date)
-                VALUES (%(picking)s, %(move)s, %(line)s, %(lot)s, %(product)s,
-                        %(company)s, %(uid_key)s, %(code)s, 1.0, 'open', %(user)s,
-                        %(user)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')
-           ON CONFLICT DO NOTHING
-                """,
-            picking=picking.id,
-            move=decision.move_id,
-            line=line_id,
-            lot=unit.id if unit else None,
-            product=unit.product_id if unit else candidate["id"],
-            company=info["company_id"],
-            uid_key=scan_uid,
-            code=code,
-            user=self.env.uid,
-        )
+        values = {
+            "picking_id": picking.id,
+            "move_id": decision.move_id,
+            "move_line_id": line_id,
+            "lot_id": unit.id if unit else None,
+            "product_id": unit.product_id if unit else candidate["id"],
+            "company_id": info["company_id"],
+            "scan_uid": scan_uid,
+            "code": code,
+            "quantity": 1.0,
+            "state": "open",
+        }
+        return insert_row_sql("serial_dispatch_scan", values, self.env.uid)

@@ -5,14 +5,16 @@ import psycopg2.errors
 from odoo import api, models
 from odoo.tools import SQL
 
+from ..tools.dispatch_lines import line_update_dicts, line_updates_sql
 from ..tools.move_line_sql import (
+    EXPIRY_DATES,
     create_scanned_line,
     expiry_dates_in_sql,
-    free_line_sql,
     sql_create_allowed,
     sql_write_allowed,
     write_scanned_line,
 )
+from ..tools.scan_sql import MOVE_FACTS, MOVE_FIELDS, free_line_sql
 
 
 class SerialScanPlacement(models.AbstractModel):
@@ -37,7 +39,7 @@ class SerialScanPlacement(models.AbstractModel):
     ):
         """The unit on its line, the scan row linked to it; the line updates when
         the SQL helper read them in its round trip (else None)."""
-        answer = picking._serial_dispatch_line_updates_sql([decision.move_id])
+        answer = line_updates_sql([decision.move_id])
         self._place_known(picking, decision, candidate, lot)
         if decision.kind == "pick":
             line = self.env["stock.move.line"].browse(decision.line_id)
@@ -49,7 +51,7 @@ class SerialScanPlacement(models.AbstractModel):
         if rows is None:
             self.env.execute_query(self._place_link_sql(scan_id, line.id))
         self.env["serial.dispatch.scan"].invalidate_model(["move_line_id"])
-        return picking._serial_dispatch_line_update_dicts(rows) if rows else None
+        return line_update_dicts(rows) if rows else None
 
     @api.model
     def _place_known(self, picking, decision, candidate, lot):
@@ -97,14 +99,26 @@ class SerialScanPlacement(models.AbstractModel):
                 for row in rows
                 if row[0] and self._place_try_lock("stock_move_line", row[0])
             ]
-            rows = free[:1] or [(None, None, None, None, rows[0][4]) + (None,) * 5]
+            rows = free[:1] or [
+                (None,) * 4 + (rows[0][4],) + (None,) * 5 + rows[0][-len(MOVE_FACTS) :]
+            ]
         else:
             self.env.cr.execute(query, log_exceptions=False)
             rows = self.env.cr.fetchall()
-        line_id, old_lot, quants, old_quant, new_quants, *known_line = rows[0]
+        row = rows[0]
+        facts = dict(zip(MOVE_FACTS, row[-len(MOVE_FACTS) :], strict=True))
+        line_id, old_lot, quants, old_quant, new_quants, *known_line = row[
+            : -len(MOVE_FACTS)
+        ]
         new_quant = self._place_first_quant(candidate, candidate["id"], new_quants)
+        # The quants' packages, for the ORM's dependency walk of the reservation
+        # change (``modified``) instead of reading the quants again.
+        known = {}
+        if new_quants == [candidate["quant_id"]]:
+            known[new_quant] = candidate["package_id"]
         if not line_id:
-            return self.env["stock.move.line"], None, new_quant
+            self._place_known_packages(known)
+            return self.env["stock.move.line"], None, new_quant, facts
         line = self.env["stock.move.line"].browse(line_id)
         # What the query read of the line, for the ORM's dependency walk of the
         # write (``modified``) and its access check instead of reading it again.
@@ -118,18 +132,9 @@ class SerialScanPlacement(models.AbstractModel):
         line._fields["move_id"]._insert_cache(line, [move_id])
         line._fields["product_id"]._insert_cache(line, [candidate["product_id"]])
         line._fields["picking_id"]._insert_cache(line, [known_line[4]])
-        # The quants' packages, for the ORM's dependency walk of the reservation
-        # change (``modified``) instead of reading the quants again.
-        known = {}
-        if new_quants == [candidate["quant_id"]]:
-            known[new_quant] = candidate["package_id"]
         if quants == 1 and old_quant:
             known[old_quant] = old_package
-        Quant = self.env["stock.quant"]
-        for quant_id, package_id in known.items():
-            Quant._fields["package_id"]._insert_cache(
-                Quant.browse(quant_id), [package_id]
-            )
+        self._place_known_packages(known)
         if quants != 1 or not old_quant:
             old_quant = self._place_first_quant(
                 {
@@ -142,7 +147,16 @@ class SerialScanPlacement(models.AbstractModel):
                 [None] * (quants or 0),
             )
         swap = (old_quant, new_quant, old_lot) if old_quant and new_quant else None
-        return line, swap, new_quant
+        return line, swap, new_quant, facts
+
+    @api.model
+    def _place_known_packages(self, packages):
+        """``{quant_id: package_id}`` read by the lookup, into the ORM cache."""
+        Quant = self.env["stock.quant"]
+        for quant_id, package_id in packages.items():
+            Quant._fields["package_id"]._insert_cache(
+                Quant.browse(quant_id), [package_id]
+            )
 
     @api.model
     def _place_first_quant(self, key, lot_id, quant_ids):
@@ -186,12 +200,14 @@ class SerialScanPlacement(models.AbstractModel):
             "owner_id": candidate["owner_id"] or False,
             "picked": True,
         }
-        line, swap, new_quant = self._place_free_line(move.id, candidate, one_by_one)
+        line, swap, new_quant, facts = self._place_free_line(
+            move.id, candidate, one_by_one
+        )
+        use_create_lots = (info or {}).get("use_create_lots")
+        if use_create_lots is None:
+            use_create_lots = picking.picking_type_id.use_create_lots
+        expiry = expiry_dates_in_sql(self.env, use_create_lots)
         if line:
-            use_create_lots = (info or {}).get("use_create_lots")
-            if use_create_lots is None:
-                use_create_lots = picking.picking_type_id.use_create_lots
-            expiry = expiry_dates_in_sql(self.env, use_create_lots)
             return line, self._place_write_line(
                 line, vals, scan_id, answer, swap, expiry
             )
@@ -199,8 +215,8 @@ class SerialScanPlacement(models.AbstractModel):
             move_id=move.id,
             picking_id=picking.id,
             product_id=candidate["product_id"],
-            product_uom_id=move.product_id.uom_id.id,
-            location_dest_id=move.location_dest_id.id,
+            product_uom_id=facts["product_uom_id"],
+            location_dest_id=facts["location_dest_id"],
             quantity=1.0,
         )
         if new_quant and not decision.line_id and sql_create_allowed(self.env):
@@ -209,25 +225,93 @@ class SerialScanPlacement(models.AbstractModel):
                 vals,
                 new_quant,
                 lambda line: [self._place_link_sql(scan_id, line.id), answer],
+                facts,
+                {name: candidate[name] for name in EXPIRY_DATES} if expiry else None,
             )
         return self.env["stock.move.line"].create(vals), None
 
     @api.model
-    def _place_create_line(self, move, vals, quant_id, also):
+    def _place_create_line(self, move, vals, quant_id, also, facts, dates=None):
         """A new line through ``create_scanned_line`` (``also(line)``: the
         caller's statements sent with it). What the move derives from its lines
         (its quantity, then its state) is written only when no other scan holds
         the move's row (``_place_try_lock``); what the delivery derives (its
         state, weight) is never written by a scan: other scans hold its row
         ``FOR SHARE``, and a write would make them wait or fail. Both are derived
-        again at Confirm and Deliver (``_serial_dispatch_apply``)."""
-        line, rows = create_scanned_line(self.env, vals, quant_id, also=also)
+        again at Confirm and Deliver (``_serial_dispatch_apply``). ``facts``:
+        what ``free_line_sql`` read of the move (``MOVE_FACTS``); ``dates``: the
+        unit's expiry dates the line takes (see ``create_scanned_line``)."""
+        # What the free-line query read of the move, for the new line's company
+        # and the move's new state instead of reading the move again.
+        for name in MOVE_FIELDS:
+            move._fields[name]._insert_cache(move, [facts[name]])
+        line, rows = create_scanned_line(
+            self.env,
+            vals,
+            quant_id,
+            also=also,
+            in_product_uom=True,  # vals: the product's unit, read by free_line_sql
+            dates=dates,
+        )
         if self._place_pending(move) and self._place_try_lock("stock_move", move.id):
-            move._recompute_state()  # reads (computes) its new quantity
+            self._place_move_quantity(move, vals, facts)
+            through = self._place_through_picking()
+            before = {field: self.env.records_to_compute(field) for field in through}
+            # The move's quantity in the product's unit depends on its state in
+            # Odoo's declaration, not in its computation.
+            with self.env.protecting([move._fields["product_qty"]], move):
+                move._recompute_state()  # reads its new quantity
+            # What the move's new state changes through the delivery is left as
+            # it is (the delivery is not changed by a scan, see below): only the
+            # new line is computed (when its dates were not set with it), not
+            # every line of the delivery again.
+            for field, records in before.items():
+                added = self.env.records_to_compute(field) - records
+                if field.model_name == line._name and not dates:
+                    added -= line
+                self.env.remove_to_compute(field, added)
         else:
             self._place_pending(move, drop=True)
         self._place_pending(move.picking_id, drop=True)
         return line, rows
+
+    @api.model
+    def _place_move_quantity(self, move, vals, facts):
+        """The move's ``quantity`` as Odoo computes it (the sum of its lines'
+        quantities in its unit) when every line is in the move's unit: the lines
+        read by ``free_line_sql`` (``facts["quantity"]``, in this transaction, the
+        move's row locked since) and the new one; else left to Odoo's
+        computation, which reads the lines again."""
+        field = move._fields["quantity"]
+        if (
+            facts["quantity"] is None
+            or vals["product_uom_id"] != facts["product_uom"]
+            or move not in self.env.records_to_compute(field)
+        ):
+            return
+        with self.env.protecting([field], move):
+            move.quantity = facts["quantity"] + vals["quantity"]
+
+    @api.model
+    def _place_through_picking(self):
+        """The stored fields a move's ``state`` reaches through its delivery
+        (``stock.picking.move_ids``): the delivery's (its state, scheduled
+        date...) and what depends on those (the lines' expiry dates by
+        product_expiry, a sale order's delivery status...). A scan writes none
+        of the delivery's fields, so none of these changes; Confirm and Deliver
+        derive them all (``stock.picking._serial_dispatch_apply``)."""
+        tree = self.pool.get_field_trigger_tree(self.env["stock.move"]._fields["state"])
+        subtree = tree.get(self.env["stock.picking"]._fields["move_ids"])
+        if not subtree:
+            return []
+        return list(
+            {
+                field: None
+                for node in subtree.depth_first()
+                for field in node.root
+                if field.store
+            }
+        )
 
     @api.model
     def _place_pending(self, record, drop=False):

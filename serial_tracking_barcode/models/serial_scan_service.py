@@ -3,7 +3,7 @@ from datetime import datetime
 
 import psycopg2.errors
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.tools import SQL
 
@@ -25,6 +25,7 @@ from ..tools.scan_decision import Move, MoveLine, Refusal, Unit
 from ..tools.scan_messages import refusal_message
 from ..tools.scan_sql import (
     LOCKED_ROW,
+    insert_row_sql,
     lock_picking_sql,
     moves_sql,
     products_sql,
@@ -163,12 +164,25 @@ class SerialScanService(models.AbstractModel):
 
     @api.model
     def _scan_write_rules_sql(self, picking):
-        """The user's record rules for writing ``picking``'s model, as SQL on ``p``."""
-        domain = self.env["ir.rule"]._compute_domain(picking._name, "write")
-        if self.env.su or not domain:
+        """The user's record rules for writing ``picking``'s model, as SQL on ``p``
+        (kept with the rules' own cache key: every scan needs it)."""
+        if self.env.su:
             return SQL("TRUE")
-        allowed = picking.sudo().with_context(active_test=False)._search(domain)
-        return SQL("p.id IN %s", allowed.subselect())
+        Rule = self.env["ir.rule"]
+        return self._scan_rules_sql(
+            picking._name, tuple(Rule._compute_domain_context_values())
+        )
+
+    @tools.ormcache("self.env.uid", "model_name", "context_values")
+    def _scan_rules_sql(self, model_name, context_values):
+        """``_scan_write_rules_sql``, cached by the key of ``ir.rule``'s own
+        ``_compute_domain`` cache (``context_values``: its context values), which
+        the same changes clear (rules, groups)."""
+        domain = self.env["ir.rule"]._compute_domain(model_name, "write")
+        if not domain:
+            return SQL("TRUE")
+        Model = self.env[model_name].sudo().with_context(active_test=False)
+        return SQL("p.id IN %s", Model._search(domain).subselect())
 
     # --- step 3: what the code names
 
@@ -301,8 +315,9 @@ class SerialScanService(models.AbstractModel):
         JSON of the lock query, whose dates are ISO strings)."""
         rows = rows or []
         for row in rows:
-            if isinstance(row["expiration_date"], str):
-                row["expiration_date"] = datetime.fromisoformat(row["expiration_date"])
+            for name in ("expiration_date", "removal_date"):
+                if isinstance(row[name], str):
+                    row[name] = datetime.fromisoformat(row[name])
             row["moves"] = [Move(*move) for move in row["moves"] or []]
             row["unit"] = Unit(
                 id=row["id"],
@@ -346,23 +361,8 @@ class SerialScanService(models.AbstractModel):
     def _scan_insert_values(self, model, values):
         """``_scan_insert_row`` of a row of ``model`` holding ``values`` (column
         names to values) and the audit columns; the model's cache is dropped."""
-        names = list(values)
-        row_id = self._scan_insert_row(
-            SQL(
-                """
-                INSERT INTO %(table)s (%(columns)s, create_uid, write_uid,
-                                       create_date, write_date)
-                VALUES (%(values)s, %(user)s, %(user)s,
-                        NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')
-           ON CONFLICT DO NOTHING
-             RETURNING id
-                """,
-                table=SQL.identifier(self.env[model]._table),
-                columns=SQL(", ").join(SQL.identifier(name) for name in names),
-                values=SQL(", ").join(SQL("%s", values[name]) for name in names),
-                user=self.env.uid,
-            )
-        )
+        insert = insert_row_sql(self.env[model]._table, values, self.env.uid)
+        row_id = self._scan_insert_row(SQL("%s RETURNING id", insert))
         self.env[model].invalidate_model()
         return row_id
 

@@ -331,12 +331,6 @@ class StockPicking(models.Model):
         """What a scan changes on lines: their scanned quantity and serials."""
         return line_update_dicts(self.env.execute_query(line_updates_sql(move_ids)))
 
-    def _serial_dispatch_line_updates_sql(self, move_ids):
-        return line_updates_sql(move_ids)
-
-    def _serial_dispatch_line_update_dicts(self, rows):
-        return line_update_dicts(rows)
-
     def _serial_dispatch_lines(self, moves=None):
         """One dict per order line (stock.move), see ``tools/dispatch_lines.py``."""
         return dispatch_lines(self, moves)

@@ -1,5 +1,7 @@
 import uuid
+from datetime import timedelta
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
@@ -72,6 +74,36 @@ class TestDispatchScan(SerialDispatchCommon):
         states = self.lots.mapped("unit_state")
         self.lots._refresh_unit_state()
         self.assertEqual(self.lots.mapped("unit_state"), states)
+
+    def test_scan_without_reservation_leaves_the_other_lines(self):
+        """A new line changes its move's state; Odoo then recomputes what every
+        line of the delivery derives through the delivery (product_expiry's dates
+        follow its scheduled date), which a scan does not change: the other lines
+        are neither recomputed (their cost grew with the delivery's size) nor
+        rewritten (rows other scanners are writing)."""
+        self.product_serial.use_expiration_date = True
+        expiry = fields.Datetime.now() + timedelta(days=90)
+        self.lots.write({"expiration_date": expiry})
+        self.delivery.do_unreserve()
+        move = self.move_of(self.delivery, self.product_serial)
+        for code in ("DSP0007", "DSP0008"):
+            self.assertEqual(self.scan(code)["status"], "ok")
+        self.assertEqual(move.state, "partially_available")
+        first = move.move_line_ids.filtered(lambda ml: ml.lot_id == self.lots[7])
+        # A date its computation would replace (the unit's), set behind the ORM.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE stock_move_line SET expiration_date = %s WHERE id = %s",
+            (expiry - timedelta(days=1), first.id),
+        )
+        self.env.invalidate_all()
+        before = first.read(["expiration_date", "write_date"])
+        self.assertEqual(self.scan("DSP0009")["status"], "ok")  # the move's last unit
+        self.env.invalidate_all()
+        self.assertEqual(move.state, "assigned")
+        self.assertEqual(first.read(["expiration_date", "write_date"]), before)
+        third = move.move_line_ids.filtered(lambda ml: ml.lot_id == self.lots[9])
+        self.assertEqual(third.expiration_date, expiry)
 
     def test_scan_gs1_hri_and_digital_link(self):
         result = self.scan(f"(01)0{self.GTIN_SERIAL}(21)DSP0002")

@@ -146,6 +146,7 @@ class TestScanSqlEquivalence(SerialDispatchCommon):
             queries.append(self.env.cr.sql_log_count - start)
             outcomes.append(self.snapshot())
             if confirm:
+                self.env.invalidate_all()  # another request: a cold cache
                 picking.serial_dispatch_confirm()
                 self.confirmed.append(self.snapshot())
             savepoint.close(rollback=True)
@@ -157,6 +158,7 @@ class TestScanSqlEquivalence(SerialDispatchCommon):
         scanners hold it) and derived at Confirm: it is compared after Confirm,
         everything else also right after the scan."""
         self.confirmed = []
+        self.maxDiff = None
         before, orm, helper, (orm_queries, helper_queries) = self.run_both(
             code, confirm=delivery_at_confirm
         )
@@ -262,5 +264,26 @@ class TestScanSqlEquivalence(SerialDispatchCommon):
         self.assert_same(
             "DSP0001",
             {("stock.quant", "reserved_quantity"), ("stock.move", "quantity")},
+            delivery_at_confirm=True,
+        )
+
+    def test_no_reservation_unit_without_dates(self):
+        """The new line takes its unit's expiry dates in the helper's round trip:
+        a unit without them leaves the line's empty, as Odoo's computation."""
+        self.delivery.do_unreserve()
+        self.assert_same(
+            "DSP0009",
+            {("stock.move.line", "lot_id"), ("stock.move", "quantity")},
+            delivery_at_confirm=True,
+        )
+
+    def test_no_reservation_second_unit(self):
+        """A second new line on the move: its quantity grows (from the lines the
+        lookup read), its state stays."""
+        self.delivery.do_unreserve()
+        self.assertEqual(self.scan("DSP0008")["status"], "ok")
+        self.assert_same(
+            "DSP0007",
+            {("stock.move.line", "expiration_date"), ("stock.move", "quantity")},
             delivery_at_confirm=True,
         )

@@ -6,9 +6,10 @@ scanned (the open scan rows) and the serials scanned, read by one query.
 from odoo.tools import SQL
 
 
-def line_updates_sql(move_ids):
-    """The scanned quantity and serials of the moves ``move_ids`` (SQL), rows
-    ``(move_id, product_id, ordered, scanned, serials)``."""
+def _lines_sql(where, order=None):
+    """Per move matching ``where`` (SQL on ``m``): ``(move_id, product_id,
+    ordered, scanned, serials)``, the scanned quantity and serials from its open
+    scan rows."""
     return SQL(
         """
         SELECT m.id, m.product_id, m.product_qty, COALESCE(SUM(s.quantity), 0),
@@ -16,11 +17,18 @@ def line_updates_sql(move_ids):
           FROM stock_move m
      LEFT JOIN serial_dispatch_scan s ON s.move_id = m.id
      LEFT JOIN stock_lot l ON l.id = s.lot_id
-         WHERE m.id = ANY(%s)
-      GROUP BY m.id
+         WHERE %s
+      GROUP BY m.id %s
         """,
-        list(move_ids),
+        where,
+        order or SQL(),
     )
+
+
+def line_updates_sql(move_ids):
+    """The scanned quantity and serials of the moves ``move_ids`` (SQL), rows
+    ``(move_id, product_id, ordered, scanned, serials)``."""
+    return _lines_sql(SQL("m.id = ANY(%s)", list(move_ids)))
 
 
 def line_update_dicts(rows):
@@ -47,19 +55,11 @@ def dispatch_lines(picking, moves=None):
     env["serial.dispatch.scan"].flush_model()
     env["stock.move"].flush_model(["picking_id", "state", "product_qty"])
     rows = env.execute_query(
-        SQL(
-            """SELECT m.id, m.product_id, m.product_qty,
-                      COALESCE(SUM(s.quantity), 0),
-                      ARRAY_REMOVE(ARRAY_AGG(l.name ORDER BY l.name), NULL)
-                 FROM stock_move m
-            LEFT JOIN serial_dispatch_scan s ON s.move_id = m.id
-            LEFT JOIN stock_lot l ON l.id = s.lot_id
-                WHERE %s
-             GROUP BY m.id
-             ORDER BY m.sequence, m.id""",
+        _lines_sql(
             SQL("m.id = ANY(%s)", move_ids)
             if move_ids is not None
             else SQL("m.picking_id = %s AND m.state != 'cancel'", picking.id),
+            SQL("ORDER BY m.sequence, m.id"),
         )
     )
     products = env["product.product"].browse({row[1] for row in rows})

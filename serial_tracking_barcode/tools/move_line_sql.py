@@ -109,56 +109,6 @@ def sql_write_allowed(env, reproduced=None):
     return True
 
 
-def free_line_sql(move_id, candidate, lock):
-    """The free lines of a delivery's move a scanned unit can take (unpicked,
-    one unit in the product's unit), with, for :func:`write_scanned_line`, the
-    quants of a strict gather (Odoo's ``_update_available_quantity``) of the line's
-    reservation (how many; the one with stock holding it), and the quants of the
-    ``candidate`` unit's strict gather (their ids, for both helpers). Always one
-    row at least: with no free line, its line columns are NULL. ``lock``: only
-    the first one no other transaction holds, locked."""
-    return SQL(
-        """
-        SELECT fl.id, fl.lot_id, old.n, old.id, new.ids, fl.package_id,
-               fl.location_id, fl.owner_id, fl.company_id, fl.picking_id
-          FROM (VALUES (1)) AS one (x)
-     LEFT JOIN LATERAL (
-               SELECT ml.id, ml.lot_id, ml.product_id, ml.location_id,
-                      ml.package_id, ml.owner_id, ml.company_id, ml.picking_id
-                 FROM stock_move_line ml
-                 JOIN product_product pp ON pp.id = ml.product_id
-                 JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                WHERE ml.move_id = %(move)s AND NOT ml.picked
-                  AND ml.quantity = 1 AND ml.product_uom_id = pt.uom_id
-                  AND ml.lot_id IS NOT NULL
-             ORDER BY ml.id
-                %(lock)s) fl ON TRUE
-     LEFT JOIN LATERAL (
-               SELECT COUNT(*) AS n, MIN(q.id) FILTER (
-                          WHERE q.quantity > 0 AND q.reserved_quantity >= 1) AS id
-                 FROM stock_quant q
-                WHERE q.product_id = fl.product_id AND q.lot_id = fl.lot_id
-                  AND q.location_id = fl.location_id
-                  AND q.package_id IS NOT DISTINCT FROM fl.package_id
-                  AND q.owner_id IS NOT DISTINCT FROM fl.owner_id) old ON TRUE
-     LEFT JOIN LATERAL (
-               SELECT ARRAY_AGG(q.id) AS ids
-                 FROM stock_quant q
-                WHERE q.product_id = %(product)s AND q.lot_id = %(lot)s
-                  AND q.location_id = %(location)s
-                  AND q.package_id IS NOT DISTINCT FROM %(package)s
-                  AND q.owner_id IS NOT DISTINCT FROM %(owner)s) new ON TRUE
-        """,
-        move=move_id,
-        product=candidate["product_id"],
-        lot=candidate["id"],
-        location=candidate["location_id"],
-        package=candidate["package_id"],
-        owner=candidate["owner_id"],
-        lock=SQL("LIMIT 1 FOR NO KEY UPDATE OF ml SKIP LOCKED") if lock else SQL(""),
-    )
-
-
 # product_expiry's dates of a move line, derived from its unit: when these compute
 # methods are product_expiry's own and the operation type creates no lots, a swap
 # sets them in its UPDATE (what those methods compute there) instead of the ORM
@@ -311,7 +261,19 @@ def sql_create_allowed(env):
     return sql_write_allowed(env, {**REPRODUCED, **CREATE_REPRODUCED})
 
 
-def create_scanned_line(env, vals, quant_id, also=None):
+# A new line's stored field computed from its values, which create_scanned_line
+# sets in its round trip when this compute method is stock's own: the quantity
+# in the product's unit (the quantity, for a line in the product's unit).
+DERIVED_REPRODUCED = {
+    ("stock.move.line", "_compute_quantity_product_uom"): (
+        "odoo.addons.stock.models.stock_move_line",
+    ),
+}
+
+
+def create_scanned_line(
+    env, vals, quant_id, also=None, in_product_uom=False, dates=None
+):
     """``stock.move.line.create(vals)`` for a scanned unit on a delivery's move
     that has no line left to take, as ``(line, rows)``.
 
@@ -331,6 +293,13 @@ def create_scanned_line(env, vals, quant_id, also=None):
     (``_recompute_state``) is the caller's: it is a row every scanner of the
     move shares. ``tests/test_scan_sql_equivalence.py`` compares the result
     with Odoo's ``create``.
+
+    What the ORM would compute on the new row from its values, reading the
+    product, the unit, the delivery and its type again, is set in the same round
+    trip: with ``in_product_uom`` (the caller read that the line's unit is its
+    product's), its quantity in the product's unit (:data:`DERIVED_REPRODUCED`);
+    ``dates``: its unit's expiry dates ``{name: value}`` (:data:`EXPIRY_DATES`, as
+    the lookup read them), which it takes when :func:`expiry_dates_in_sql`.
     """
     MoveLine, Quant, Lot = env["stock.move.line"], env["stock.quant"], env["stock.lot"]
     move = env["stock.move"].browse(vals["move_id"])
@@ -353,10 +322,29 @@ def create_scanned_line(env, vals, quant_id, also=None):
             stamp=NOW,
         ),
         Lot._unit_state_reservation_sql(reserved_id=lot.id, released_id=None),
-        *(also(line) if also else ()),
     ]
+    derived = {}
+    if in_product_uom and sql_write_allowed(env, DERIVED_REPRODUCED):
+        derived["quantity_product_uom"] = vals["quantity"]
+    derived.update(dates or {})
+    if derived:
+        statements.append(
+            SQL(
+                "UPDATE stock_move_line SET %s WHERE id = %s;",
+                SQL(", ").join(
+                    SQL("%s = %s", SQL.identifier(name), value)
+                    for name, value in derived.items()
+                ),
+                line.id,
+            )
+        )
+    statements += also(line) if also else ()
     env.cr.execute(SQL("\n").join(statements))
     rows = env.cr.fetchall() if also else None
+    for name, value in derived.items():  # what their computation would write
+        field = line._fields[name]
+        env.remove_to_compute(field, line)
+        field._update_cache(line, field.convert_to_cache(value, line))
     quant.invalidate_recordset(
         ["reserved_quantity", "write_uid", "write_date"], flush=False
     )

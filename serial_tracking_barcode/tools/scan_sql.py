@@ -1,6 +1,9 @@
 """The scan engine's lookup queries, as ``odoo.tools.SQL`` (the one place a scan
 reads its facts in SQL). ``serial.scan.service`` runs them and shapes the rows
 (``_scan_lock_picking``, ``_scan_products``, ``_scan_moves_sql``, ``_scan_units``).
+The scan rows' insert (``insert_row_sql``) is here too: the service's and the
+dispatch flow's; and the free lines a dispatched unit can take
+(``free_line_sql``, for ``serial.scan.placement``).
 """
 
 from odoo.tools import SQL
@@ -100,7 +103,8 @@ def units_sql(where, info, moves):
     return SQL(
         """
         SELECT lot.id, lot.name, lot.product_id, lot.unit_state,
-               lot.expiration_date, lot.company_id AS lot_company_id, pt.tracking,
+               lot.expiration_date, lot.removal_date,
+               lot.company_id AS lot_company_id, pt.tracking,
                COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS product_name,
                (%(moves)s) AS moves, sc.picking_id AS scanned_on, mls.lines,
                q.id AS quant_id, q.location_id, q.package_id, q.owner_id,
@@ -141,3 +145,108 @@ def units_sql(where, info, moves):
         company=info["company_id"],
         lang=info["lang"],
     )
+
+
+def insert_row_sql(table, values, uid):
+    """A scan row's ``INSERT ... ON CONFLICT DO NOTHING`` (no ``RETURNING``):
+    one row of ``table`` holding ``values`` (column names to values) and its
+    audit columns (user ``uid``, the transaction's time). Its unique indexes
+    arbitrate concurrent scans (see ``serial.scan.service._scan_insert_row``)."""
+    return SQL(
+        """
+        INSERT INTO %(table)s (%(columns)s, create_uid, write_uid,
+                               create_date, write_date)
+        VALUES (%(values)s, %(user)s, %(user)s,
+                NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')
+   ON CONFLICT DO NOTHING
+        """,
+        table=SQL.identifier(table),
+        columns=SQL(", ").join(SQL.identifier(name) for name in values),
+        values=SQL(", ").join(SQL("%s", value) for value in values.values()),
+        user=uid,
+    )
+
+
+def free_line_sql(move_id, candidate, lock):
+    """The free lines of a delivery's move a scanned unit can take (unpicked,
+    one unit in the product's unit), with, for :func:`write_scanned_line`, the
+    quants of a strict gather (Odoo's ``_update_available_quantity``) of the line's
+    reservation (how many; the one with stock holding it), and the quants of the
+    ``candidate`` unit's strict gather (their ids, for both helpers). Always one
+    row at least: with no free line, its line columns are NULL. ``lock``: only
+    the first one no other transaction holds, locked.
+
+    The last columns are what a new line of the move (:func:`create_scanned_line`)
+    needs of it (:data:`MOVE_FACTS`): the move's fields a new line and the
+    move's new state read (:data:`MOVE_FIELDS`), the product's unit and the
+    quantity of the move's lines (NULL when one of them is in another unit than
+    the move's)."""
+    return SQL(
+        """
+        SELECT fl.id, fl.lot_id, old.n, old.id, new.ids, fl.package_id,
+               fl.location_id, fl.owner_id, fl.company_id, fl.picking_id,
+               mv.location_dest_id, mv.product_uom, mv.product_uom_id, mv.quantity,
+               mv.company_id, mv.state, mv.product_uom_qty, mv.procure_method
+          FROM (VALUES (1)) AS one (x)
+     LEFT JOIN LATERAL (
+               SELECT m.location_dest_id, m.product_uom, mpt.uom_id AS product_uom_id,
+                      m.company_id, m.state, m.product_uom_qty, m.procure_method,
+                      (SELECT CASE WHEN BOOL_AND(l.product_uom_id = m.product_uom)
+                                            IS NOT FALSE
+                                   THEN COALESCE(SUM(l.quantity), 0) END
+                         FROM stock_move_line l
+                        WHERE l.move_id = m.id) AS quantity
+                 FROM stock_move m
+                 JOIN product_product mpp ON mpp.id = %(product)s
+                 JOIN product_template mpt ON mpt.id = mpp.product_tmpl_id
+                WHERE m.id = %(move)s) mv ON TRUE
+     LEFT JOIN LATERAL (
+               SELECT ml.id, ml.lot_id, ml.product_id, ml.location_id,
+                      ml.package_id, ml.owner_id, ml.company_id, ml.picking_id
+                 FROM stock_move_line ml
+                 JOIN product_product pp ON pp.id = ml.product_id
+                 JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                WHERE ml.move_id = %(move)s AND NOT ml.picked
+                  AND ml.quantity = 1 AND ml.product_uom_id = pt.uom_id
+                  AND ml.lot_id IS NOT NULL
+             ORDER BY ml.id
+                %(lock)s) fl ON TRUE
+     LEFT JOIN LATERAL (
+               SELECT COUNT(*) AS n, MIN(q.id) FILTER (
+                          WHERE q.quantity > 0 AND q.reserved_quantity >= 1) AS id
+                 FROM stock_quant q
+                WHERE q.product_id = fl.product_id AND q.lot_id = fl.lot_id
+                  AND q.location_id = fl.location_id
+                  AND q.package_id IS NOT DISTINCT FROM fl.package_id
+                  AND q.owner_id IS NOT DISTINCT FROM fl.owner_id) old ON TRUE
+     LEFT JOIN LATERAL (
+               SELECT ARRAY_AGG(q.id) AS ids
+                 FROM stock_quant q
+                WHERE q.product_id = %(product)s AND q.lot_id = %(lot)s
+                  AND q.location_id = %(location)s
+                  AND q.package_id IS NOT DISTINCT FROM %(package)s
+                  AND q.owner_id IS NOT DISTINCT FROM %(owner)s) new ON TRUE
+        """,
+        move=move_id,
+        product=candidate["product_id"],
+        lot=candidate["id"],
+        location=candidate["location_id"],
+        package=candidate["package_id"],
+        owner=candidate["owner_id"],
+        lock=SQL("LIMIT 1 FOR NO KEY UPDATE OF ml SKIP LOCKED") if lock else SQL(""),
+    )
+
+
+# The names of free_line_sql's last columns: the move's own fields (see
+# MOVE_FIELDS), the product's unit, the quantity of the move's lines.
+MOVE_FIELDS = (
+    "location_dest_id",
+    "product_uom",
+    "company_id",
+    "state",
+    "product_uom_qty",
+    "procure_method",
+)
+MOVE_FACTS = ("location_dest_id", "product_uom", "product_uom_id", "quantity") + (
+    MOVE_FIELDS[2:]
+)
