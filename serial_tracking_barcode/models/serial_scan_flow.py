@@ -7,6 +7,7 @@ from odoo.tools import SQL
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 
 from ..tools.scan_decision import Refusal
+from ..tools.scan_sql import insert_row_sql
 from .serial_scan_dispatch import _FoldedSavepoint
 
 
@@ -272,17 +273,10 @@ class SerialScanFlow(models.AbstractModel):
             "code": code,
             "quantity": 1.0,
             "state": "open",
-            "create_uid": self.env.uid,
-            "write_uid": self.env.uid,
             **values,
         }
-        return SQL(
-            "INSERT INTO serial_dispatch_scan (%s, create_date, write_date) "
-            "VALUES (%s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC') "
-            "ON CONFLICT DO NOTHING RETURNING id",
-            SQL(", ").join(SQL.identifier(name) for name in values),
-            SQL(", ").join(SQL("%s", value) for value in values.values()),
-        )
+        insert = insert_row_sql("serial_dispatch_scan", values, self.env.uid)
+        return SQL("%s RETURNING id", insert)
 
     @api.model
     def _scan_state(self, picking, **extra):

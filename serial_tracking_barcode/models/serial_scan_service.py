@@ -345,17 +345,26 @@ class SerialScanService(models.AbstractModel):
         The savepoint and the insert go in one round trip and the savepoint is not
         released (the transaction's end or an enclosing savepoint's release does
         it): a scan's write costs one query instead of three."""
+        rows = self._scan_in_savepoint(query)[1]
+        return rows[0]["id"] if rows else None
+
+    @api.model
+    def _scan_in_savepoint(self, query, prefix="scan_insert"):
+        """``(savepoint, rows)``: ``query`` run in a new savepoint opened by the
+        same round trip (left open, see ``_scan_insert_row``), its rows as dicts;
+        ``rows`` is ``None`` when a concurrent transaction's commit made it fail
+        with a serialization failure (rolled back to the savepoint). Any other
+        database error is raised."""
         cr = self.env.cr
-        savepoint = SQL.identifier(f"scan_insert_{uuid.uuid4().hex}")
+        savepoint = SQL.identifier(f"{prefix}_{uuid.uuid4().hex}")
         try:
             cr.execute(SQL("SAVEPOINT %s; %s", savepoint, query), log_exceptions=False)
-            rows = cr.fetchall()
+            return savepoint, cr.dictfetchall()
         except psycopg2.Error as error:
             cr.execute(SQL("ROLLBACK TO SAVEPOINT %s", savepoint))
             if not isinstance(error, psycopg2.errors.SerializationFailure):
                 raise
-            rows = []
-        return rows[0][0] if rows else None
+            return savepoint, None
 
     @api.model
     def _scan_insert_values(self, model, values):

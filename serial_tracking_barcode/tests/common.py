@@ -1,9 +1,32 @@
 import uuid
 
 from odoo import Command
+from odoo.tools import SQL
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.addons.serial_tracking.tests.common import SerialTrackingCommon
+
+
+def stored_rows(env, model, column, value):
+    """Every stored column of the rows of ``model`` whose ``column`` is
+    ``value``, as dicts, by id: what the SQL-equivalence tests compare between
+    the engine's SQL helpers and Odoo's own ``write`` / ``create``."""
+    Model = env[model]
+    columns = sorted(
+        name
+        for name, field in Model._fields.items()
+        if field.store and field.column_type
+    )
+    rows = env.execute_query(
+        SQL(
+            "SELECT %s FROM %s WHERE %s = %s ORDER BY id",
+            SQL(", ").join(SQL.identifier(name) for name in columns),
+            SQL.identifier(Model._table),
+            SQL.identifier(column),
+            value,
+        )
+    )
+    return [dict(zip(columns, values, strict=True)) for values in rows]
 
 
 class SerialDispatchCommon(SerialTrackingCommon):

@@ -7,6 +7,7 @@ from odoo.tests import tagged
 from odoo.tools import SQL
 
 from ..tools.move_line_sql import ORM_ONLY_KEY
+from .common import stored_rows
 from .flows_common import SerialFlowsCommon
 
 # The rows a receive scan (and the receipt's validation) can touch, per model:
@@ -67,26 +68,13 @@ class TestReceiveSqlEquivalence(SerialFlowsCommon):
         names = {lot_id: ("unit", name) for lot_id, name in lots}
         for model, column in COMPARED.items():
             Model = self.env[model]
-            columns = sorted(
+            booleans = {
                 name
                 for name, field in Model._fields.items()
-                if field.store and field.column_type
-            )
-            rows = self.env.execute_query(
-                SQL(
-                    "SELECT %s FROM %s WHERE %s = %s ORDER BY id",
-                    SQL(", ").join(SQL.identifier(name) for name in columns),
-                    SQL.identifier(Model._table),
-                    SQL.identifier(column),
-                    product.id,
-                )
-            )
-            booleans = {
-                name for name in columns if Model._fields[name].type == "boolean"
+                if field.type == "boolean" and field.store
             }
             state[model] = []
-            for values in rows:
-                row = dict(zip(columns, values, strict=True))
+            for row in stored_rows(self.env, model, column, product.id):
                 # NULL and false are one value of a boolean for Odoo.
                 row.update({name: bool(row[name]) for name in booleans})
                 if model == "stock.lot":

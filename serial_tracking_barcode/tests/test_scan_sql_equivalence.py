@@ -3,10 +3,9 @@ from datetime import datetime, timedelta
 
 from odoo import fields
 from odoo.tests import tagged
-from odoo.tools import SQL
 
 from ..tools.move_line_sql import ORM_ONLY_KEY, sql_write_allowed
-from .common import SerialDispatchCommon
+from .common import SerialDispatchCommon, stored_rows
 
 # Odoo's models compared (and the scan rows).
 COMPARED = (
@@ -86,22 +85,8 @@ class TestScanSqlEquivalence(SerialDispatchCommon):
         until = since + timedelta(minutes=5)
         state = {}
         for model, (column, value) in where.items():
-            Model = self.env[model]
-            columns = sorted(
-                name
-                for name, field in Model._fields.items()
-                if field.store and field.column_type
-            )
-            query = SQL(
-                "SELECT %s FROM %s WHERE %s = %s",
-                SQL(", ").join(SQL.identifier(name) for name in columns),
-                SQL.identifier(Model._table),
-                SQL.identifier(column),
-                value,
-            )
             rows = {}
-            for values in self.env.execute_query(query):
-                row = dict(zip(columns, values, strict=True))
+            for row in stored_rows(self.env, model, column, value):
                 key = row["lot_id"] if model == "serial.dispatch.scan" else row["id"]
                 if model == "serial.dispatch.scan":
                     row.pop("id")  # a new row each run

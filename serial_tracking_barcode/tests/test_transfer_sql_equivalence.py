@@ -3,9 +3,9 @@ from datetime import datetime, timedelta
 
 from odoo import SUPERUSER_ID, fields
 from odoo.tests import tagged
-from odoo.tools import SQL
 
 from ..tools.move_line_sql import ORM_ONLY_KEY, sql_create_allowed
+from .common import stored_rows
 from .flows_common import SerialFlowsCommon
 
 # Where a transfer scan's rows are, per model: (column, fixture attribute).
@@ -42,24 +42,10 @@ class TestTransferSqlEquivalence(SerialFlowsCommon):
         state = {}
         renamed = {}
         for model, (column, attribute) in WHERE.items():
-            Model = self.env[model]
-            columns = sorted(
-                name
-                for name, field in Model._fields.items()
-                if field.store and field.column_type
-            )
-            rows = self.env.execute_query(
-                SQL(
-                    "SELECT %s FROM %s WHERE %s = %s",
-                    SQL(", ").join(SQL.identifier(name) for name in columns),
-                    SQL.identifier(Model._table),
-                    SQL.identifier(column),
-                    getattr(self, attribute).id,
-                )
-            )
             state[model] = {}
-            for values in rows:
-                row = dict(zip(columns, values, strict=True))
+            for row in stored_rows(
+                self.env, model, column, getattr(self, attribute).id
+            ):
                 for name, value in row.items():
                     if isinstance(value, datetime) and value >= self.started:
                         row[name] = "now"

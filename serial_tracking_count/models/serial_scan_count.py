@@ -1,7 +1,3 @@
-import uuid
-
-import psycopg2.errors
-
 from odoo import api, models
 from odoo.exceptions import MissingError, UserError
 from odoo.tools import SQL
@@ -111,17 +107,10 @@ class SerialScanCount(models.AbstractModel):
         if serial is None:
             return service._scan_lock_record(count, query)
         self.env.flush_all()
-        cr = self.env.cr
-        savepoint = SQL.identifier(f"count_scan_{uuid.uuid4().hex}")
-        try:
-            cr.execute(SQL("SAVEPOINT %s; %s", savepoint, query), log_exceptions=False)
-            rows = cr.dictfetchall()
-        except psycopg2.Error as error:
+        savepoint, rows = service._scan_in_savepoint(query, "count_scan")
+        if rows is None:
             # A unit another transaction just counted (the unique index): the
             # plain path answers it from a savepoint of its own.
-            cr.execute(SQL("ROLLBACK TO SAVEPOINT %s", savepoint))
-            if not isinstance(error, psycopg2.errors.SerializationFailure):
-                raise
             return self._scan_lock(count, scan_uid)
         if not rows:
             count.check_access("write")
