@@ -4,6 +4,8 @@ from odoo import models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from ..tools import transfer_date
+
 # How _serial_fill_lines writes each field on the move lines: SET clause, type of the
 # array of values, fields written.
 FILL_LINE_SQL = {
@@ -20,6 +22,10 @@ class StockMove(models.Model):
     _inherit = "stock.move"
 
     def write(self, vals):
+        pinned = transfer_date.pinned(self.env)
+        if pinned and vals.get("state") == "done" and vals.get("date"):
+            # The date of transfer of a fast validation (see tools/transfer_date.py).
+            vals = {**vals, "date": pinned}
         res = super().write(vals)
         if vals.get("state") == "done" and self.env.context.get("serial_defer_refresh"):
             # Done lines take their move's state (a stored related field, computed
@@ -97,9 +103,13 @@ class StockMove(models.Model):
     def _action_done(self, cancel_backorder=False):
         # Unit states are refreshed once for the whole validation below, not on every
         # move line write Odoo makes on the way.
-        moves = super(
-            StockMove, self.with_context(serial_defer_refresh=True)
-        )._action_done(cancel_backorder=cancel_backorder)
+        ctx = {"serial_defer_refresh": True}
+        if transfer_date.KEY not in self.env.context:
+            # Where a fast path pins the date of transfer (see tools/transfer_date.py).
+            ctx[transfer_date.KEY] = {}
+        moves = super(StockMove, self.with_context(**ctx))._action_done(
+            cancel_backorder=cancel_backorder
+        )
         later = self.env.context.get("serial_units_after_transfer")
         if later is not None:
             # Validated by their transfer: done once it has its date of transfer

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools import transfer_date
+
 _logger = logging.getLogger(__name__)
 
 BACKGROUND_MIN_LINES_PARAM = "serial_tracking.background_validation_min_lines"
@@ -69,8 +71,12 @@ class StockPicking(models.Model):
         # once the transfer has its date of transfer, which Odoo gives every move
         # line again: so the lines are written to the database once, not twice.
         done_move_ids = []
+        # A fast path pins the date of transfer (see tools/transfer_date.py).
         res = super(
-            StockPicking, self.with_context(serial_units_after_transfer=done_move_ids)
+            StockPicking,
+            self.with_context(
+                serial_units_after_transfer=done_move_ids, **{transfer_date.KEY: {}}
+            ),
         )._action_done()
         self.env["stock.move"].browse(done_move_ids)._serial_units_done()
         return res
@@ -160,6 +166,10 @@ class StockPicking(models.Model):
 
     def write(self, vals):
         self._serial_check_not_busy()
+        pinned = transfer_date.pinned(self.env)
+        if pinned and vals.get("date_done"):
+            # The date of transfer of a fast validation (see tools/transfer_date.py).
+            vals = {**vals, "date_done": pinned}
         return super().write(vals)
 
     def _serial_check_not_busy(self):

@@ -1,4 +1,5 @@
 from . import gs1
 from . import serial_charset
 from . import text
+from . import transfer_date
 from . import unit_state
