@@ -16,3 +16,4 @@ from . import test_fast_internal
 from . import test_background_validation
 from . import test_fast_validation_concurrency
 from . import test_unit_block
+from . import test_fast_batch_checks

@@ -1,3 +1,4 @@
+from . import constraints
 from . import gs1
 from . import serial_charset
 from . import text
