@@ -4,7 +4,7 @@ from odoo import models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..tools import transfer_date
+from ..tools import bulk_update, transfer_date
 
 # How _serial_fill_lines writes each field on the move lines: SET clause, type of the
 # array of values, fields written.
@@ -130,7 +130,8 @@ class StockMove(models.Model):
         """The done lines of ``self`` that moved a serial unit (a unit, a positive
         quantity, a product tracked by serial), in two queries."""
         MoveLine = self.env["stock.move.line"]
-        MoveLine.flush_model(["move_id", "state", "lot_id", "quantity"])
+        # The validation's pending line updates (unit, state, date...), in bulk.
+        bulk_update.flush_model(MoveLine, ["move_id", "state", "lot_id", "quantity"])
         rows = self.env.execute_query(
             SQL(
                 """

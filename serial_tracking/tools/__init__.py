@@ -1,3 +1,4 @@
+from . import bulk_update
 from . import constraints
 from . import gs1
 from . import serial_charset
