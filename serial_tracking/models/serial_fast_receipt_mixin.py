@@ -3,7 +3,11 @@ from collections import defaultdict
 from odoo import fields, models
 from odoo.tools import SQL, split_every
 
-from ..tools import transfer_date, unit_state
+from odoo.addons.stock.models.stock_move_line import (
+    StockMoveLine as OdooStockMoveLine,
+)
+
+from ..tools import constraints, transfer_date, unit_state
 
 # Lines of a fast receipt done together: units, lines and quants of one chunk at a
 # time (the background validation reports its progress after each).
@@ -213,7 +217,43 @@ class SerialFastReceiptMixin(models.AbstractModel):
             field.write(line, Lot.browse(lot_id))
         lines.modified(["lot_id"])
         lines._serial_skip_idle_dates()
-        lines._validate_fields(["lot_id"])
+        lines._serial_validate_lots()
+
+    def _serial_validate_lots(self):
+        """``_validate_fields(["lot_id"])`` of the lines ``self`` once their unit is
+        set: Odoo's check that a line's unit is of its product and the core's that
+        it is of its company read only those four values, so they run once per
+        distinct (product, company, unit's product, unit's company) (see
+        :func:`~odoo.addons.serial_tracking.tools.constraints.validate_fields`);
+        the units' values in one query."""
+        # Imported here: that module defines stock.lot's extension, which needs
+        # the mixins of this package registered first.
+        from .stock_move_line import StockMoveLine
+
+        Lot = self.env["stock.lot"]
+        Lot.flush_model(["product_id", "company_id"])
+        units = {
+            lot_id: (product_id, company_id)
+            for lot_id, product_id, company_id in self.env.execute_query(
+                SQL(
+                    "SELECT id, product_id, company_id FROM stock_lot"
+                    " WHERE id = ANY(%s)",
+                    list({line.lot_id.id for line in self if line.lot_id}),
+                )
+            )
+        }
+        keys = {
+            line.id: (line.product_id.id, line.company_id.id, units.get(line.lot_id.id))
+            for line in self
+        }
+        constraints.validate_fields(
+            self,
+            ["lot_id"],
+            {
+                OdooStockMoveLine._check_lot_product: keys.__getitem__,
+                StockMoveLine._check_lot_company: keys.__getitem__,
+            },
+        )
 
     def _serial_skip_idle_dates(self):
         """Drop the pending recomputation of the expiration and removal dates

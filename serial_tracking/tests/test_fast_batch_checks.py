@@ -53,3 +53,18 @@ class TestFastBatchChecks(SerialTrackingCommon):
         self.assertEqual(self.stock_location.location_id.usage, "view")
         with self.assertRaisesRegex(ValidationError, 'type "view"'):
             self.env["stock.quant"].sudo()._serial_create_batch(vals_list)
+
+    def test_line_with_unit_of_another_product(self):
+        """The units written on a receipt's lines: Odoo's check that a line's unit
+        is of its product runs once per combination, and still refuses the one
+        bad line among good ones."""
+        picking = self._create_receipt(self.scanner, 4)
+        lines = picking.move_line_ids.sorted("id")
+        lots = self._units(self.scanner, 3, "LLP")
+        stray = self._units(self.printer, 1, "LLP-PRINTER")
+        lots_by_line = dict(zip(lines.ids, (lots | stray).ids, strict=True))
+        with self.assertRaisesRegex(ValidationError, "incompatible with this product"):
+            lines._serial_write_lots(lots_by_line)
+        good = dict(zip(lines[:3].ids, lots.ids, strict=True))
+        lines[:3]._serial_write_lots(good)
+        self.assertEqual(lines[:3].lot_id, lots)
