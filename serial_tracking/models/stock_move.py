@@ -239,7 +239,9 @@ class StockMove(models.Model):
         ``lot_name``).
 
         The move's free lines (no serial, quantity 1; from ``line_state``, see
-        :meth:`_serial_line_state`) take the values by one UPDATE, after checking the
+        :meth:`_serial_line_state`) take the values by one UPDATE (its lines also
+        picked by ``id = ANY``: joined on the arrays alone, the planner reads the
+        whole table for a big receipt), after checking the
         user may write them (the UPDATE bypasses the ORM); their cache is then
         invalidated and ``updated(lines, values)`` tells the ORM what changed. Lines
         without serial of another quantity are removed, the values left over go on
@@ -273,7 +275,7 @@ class StockMove(models.Model):
                            write_uid = %(uid)s, write_date = now() at time zone 'UTC'
                       FROM unnest(%(line_ids)s::int[], %(values)s::%(array_type)s[])
                            AS v(id, value)
-                     WHERE ml.id = v.id
+                     WHERE ml.id = v.id AND ml.id = ANY(%(line_ids)s)
                     """,
                     assignments=assignments,
                     uid=self.env.uid,

@@ -82,13 +82,18 @@ def _update(model, fields_, ids):
             assignments.append(SQL("write_uid = %s", model.env.uid))
         if "write_date" not in names:
             assignments.append(SQL("write_date = %s", model.env.cr.now()))
+    # "id = ANY(...)" too: joined on the arrays alone, the planner hashes the
+    # whole table (a sequential scan of every move line) to update 20,000 rows.
     model.env.execute_query(
         SQL(
-            "UPDATE %s SET %s FROM unnest(%s) AS v(id, %s) WHERE %s.id = v.id",
+            "UPDATE %s SET %s FROM unnest(%s) AS v(id, %s)"
+            " WHERE %s.id = v.id AND %s.id = ANY(%s)",
             SQL.identifier(model._table),
             SQL(", ").join(assignments),
             SQL(", ").join(arrays),
             SQL(", ").join(SQL.identifier(name) for name in names),
             SQL.identifier(model._table),
+            SQL.identifier(model._table),
+            ids,
         )
     )
