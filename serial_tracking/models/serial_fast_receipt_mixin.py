@@ -122,14 +122,20 @@ class SerialFastReceiptMixin(models.AbstractModel):
         # Chunk by chunk: the background validation shows its progress per unit.
         progress = self.env.context.get("serial_validation_progress")
         done = 0
+        # Serial uniqueness is checked once for the units of every chunk (each
+        # check reads every unit of the product).
+        new_lot_ids = []
+        chunks = self.with_context(serial_unique_deferred=new_lot_ids)
         for chunk_ids in split_every(FAST_RECEIPT_CHUNK, lines.ids, list):
-            chunk = self.browse(chunk_ids)
+            chunk = chunks.browse(chunk_ids)
             chunk._serial_fast_receipt_chunk(
                 {line_id: lots_by_line[line_id] for line_id in chunk_ids}, now
             )
             done += len(chunk_ids)
             if progress:
                 self.env["serial.validation.progress"]._serial_report([progress], done)
+        if new_lot_ids:
+            self.env["stock.lot"]._serial_check_unique_sql(new_lot_ids)
         self.write({"date": now})
 
     def _serial_fast_receipt_chunk(self, lots_by_line, now):

@@ -56,7 +56,12 @@ class SerialUnitBulkMixin(models.AbstractModel):
             self, vals_list, ("name",), prototype
         )
         ids = lots.ids
-        self._serial_check_unique_sql(ids)
+        deferred = self.env.context.get("serial_unique_deferred")
+        if deferred is None:
+            self._serial_check_unique_sql(ids)
+        else:
+            # Checked once for all the chunks of a big receipt by their caller.
+            deferred.extend(ids)
         # Units created without manufacturer serial (none written): the core's
         # check that one is unique per product has nothing to find, on any of
         # them; run on one unit instead of reading 100,000 into the cache.
