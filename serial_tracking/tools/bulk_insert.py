@@ -80,11 +80,35 @@ def create_records(model, vals_list, varying, prototype):
     ]
     written = [columns[i] for i in keep]
     records = insert_rows(model, columns, keep, rows)
+    _cache_followed(model, records, columns, rows, written)
     # Dependents elsewhere learn about the new records; their own computed columns
     # were computed on their prototype already and must not be again.
     with model.env.protecting([fields_[name] for name in columns], records):
         records.modified(written, create=True)
     return records, written
+
+
+def _cache_followed(model, records, columns, rows, written):
+    """Put in the cache the many2one values of the new ``records`` (from their
+    ``rows``) that ``modified()`` follows to the records depending on them (a
+    quant's unit and package, for their quantities): it would read each of them
+    back from the database, 1,000 records a query. The ORM's cache format of a
+    many2one is its column value (id or None; None in every row of a column
+    left out of the INSERT)."""
+    fields_ = model._fields
+    tree = model.pool.get_trigger_tree([fields_[name] for name in written])
+    followed = {
+        inverse.name
+        for field in tree
+        if field is not None
+        for inverse in model.pool.field_inverses[field]
+        if inverse.model_name == model._name
+        and inverse.type == "many2one"
+        and inverse.name in columns
+    }
+    for name in followed:
+        i = columns.index(name)
+        fields_[name]._insert_cache(records, [row[i] for row in rows])
 
 
 def _converter(model):
