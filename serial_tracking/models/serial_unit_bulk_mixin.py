@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
@@ -153,8 +155,21 @@ class SerialUnitBulkMixin(models.AbstractModel):
         if not (ctx.get("tracking_disable") or ctx.get("mail_create_nolog")):
             lots._serial_log_creation()
         if "lot_valuated" in self.env["product.product"]._fields:
-            for product, product_lots in lots.grouped("product_id").items():
+            # The units' products in one query (reading them through the ORM
+            # reads every column of every unit).
+            by_product = defaultdict(list)
+            for lot_id, product_id in self.env.execute_query(
+                SQL(
+                    "SELECT id, product_id FROM stock_lot WHERE id = ANY(%s)",
+                    lots.ids,
+                )
+            ):
+                by_product[product_id].append(lot_id)
+            Product = self.env["product.product"]
+            for product_id, lot_ids in by_product.items():
+                product = Product.browse(product_id)
                 if product.lot_valuated:
+                    product_lots = lots.browse(lot_ids)
                     unpriced = product_lots.filtered(lambda lot: not lot.standard_price)
                     unpriced.with_context(disable_auto_revaluation=True).write(
                         {"standard_price": product.standard_price}
