@@ -43,15 +43,13 @@ class SerialUnitStateMixin(models.AbstractModel):
             ]
         )
 
-    def _refresh_unit_state(self, existing=False):
+    def _refresh_unit_state(self):
         """Derive state, holder and dates of serial units from quants and done moves.
 
         Set-based: three queries for all units, one ``write`` per distinct values.
         Quarantined and recalled units keep their state (holder and dates move).
-        ``existing``: the caller knows the units of ``self`` exist and are of
-        products tracked by serial (see :meth:`_serial_existing_units`).
         """
-        lots = self if existing else self._serial_existing_units()
+        lots = self._serial_existing_units()
         if not lots:
             return
         # flush only what the query reads (a full flush would recompute unrelated fields

@@ -124,8 +124,7 @@ class StockMove(models.Model):
         lines = self._serial_done_unit_lines()
         if lines:
             lines._serial_log_done_events()
-            # Their units exist and are tracked by serial: checked just before.
-            lines.lot_id._refresh_unit_state(existing=True)
+            lines.lot_id._refresh_unit_state()
 
     def _serial_done_unit_lines(self):
         """The done lines of ``self`` that moved a serial unit (a unit, a positive
