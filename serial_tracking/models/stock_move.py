@@ -22,10 +22,9 @@ class StockMove(models.Model):
     _inherit = "stock.move"
 
     def write(self, vals):
-        pinned = transfer_date.pinned(self.env)
-        if pinned and vals.get("state") == "done" and vals.get("date"):
+        if vals.get("state") == "done":
             # The date of transfer of a fast validation (see tools/transfer_date.py).
-            vals = {**vals, "date": pinned}
+            vals = transfer_date.with_pinned(self.env, vals, "date")
         res = super().write(vals)
         if vals.get("state") == "done" and self.env.context.get("serial_defer_refresh"):
             # Done lines take their move's state (a stored related field, computed

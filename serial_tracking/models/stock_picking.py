@@ -72,12 +72,8 @@ class StockPicking(models.Model):
         # line again: so the lines are written to the database once, not twice.
         done_move_ids = []
         # A fast path pins the date of transfer (see tools/transfer_date.py).
-        res = super(
-            StockPicking,
-            self.with_context(
-                serial_units_after_transfer=done_move_ids, **{transfer_date.KEY: {}}
-            ),
-        )._action_done()
+        ctx = {"serial_units_after_transfer": done_move_ids, transfer_date.KEY: {}}
+        res = super(StockPicking, self.with_context(**ctx))._action_done()
         self.env["stock.move"].browse(done_move_ids)._serial_units_done()
         return res
 
@@ -166,10 +162,7 @@ class StockPicking(models.Model):
 
     def write(self, vals):
         self._serial_check_not_busy()
-        pinned = transfer_date.pinned(self.env)
-        if pinned and vals.get("date_done"):
-            # The date of transfer of a fast validation (see tools/transfer_date.py).
-            vals = {**vals, "date_done": pinned}
+        vals = transfer_date.with_pinned(self.env, vals, "date_done")
         return super().write(vals)
 
     def _serial_check_not_busy(self):

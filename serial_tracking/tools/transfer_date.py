@@ -27,3 +27,12 @@ def pinned(env):
     """The date of transfer :func:`pin` gave the validation running in ``env``,
     or ``None``."""
     return (env.context.get(KEY) or {}).get("date")
+
+
+def with_pinned(env, vals, fname):
+    """``vals`` with the date of transfer :func:`pin` gave the validation running
+    in ``env`` as ``fname``, when ``vals`` writes ``fname`` (for ``write``)."""
+    date = pinned(env)
+    if date and vals.get(fname):
+        return {**vals, fname: date}
+    return vals
