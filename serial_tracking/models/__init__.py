@@ -6,6 +6,7 @@ from . import serial_event
 from . import serial_fast_delivery_mixin
 from . import serial_fast_internal_mixin
 from . import serial_fast_receipt_mixin
+from . import serial_unit_api_mixin
 from . import serial_unit_bulk_mixin
 from . import serial_unit_state_mixin
 from . import serial_validation_progress
