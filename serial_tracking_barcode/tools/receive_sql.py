@@ -95,7 +95,8 @@ def receive_units_sql(code, info, moves):
     return SQL(
         """
         SELECT lot.id, lot.name, lot.product_id, lot.unit_state,
-               lot.expiration_date, lot.company_id AS lot_company_id, pt.tracking,
+               lot.expiration_date, lot.removal_date,
+               lot.company_id AS lot_company_id, pt.tracking,
                COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS product_name,
                (%(moves)s) AS moves,
                (SELECT s.picking_id FROM serial_dispatch_scan s
