@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -11,6 +13,7 @@ from ..tools.move_line_sql import (
     create_scanned_line,
     sql_create_allowed,
 )
+from ..tools.receive_sql import transfer_unit_columns_sql
 from ..tools.scan_decision import Refusal
 from ..tools.scan_receive import decide_transfer_unit
 
@@ -59,7 +62,10 @@ class SerialScanTransfer(models.AbstractModel):
         source of the units (else a location is where they go)."""
         picking = self._scan_browse(picking_id)
         result = self._scan_run(picking, code, scan_uid, role=role)
-        result["transfer"] = self._transfer_locations(picking)
+        if result["status"] != "ok" or not result["lines"]:
+            # A unit's scan leaves the locations as they were: the screen keeps
+            # those it has (two reads of the locations' names less per unit).
+            result["transfer"] = self._transfer_locations(picking)
         self._transfer_lines(result["lines"])
         return result
 
@@ -205,6 +211,9 @@ class SerialScanTransfer(models.AbstractModel):
 
     @api.model
     def _scan_step(self, picking, code, scan_uid, info, role=False):
+        known = not self.env.context.get(ORM_ONLY_KEY)  # else all read by the ORM
+        if known:
+            info["unit_columns"] = transfer_unit_columns_sql(picking.id)
         match = self.env["serial.scan.service"]._scan_resolve(
             code, info, self._scan_kinds
         )
@@ -212,12 +221,38 @@ class SerialScanTransfer(models.AbstractModel):
             return self._transfer_location(picking, match["location"], role)
         gs1 = match.get("gs1")
         if match["units"]:
+            if known:
+                self._transfer_known(picking, match["units"][0])
             if not (
                 picking.serial_transfer_source_set or picking.serial_transfer_dest_set
             ):
                 raise Refusal("location_first")
             return self._transfer_unit(picking, code, scan_uid, match["units"][0], info)
         raise self.env["serial.scan.service"]._scan_no_unit_refusal(code, match, gs1)
+
+    @api.model
+    def _transfer_known(self, picking, row):
+        """Put what the lookup read (``transfer_unit_columns_sql``) of the
+        transfer, the unit and its product in the ORM cache, instead of reading
+        them again (the transfer's row is held by the scan's lock)."""
+        source_set, dest_set, type_id, scheduled = row["transfer_facts"]
+        fields_ = picking._fields
+        for name, value in (
+            ("serial_transfer_source_set", source_set),
+            ("serial_transfer_dest_set", dest_set),
+            ("picking_type_id", type_id),
+            ("scheduled_date", scheduled and datetime.fromisoformat(scheduled)),
+        ):
+            field = fields_[name]
+            field._insert_cache(picking, [field.convert_to_cache(value, picking)])
+        unit = row["unit"]
+        product = self.env["product.product"].browse(unit.product_id)
+        product._fields["uom_id"]._insert_cache(product, [row["product_uom_id"]])
+        # The new line's checks (Odoo's _check_lot_product, the core's
+        # _check_lot_company) do not read the unit again.
+        lot = self.env["stock.lot"].browse(unit.id)
+        lot._fields["product_id"]._insert_cache(lot, [unit.product_id])
+        lot._fields["company_id"]._insert_cache(lot, [row["lot_company_id"]])
 
     @api.model
     def _transfer_location(self, picking, location, role):

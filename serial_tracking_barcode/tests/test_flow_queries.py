@@ -25,9 +25,9 @@ RECEIVE_BUDGET = {
     "control_characters": 1,
 }
 TRANSFER_BUDGET = {
-    "location": 68,
-    "serial": 22,
-    "gs1": 23,
+    "location": 64,
+    "serial": 16,
+    "gs1": 17,
     "refused": 10,
 }
 # Taking one scan back (a wrong unit): the receipt's line freed and the unit the
@@ -86,8 +86,12 @@ class TestFlowQueries(SerialFlowsCommon):
 
     def transfer_counted(self, kind, code):
         picking = self.open_transfer()
+        # warm-up: a location and a unit, then a location again (the unit's scan
+        # no longer reads the locations: the registry's caches of the location
+        # scan's reads, e.g. the record rules, are filled by a location scan)
         self.transfer("LOC-B", picking)
-        self.transfer("DSP0004", picking)  # warm-up
+        self.transfer("DSP0004", picking)
+        self.transfer("LOC-B", picking)
         self.env.invalidate_all()
         with self.assertQueryCount(TRANSFER_BUDGET[kind]):
             return self.transfer(code, picking)

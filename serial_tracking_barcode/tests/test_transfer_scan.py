@@ -20,10 +20,13 @@ class TestTransferScan(SerialFlowsCommon):
     def test_destination_then_units(self):
         picking = self.open_transfer()
         self.assertEqual(picking.picking_type_id, self.warehouse.int_type_id)
-        self.assertEqual(self.transfer("LOC-B", picking)["status"], "ok")
+        result = self.transfer("LOC-B", picking)
+        self.assertEqual(result["status"], "ok")
+        self.assertTrue(result["transfer"]["destination_set"])
         result = self.transfer("DSP0005", picking)
         self.assertEqual(result["status"], "ok", result)
-        self.assertTrue(result["transfer"]["destination_set"])
+        # a unit leaves the locations as they are: the screen keeps its own
+        self.assertNotIn("transfer", result)
         self.transfer("(01)07612345001012(21)DSP0008", picking)
         answer = self.validate(picking)
         self.assertEqual(answer["status"], "done", answer)

@@ -3,8 +3,10 @@ from datetime import datetime, timedelta
 
 from odoo import SUPERUSER_ID, fields
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from ..tools.move_line_sql import ORM_ONLY_KEY, sql_create_allowed
+from ..tools.receive_sql import transfer_unit_columns_sql
 from .common import stored_rows
 from .flows_common import SerialFlowsCommon
 
@@ -107,6 +109,39 @@ class TestTransferSqlEquivalence(SerialFlowsCommon):
         }
         self.assertLessEqual(expect_changed, changed)
         self.assertLess(queries[3], queries[2])
+
+    def test_known_facts_are_the_database(self):
+        """What a unit's scan takes from the lookup into the ORM cache
+        (``_transfer_known``, not on the ORM-only path above) is what the ORM
+        reads of the transfer, the unit and its product."""
+        service = self.env["serial.scan.service"].with_user(self.user)
+        picking = self.picking.with_user(self.user)
+        names = (
+            "serial_transfer_source_set",
+            "serial_transfer_dest_set",
+            "picking_type_id",
+            "scheduled_date",
+        )
+        lot = self.env["stock.lot"].search([("name", "=", "DSP0005")])
+
+        def facts():
+            return (
+                [picking[name] for name in names],
+                lot.product_id,
+                lot.product_id.uom_id,
+                lot.company_id,
+            )
+
+        self.env.invalidate_all()
+        info = service._scan_lock_picking(picking, "share", str(uuid.uuid4()))
+        info["unit_columns"] = transfer_unit_columns_sql(picking.id)
+        (row,) = service._scan_units(SQL("lot.name = %s", lot.name), info)
+        self.env["serial.scan.transfer"]._transfer_known(picking, row)
+        with self.assertQueryCount(0):
+            known = facts()
+        self.env.invalidate_all()
+        self.assertEqual(known, facts())
+        self.assertEqual(known[0][:2], [False, True])  # LOC-B is the destination
 
     def test_first_unit_of_a_product(self):
         """The scan makes the product's move and its line: the quant's

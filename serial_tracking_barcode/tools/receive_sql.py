@@ -95,7 +95,8 @@ def receive_units_sql(code, info, moves):
     return SQL(
         """
         SELECT lot.id, lot.name, lot.product_id, lot.unit_state,
-               lot.expiration_date, lot.company_id AS lot_company_id, pt.tracking,
+               lot.expiration_date, lot.removal_date,
+               lot.company_id AS lot_company_id, pt.tracking,
                COALESCE(pt.name->>%(lang)s, pt.name->>'en_US') AS product_name,
                (%(moves)s) AS moves,
                (SELECT s.picking_id FROM serial_dispatch_scan s
@@ -144,4 +145,19 @@ def free_line_sql(move_id, lock=True):
         """,
         SQL("LIMIT 1 FOR NO KEY UPDATE OF ml SKIP LOCKED") if lock else SQL(),
         move_id,
+    )
+
+
+def transfer_unit_columns_sql(picking_id):
+    """What a transfer's unit scan needs of the transfer and of the unit's product,
+    read with the lookup of units (``info["unit_columns"]``, SQL on its ``lot``
+    and ``pt``): ``product_uom_id`` and ``transfer_facts``, ``[source set,
+    destination set, operation type, scheduled date]``."""
+    return SQL(
+        """pt.uom_id AS product_uom_id,
+           (SELECT JSON_BUILD_ARRAY(sp.serial_transfer_source_set,
+                                    sp.serial_transfer_dest_set,
+                                    sp.picking_type_id, sp.scheduled_date)
+              FROM stock_picking sp WHERE sp.id = %s) AS transfer_facts""",
+        picking_id,
     )
