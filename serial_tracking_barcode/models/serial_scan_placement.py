@@ -8,6 +8,7 @@ from odoo.tools import SQL
 from ..tools.dispatch_lines import line_update_dicts, line_updates_sql
 from ..tools.move_line_sql import (
     EXPIRY_DATES,
+    NOW,
     create_scanned_line,
     expiry_dates_in_sql,
     sql_create_allowed,
@@ -252,9 +253,23 @@ class SerialScanPlacement(models.AbstractModel):
             also=also,
             in_product_uom=True,  # vals: the product's unit, read by free_line_sql
             dates=dates,
+            move_state=facts["state"],
         )
-        if self._place_pending(move) and self._place_try_lock("stock_move", move.id):
-            self._place_move_quantity(move, vals, facts)
+        quantity = self._place_move_quantity(move, vals, facts)
+        update = quantity and SQL(
+            "quantity = %s, write_uid = %s, write_date = %s",
+            quantity,
+            self.env.uid,
+            NOW,
+        )
+        if self._place_pending(move) and self._place_try_lock(
+            "stock_move", move.id, update
+        ):
+            if quantity:  # written with the lock, as the ORM's flush writes it
+                field = move._fields["quantity"]
+                self.env.remove_to_compute(field, move)
+                move.invalidate_recordset(["write_uid", "write_date"], flush=False)
+                field._update_cache(move, field.convert_to_cache(quantity, move))
             through = self._place_through_picking()
             before = {field: self.env.records_to_compute(field) for field in through}
             # The move's quantity in the product's unit depends on its state in
@@ -277,20 +292,20 @@ class SerialScanPlacement(models.AbstractModel):
 
     @api.model
     def _place_move_quantity(self, move, vals, facts):
-        """The move's ``quantity`` as Odoo computes it (the sum of its lines'
-        quantities in its unit) when every line is in the move's unit: the lines
-        read by ``free_line_sql`` (``facts["quantity"]``, in this transaction, the
-        move's row locked since) and the new one; else left to Odoo's
-        computation, which reads the lines again."""
+        """The move's new ``quantity`` as Odoo computes it (the sum of its
+        lines' quantities in its unit) when every line is in the move's unit:
+        the lines read by ``free_line_sql`` (``facts["quantity"]``, in this
+        transaction, the move's row locked since) and the new one, written by
+        the caller with the move's lock; else None: left to Odoo's computation,
+        which reads the lines again."""
         field = move._fields["quantity"]
         if (
             facts["quantity"] is None
             or vals["product_uom_id"] != facts["product_uom"]
             or move not in self.env.records_to_compute(field)
         ):
-            return
-        with self.env.protecting([field], move):
-            move.quantity = facts["quantity"] + vals["quantity"]
+            return None
+        return field.convert_to_cache(facts["quantity"] + vals["quantity"], move)
 
     @api.model
     def _place_through_picking(self):

@@ -186,11 +186,13 @@ def free_line_sql(move_id, candidate, lock):
         SELECT fl.id, fl.lot_id, old.n, old.id, new.ids, fl.package_id,
                fl.location_id, fl.owner_id, fl.company_id, fl.picking_id,
                mv.location_dest_id, mv.product_uom, mv.product_uom_id, mv.quantity,
-               mv.company_id, mv.state, mv.product_uom_qty, mv.procure_method
+               mv.company_id, mv.state, mv.product_uom_qty, mv.procure_method,
+               mv.scrap_id
           FROM (VALUES (1)) AS one (x)
      LEFT JOIN LATERAL (
                SELECT m.location_dest_id, m.product_uom, mpt.uom_id AS product_uom_id,
                       m.company_id, m.state, m.product_uom_qty, m.procure_method,
+                      m.scrap_id,
                       (SELECT CASE WHEN BOOL_AND(l.product_uom_id = m.product_uom)
                                             IS NOT FALSE
                                    THEN COALESCE(SUM(l.quantity), 0) END
@@ -246,6 +248,9 @@ MOVE_FIELDS = (
     "state",
     "product_uom_qty",
     "procure_method",
+    # Walked by the ORM's dependencies of a new line (stock.move.line.move_id):
+    # known, the move is not read again.
+    "scrap_id",
 )
 MOVE_FACTS = ("location_dest_id", "product_uom", "product_uom_id", "quantity") + (
     MOVE_FIELDS[2:]
