@@ -245,7 +245,11 @@ class SerialScanPlacement(models.AbstractModel):
         # What the free-line query read of the move, for the new line's company
         # and the move's new state instead of reading the move again.
         for name in MOVE_FIELDS:
-            move._fields[name]._insert_cache(move, [facts[name]])
+            field = move._fields[name]
+            value = facts[name]
+            if field.type == "many2many":  # an array of ids, or NULL: none
+                value = tuple(value or ())
+            field._insert_cache(move, [value])
         line, rows = create_scanned_line(
             self.env,
             vals,

@@ -187,12 +187,20 @@ def free_line_sql(move_id, candidate, lock):
                fl.location_id, fl.owner_id, fl.company_id, fl.picking_id,
                mv.location_dest_id, mv.product_uom, mv.product_uom_id, mv.quantity,
                mv.company_id, mv.state, mv.product_uom_qty, mv.procure_method,
-               mv.scrap_id
+               mv.scrap_id, mv.move_orig_ids, mv.move_dest_ids
           FROM (VALUES (1)) AS one (x)
      LEFT JOIN LATERAL (
                SELECT m.location_dest_id, m.product_uom, mpt.uom_id AS product_uom_id,
                       m.company_id, m.state, m.product_uom_qty, m.procure_method,
                       m.scrap_id,
+                      (SELECT ARRAY_AGG(o.id ORDER BY o.sequence, o.id)
+                         FROM stock_move_move_rel r
+                         JOIN stock_move o ON o.id = r.move_orig_id
+                        WHERE r.move_dest_id = m.id) AS move_orig_ids,
+                      (SELECT ARRAY_AGG(d.id ORDER BY d.sequence, d.id)
+                         FROM stock_move_move_rel r
+                         JOIN stock_move d ON d.id = r.move_dest_id
+                        WHERE r.move_orig_id = m.id) AS move_dest_ids,
                       (SELECT CASE WHEN BOOL_AND(l.product_uom_id = m.product_uom)
                                             IS NOT FALSE
                                    THEN COALESCE(SUM(l.quantity), 0) END
@@ -251,6 +259,10 @@ MOVE_FIELDS = (
     # Walked by the ORM's dependencies of a new line (stock.move.line.move_id):
     # known, the move is not read again.
     "scrap_id",
+    # Walked by the dependencies of the move's state (its chained moves' delay
+    # alert date), in the ORM's order (stock.move's): not read again.
+    "move_orig_ids",
+    "move_dest_ids",
 )
 MOVE_FACTS = ("location_dest_id", "product_uom", "product_uom_id", "quantity") + (
     MOVE_FIELDS[2:]
