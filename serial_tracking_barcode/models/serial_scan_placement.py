@@ -260,9 +260,13 @@ class SerialScanPlacement(models.AbstractModel):
             move_state=facts["state"],
         )
         quantity = self._place_move_quantity(move, vals, facts)
+        # With the quantity, the move's picked flag of its first picked line
+        # (see _place_mark_move_picked): the same statement.
+        picked = bool(quantity) and not facts["picked"]
         update = quantity and SQL(
-            "quantity = %s, write_uid = %s, write_date = %s",
+            "quantity = %s, %s write_uid = %s, write_date = %s",
             quantity,
+            SQL("picked = TRUE,") if picked else SQL(),
             self.env.uid,
             NOW,
         )
@@ -274,6 +278,9 @@ class SerialScanPlacement(models.AbstractModel):
                 self.env.remove_to_compute(field, move)
                 move.invalidate_recordset(["write_uid", "write_date"], flush=False)
                 field._update_cache(move, field.convert_to_cache(quantity, move))
+            if picked:  # known: the caller's _place_mark_move_picked is skipped
+                move.invalidate_recordset(["picked"], flush=False)
+                move._fields["picked"]._update_cache(move, True)
             through = self._place_through_picking()
             before = {field: self.env.records_to_compute(field) for field in through}
             # The move's quantity in the product's unit depends on its state in

@@ -186,13 +186,14 @@ def free_line_sql(move_id, candidate, lock):
         SELECT fl.id, fl.lot_id, old.n, old.id, new.ids, fl.package_id,
                fl.location_id, fl.owner_id, fl.company_id, fl.picking_id,
                mv.location_dest_id, mv.product_uom, mv.product_uom_id, mv.quantity,
+               mv.picked,
                mv.company_id, mv.state, mv.product_uom_qty, mv.procure_method,
                mv.scrap_id, mv.move_orig_ids, mv.move_dest_ids
           FROM (VALUES (1)) AS one (x)
      LEFT JOIN LATERAL (
                SELECT m.location_dest_id, m.product_uom, mpt.uom_id AS product_uom_id,
                       m.company_id, m.state, m.product_uom_qty, m.procure_method,
-                      m.scrap_id,
+                      m.scrap_id, m.picked,
                       (SELECT ARRAY_AGG(o.id ORDER BY o.sequence, o.id)
                          FROM stock_move_move_rel r
                          JOIN stock_move o ON o.id = r.move_orig_id
@@ -248,7 +249,8 @@ def free_line_sql(move_id, candidate, lock):
 
 
 # The names of free_line_sql's last columns: the move's own fields (see
-# MOVE_FIELDS), the product's unit, the quantity of the move's lines.
+# MOVE_FIELDS), the product's unit, the quantity of the move's lines, whether
+# the move is picked.
 MOVE_FIELDS = (
     "location_dest_id",
     "product_uom",
@@ -264,6 +266,10 @@ MOVE_FIELDS = (
     "move_orig_ids",
     "move_dest_ids",
 )
-MOVE_FACTS = ("location_dest_id", "product_uom", "product_uom_id", "quantity") + (
-    MOVE_FIELDS[2:]
-)
+MOVE_FACTS = (
+    "location_dest_id",
+    "product_uom",
+    "product_uom_id",
+    "quantity",
+    "picked",
+) + MOVE_FIELDS[2:]
