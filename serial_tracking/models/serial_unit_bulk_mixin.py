@@ -1,9 +1,11 @@
+from collections import defaultdict
+
 from odoo import api, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
-from ..tools import bulk_insert
+from ..tools import bulk_insert, constraints
 
 # The overrides of stock.lot.create that _serial_create_as_odoo reproduces.
 ODOO_LOT_CREATE = (
@@ -56,8 +58,23 @@ class SerialUnitBulkMixin(models.AbstractModel):
             self, vals_list, ("name",), prototype
         )
         ids = lots.ids
-        self._serial_check_unique_sql(ids)
-        lots.with_context(serial_unique_checked=True)._validate_fields(written)
+        deferred = self.env.context.get("serial_unique_deferred")
+        if deferred is None:
+            self._serial_check_unique_sql(ids)
+        else:
+            # Checked once for all the chunks of a big receipt by their caller.
+            deferred.extend(ids)
+        # Units created without manufacturer serial (none written): the core's
+        # check that one is unique per product has nothing to find, on any of
+        # them; run on one unit instead of reading 100,000 into the cache.
+        from .stock_lot import StockLot
+
+        grouped = {}
+        if "manufacturer_serial" not in written:
+            grouped[StockLot._check_unique_manufacturer_serial] = lambda _lot_id: None
+        constraints.validate_fields(
+            lots.with_context(serial_unique_checked=True), written, grouped
+        )
         lots.check_access("create")
         return lots
 
@@ -138,8 +155,21 @@ class SerialUnitBulkMixin(models.AbstractModel):
         if not (ctx.get("tracking_disable") or ctx.get("mail_create_nolog")):
             lots._serial_log_creation()
         if "lot_valuated" in self.env["product.product"]._fields:
-            for product, product_lots in lots.grouped("product_id").items():
+            # The units' products in one query (reading them through the ORM
+            # reads every column of every unit).
+            by_product = defaultdict(list)
+            for lot_id, product_id in self.env.execute_query(
+                SQL(
+                    "SELECT id, product_id FROM stock_lot WHERE id = ANY(%s)",
+                    lots.ids,
+                )
+            ):
+                by_product[product_id].append(lot_id)
+            Product = self.env["product.product"]
+            for product_id, lot_ids in by_product.items():
+                product = Product.browse(product_id)
                 if product.lot_valuated:
+                    product_lots = lots.browse(lot_ids)
                     unpriced = product_lots.filtered(lambda lot: not lot.standard_price)
                     unpriced.with_context(disable_auto_revaluation=True).write(
                         {"standard_price": product.standard_price}

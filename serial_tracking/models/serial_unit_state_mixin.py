@@ -101,45 +101,7 @@ class SerialUnitStateMixin(models.AbstractModel):
                 )
             )
         }
-        # Done moves that cross the border of our stock (in or out), summed up per unit,
-        # and the move of the last delivery to a customer.
-        rows = self.env.execute_query(
-            SQL(
-                """
-                WITH moves AS (
-                    SELECT ml.lot_id, date_trunc('second', ml.date) AS date, ml.id,
-                           ml.move_id, src.usage AS src_usage, dst.usage AS dst_usage,
-                           dst.usage IN %(internal)s AS inward,
-                           COALESCE(p.partner_id, m.partner_id) AS partner_id
-                      FROM stock_move_line ml
-                      JOIN stock_move m ON m.id = ml.move_id
-                 LEFT JOIN stock_picking p ON p.id = ml.picking_id
-                      JOIN stock_location src ON src.id = ml.location_id
-                      JOIN stock_location dst ON dst.id = ml.location_dest_id
-                     WHERE ml.lot_id = ANY(%(ids)s)
-                       AND ml.state = 'done' AND ml.quantity > 0
-                       AND (src.usage IN %(internal)s) != (dst.usage IN %(internal)s)
-                )
-                SELECT lot_id,
-                       (ARRAY_AGG(src_usage ORDER BY date DESC, id DESC)
-                            FILTER (WHERE inward))[1],
-                       (ARRAY_AGG(dst_usage ORDER BY date DESC, id DESC)
-                            FILTER (WHERE NOT inward))[1],
-                       (ARRAY_AGG(partner_id ORDER BY date DESC, id DESC)
-                            FILTER (WHERE NOT inward))[1],
-                       MIN(date) FILTER (WHERE inward),
-                       MAX(date) FILTER (WHERE dst_usage = 'customer'),
-                       (ARRAY_AGG(move_id ORDER BY date DESC, id DESC)
-                            FILTER (WHERE dst_usage = 'customer'))[1]
-                  FROM moves
-              GROUP BY lot_id
-                    """,
-                ids=ids,
-                internal=INTERNAL_USAGES,
-            )
-        )
-        history = {row[0]: row[1:6] for row in rows}
-        delivery_moves = {row[0]: row[6] for row in rows}
+        history, delivery_moves = self._serial_unit_history(ids)
         values = {
             lot_id: {
                 **unit_state.unit_values(
@@ -150,6 +112,61 @@ class SerialUnitStateMixin(models.AbstractModel):
             for lot_id in ids
         }
         lots._write_unit_values(values)
+
+    def _serial_unit_history(self, ids):
+        """The done moves of the units ``ids`` that cross the border of our stock
+        (in or out), summed up per unit (see :func:`unit_state.summarize_history`):
+        ``({unit id: history}, {unit id: move of its last delivery to a
+        customer})``. The done lines are read by unit alone, their locations,
+        transfers and moves apart (a handful): joined in one query, statistics
+        that do not know a big receipt's new units yet picked nested loops over
+        every location and move for each of 100,000 lines."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT lot_id, date_trunc('second', date), id, move_id, picking_id,
+                       location_id, location_dest_id
+                  FROM stock_move_line
+                 WHERE lot_id = ANY(%s) AND state = 'done' AND quantity > 0
+                   AND move_id IS NOT NULL
+                """,
+                ids,
+            )
+        )
+        if not rows:
+            return {}, {}
+
+        def column(table, name, record_ids):
+            return dict(
+                self.env.execute_query(
+                    SQL(
+                        "SELECT id, %s FROM %s WHERE id = ANY(%s)",
+                        SQL.identifier(name),
+                        SQL.identifier(table),
+                        list(record_ids),
+                    )
+                )
+            )
+
+        usage = column(
+            "stock_location", "usage", {loc for row in rows for loc in row[5:7]}
+        )
+        move_partner = column("stock_move", "partner_id", {row[3] for row in rows})
+        picking_partner = column(
+            "stock_picking", "partner_id", {row[4] for row in rows if row[4]}
+        )
+        return unit_state.summarize_history(
+            (
+                lot_id,
+                date,
+                line_id,
+                move_id,
+                usage[src],
+                usage[dst],
+                picking_partner.get(picking_id) or move_partner.get(move_id),
+            )
+            for lot_id, date, line_id, move_id, picking_id, src, dst in rows
+        )
 
     def _serial_fill_delivery_moves(self):
         """Set ``delivery_move_id`` of every serial unit in one query, as

@@ -4,6 +4,8 @@ from odoo import models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from ..tools import bulk_update, transfer_date
+
 # How _serial_fill_lines writes each field on the move lines: SET clause, type of the
 # array of values, fields written.
 FILL_LINE_SQL = {
@@ -20,6 +22,9 @@ class StockMove(models.Model):
     _inherit = "stock.move"
 
     def write(self, vals):
+        if vals.get("state") == "done":
+            # The date of transfer of a fast validation (see tools/transfer_date.py).
+            vals = transfer_date.with_pinned(self.env, vals, "date")
         res = super().write(vals)
         if vals.get("state") == "done" and self.env.context.get("serial_defer_refresh"):
             # Done lines take their move's state (a stored related field, computed
@@ -93,9 +98,13 @@ class StockMove(models.Model):
     def _action_done(self, cancel_backorder=False):
         # Unit states are refreshed once for the whole validation below, not on every
         # move line write Odoo makes on the way.
-        moves = super(
-            StockMove, self.with_context(serial_defer_refresh=True)
-        )._action_done(cancel_backorder=cancel_backorder)
+        ctx = {"serial_defer_refresh": True}
+        if transfer_date.KEY not in self.env.context:
+            # Where a fast path pins the date of transfer (see tools/transfer_date.py).
+            ctx[transfer_date.KEY] = {}
+        moves = super(StockMove, self.with_context(**ctx))._action_done(
+            cancel_backorder=cancel_backorder
+        )
         later = self.env.context.get("serial_units_after_transfer")
         if later is not None:
             # Validated by their transfer: done once it has its date of transfer
@@ -116,7 +125,8 @@ class StockMove(models.Model):
         """The done lines of ``self`` that moved a serial unit (a unit, a positive
         quantity, a product tracked by serial), in two queries."""
         MoveLine = self.env["stock.move.line"]
-        MoveLine.flush_model(["move_id", "state", "lot_id", "quantity"])
+        # The validation's pending line updates (unit, state, date...), in bulk.
+        bulk_update.flush_model(MoveLine, ["move_id", "state", "lot_id", "quantity"])
         rows = self.env.execute_query(
             SQL(
                 """
@@ -224,7 +234,9 @@ class StockMove(models.Model):
         ``lot_name``).
 
         The move's free lines (no serial, quantity 1; from ``line_state``, see
-        :meth:`_serial_line_state`) take the values by one UPDATE, after checking the
+        :meth:`_serial_line_state`) take the values by one UPDATE (its lines also
+        picked by ``id = ANY``: joined on the arrays alone, the planner reads the
+        whole table for a big receipt), after checking the
         user may write them (the UPDATE bypasses the ORM); their cache is then
         invalidated and ``updated(lines, values)`` tells the ORM what changed. Lines
         without serial of another quantity are removed, the values left over go on
@@ -258,7 +270,7 @@ class StockMove(models.Model):
                            write_uid = %(uid)s, write_date = now() at time zone 'UTC'
                       FROM unnest(%(line_ids)s::int[], %(values)s::%(array_type)s[])
                            AS v(id, value)
-                     WHERE ml.id = v.id
+                     WHERE ml.id = v.id AND ml.id = ANY(%(line_ids)s)
                     """,
                     assignments=assignments,
                     uid=self.env.uid,

@@ -7,6 +7,8 @@ from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
+from ..tools import transfer_date
+
 _logger = logging.getLogger(__name__)
 
 BACKGROUND_MIN_LINES_PARAM = "serial_tracking.background_validation_min_lines"
@@ -74,9 +76,9 @@ class StockPicking(models.Model):
         # once the transfer has its date of transfer, which Odoo gives every move
         # line again: so the lines are written to the database once, not twice.
         done_move_ids = []
-        res = super(
-            StockPicking, self.with_context(serial_units_after_transfer=done_move_ids)
-        )._action_done()
+        # A fast path pins the date of transfer (see tools/transfer_date.py).
+        ctx = {"serial_units_after_transfer": done_move_ids, transfer_date.KEY: {}}
+        res = super(StockPicking, self.with_context(**ctx))._action_done()
         self.env["stock.move"].browse(done_move_ids)._serial_units_done()
         return res
 
@@ -172,6 +174,7 @@ class StockPicking(models.Model):
 
     def write(self, vals):
         self._serial_check_not_busy()
+        vals = transfer_date.with_pinned(self.env, vals, "date_done")
         return super().write(vals)
 
     def _serial_check_not_busy(self):

@@ -3,7 +3,7 @@ from odoo.tools import SQL
 
 from odoo.addons.stock.models.stock_quant import StockQuant as OdooStockQuant
 
-from ..tools import bulk_insert
+from ..tools import bulk_insert, constraints
 from .serial_fast_internal_mixin import BATCH_RESERVATIONS
 
 # What differs from one quant to the next of a fast validation: the rest (product,
@@ -146,8 +146,35 @@ class StockQuant(models.Model):
         # Their values are written from the units already.
         for fname in unit_fields:
             self.env.remove_to_compute(Quant._fields[fname], quants)
-        quants._validate_fields(written)
+        quants._serial_validate_batch(written, vals_list)
         return quants
+
+    def _serial_validate_batch(self, written, vals_list):
+        """``_validate_fields(written)`` of the new quants ``self`` (made from
+        ``vals_list``, in order), Odoo's checks of a quant's product, location and
+        unit run once per distinct product, location and unit's product (see
+        :func:`~odoo.addons.serial_tracking.tools.constraints.validate_fields`);
+        the units' products are read in one query."""
+        by_id = dict(zip(self.ids, vals_list, strict=True))
+        lot_ids = list({vals["lot_id"] for vals in vals_list if vals.get("lot_id")})
+        self.env["stock.lot"].flush_model(["product_id"])
+        lot_products = dict(
+            self.env.execute_query(
+                SQL("SELECT id, product_id FROM stock_lot WHERE id = ANY(%s)", lot_ids)
+            )
+        )
+        constraints.validate_fields(
+            self,
+            written,
+            {
+                OdooStockQuant.check_product_id: lambda q: by_id[q].get("product_id"),
+                OdooStockQuant.check_location_id: lambda q: by_id[q].get("location_id"),
+                OdooStockQuant.check_lot_id: lambda q: (
+                    by_id[q].get("product_id"),
+                    lot_products.get(by_id[q].get("lot_id")),
+                ),
+            },
+        )
 
     @api.model
     def _serial_unit_related(self, vals_list):

@@ -18,3 +18,6 @@ from . import test_fast_quants
 from . import test_background_validation
 from . import test_fast_validation_concurrency
 from . import test_unit_block
+from . import test_fast_batch_checks
+from . import test_bulk_update
+from . import test_unit_history

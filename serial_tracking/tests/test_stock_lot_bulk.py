@@ -74,3 +74,17 @@ class TestStockLotBulk(SerialTrackingCommon):
         picking = self._create_receipt(self.scanner, 1)
         with self.assertRaisesRegex(ValidationError, "another product or company"):
             picking.move_ids._serial_assign_lots({picking.move_ids: [other.id]})
+
+    def test_deferred_uniqueness_check(self):
+        """A big receipt creates its units chunk by chunk and checks serial
+        uniqueness once for all of them: a duplicate is still refused, by that
+        check."""
+        vals = {"product_id": self.scanner.id}
+        self.env["stock.lot"].create({**vals, "name": "DEFER-1"})
+        deferred = []
+        Lot = self.env["stock.lot"].with_context(serial_unique_deferred=deferred)
+        first = Lot._serial_bulk_create([{**vals, "name": "DEFER-2"}])
+        second = Lot._serial_bulk_create([{**vals, "name": "DEFER-1"}])
+        self.assertEqual(deferred, first.ids + second.ids)
+        with self.assertRaisesRegex(ValidationError, "DEFER-1"):
+            self.env["stock.lot"]._serial_check_unique_sql(deferred)

@@ -14,6 +14,17 @@ from collections import defaultdict
 from odoo.tools import SQL, split_every
 
 BULK_INSERT_BATCH = 20000
+# Field types whose column value depends on the written value alone (no other
+# value of the record, unlike monetary): converted once per distinct value.
+BY_VALUE_TYPES = (
+    "boolean",
+    "integer",
+    "float",
+    "many2one",
+    "selection",
+    "date",
+    "datetime",
+)
 # Columns the INSERT fills itself (or the database does).
 META_FIELDS = ("id", "create_uid", "create_date", "write_uid", "write_date")
 
@@ -45,6 +56,7 @@ def create_records(model, vals_list, varying, prototype):
         if field.store and field.column_type and name not in META_FIELDS
     ]
     varying_index = [(name, columns.index(name)) for name in varying]
+    convert = _converter(model)
     prototypes, rows = {}, []
     for vals in vals_list:
         key = tuple(sorted((k, v) for k, v in vals.items() if k not in varying))
@@ -58,7 +70,7 @@ def create_records(model, vals_list, varying, prototype):
             ]
         row = list(proto)
         for name, i in varying_index:
-            row[i] = fields_[name].convert_to_column_insert(vals.get(name), model, vals)
+            row[i] = convert(name, vals.get(name), vals)
         rows.append(row)
     keep = [
         i
@@ -68,11 +80,55 @@ def create_records(model, vals_list, varying, prototype):
     ]
     written = [columns[i] for i in keep]
     records = insert_rows(model, columns, keep, rows)
+    _cache_followed(model, records, columns, rows, written)
     # Dependents elsewhere learn about the new records; their own computed columns
     # were computed on their prototype already and must not be again.
     with model.env.protecting([fields_[name] for name in columns], records):
         records.modified(written, create=True)
     return records, written
+
+
+def _cache_followed(model, records, columns, rows, written):
+    """Put in the cache the many2one values of the new ``records`` (from their
+    ``rows``) that ``modified()`` follows to the records depending on them (a
+    quant's unit and package, for their quantities): it would read each of them
+    back from the database, 1,000 records a query. The ORM's cache format of a
+    many2one is its column value (id or None; None in every row of a column
+    left out of the INSERT)."""
+    fields_ = model._fields
+    tree = model.pool.get_trigger_tree([fields_[name] for name in written])
+    followed = {
+        inverse.name
+        for field in tree
+        if field is not None
+        for inverse in model.pool.field_inverses[field]
+        if inverse.model_name == model._name
+        and inverse.type == "many2one"
+        and inverse.name in columns
+    }
+    for name in followed:
+        i = columns.index(name)
+        fields_[name]._insert_cache(records, [row[i] for row in rows])
+
+
+def _converter(model):
+    """``convert(name, value, vals)``: the field's ``convert_to_column_insert`` of
+    ``value``, computed once per distinct value for the types whose conversion
+    depends on the value alone (20,000 quantities of a batch of quants are two
+    values, each rounded to the field's digits and printed once)."""
+    fields_ = model._fields
+    memo = {}
+
+    def convert(name, value, vals):
+        field = fields_[name]
+        if field.type not in BY_VALUE_TYPES or isinstance(value, (list, dict)):
+            return field.convert_to_column_insert(value, model, vals)
+        key = (name, value)
+        if key not in memo:
+            memo[key] = field.convert_to_column_insert(value, model, vals)
+        return memo[key]
+
+    return convert
 
 
 def insert_rows(model, columns, keep, rows):

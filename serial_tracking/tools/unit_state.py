@@ -55,3 +55,42 @@ def unit_values(in_stock, reserved, history):
         "receipt_date": received,
         "delivery_date": delivered,
     }
+
+
+def summarize_history(moves):
+    """The history of units (as :func:`unit_values` takes it) from their done
+    moves: ``moves`` yields ``(unit id, date, line id, move id, source usage,
+    destination usage, partner id)``, in any order. Moves that do not cross the
+    border of our stock are left out; the last entry or exit is the greatest
+    ``(date, line id)``. Returns ``({unit id: history}, {unit id: move of its last
+    delivery to a customer})``."""
+    # Per unit: [last entry (key, usage), last exit (key, usage, partner),
+    #            first entry date, last delivery (key, date, move)]
+    found = {}
+    for lot_id, date, line_id, move_id, src, dst, partner_id in moves:
+        inward = dst in INTERNAL_USAGES
+        if (src in INTERNAL_USAGES) == inward:
+            continue
+        unit = found.setdefault(lot_id, [None, None, None, None])
+        key = (date, line_id)
+        if inward:
+            if unit[0] is None or key > unit[0][0]:
+                unit[0] = (key, src)
+            if unit[2] is None or date < unit[2]:
+                unit[2] = date
+            continue
+        if unit[1] is None or key > unit[1][0]:
+            unit[1] = (key, dst, partner_id)
+        if dst == "customer" and (unit[3] is None or key > unit[3][0]):
+            unit[3] = (key, date, move_id)
+    history, delivery_moves = {}, {}
+    for lot_id, (entry, exit_, received, delivery) in found.items():
+        history[lot_id] = (
+            entry and entry[1],
+            exit_ and exit_[1],
+            exit_ and exit_[2],
+            received,
+            delivery and delivery[1],
+        )
+        delivery_moves[lot_id] = delivery and delivery[2]
+    return history, delivery_moves

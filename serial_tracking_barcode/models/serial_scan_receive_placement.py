@@ -6,6 +6,7 @@ import psycopg2.errors
 from odoo import api, models
 from odoo.tools import SQL
 
+from ..tools.dispatch_lines import line_update_dicts, line_updates_sql
 from ..tools.move_line_sql import ORM_ONLY_KEY, REPRODUCED, write_scanned_line
 from ..tools.move_line_sql import sql_write_allowed as _sql_write_allowed
 from ..tools.receive_sql import free_line_sql
@@ -179,7 +180,7 @@ class SerialScanReceivePlacement(models.AbstractModel):
             "SELECT a.*, (SELECT id FROM serial_dispatch_scan WHERE scan_uid = %s) "
             "FROM (%s) a",
             scan_uid,
-            picking._serial_dispatch_line_updates_sql([move.id]),
+            line_updates_sql([move.id]),
         )
         serial = values.get("serial") or code
         # stock.move.picked is shared by everyone scanning the move: left alone
@@ -201,7 +202,7 @@ class SerialScanReceivePlacement(models.AbstractModel):
         self.env["serial.dispatch.scan"].invalidate_model()
         if not rows or rows[0][-1] is None:
             raise Refusal("already_scanned", serial=serial)
-        return picking._serial_dispatch_line_update_dicts([row[:-1] for row in rows])
+        return line_update_dicts([row[:-1] for row in rows])
 
     @api.model
     def _receive_orm_line(

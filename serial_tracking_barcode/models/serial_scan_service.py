@@ -316,7 +316,7 @@ class SerialScanService(models.AbstractModel):
         rows = rows or []
         for row in rows:
             for name in ("expiration_date", "removal_date"):
-                if isinstance(row[name], str):
+                if isinstance(row.get(name), str):  # removal: dispatch's lookup
                     row[name] = datetime.fromisoformat(row[name])
             row["moves"] = [Move(*move) for move in row["moves"] or []]
             row["unit"] = Unit(

@@ -4,6 +4,7 @@ from odoo.tools import SQL
 
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 
+from ..tools.dispatch_lines import line_update_dicts, line_updates_sql
 from ..tools.move_line_sql import (
     EXPIRY_DATES,
     ORM_ONLY_KEY,
@@ -299,13 +300,13 @@ class SerialScanTransfer(models.AbstractModel):
                 row["quant_id"],
                 also=lambda line: [
                     self._transfer_link_sql(scan_id, line.id),
-                    picking._serial_dispatch_line_updates_sql([move.id]),
+                    line_updates_sql([move.id]),
                 ],
             )
             self._transfer_derive(picking, move, quantity + 1.0)
             move._recompute_state()  # a new move's state: the transfer's date
             self._transfer_keep_line_dates(picking, scheduled, line)
-            lines = picking._serial_dispatch_line_update_dicts(rows)
+            lines = line_update_dicts(rows)
         else:
             line = self.env["stock.move.line"].create(vals)
             self.env.execute_query(self._transfer_link_sql(scan_id, line.id))
