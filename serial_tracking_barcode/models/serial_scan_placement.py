@@ -15,7 +15,7 @@ from ..tools.move_line_sql import (
     sql_write_allowed,
     write_scanned_line,
 )
-from ..tools.scan_sql import MOVE_FACTS, MOVE_FIELDS, free_line_sql
+from ..tools.scan_sql import MOVE_FACTS, MOVE_FIELDS, MOVE_LINKS, free_line_sql
 
 
 class SerialScanPlacement(models.AbstractModel):
@@ -250,6 +250,10 @@ class SerialScanPlacement(models.AbstractModel):
             if field.type == "many2many":  # an array of ids, or NULL: none
                 value = tuple(value or ())
             field._insert_cache(move, [value])
+        for fact, model, link, name in MOVE_LINKS:
+            if facts[link]:
+                record = self.env[model].browse(facts[link])
+                record._fields[name]._insert_cache(record, [facts[fact]])
         line, rows = create_scanned_line(
             self.env,
             vals,
