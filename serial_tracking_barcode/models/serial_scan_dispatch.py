@@ -221,7 +221,10 @@ class SerialScanDispatch(models.AbstractModel):
                 savepoint.rollback()
                 raise Refusal("not_available", error=str(error)) from error
         picked = {one.id: one.picked for one in candidate["moves"]}
-        if not picked.get(move.id):
+        # True in the cache: set by the placement with the move's lock.
+        if not picked.get(move.id) and not move._fields["picked"]._get_cache(
+            self.env
+        ).get(move.id):
             placement._place_mark_move_picked(move)
         if decision.expired_override:
             lot._log_events(

@@ -8,13 +8,14 @@ from odoo.tools import SQL
 from ..tools.dispatch_lines import line_update_dicts, line_updates_sql
 from ..tools.move_line_sql import (
     EXPIRY_DATES,
+    NOW,
     create_scanned_line,
     expiry_dates_in_sql,
     sql_create_allowed,
     sql_write_allowed,
     write_scanned_line,
 )
-from ..tools.scan_sql import MOVE_FACTS, MOVE_FIELDS, free_line_sql
+from ..tools.scan_sql import MOVE_FACTS, MOVE_FIELDS, MOVE_LINKS, free_line_sql
 
 
 class SerialScanPlacement(models.AbstractModel):
@@ -244,7 +245,15 @@ class SerialScanPlacement(models.AbstractModel):
         # What the free-line query read of the move, for the new line's company
         # and the move's new state instead of reading the move again.
         for name in MOVE_FIELDS:
-            move._fields[name]._insert_cache(move, [facts[name]])
+            field = move._fields[name]
+            value = facts[name]
+            if field.type == "many2many":  # an array of ids, or NULL: none
+                value = tuple(value or ())
+            field._insert_cache(move, [value])
+        for fact, model, link, name in MOVE_LINKS:
+            if facts[link]:
+                record = self.env[model].browse(facts[link])
+                record._fields[name]._insert_cache(record, [facts[fact]])
         line, rows = create_scanned_line(
             self.env,
             vals,
@@ -252,9 +261,30 @@ class SerialScanPlacement(models.AbstractModel):
             also=also,
             in_product_uom=True,  # vals: the product's unit, read by free_line_sql
             dates=dates,
+            move_state=facts["state"],
         )
-        if self._place_pending(move) and self._place_try_lock("stock_move", move.id):
-            self._place_move_quantity(move, vals, facts)
+        quantity = self._place_move_quantity(move, vals, facts)
+        # With the quantity, the move's picked flag of its first picked line
+        # (see _place_mark_move_picked): the same statement.
+        picked = bool(quantity) and not facts["picked"]
+        update = quantity and SQL(
+            "quantity = %s, %s write_uid = %s, write_date = %s",
+            quantity,
+            SQL("picked = TRUE,") if picked else SQL(),
+            self.env.uid,
+            NOW,
+        )
+        if self._place_pending(move) and self._place_try_lock(
+            "stock_move", move.id, update
+        ):
+            if quantity:  # written with the lock, as the ORM's flush writes it
+                field = move._fields["quantity"]
+                self.env.remove_to_compute(field, move)
+                move.invalidate_recordset(["write_uid", "write_date"], flush=False)
+                field._update_cache(move, field.convert_to_cache(quantity, move))
+            if picked:  # known: the caller's _place_mark_move_picked is skipped
+                move.invalidate_recordset(["picked"], flush=False)
+                move._fields["picked"]._update_cache(move, True)
             through = self._place_through_picking()
             before = {field: self.env.records_to_compute(field) for field in through}
             # The move's quantity in the product's unit depends on its state in
@@ -277,20 +307,20 @@ class SerialScanPlacement(models.AbstractModel):
 
     @api.model
     def _place_move_quantity(self, move, vals, facts):
-        """The move's ``quantity`` as Odoo computes it (the sum of its lines'
-        quantities in its unit) when every line is in the move's unit: the lines
-        read by ``free_line_sql`` (``facts["quantity"]``, in this transaction, the
-        move's row locked since) and the new one; else left to Odoo's
-        computation, which reads the lines again."""
+        """The move's new ``quantity`` as Odoo computes it (the sum of its
+        lines' quantities in its unit) when every line is in the move's unit:
+        the lines read by ``free_line_sql`` (``facts["quantity"]``, in this
+        transaction, the move's row locked since) and the new one, written by
+        the caller with the move's lock; else None: left to Odoo's computation,
+        which reads the lines again."""
         field = move._fields["quantity"]
         if (
             facts["quantity"] is None
             or vals["product_uom_id"] != facts["product_uom"]
             or move not in self.env.records_to_compute(field)
         ):
-            return
-        with self.env.protecting([field], move):
-            move.quantity = facts["quantity"] + vals["quantity"]
+            return None
+        return field.convert_to_cache(facts["quantity"] + vals["quantity"], move)
 
     @api.model
     def _place_through_picking(self):

@@ -9,13 +9,15 @@ from .common import SerialDispatchCommon
 # query, and a pick sends its scan row with the line's write (one round trip
 # each less). A new line takes what Odoo computes on it and on its move from
 # the free-line query (27 -> 9: the move, its quantity, the line's quantity in
-# the product's unit and expiry dates are not read again). Here with mrp installed: its
+# the product's unit and expiry dates are not read again; 9 -> 7: the move's
+# scrap_id and the line's state from it too, the move's quantity written with
+# its lock). Here with mrp installed: its
 # dependencies on stock.move.picked read the move once more than in a stock-only
 # database.
 BUDGET = {
     "serial_reserved": 3,
     "serial_swap": 5,
-    "serial_no_reservation": 9,
+    "serial_no_reservation": 7,
     "manufacturer_serial": 4,
     "gs1": 5,
     "product_barcode": 7,

@@ -272,3 +272,20 @@ class TestScanSqlEquivalence(SerialDispatchCommon):
             {("stock.move.line", "expiration_date"), ("stock.move", "quantity")},
             delivery_at_confirm=True,
         )
+
+    def test_no_reservation_last_unit(self):
+        """The unit completing the move: its quantity reaches the demand, the
+        move becomes available and every line of it takes that state, the new
+        one too (set from the move's state in the helper's round trip)."""
+        self.delivery.do_unreserve()
+        for code in ("DSP0008", "DSP0009"):
+            self.assertEqual(self.scan(code)["status"], "ok")
+        self.assert_same(
+            "DSP0007",
+            {
+                ("stock.move", "quantity"),
+                ("stock.move", "state"),
+                ("stock.move.line", "state"),
+            },
+            delivery_at_confirm=True,
+        )

@@ -272,7 +272,7 @@ DERIVED_REPRODUCED = {
 
 
 def create_scanned_line(
-    env, vals, quant_id, also=None, in_product_uom=False, dates=None
+    env, vals, quant_id, also=None, in_product_uom=False, dates=None, move_state=None
 ):
     """``stock.move.line.create(vals)`` for a scanned unit on a delivery's move
     that has no line left to take, as ``(line, rows)``.
@@ -299,7 +299,9 @@ def create_scanned_line(
     trip: with ``in_product_uom`` (the caller read that the line's unit is its
     product's), its quantity in the product's unit (:data:`DERIVED_REPRODUCED`);
     ``dates``: its unit's expiry dates ``{name: value}`` (:data:`EXPIRY_DATES`, as
-    the lookup read them), which it takes when :func:`expiry_dates_in_sql`.
+    the lookup read them), which it takes when :func:`expiry_dates_in_sql`;
+    ``move_state``: the move's state as the caller read it under the move's
+    lock, the line's stored ``state`` (stock's ``related`` of it).
     """
     MoveLine, Quant, Lot = env["stock.move.line"], env["stock.quant"], env["stock.lot"]
     move = env["stock.move"].browse(vals["move_id"])
@@ -327,6 +329,8 @@ def create_scanned_line(
     if in_product_uom and sql_write_allowed(env, DERIVED_REPRODUCED):
         derived["quantity_product_uom"] = vals["quantity"]
     derived.update(dates or {})
+    if move_state and MoveLine._fields["state"].related == "move_id.state":
+        derived["state"] = move_state
     if derived:
         statements.append(
             SQL(

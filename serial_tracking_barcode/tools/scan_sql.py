@@ -186,11 +186,29 @@ def free_line_sql(move_id, candidate, lock):
         SELECT fl.id, fl.lot_id, old.n, old.id, new.ids, fl.package_id,
                fl.location_id, fl.owner_id, fl.company_id, fl.picking_id,
                mv.location_dest_id, mv.product_uom, mv.product_uom_id, mv.quantity,
-               mv.company_id, mv.state, mv.product_uom_qty, mv.procure_method
+               mv.picked,
+               mv.company_id, mv.state, mv.product_uom_qty, mv.procure_method,
+               mv.scrap_id, mv.move_orig_ids, mv.move_dest_ids,
+               mv.location_id, mv.picking_type_id, mv.src_warehouse_id,
+               mv.dest_warehouse_id, mv.reservation_method,
+               mv.reservation_days_before, mv.reservation_days_before_priority
           FROM (VALUES (1)) AS one (x)
      LEFT JOIN LATERAL (
                SELECT m.location_dest_id, m.product_uom, mpt.uom_id AS product_uom_id,
                       m.company_id, m.state, m.product_uom_qty, m.procure_method,
+                      m.scrap_id, m.picked, m.location_id, m.picking_type_id,
+                      ls.warehouse_id AS src_warehouse_id,
+                      ld.warehouse_id AS dest_warehouse_id,
+                      mt.reservation_method, mt.reservation_days_before,
+                      mt.reservation_days_before_priority,
+                      (SELECT ARRAY_AGG(o.id ORDER BY o.sequence, o.id)
+                         FROM stock_move_move_rel r
+                         JOIN stock_move o ON o.id = r.move_orig_id
+                        WHERE r.move_dest_id = m.id) AS move_orig_ids,
+                      (SELECT ARRAY_AGG(d.id ORDER BY d.sequence, d.id)
+                         FROM stock_move_move_rel r
+                         JOIN stock_move d ON d.id = r.move_dest_id
+                        WHERE r.move_orig_id = m.id) AS move_dest_ids,
                       (SELECT CASE WHEN BOOL_AND(l.product_uom_id = m.product_uom)
                                             IS NOT FALSE
                                    THEN COALESCE(SUM(l.quantity), 0) END
@@ -199,6 +217,9 @@ def free_line_sql(move_id, candidate, lock):
                  FROM stock_move m
                  JOIN product_product mpp ON mpp.id = %(product)s
                  JOIN product_template mpt ON mpt.id = mpp.product_tmpl_id
+                 JOIN stock_location ls ON ls.id = m.location_id
+                 JOIN stock_location ld ON ld.id = m.location_dest_id
+            LEFT JOIN stock_picking_type mt ON mt.id = m.picking_type_id
                 WHERE m.id = %(move)s) mv ON TRUE
      LEFT JOIN LATERAL (
                SELECT ml.id, ml.lot_id, ml.product_id, ml.location_id,
@@ -238,7 +259,8 @@ def free_line_sql(move_id, candidate, lock):
 
 
 # The names of free_line_sql's last columns: the move's own fields (see
-# MOVE_FIELDS), the product's unit, the quantity of the move's lines.
+# MOVE_FIELDS), the product's unit, the quantity of the move's lines, whether
+# the move is picked.
 MOVE_FIELDS = (
     "location_dest_id",
     "product_uom",
@@ -246,7 +268,39 @@ MOVE_FIELDS = (
     "state",
     "product_uom_qty",
     "procure_method",
+    # Walked by the ORM's dependencies of a new line (stock.move.line.move_id):
+    # known, the move is not read again.
+    "scrap_id",
+    # Walked by the dependencies of the move's state (its chained moves' delay
+    # alert date), in the ORM's order (stock.move's): not read again.
+    "move_orig_ids",
+    "move_dest_ids",
+    # Read by Odoo's write of the move's state (its orderpoints' warehouses, its
+    # reservation date), with MOVE_LINKS.
+    "location_id",
+    "picking_type_id",
 )
-MOVE_FACTS = ("location_dest_id", "product_uom", "product_uom_id", "quantity") + (
-    MOVE_FIELDS[2:]
+# free_line_sql's last columns: ``(fact, model, record's fact, field)``: the
+# records the move links to (its locations, operation type), their fields the
+# ORM reads on a write of the move's state (see MOVE_FIELDS).
+MOVE_LINKS = (
+    ("src_warehouse_id", "stock.location", "location_id", "warehouse_id"),
+    ("dest_warehouse_id", "stock.location", "location_dest_id", "warehouse_id"),
+    *(
+        (name, "stock.picking.type", "picking_type_id", name)
+        for name in (
+            "reservation_method",
+            "reservation_days_before",
+            "reservation_days_before_priority",
+        )
+    ),
+)
+MOVE_FACTS = (
+    "location_dest_id",
+    "product_uom",
+    "product_uom_id",
+    "quantity",
+    "picked",
+    *MOVE_FIELDS[2:],
+    *(link[0] for link in MOVE_LINKS),
 )
