@@ -1,6 +1,5 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
 
 from ..tools import bulk_insert
 
@@ -87,17 +86,9 @@ class SerialEvent(models.Model):
             return Event
         if not bulk_insert.create_overridden_only_by(Event, BULK_CREATE):
             return Event.create(vals_list)
-        self.env["stock.lot"].flush_model(["product_id", "company_id"])
-        units = {
-            lot_id: (product_id, company_id)
-            for lot_id, product_id, company_id in self.env.execute_query(
-                SQL(
-                    "SELECT id, product_id, company_id FROM stock_lot"
-                    " WHERE id = ANY(%s)",
-                    list({vals["lot_id"] for vals in vals_list}),
-                )
-            )
-        }
+        units = self.env["stock.lot"]._serial_product_company(
+            {vals["lot_id"] for vals in vals_list}
+        )
         vals_list = [
             dict(
                 vals,

@@ -236,18 +236,9 @@ class SerialFastReceiptMixin(models.AbstractModel):
         # the mixins of this package registered first.
         from .stock_move_line import StockMoveLine
 
-        Lot = self.env["stock.lot"]
-        Lot.flush_model(["product_id", "company_id"])
-        units = {
-            lot_id: (product_id, company_id)
-            for lot_id, product_id, company_id in self.env.execute_query(
-                SQL(
-                    "SELECT id, product_id, company_id FROM stock_lot"
-                    " WHERE id = ANY(%s)",
-                    list({line.lot_id.id for line in self if line.lot_id}),
-                )
-            )
-        }
+        units = self.env["stock.lot"]._serial_product_company(
+            {line.lot_id.id for line in self if line.lot_id}
+        )
         keys = {
             line.id: (line.product_id.id, line.company_id.id, units.get(line.lot_id.id))
             for line in self

@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools import SQL
 from odoo.tools.sql import column_exists
 
 from ..tools import gs1
@@ -254,6 +255,22 @@ class StockLot(models.Model):
 
     def unlink(self):
         return super(StockLot, self.with_context(serial_unit_unlink=True)).unlink()
+
+    @api.model
+    def _serial_product_company(self, lot_ids):
+        """``{unit id: (product id, company id)}`` of the units ``lot_ids``, in one
+        query (their pending writes flushed first): what the bulk paths copy onto
+        events or check lines against without loading the units."""
+        self.flush_model(["product_id", "company_id"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id, product_id, company_id FROM stock_lot WHERE id = ANY(%s)",
+                list(lot_ids),
+            )
+        )
+        return {
+            lot_id: (product_id, company_id) for lot_id, product_id, company_id in rows
+        }
 
     def action_view_events(self):
         self.ensure_one()
