@@ -144,7 +144,8 @@ class SerialStockReport(models.Model):
         such a pivot reads the held units, not every unit ever received."""
         at = self._report_datetime()
         products = self._product_valuation(at)
-        day = (at or self.env.cr.now()).date()
+        # the user's day (as the date filter's): a unit's age counts their days
+        day = at.date() if at else fields.Date.context_today(self)
         if not (held_only or self.env.context.get("serial_report_grouped")):
             # no WITH: PostgreSQL flattens the report's query into Odoo's, so the
             # ORDER BY and LIMIT reach the units' primary key

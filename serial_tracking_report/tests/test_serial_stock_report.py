@@ -1,5 +1,6 @@
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -161,6 +162,20 @@ class TestSerialStockReport(SerialReportCommon):
 
     def test_standard_by_serial(self):
         self._assert_own_cost_by_serial("standard")
+
+    def test_age_counts_the_users_days(self):
+        """A unit's age counts days of the user's calendar, whatever the hour in
+        UTC: the user's time zone is chosen on the other side of the date line
+        from now in UTC, so their today is never UTC's."""
+        product = self._product("fifo", False, 10.0)
+        picking, _lots = self._receive(product, ["TZ1"])
+        late = self.env.cr.now().hour >= 12
+        self.env.user.tz = "Etc/GMT-14" if late else "Etc/GMT+12"
+        today = fields.Date.context_today(self.env.user)
+        self.assertNotEqual(today, self.env.cr.now().date())
+        received = today - timedelta(days=30)
+        self._backdate(picking, received)
+        self.assertEqual(self._report(product).age_days, 30)
 
     def test_row_fields_and_filters(self):
         product, _lots = self._story("fifo", False)
