@@ -17,7 +17,7 @@
 * Counts the serialization failures (Odoo's "SerializationFailure, retrying" and
   PostgreSQL's "could not serialize") in the server log written meanwhile.
 
-Targets (issue 10): zero serialization failures with different serials, p95 < 50 ms
+Targets: zero serialization failures with different serials, p95 < 50 ms
 with two clients, every race won exactly once.
 """
 

@@ -49,7 +49,7 @@ class SerialScanDispatch(models.AbstractModel):
     the unit goes on, written through the ORM (Odoo keeps quants, computed fields —
     product_expiry's dates — and other addons' overrides right). Nothing is written
     on the delivery or its moves' shared counters, so people scanning different
-    serials of one delivery never conflict (defect 5 of issue 10).
+    serials of one delivery never conflict.
     """
 
     _name = "serial.scan.dispatch"

@@ -3,18 +3,10 @@ from odoo.tests import tagged
 from .flows_common import SerialFlowsCommon
 
 # Queries of one scan of the receive and transfer flows, per kind (warm registry,
-# cold record cache). Dispatch's budgets are in test_scan_queries.py. Receive
-# writes through the ORM (units, move lines): most of its budget is Odoo's own
-# create / write (a new unit alone is about 7); a transfer's move line goes through
-# the engine's SQL helper (create_scanned_line). Before issue 10's second pass:
-# receive new_serial 37, gs1_serial 45, product_barcode 44, gs1_batch 46, refused
-# 8; transfer serial 75, gs1 76, refused 15. Before its third: receive new_serial
-# 28, gs1_serial 39, existing_unit 27, product_barcode 36, gs1_batch 33, refused
-# 5; transfer serial 33, gs1 34, refused 12 (a plain code is one lookup query, a
-# unit by Odoo's create without the uniqueness query the lookup answered (one
-# query more than the core's creation of many units, 2 ms less), a receipt's line
-# by write_scanned_line;
-# a transfer's new line no longer reads every line of its move and transfer).
+# cold record cache). Dispatch's budgets are in test_scan_queries.py. A plain code
+# is one lookup query; a new unit is made by Odoo's create (without the uniqueness
+# query the lookup answered), a receipt's line written by write_scanned_line, a
+# transfer's new line by create_scanned_line. The budgets' history is in git.
 RECEIVE_BUDGET = {
     "new_serial": 13,
     "gs1_serial": 36,

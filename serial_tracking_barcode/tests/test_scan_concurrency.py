@@ -7,7 +7,7 @@ from odoo.addons.serial_tracking.tests.committed import CommittedCase
 
 @tagged("post_install", "-at_install", "serial_tracking")
 class TestScanConcurrency(CommittedCase):
-    """Defect 5 of issue 10: two people scanning *different* serials of one delivery
+    """Two people scanning *different* serials of one delivery
     at the same moment, in two real transactions, neither waits for the other nor
     needs a retry (the scans are called directly, not through Odoo's ``retrying``).
 

@@ -11,7 +11,9 @@ from .common import SerialDispatchCommon
 
 @tagged("post_install", "-at_install", "serial_tracking")
 class TestScanDefects(SerialDispatchCommon):
-    """Defects 1-4 of issue 10, each scanned the way a new user found it."""
+    """Defects a new user found in the scans (a GTIN read as another product, a
+    swapped line keeping the first unit's dates, expired units, control
+    characters), each scanned the way they found it."""
 
     def assertNothingRecorded(self, result, reason):
         self.assertEqual(result["status"], "error", result)

@@ -10,7 +10,7 @@ from odoo.addons.serial_tracking_scheme.tests.common import SchemeCommon
 
 @tagged("post_install", "-at_install", "serial_tracking")
 class TestCaptureDefects(SchemeCommon):
-    """Defects found by trying capture as a new user would (issues 10 and 17)."""
+    """Defects found by trying capture as a new user would."""
 
     def capture(self, picking, text="", **vals):
         return self.env["serial.capture"].create(

@@ -8,7 +8,7 @@ from .common import SchemeCommon
 
 @tagged("post_install", "-at_install", "serial_tracking")
 class TestSchemeDefects(SchemeCommon):
-    """Defects found by trying schemes as a new user would (issue 17.8, 17.9, 17.12)."""
+    """Defects found by trying schemes as a new user would."""
 
     # ---- 17.8: a preview is what Generate gives --------------------------------------
     def test_generate_units_preview_is_what_generate_gives(self):
