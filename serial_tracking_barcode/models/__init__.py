@@ -6,5 +6,6 @@ from . import serial_scan_flow
 from . import serial_scan_receive
 from . import serial_scan_receive_placement
 from . import serial_scan_transfer
+from . import serial_scan_transfer_steady
 from . import stock_lot
 from . import stock_picking

@@ -8,7 +8,6 @@ from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 
 from ..tools.dispatch_lines import line_update_dicts, line_updates_sql
 from ..tools.move_line_sql import (
-    EXPIRY_DATES,
     ORM_ONLY_KEY,
     create_scanned_line,
     sql_create_allowed,
@@ -235,13 +234,17 @@ class SerialScanTransfer(models.AbstractModel):
         """Put what the lookup read (``transfer_unit_columns_sql``) of the
         transfer, the unit and its product in the ORM cache, instead of reading
         them again (the transfer's row is held by the scan's lock)."""
-        source_set, dest_set, type_id, scheduled = row["transfer_facts"]
+        facts = row["transfer_facts"]
+        source_set, dest_set, type_id, scheduled, state, move_type = facts[:6]
+        row["transfer_ready"] = facts[6]  # every open move ready (_transfer_steady)
         fields_ = picking._fields
         for name, value in (
             ("serial_transfer_source_set", source_set),
             ("serial_transfer_dest_set", dest_set),
             ("picking_type_id", type_id),
             ("scheduled_date", scheduled and datetime.fromisoformat(scheduled)),
+            ("state", state),
+            ("move_type", move_type),
         ):
             field = fields_[name]
             field._insert_cache(picking, [field.convert_to_cache(value, picking)])
@@ -299,53 +302,60 @@ class SerialScanTransfer(models.AbstractModel):
         # to what is moved.
         move = self.env["stock.move"].browse(row["moves"][0].id if row["moves"] else ())
         scheduled = picking.scheduled_date
-        if not move:
-            move = self._transfer_new_move(picking, unit.product_id)
-        scan_id = self._scan_record(
-            picking, move.id, unit.product_id, scan_uid, code, lot_id=unit.id
-        )
-        vals = {
-            "move_id": move.id,
-            "picking_id": picking.id,
-            "product_id": unit.product_id,
-            "product_uom_id": move.product_uom.id,
-            "lot_id": unit.id,
-            "location_id": row["location_id"],
-            "location_dest_id": picking.location_dest_id.id,
-            "package_id": row["package_id"] or False,
-            "owner_id": row["owner_id"] or False,
-            "quantity": 1.0,
-            "picked": True,
-        }
-        if sql_create_allowed(self.env) and move.product_uom == move.product_id.uom_id:
-            # The engine's SQL helper (tools/move_line_sql.py): the row by the
-            # ORM's own create, the quant's reservation and the unit's state in one
-            # round trip. The quant is the one the lookup read: the unit's only
-            # quant with stock under the source (free: decide_transfer_unit), the
-            # one Odoo's reservation takes. The move's state is derived here (the
-            # transfer is the user's own: nobody else writes its moves).
-            quantity = move.quantity  # read with the move, before its new line
-            picking_type = picking.picking_type_id  # known: not read again
-            picking_type._fields["use_create_lots"]._insert_cache(
-                picking_type, [info["use_create_lots"]]
+        steady = [] if move else self._transfer_steady_fields(picking, row)
+        with self.env.protecting(steady, picking):
+            if not move:
+                move = self._transfer_new_move(picking, unit.product_id)
+            scan_id = self._scan_record(
+                picking, move.id, unit.product_id, scan_uid, code, lot_id=unit.id
             )
-            line, rows = create_scanned_line(
-                self.env,
-                vals,
-                row["quant_id"],
-                also=lambda line: [
-                    self._transfer_link_sql(scan_id, line.id),
-                    line_updates_sql([move.id]),
-                ],
-            )
-            self._transfer_derive(picking, move, quantity + 1.0)
-            move._recompute_state()  # a new move's state: the transfer's date
-            self._transfer_keep_line_dates(picking, scheduled, line)
-            lines = line_update_dicts(rows)
-        else:
-            line = self.env["stock.move.line"].create(vals)
-            self.env.execute_query(self._transfer_link_sql(scan_id, line.id))
-            lines = None
+            vals = {
+                "move_id": move.id,
+                "picking_id": picking.id,
+                "product_id": unit.product_id,
+                "product_uom_id": move.product_uom.id,
+                "lot_id": unit.id,
+                "location_id": row["location_id"],
+                "location_dest_id": picking.location_dest_id.id,
+                "package_id": row["package_id"] or False,
+                "owner_id": row["owner_id"] or False,
+                "quantity": 1.0,
+                "picked": True,
+            }
+            if (
+                sql_create_allowed(self.env)
+                and move.product_uom == move.product_id.uom_id
+            ):
+                # The engine's SQL helper (tools/move_line_sql.py): the row by the
+                # ORM's own create, the quant's reservation and the unit's state in one
+                # round trip. The quant is the one the lookup read: the unit's only
+                # quant with stock under the source (free: decide_transfer_unit), the
+                # one Odoo's reservation takes. The move's state is derived here (the
+                # transfer is the user's own: nobody else writes its moves).
+                quantity = move.quantity  # read with the move, before its new line
+                picking_type = picking.picking_type_id  # known: not read again
+                picking_type._fields["use_create_lots"]._insert_cache(
+                    picking_type, [info["use_create_lots"]]
+                )
+                line, rows = create_scanned_line(
+                    self.env,
+                    vals,
+                    row["quant_id"],
+                    also=lambda line: [
+                        self._transfer_link_sql(scan_id, line.id),
+                        *(self._transfer_touch_sql(picking) for _f in steady[:1]),
+                        line_updates_sql([move.id]),  # last: its rows answered
+                    ],
+                )
+                self._transfer_derive(picking, move, quantity + 1.0)
+                move._recompute_state()  # a new move's state: the transfer's date
+                self._transfer_keep_line_dates(picking, scheduled, line)
+                lines = line_update_dicts(rows)
+            else:
+                line = self.env["stock.move.line"].create(vals)
+                self.env.execute_query(self._transfer_link_sql(scan_id, line.id))
+                lines = None
+        self._transfer_steady_check(picking, steady, move, scheduled)
         self.env["serial.dispatch.scan"].invalidate_model(["move_line_id"])
         message = self.env._(
             "%(product)s: serial %(serial)s to move.",
@@ -353,50 +363,6 @@ class SerialScanTransfer(models.AbstractModel):
             serial=unit.name,
         )
         return message, [move.id], lines
-
-    @api.model
-    def _transfer_new_move(self, picking, product_id):
-        """The transfer's move of a product's first unit (Odoo's create).
-
-        A new move may change the transfer's scheduled date (its moves'
-        earliest), on which product_expiry's expiration and removal dates of
-        every line of the transfer depend: the ORM marks them all to be computed
-        again, reading every line and its unit (the cost of a first unit grew
-        with the transfer). When the date is the same, their inputs are: what
-        the scan's lock query flushed left nothing else pending on these fields,
-        and they are left as they are."""
-        scheduled = picking.scheduled_date
-        product = self.env["product.product"].browse(product_id)
-        move = self.env["stock.move"].create(
-            {
-                "picking_id": picking.id,
-                "product_id": product.id,
-                "product_uom": product.uom_id.id,
-                "product_uom_qty": 1.0,
-                "location_id": picking.location_id.id,
-                "location_dest_id": picking.location_dest_id.id,
-                "company_id": picking.company_id.id,
-            }
-        )
-        self._transfer_keep_line_dates(picking, scheduled)
-        return move
-
-    @api.model
-    def _transfer_keep_line_dates(self, picking, scheduled, new_line=None):
-        """When the transfer's scheduled date is still ``scheduled`` (computed
-        now, from its moves), leave its lines' expiry dates as they are (see
-        ``_transfer_new_move``); those of ``new_line``, just made, are
-        computed."""
-        if picking.scheduled_date != scheduled or self.env.context.get(ORM_ONLY_KEY):
-            return
-        fields_ = self.env["stock.move.line"]._fields
-        for name in EXPIRY_DATES:
-            if name in fields_:
-                field = fields_[name]
-                others = self.env.records_to_compute(field)
-                if new_line:
-                    others -= new_line
-                self.env.remove_to_compute(field, others)
 
     @api.model
     def _transfer_link_sql(self, scan_id, line_id):

@@ -152,12 +152,18 @@ def transfer_unit_columns_sql(picking_id):
     """What a transfer's unit scan needs of the transfer and of the unit's product,
     read with the lookup of units (``info["unit_columns"]``, SQL on its ``lot``
     and ``pt``): ``product_uom_id`` and ``transfer_facts``, ``[source set,
-    destination set, operation type, scheduled date]``."""
+    destination set, operation type, scheduled date, state, shipping policy,
+    every open move ready]`` (the last: null without open moves)."""
     return SQL(
         """pt.uom_id AS product_uom_id,
            (SELECT JSON_BUILD_ARRAY(sp.serial_transfer_source_set,
                                     sp.serial_transfer_dest_set,
-                                    sp.picking_type_id, sp.scheduled_date)
+                                    sp.picking_type_id, sp.scheduled_date,
+                                    sp.state, sp.move_type,
+                                    (SELECT BOOL_AND(sm.state = 'assigned')
+                                       FROM stock_move sm
+                                      WHERE sm.picking_id = sp.id
+                                        AND sm.state NOT IN ('done', 'cancel')))
               FROM stock_picking sp WHERE sp.id = %s) AS transfer_facts""",
         picking_id,
     )
