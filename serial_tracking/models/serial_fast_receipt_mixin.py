@@ -7,7 +7,7 @@ from odoo.addons.stock.models.stock_move_line import (
     StockMoveLine as OdooStockMoveLine,
 )
 
-from ..tools import constraints, transfer_date, unit_state
+from ..tools import columns, constraints, transfer_date, unit_state
 
 # Lines of a fast receipt done together: units, lines and quants of one chunk at a
 # time (the background validation reports its progress after each).
@@ -171,20 +171,23 @@ class SerialFastReceiptMixin(models.AbstractModel):
         lines._serial_write_lots(lots_by_line)
         lines._serial_check_company()
         quant_vals = []
-        for line in lines.with_prefetch(lines.ids):
+        for line_id, product_id, source_id, dest_id in zip(
+            lines._ids,
+            *(
+                columns.cache_values(lines, fname)
+                for fname in ("product_id", "location_id", "location_dest_id")
+            ),
+            strict=True,
+        ):
             common = {
-                "product_id": line.product_id.id,
-                "lot_id": lots_by_line[line.id],
+                "product_id": product_id or False,
+                "lot_id": lots_by_line[line_id],
                 "package_id": False,
                 "owner_id": False,
                 "in_date": now,
             }
-            quant_vals.append(
-                {**common, "location_id": line.location_id.id, "quantity": -1.0}
-            )
-            quant_vals.append(
-                {**common, "location_id": line.location_dest_id.id, "quantity": 1.0}
-            )
+            quant_vals.append({**common, "location_id": source_id, "quantity": -1.0})
+            quant_vals.append({**common, "location_id": dest_id, "quantity": 1.0})
         # As superuser, like Odoo's _update_available_quantity.
         self.env["stock.quant"].sudo()._serial_create_batch(quant_vals)
         # A new unit's one positive quant is at the location it was created with:
@@ -210,17 +213,22 @@ class SerialFastReceiptMixin(models.AbstractModel):
         field = self._fields["lot_id"]
         Lot = self.env["stock.lot"]
         assign = [
-            (line, lot_id)
-            for line, lot_id in zip(lines, lots_by_line.values(), strict=True)
-            if line.lot_id.id != lot_id
+            (line_id, lot_id)
+            for line_id, current, lot_id in zip(
+                lines._ids,
+                columns.cache_values(lines, "lot_id"),
+                lots_by_line.values(),
+                strict=True,
+            )
+            if (current or False) != lot_id
         ]
         if not assign:
             return
-        lines = self.browse([line.id for line, _lot_id in assign])
+        lines = self.browse([line_id for line_id, _lot_id in assign])
         lines.check_access("write")
         lines.modified(["lot_id"], before=True)
-        for line, lot_id in assign:
-            field.write(line, Lot.browse(lot_id))
+        for line_id, lot_id in assign:
+            field.write(lines.browse(line_id), Lot.browse(lot_id))
         lines.modified(["lot_id"])
         lines._serial_skip_idle_dates()
         lines._serial_validate_lots()
@@ -236,12 +244,19 @@ class SerialFastReceiptMixin(models.AbstractModel):
         # the mixins of this package registered first.
         from .stock_move_line import StockMoveLine
 
+        lot_ids = columns.cache_values(self, "lot_id")
         units = self.env["stock.lot"]._serial_product_company(
-            {line.lot_id.id for line in self if line.lot_id}
+            {lot_id for lot_id in lot_ids if lot_id}
         )
         keys = {
-            line.id: (line.product_id.id, line.company_id.id, units.get(line.lot_id.id))
-            for line in self
+            line_id: (product_id or False, company_id or False, units.get(lot_id))
+            for line_id, product_id, company_id, lot_id in zip(
+                self._ids,
+                columns.cache_values(self, "product_id"),
+                columns.cache_values(self, "company_id"),
+                lot_ids,
+                strict=True,
+            )
         }
         constraints.validate_fields(
             self,
@@ -275,7 +290,8 @@ class SerialFastReceiptMixin(models.AbstractModel):
         if not lines:
             return
         dated_lines = _ids_with_any(lines, dates)
-        lots = lines.lot_id
+        line_lots = columns.cache_values(lines, "lot_id")
+        lots = Lot.browse({lot_id for lot_id in line_lots if lot_id})
         # Units whose dates are being computed are read (computed) by the ORM; the
         # others as written so far, without reading 100,000 units into the cache.
         computing = set()
@@ -288,15 +304,24 @@ class SerialFastReceiptMixin(models.AbstractModel):
             pending_lots.filtered(lambda lot: any(lot[fname] for fname in dates))._ids
         )
         dated_lots |= _ids_with_any(lots - pending_lots, dates)
-        expiring = {p.id for p in lines.product_id if p.use_expiration_date}
+        line_products = columns.cache_values(lines, "product_id")
+        expiring = {
+            product.id
+            for product in self.env["product.product"].browse(
+                {product_id for product_id in line_products if product_id}
+            )
+            if product.use_expiration_date
+        }
         idle = lines.browse(
             [
-                line.id
-                for line in lines
+                line_id
+                for line_id, lot_id, product_id in zip(
+                    lines._ids, line_lots, line_products, strict=True
+                )
                 if not (
-                    line.id in dated_lines
-                    or line.lot_id.id in dated_lots
-                    or line.product_id.id in expiring
+                    line_id in dated_lines
+                    or lot_id in dated_lots
+                    or product_id in expiring
                 )
             ]
         )

@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
-from ..tools import transfer_date
+from ..tools import columns, transfer_date
 
 _logger = logging.getLogger(__name__)
 
@@ -64,6 +64,51 @@ class StockPicking(models.Model):
                 "\n".join(f"{lot.name}: {lot.handling_instructions}" for lot in lots)
                 or False
             )
+
+    def _get_lot_move_lines_for_sanity_check(
+        self, none_done_picking_ids, separate_pickings=True
+    ):
+        """Odoo's lines to check for a missing serial (tracked, picked, of a
+        quantity), the same lines in the same order, their values read from the
+        cache in bulk: Odoo reads five fields line by line (10,000 lines: 0.2 s).
+        Odoo 19 passes no picking without quantities; if one comes, Odoo's way."""
+        if none_done_picking_ids:
+            return super()._get_lot_move_lines_for_sanity_check(
+                none_done_picking_ids, separate_pickings
+            )
+        if separate_pickings:
+            ids = [
+                line_id for picking in self for line_id in picking.move_line_ids._ids
+            ]
+        else:
+            ids = self.move_line_ids._ids
+        lines = self.env["stock.move.line"].browse(ids)
+        products = columns.cache_values(lines, "product_id")
+        tracked = {
+            product.id
+            for product in self.env["product.product"].browse(set(products) - {None})
+            if product.tracking != "none"
+        }
+        UoM = self.env["uom.uom"]
+        nonzero = {}
+        keep = []
+        for line_id, product_id, picked, quantity, uom_id in zip(
+            lines._ids,
+            products,
+            *(
+                columns.cache_values(lines, fname)
+                for fname in ("picked", "quantity", "product_uom_id")
+            ),
+            strict=True,
+        ):
+            if product_id not in tracked or not picked:
+                continue
+            if (uom_id, quantity) not in nonzero:
+                uom = UoM.browse(uom_id) if uom_id else UoM
+                nonzero[uom_id, quantity] = bool(uom.compare(quantity, 0))
+            if nonzero[uom_id, quantity]:
+                keep.append(line_id)
+        return lines.browse(keep)
 
     def _pre_action_done_hook(self):
         # Before any confirmation wizard (backorder, expiry): the refusal comes first.

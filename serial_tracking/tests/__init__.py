@@ -21,3 +21,4 @@ from . import test_unit_block
 from . import test_fast_batch_checks
 from . import test_bulk_update
 from . import test_unit_history
+from . import test_sanity_check_lines

@@ -1,4 +1,5 @@
 from . import bulk_update
+from . import columns
 from . import constraints
 from . import gs1
 from . import query_settings

@@ -1,5 +1,7 @@
 from odoo import models
 
+from odoo.addons.serial_tracking.tools import columns
+
 
 class StockMove(models.Model):
     _inherit = "stock.move"
@@ -51,7 +53,16 @@ class StockMove(models.Model):
                     and valued[line.location_dest_id] == dest_valued
                 )
             )
-        lines = lines.filtered("picked")
+        # Odoo's filtered("picked"), the flags read from the cache in bulk.
+        lines = lines.browse(
+            [
+                line_id
+                for line_id, picked in zip(
+                    lines._ids, columns.cache_values(lines, "picked"), strict=True
+                )
+                if picked
+            ]
+        )
         if not lines.owner_id:
             return lines
         return lines.filtered(lambda line: not line._should_exclude_for_valuation())
