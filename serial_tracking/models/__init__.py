@@ -1,6 +1,7 @@
 from . import product_product
 from . import product_template
 from . import res_partner
+from . import serial_background_validation_mixin
 from . import serial_batch
 from . import serial_event
 from . import serial_fast_delivery_mixin

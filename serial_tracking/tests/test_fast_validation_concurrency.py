@@ -8,8 +8,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from ..models import serial_fast_receipt_mixin
+from ..models.serial_background_validation_mixin import RETRY_DELAY
 from ..models.serial_validation_progress import SerialValidationProgress
-from ..models.stock_picking import RETRY_DELAY
 from .committed import CommittedCase
 
 
