@@ -21,7 +21,7 @@ class SerialFastDeliveryMixin(models.AbstractModel):
     _name = "serial.fast.delivery.mixin"
     _description = "Serial Fast Delivery Validation"
 
-    def _serial_fast_delivery_lines(self):
+    def _serial_fast_delivery_lines(self, rows=None):
         """The lines' :data:`ReservedMove` when every line of ``self`` qualifies for
         the fast delivery, else ``None`` (Odoo's own path).
 
@@ -29,7 +29,8 @@ class SerialFastDeliveryMixin(models.AbstractModel):
         internal location that does not bypass reservation to one that does
         (customer, vendor, scrap...), and its quants qualify
         (:meth:`_serial_fast_reserved_quants`)."""
-        rows = self._serial_fast_common_checks()
+        if rows is None:  # else: the common checks' rows, already read
+            rows = self._serial_fast_common_checks()
         if rows is None:
             return None
         if not self._serial_fast_crossing(rows, into_stock=False):

@@ -33,7 +33,7 @@ class SerialFastInternalMixin(models.AbstractModel):
     _name = "serial.fast.internal.mixin"
     _description = "Serial Fast Internal Transfer Validation"
 
-    def _serial_fast_internal_lines(self):
+    def _serial_fast_internal_lines(self, rows=None):
         """The lines' :data:`ReservedMove` when every line of ``self`` qualifies
         for the fast internal transfer, else ``None`` (Odoo's own path).
 
@@ -42,7 +42,8 @@ class SerialFastInternalMixin(models.AbstractModel):
         destination not a transit location, whose quants Odoo treats apart), and its
         quants qualify (:meth:`_serial_fast_reserved_quants`, the destination quant
         of the unit, if any, holding nothing)."""
-        rows = self._serial_fast_common_checks()
+        if rows is None:  # else: the common checks' rows, already read
+            rows = self._serial_fast_common_checks()
         if rows is None:
             return None
         Location = self.env["stock.location"]

@@ -23,7 +23,7 @@ class SerialFastReceiptMixin(models.AbstractModel):
     _name = "serial.fast.receipt.mixin"
     _description = "Serial Fast Receipt Validation"
 
-    def _serial_fast_receipt_lines(self):
+    def _serial_fast_receipt_lines(self, rows=None):
         """``{line id: id of its existing unit or None}`` when every line of ``self``
         qualifies for the fast path, else ``None`` (Odoo's own path).
 
@@ -36,7 +36,8 @@ class SerialFastReceiptMixin(models.AbstractModel):
         anywhere yet (a unit that was in stock before, a return, goes Odoo's way), nor
         the product a positive untracked quant at the source (Odoo would compensate
         with it). One company per batch."""
-        rows = self._serial_fast_common_checks()
+        if rows is None:  # else: the common checks' rows, already read
+            rows = self._serial_fast_common_checks()
         if rows is None:
             return None
         if not self._serial_fast_crossing(rows, into_stock=True):

@@ -158,12 +158,8 @@ class SerialUnitBulkMixin(models.AbstractModel):
             # The units' products in one query (reading them through the ORM
             # reads every column of every unit).
             by_product = defaultdict(list)
-            for lot_id, product_id in self.env.execute_query(
-                SQL(
-                    "SELECT id, product_id FROM stock_lot WHERE id = ANY(%s)",
-                    lots.ids,
-                )
-            ):
+            units = self._serial_product_company(lots.ids)
+            for lot_id, (product_id, _company_id) in units.items():
                 by_product[product_id].append(lot_id)
             Product = self.env["product.product"]
             for product_id, lot_ids in by_product.items():

@@ -193,15 +193,19 @@ class StockMoveLine(models.Model):
     # (moves, valuation, accounting, backorders) stays Odoo's own.
 
     def _action_done(self):
-        lots_by_line = self._serial_fast_receipt_lines()
+        # The checks every fast path shares, read once for the three of them.
+        rows = self._serial_fast_common_checks()
+        if rows is None:
+            return super()._action_done()
+        lots_by_line = self._serial_fast_receipt_lines(rows)
         if lots_by_line is not None:
             return self._serial_fast_receipt_done(lots_by_line)
-        quants_by_line = self._serial_fast_delivery_lines()
-        if quants_by_line is not None:
-            return self._serial_fast_delivery_done(quants_by_line)
-        quants_by_line = self._serial_fast_internal_lines()
-        if quants_by_line is not None:
-            return self._serial_fast_internal_done(quants_by_line)
+        reserved = self._serial_fast_delivery_lines(rows)
+        if reserved is not None:
+            return self._serial_fast_delivery_done(reserved)
+        reserved = self._serial_fast_internal_lines(rows)
+        if reserved is not None:
+            return self._serial_fast_internal_done(reserved)
         return super()._action_done()
 
     @api.model

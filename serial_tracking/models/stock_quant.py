@@ -157,12 +157,12 @@ class StockQuant(models.Model):
         the units' products are read in one query."""
         by_id = dict(zip(self.ids, vals_list, strict=True))
         lot_ids = list({vals["lot_id"] for vals in vals_list if vals.get("lot_id")})
-        self.env["stock.lot"].flush_model(["product_id"])
-        lot_products = dict(
-            self.env.execute_query(
-                SQL("SELECT id, product_id FROM stock_lot WHERE id = ANY(%s)", lot_ids)
-            )
-        )
+        lot_products = {
+            lot_id: product_id
+            for lot_id, (product_id, _company_id) in self.env["stock.lot"]
+            ._serial_product_company(lot_ids)
+            .items()
+        }
         constraints.validate_fields(
             self,
             written,
