@@ -169,8 +169,9 @@ class TestSerialStockReport(SerialReportCommon):
         from now in UTC, so their today is never UTC's."""
         product = self._product("fifo", False, 10.0)
         picking, _lots = self._receive(product, ["TZ1"])
-        late = self.env.cr.now().hour >= 12
-        self.env.user.tz = "Etc/GMT-14" if late else "Etc/GMT+12"
+        tz = "Etc/GMT-14" if self.env.cr.now().hour >= 12 else "Etc/GMT+12"
+        self.env.user.tz = tz
+        self.env = self.env(context=dict(self.env.context, tz=tz))
         today = fields.Date.context_today(self.env.user)
         self.assertNotEqual(today, self.env.cr.now().date())
         received = today - timedelta(days=30)
