@@ -2,7 +2,6 @@ from datetime import datetime
 
 from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 
@@ -342,7 +341,9 @@ class SerialScanTransfer(models.AbstractModel):
                     vals,
                     row["quant_id"],
                     also=lambda line: [
-                        self._transfer_link_sql(scan_id, line.id),
+                        self.env["serial.scan.placement"]._place_link_sql(
+                            scan_id, line.id
+                        ),
                         *(self._transfer_touch_sql(picking) for _f in steady[:1]),
                         line_updates_sql([move.id]),  # last: its rows answered
                     ],
@@ -353,7 +354,9 @@ class SerialScanTransfer(models.AbstractModel):
                 lines = line_update_dicts(rows)
             else:
                 line = self.env["stock.move.line"].create(vals)
-                self.env.execute_query(self._transfer_link_sql(scan_id, line.id))
+                self.env.execute_query(
+                    self.env["serial.scan.placement"]._place_link_sql(scan_id, line.id)
+                )
                 lines = None
         self._transfer_steady_check(picking, steady, move, scheduled)
         self.env["serial.dispatch.scan"].invalidate_model(["move_line_id"])
@@ -363,11 +366,3 @@ class SerialScanTransfer(models.AbstractModel):
             serial=unit.name,
         )
         return message, [move.id], lines
-
-    @api.model
-    def _transfer_link_sql(self, scan_id, line_id):
-        return SQL(
-            "UPDATE serial_dispatch_scan SET move_line_id = %s WHERE id = %s;",
-            line_id,
-            scan_id,
-        )

@@ -163,7 +163,8 @@ def transfer_unit_columns_sql(picking_id):
                                     (SELECT BOOL_AND(sm.state = 'assigned')
                                        FROM stock_move sm
                                       WHERE sm.picking_id = sp.id
-                                        AND sm.state NOT IN ('done', 'cancel')))
+                                        AND sm.state NOT IN %s))
               FROM stock_picking sp WHERE sp.id = %s) AS transfer_facts""",
+        CLOSED_STATES,
         picking_id,
     )

@@ -109,6 +109,7 @@ class SerialStockQuantityMixin(models.AbstractModel):
         ``company_id`` of the unit ``lot`` as ``_quantity_sql`` does (an aggregate
         with no ``GROUP BY``: one row, all NULL when the unit has no valued quant
         and no line since ``at``)."""
+        valued = self._valued_location_ids()  # once, for both parts
         # the quant's company is its location's (a stored related field): no join
         # per unit, only the unit's quants through their index on the unit
         now = SQL(
@@ -121,7 +122,7 @@ class SerialStockQuantityMixin(models.AbstractModel):
                AND (q.owner_id IS NULL OR q.owner_id = (
                     SELECT c.partner_id FROM res_company c WHERE c.id = q.company_id))
             """,
-            valued=self._valued_location_ids(),
+            valued=valued,
         )
         if not at:
             return now
@@ -155,6 +156,6 @@ class SerialStockQuantityMixin(models.AbstractModel):
               ) a
             """,
             now=now,
-            valued=self._valued_location_ids(),
+            valued=valued,
             at=at,
         )
