@@ -20,6 +20,7 @@ BUSY_STATES = ("queued", "running")
 
 class StockPicking(models.Model):
     # The background validation's worker (cron, queue, notifications) is a mixin.
+    _name = "stock.picking"
     _inherit = ("stock.picking", "serial.background.validation.mixin")
 
     serial_unit_count = fields.Integer("Units", compute="_compute_serial_unit_count")
