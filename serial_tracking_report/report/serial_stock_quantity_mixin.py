@@ -37,11 +37,10 @@ class SerialStockQuantityMixin(models.AbstractModel):
 
     @api.model
     def _valued_location_ids(self):
-        """Odoo's valued locations: of a company, internal or transit (a list:
-        quants are read by the index on their location, not all of them)."""
+        """Odoo's valued locations, by stock_account's own ``is_valued_internal``
+        (a list: quants are read by the index on their location, not all of them)."""
         Location = self.env["stock.location"].sudo().with_context(active_test=False)
-        domain = [("usage", "in", VALUED_USAGES), ("company_id", "!=", False)]
-        return Location.search(domain).ids
+        return Location.search([("is_valued_internal", "=", True)]).ids
 
     @api.model
     def _quantity_sql(self, at):

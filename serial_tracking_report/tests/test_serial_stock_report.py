@@ -3,7 +3,9 @@ from datetime import datetime, time, timedelta
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
+from ..report.serial_stock_quantity_mixin import valued_sql
 from .common import SerialReportCommon
 
 
@@ -255,3 +257,18 @@ class TestSerialStockReport(SerialReportCommon):
                 self.env[model].search_count([])
                 self.env.cr.execute("SHOW jit")
                 self.assertEqual(self.env.cr.fetchone()[0], "off")
+
+    def test_valued_sql_is_odoos_valued_locations(self):
+        """The SQL test of a valued location picks exactly the locations Odoo's
+        ``is_valued_internal`` picks (the one source the ids come from)."""
+        Location = self.env["stock.location"].with_context(active_test=False)
+        self.env.cr.execute(
+            SQL("SELECT id FROM stock_location loc WHERE %s", valued_sql("loc"))
+        )
+        by_sql = {row[0] for row in self.env.cr.fetchall()}
+        odoo = set(Location.search([("is_valued_internal", "=", True)]).ids)
+        self.assertTrue(odoo)
+        self.assertEqual(by_sql, odoo)
+        self.assertEqual(
+            set(self.env["serial.stock.quantity.mixin"]._valued_location_ids()), odoo
+        )
