@@ -125,15 +125,16 @@ class StockPicking(models.Model):
         recalled): see ``stock.lot._serial_block_messages``. A delivery is an outgoing
         transfer, or any line that sends a unit to a customer.
 
-        The units of all lines are asked first, in one call: the lines that ship
-        one are looked for only when a unit is blocked (a big delivery has
-        thousands of lines, and usually none)."""
+        The units of all lines are asked once: the lines that ship one are looked
+        for only when a unit is blocked (a big delivery has thousands of lines, and
+        usually none)."""
         lines = self.move_line_ids
-        if not lines.lot_id._serial_block_messages():
+        messages = lines.lot_id._serial_block_messages()
+        if not messages:
             return
-        lines = lines.filtered(
+        shipped = lines.filtered(
             lambda line: (
-                line.lot_id
+                line.lot_id.id in messages
                 and line.quantity > 0
                 and line.state not in ("done", "cancel")
                 and (
@@ -142,12 +143,13 @@ class StockPicking(models.Model):
                 )
             )
         )
-        messages = lines.lot_id._serial_block_messages()
-        if messages:
+        if shipped:
             raise UserError(
                 self.env._(
                     "This delivery cannot be validated:\n%(reasons)s",
-                    reasons="\n".join(f" - {text}" for text in messages.values()),
+                    reasons="\n".join(
+                        f" - {messages[lot.id]}" for lot in shipped.lot_id
+                    ),
                 )
             )
 
