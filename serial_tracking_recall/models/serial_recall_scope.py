@@ -232,8 +232,7 @@ class SerialRecallScope(models.AbstractModel):
     def _serial_recall_split_groups(self):
         """The scope's split as the recall shows it, computed and aggregated in SQL
         (``split_groups_sql``), nothing written: ``{'total': units, 'positions':
-        {position: (units, quantity, value)}, 'groups': [{position, warehouse_id,
-        location_id, customer_id, units, quantity, value, last_date}]}``."""
+        {position: (units, quantity, value)}}``."""
         self.ensure_one()
         self._serial_recall_flush()
         units_sql = self._serial_recall_units_sql()  # refuses a recall without scope

@@ -57,6 +57,23 @@ KIND = SQL(
 )
 
 
+def position_sql(open_out, usage, kind=None):
+    """The position of a unit (``POSITIONS``) placed from its own row: on an open
+    delivery when ``open_out`` (the alias of an ``open_out_sql`` row) found one,
+    in transit or held by the ``usage`` (SQL) of its location; with ``kind`` (SQL,
+    ``KIND``), 'delivered' for a unit at a customer's."""
+    held = SQL(
+        """CASE WHEN %(open_out)s.lot_id IS NOT NULL THEN 'open_delivery'
+                WHEN %(usage)s = 'transit' THEN 'transit'
+                ELSE 'held' END""",
+        open_out=SQL.identifier(open_out),
+        usage=usage,
+    )
+    if kind is None:
+        return held
+    return SQL("CASE WHEN %s = 'away' THEN 'delivered' ELSE %s END", kind, held)
+
+
 def unit_cost_sql(company_id):
     """Odoo's cost of a unit ``l`` (``UNIT_JOINS``) in company ``company_id``: the
     lot's where the product is valuated by lot/serial, else the product's."""
@@ -193,10 +210,7 @@ def split_sql(lot_ids, company_id, units=None, deliveries=True):
         -- a serial unit in our stock, at Odoo's lot location; for counts only,
         -- one at a customer's with the core's holder and last delivery date
         SELECT lots.id AS lot_id, lots.product_id,
-               CASE WHEN lots.kind = 'away' THEN 'delivered'
-                    WHEN o.lot_id IS NOT NULL THEN 'open_delivery'
-                    WHEN lots.here_usage = 'transit' THEN 'transit'
-                    ELSE 'held' END AS position,
+               %(position)s AS position,
                CASE WHEN lots.kind = 'here' THEN lots.location_id
                END AS location_id,
                CASE WHEN lots.kind = 'here' THEN lots.here_warehouse_id
@@ -211,10 +225,7 @@ def split_sql(lot_ids, company_id, units=None, deliveries=True):
      LEFT JOIN LATERAL (%(open_out)s) o ON TRUE
          WHERE lots.kind = 'here' OR (lots.kind = 'away' AND NOT %(deliveries)s)
         UNION ALL
-        SELECT s.lot_id, s.product_id,
-               CASE WHEN o.lot_id IS NOT NULL THEN 'open_delivery'
-                    WHEN s.usage = 'transit' THEN 'transit'
-                    ELSE 'held' END,
+        SELECT s.lot_id, s.product_id, %(position_stocked)s,
                s.location_id, s.warehouse_id, o.partner_id, o.picking_id,
                o.move_line_id, o.scheduled_date, s.quantity, s.unit_cost, FALSE
           FROM stocked s LEFT JOIN LATERAL (%(open_out_stocked)s) o ON TRUE
@@ -245,20 +256,20 @@ def split_sql(lot_ids, company_id, units=None, deliveries=True):
         # probes of the tables, not joins of the CTEs above: the planner cannot
         # estimate a scope's size (a genealogy) and nested-loops such joins
         held_here=HELD_HERE,
+        position=position_sql("o", SQL("lots.here_usage"), kind=SQL("lots.kind")),
+        position_stocked=position_sql("o", SQL("s.usage")),
         open_out=open_out_sql(SQL("lots.id"), SQL("lots.kind = 'here'")),
         open_out_stocked=open_out_sql(SQL("s.lot_id"), SQL("TRUE")),
     )
 
 
 def split_groups_sql(lot_ids, company_id, units=None):
-    """The split as the recall shows it, aggregated in SQL by position, warehouse,
-    location and customer (the commercial partner of the delivery's address, or of
-    the open delivery's): held units by where they are, delivered ones by who has
-    them. Rows ``(position, warehouse_id, location_id, customer_id, lot_id, rows,
-    quantity, value, last_date)``: the units of one row (``single``) of a group
-    summed in one row (``lot_id`` NULL, ``rows`` their number), the others (a lot
-    in several places or delivered several times) one row per lot and group, so
-    that ``split_groups_values`` counts each of them once.
+    """The split as the preview counts it, aggregated in SQL by position. Rows
+    ``(position, lot_id, rows, quantity, value)``: the units of one row
+    (``single``) of a position summed in one row (``lot_id`` NULL, ``rows`` their
+    number), the others (a lot in several places or delivered several times) one
+    row per lot and position, so that ``split_groups_values`` counts each of them
+    once.
 
     The same positions as ``split_sql(..., deliveries=False)`` (a test checks it
     against the lines confirming writes): the units are read once (``u``), a
@@ -273,45 +284,32 @@ def split_groups_sql(lot_ids, company_id, units=None):
         """
         WITH u AS MATERIALIZED (
             SELECT %(columns)s, %(kind)s AS kind, here.usage AS here_usage,
-                   here.warehouse_id AS here_warehouse_id,
                    %(unit_cost)s AS unit_cost
               FROM (%(units)s) l
               %(joins)s
         )
         -- a serial unit in our stock (Odoo's lot location, an open delivery) or at
-        -- a customer's (the core's holder and date): one row each
-        SELECT CASE WHEN l.kind = 'away' THEN 'delivered'
-                    WHEN o.lot_id IS NOT NULL THEN 'open_delivery'
-                    WHEN l.here_usage = 'transit' THEN 'transit'
-                    ELSE 'held' END,
-               CASE WHEN l.kind = 'here' THEN l.here_warehouse_id END,
-               CASE WHEN l.kind = 'here' THEN l.location_id END,
-               rp.commercial_partner_id, NULL::int, COUNT(*), COUNT(*)::numeric,
-               SUM(l.unit_cost),
-               MAX(CASE WHEN l.kind = 'away' THEN l.delivery_date
-                        ELSE o.scheduled_date END)
+        -- a customer's: one row each
+        SELECT %(position)s, NULL::int, COUNT(*), COUNT(*)::numeric,
+               SUM(l.unit_cost)
           FROM u l
      LEFT JOIN LATERAL (%(open_out)s) o ON TRUE
-     LEFT JOIN res_partner rp
-            ON rp.id = CASE WHEN l.kind = 'away' THEN l.customer_id
-                            ELSE o.partner_id END
          -- not "kind IN (...)": the planner's guess of it (1%%) makes it sort
          WHERE l.kind != 'quants'
-      GROUP BY 1, 2, 3, 4
+      GROUP BY 1
         UNION ALL
-        -- the others, one row per lot and group
-        SELECT s.position, s.warehouse_id, s.location_id, rp.commercial_partner_id,
-               CASE WHEN NOT s.single THEN s.lot_id END, COUNT(*),
-               SUM(s.quantity), SUM(s.quantity * s.unit_cost), MAX(s.date)
+        -- the others, one row per lot and position
+        SELECT s.position, CASE WHEN NOT s.single THEN s.lot_id END, COUNT(*),
+               SUM(s.quantity), SUM(s.quantity * s.unit_cost)
           FROM (%(others)s) s
-     LEFT JOIN res_partner rp ON rp.id = s.partner_id
-      GROUP BY 1, 2, 3, 4, 5
+      GROUP BY 1, 2
         """,
         columns=UNIT_COLUMNS,
         units=units,
         joins=UNIT_JOINS,
         kind=KIND,
         unit_cost=unit_cost_sql(company_id),
+        position=position_sql("o", SQL("l.here_usage"), kind=SQL("l.kind")),
         open_out=open_out_sql(SQL("l.id"), SQL("l.kind = 'here'")),
         others=split_sql(
             None,
@@ -323,47 +321,23 @@ def split_groups_sql(lot_ids, company_id, units=None):
 
 
 def split_groups_values(rows):
-    """``{'total': units, 'positions': {position: (units, quantity, value)},
-    'groups': [{position, warehouse_id, location_id, customer_id, units, quantity,
-    value, last_date}]}`` from the rows of ``split_groups_sql``, each unit counted
-    once per group, per position and in the total."""
-    merged, positions, total_single, total_others = {}, {}, 0, set()
-    for position, wh, loc, customer, lot_id, count, qty, value, last in rows:
-        key = (position, wh, loc, customer)
-        single, others, quantity, amount, last_date = merged.get(
-            key, (0, set(), 0, 0, None)
-        )
-        if lot_id is None:
-            single += count
-        else:
-            others = others | {lot_id}
-        last_date = max(filter(None, (last_date, last)), default=None)
-        merged[key] = (single, others, quantity + qty, amount + value, last_date)
-    groups = []
-    for (position, wh, loc, customer), values in merged.items():
-        single, others, qty, value, last = values
-        groups.append(
-            {
-                "position": position,
-                "warehouse_id": wh,
-                "location_id": loc,
-                "customer_id": customer,
-                "units": single + len(others),
-                "quantity": qty,
-                "value": value,
-                "last_date": last,
-            }
-        )
+    """``{'total': units, 'positions': {position: (units, quantity, value)}}`` from
+    the rows of ``split_groups_sql``, each unit counted once per position and in
+    the total."""
+    positions, total_single, total_others = {}, 0, set()
+    for position, lot_id, count, qty, value in rows:
         units, lots, quantity, amount = positions.get(position, (0, set(), 0, 0))
-        positions[position] = (units + single, lots | others, quantity + qty,
-                               amount + value)  # fmt: skip
-        total_single += single
-        total_others |= others
+        if lot_id is None:
+            units += count
+            total_single += count
+        else:
+            lots = lots | {lot_id}
+            total_others.add(lot_id)
+        positions[position] = (units, lots, quantity + qty, amount + value)
     return {
         "total": total_single + len(total_others),
         "positions": {
             position: (units + len(lots), quantity, amount)
             for position, (units, lots, quantity, amount) in positions.items()
         },
-        "groups": groups,
     }
