@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 
 from odoo.addons.serial_tracking.models.stock_lot import BLOCKED_UNIT_STATES
 
@@ -22,6 +23,28 @@ class SerialRecall(models.Model):
         "Units to Block", compute="_compute_quarantine_counts"
     )
 
+    @api.model
+    def _serial_recall_movable_domain(self):
+        """Lines whose units the Move to Quarantine button moves: held in a
+        warehouse (which has a quarantine location), not moved yet, not destroyed
+        or closed. The one rule the button's count and its action share."""
+        return Domain(
+            [
+                ("position", "=", "held"),
+                ("warehouse_id", "!=", False),
+                ("quarantine", "!=", "moved"),
+                ("status", "not in", ("destroyed", "closed")),
+            ]
+        )
+
+    @api.model
+    def _serial_recall_blockable_domain(self):
+        """Lines whose units the Block in Place button blocks: held by us
+        (``HELD_POSITIONS``) and not quarantined yet."""
+        return Domain(
+            [("position", "in", list(HELD_POSITIONS)), ("quarantine", "=", "none")]
+        )
+
     @api.depends(
         "state",
         "line_ids.position",
@@ -30,51 +53,28 @@ class SerialRecall(models.Model):
         "line_ids.warehouse_id",
     )
     def _compute_quarantine_counts(self):
-        """What the two quarantine buttons would act on (one query): the lines of
-        :meth:`_serial_recall_held_lines` in a warehouse (which has a quarantine
-        location), and the held lines not quarantined."""
-        groups = self.env["serial.recall.line"]._read_group(
-            [
-                ("recall_id", "in", self.ids),
-                ("position", "in", list(HELD_POSITIONS)),
-                ("quarantine", "!=", "moved"),
-            ],
-            ["recall_id", "position", "quarantine", "status", "warehouse_id"],
-            ["__count"],
-        )
-        move, block = {}, {}
-        for recall, position, quarantine, status, warehouse, count in groups:
-            if (
-                position == "held"
-                and warehouse
-                and status not in ("destroyed", "closed")
-            ):
-                move[recall] = move.get(recall, 0) + count
-            if quarantine == "none":
-                block[recall] = block.get(recall, 0) + count
+        """What the two quarantine buttons would act on, by their domains."""
+        Line = self.env["serial.recall.line"]
+        counts = {}
+        for name, domain in (
+            ("quarantine_move_count", self._serial_recall_movable_domain()),
+            ("quarantine_block_count", self._serial_recall_blockable_domain()),
+        ):
+            groups = Line._read_group(
+                domain & Domain("recall_id", "in", self.ids), ["recall_id"], ["__count"]
+            )
+            counts[name] = dict(groups)
         for recall in self:
             is_open = recall.state == "open"
-            recall.quarantine_move_count = move.get(recall, 0) if is_open else 0
-            recall.quarantine_block_count = block.get(recall, 0) if is_open else 0
+            for name, by_recall in counts.items():
+                recall[name] = by_recall.get(recall, 0) if is_open else 0
 
     # ---- quarantine -------------------------------------------------------------
-    def _serial_recall_held_lines(self):
-        self._check_open()
-        return self.line_ids.filtered(
-            lambda line: (
-                line.position == "held"
-                and line.quarantine != "moved"
-                and line.status not in ("destroyed", "closed")
-            )
-        )
-
     def action_quarantine_block(self):
         """Block the units we hold where they are: quarantined, cannot leave."""
         self.check_access("write")
         self._check_open()
-        lines = self.line_ids.filtered(
-            lambda line: line.position in HELD_POSITIONS and line.quarantine == "none"
-        )
+        lines = self.line_ids.filtered_domain(self._serial_recall_blockable_domain())
         if not lines:
             raise UserError(self.env._("No unit we hold is left to quarantine."))
         self._serial_recall_mark_units(lines.lot_id.ids, "quarantined")
@@ -90,7 +90,8 @@ class SerialRecall(models.Model):
         """Move the units we hold to each warehouse's quarantine location with
         Odoo transfers (one per warehouse), validated at once."""
         self.check_access("write")
-        lines = self._serial_recall_held_lines().filtered("warehouse_id")
+        self._check_open()
+        lines = self.line_ids.filtered_domain(self._serial_recall_movable_domain())
         if not lines:
             raise UserError(
                 self.env._(
