@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, models
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from ..tools import unit_state
 from ..tools.unit_state import BLOCKED_UNIT_STATES, CLOSED_STATES, INTERNAL_USAGES
@@ -9,6 +9,8 @@ from ..tools.unit_state import BLOCKED_UNIT_STATES, CLOSED_STATES, INTERNAL_USAG
 # Up to this many units, the ORM (and what it has in cache) reads them: a scan
 # touches one or two units, a big receipt 100,000.
 SMALL_BATCH = 100
+# Units whose history one statement of the delivery-move fill reads.
+FILL_CHUNK = 20000
 
 
 class SerialUnitStateMixin(models.AbstractModel):
@@ -169,35 +171,46 @@ class SerialUnitStateMixin(models.AbstractModel):
         )
 
     def _serial_fill_delivery_moves(self):
-        """Set ``delivery_move_id`` of every serial unit in one query, as
-        ``_refresh_unit_state`` derives it (the last done move line taking the unit
-        from our stock to a customer): the fill of the new column of a database
-        that already holds units (``stock.lot._auto_init``, ``bench/million_db.py``).
-        Writes SQL only: callers run it before the ORM reads the field."""
+        """Set ``delivery_move_id`` of every serial unit that was delivered, by the
+        rule ``_refresh_unit_state`` follows (``_serial_unit_history``: the last
+        done move line taking the unit from our stock to a customer), a chunk of
+        units at a time, each chunk written in one statement: the fill of the new
+        column of a database that already holds units (``stock.lot._auto_init``,
+        ``bench/million_db.py``). Writes SQL only: callers run it before the ORM
+        reads the field."""
         self.env.flush_all()
-        self.env.execute_query(
-            SQL(
-                """
-            UPDATE stock_lot lot SET delivery_move_id = last.move_id
-              FROM (
-                SELECT DISTINCT ON (ml.lot_id) ml.lot_id, ml.move_id
-                  FROM stock_move_line ml
-                  JOIN stock_location src ON src.id = ml.location_id
-                  JOIN stock_location dst ON dst.id = ml.location_dest_id
-                 WHERE ml.lot_id IS NOT NULL AND ml.state = 'done'
-                   AND ml.quantity > 0 AND dst.usage = 'customer'
-                   AND src.usage IN %(internal)s
-              ORDER BY ml.lot_id, date_trunc('second', ml.date) DESC, ml.id DESC
-              ) last
-              JOIN stock_lot l ON l.id = last.lot_id
-              JOIN product_product p ON p.id = l.product_id
-              JOIN product_template t ON t.id = p.product_tmpl_id
-             WHERE lot.id = last.lot_id AND t.tracking = 'serial'
-               AND lot.delivery_move_id IS DISTINCT FROM last.move_id
-                """,
-                internal=INTERNAL_USAGES,
+        ids = [
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT l.id FROM stock_lot l
+                      JOIN product_product p ON p.id = l.product_id
+                      JOIN product_template t ON t.id = p.product_tmpl_id
+                     WHERE t.tracking = 'serial'
+                  ORDER BY l.id
+                    """
+                )
             )
-        )
+        ]
+        for chunk in split_every(FILL_CHUNK, ids, list):
+            _history, moves = self._serial_unit_history(chunk)
+            delivered = [(lot_id, move) for lot_id, move in moves.items() if move]
+            if not delivered:
+                continue
+            lot_ids, move_ids = zip(*delivered, strict=True)
+            self.env.execute_query(
+                SQL(
+                    """
+                    UPDATE stock_lot lot SET delivery_move_id = v.move_id
+                      FROM unnest(%s::int[], %s::int[]) AS v(id, move_id)
+                     WHERE lot.id = v.id
+                       AND lot.delivery_move_id IS DISTINCT FROM v.move_id
+                    """,
+                    list(lot_ids),
+                    list(move_ids),
+                )
+            )
         self.env["stock.lot"].invalidate_model(["delivery_move_id"])
 
     @api.model
