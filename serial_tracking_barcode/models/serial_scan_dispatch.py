@@ -196,30 +196,10 @@ class SerialScanDispatch(models.AbstractModel):
         lines = self._scan_pick_in_one(
             picking, decision, candidate, code, scan_uid, info
         )
-        for one_by_one in (False, True) if lines is None else ():
-            inserted = False
-            savepoint = _FoldedSavepoint(self.env.cr)
-            try:
-                with self.env.protecting([move._fields["picked"]], move):
-                    scan_id = self._scan_insert_row(
-                        picking, decision, candidate, code, scan_uid, info, savepoint
-                    )
-                    inserted = True
-                    lines = placement._place_unit(
-                        picking, decision, candidate, lot, scan_id, one_by_one, info
-                    )
-                    self._scan_unconfirm(picking, info)
-                    self.env.flush_all()
-                break
-            except psycopg2.errors.SerializationFailure:
-                savepoint.rollback()
-                if not inserted:
-                    raise Refusal("already_scanned", serial=unit.name) from None
-                if one_by_one:
-                    raise
-            except UserError as error:
-                savepoint.rollback()
-                raise Refusal("not_available", error=str(error)) from error
+        if lines is None:  # not a pick in one round trip: the placement's steps
+            lines = self._scan_place(
+                picking, decision, candidate, code, scan_uid, info, lot, move
+            )
         picked = {one.id: one.picked for one in candidate["moves"]}
         # True in the cache: set by the placement with the move's lock.
         if not picked.get(move.id) and not move._fields["picked"]._get_cache(
@@ -244,6 +224,42 @@ class SerialScanDispatch(models.AbstractModel):
             serial=unit.name,
         )
         return message, lines
+
+    @api.model
+    def _scan_place(
+        self, picking, decision, candidate, code, scan_uid, info, lot, move
+    ):
+        """The scan row, then the unit put on its line by the placement, in one
+        savepoint; tried with the free lines locked together, then one by one after
+        a serialization failure of a line's lock. Returns the line updates (or
+        None)."""
+        placement = self.env["serial.scan.placement"]
+        for one_by_one in (False, True):
+            inserted = False
+            savepoint = _FoldedSavepoint(self.env.cr)
+            try:
+                with self.env.protecting([move._fields["picked"]], move):
+                    scan_id = self._scan_insert_row(
+                        picking, decision, candidate, code, scan_uid, info, savepoint
+                    )
+                    inserted = True
+                    lines = placement._place_unit(
+                        picking, decision, candidate, lot, scan_id, one_by_one, info
+                    )
+                    self._scan_unconfirm(picking, info)
+                    self.env.flush_all()
+                return lines
+            except psycopg2.errors.SerializationFailure:
+                savepoint.rollback()
+                if not inserted:
+                    raise Refusal(
+                        "already_scanned", serial=candidate["unit"].name
+                    ) from None
+                if one_by_one:
+                    raise
+            except UserError as error:
+                savepoint.rollback()
+                raise Refusal("not_available", error=str(error)) from error
 
     @api.model
     def _scan_pick_in_one(self, picking, decision, candidate, code, scan_uid, info):
@@ -286,7 +302,7 @@ class SerialScanDispatch(models.AbstractModel):
                 self.env.flush_all()
         except psycopg2.errors.SerializationFailure:
             savepoint.rollback()
-            raise Refusal("already_scanned", serial=unit.name) from None
+            raise Refusal("already_scanned", serial=candidate["unit"].name) from None
         except Refusal:
             savepoint.rollback()
             raise

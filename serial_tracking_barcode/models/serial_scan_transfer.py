@@ -344,7 +344,8 @@ class SerialScanTransfer(models.AbstractModel):
                         self.env["serial.scan.placement"]._place_link_sql(
                             scan_id, line.id
                         ),
-                        *(self._transfer_touch_sql(picking) for _f in steady[:1]),
+                        # computes skipped (steady): the write date Odoo leaves
+                        *([self._transfer_touch_sql(picking)] if steady else []),
                         line_updates_sql([move.id]),  # last: its rows answered
                     ],
                 )
