@@ -4,6 +4,7 @@ Benchmarks run against a local PostgreSQL (libpq's PG* settings apply) and creat
 own databases with ``odoo -i``; they never touch the demo or test databases.
 """
 
+import argparse
 import contextlib
 import os
 import statistics
@@ -17,6 +18,22 @@ from odoo.modules.registry import Registry
 from odoo.tools import config
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def bench_parser(doc, db=None, **numbers):
+    """The command line of a bench script: described by the first paragraph of its
+    docstring ``doc``, ``--db`` (required, unless ``db`` names a default) and one
+    option per keyword of ``numbers`` (``--per-line`` for ``per_line``), of the
+    type of its default. The script adds its other options."""
+    parser = argparse.ArgumentParser(description=doc.strip().split("\n\n")[0])
+    if db:
+        parser.add_argument("--db", default=db)
+    else:
+        parser.add_argument("--db", required=True)
+    for name, default in numbers.items():
+        option = "--" + name.replace("_", "-")
+        parser.add_argument(option, type=type(default), default=default)
+    return parser
 
 
 def addons_path():
@@ -144,6 +161,23 @@ def confirmed_receipt(env, product, quantity):
         }
     )
     picking.action_confirm()
+    return picking
+
+
+def analyze_receipt_tables(cr):
+    """Fresh planner statistics of the tables a receipt writes (autovacuum may be
+    off): a measured step after a big setup otherwise plans on stale counts."""
+    cr.execute("ANALYZE stock_lot, stock_move_line, stock_move, stock_quant")
+
+
+def committed_receipt(env, code, quantity, scheme=False, **values):
+    """:func:`confirmed_receipt` of ``quantity`` units of a new
+    :func:`serial_product` (``code``, ``scheme``, ``values``), committed and its
+    tables analysed: the receipt as a user's earlier request left it."""
+    product = serial_product(env, code, scheme=scheme, **values)
+    picking = confirmed_receipt(env, product, quantity)
+    env.cr.commit()
+    analyze_receipt_tables(env.cr)
     return picking
 
 

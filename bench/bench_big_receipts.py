@@ -62,12 +62,13 @@ import time
 
 from _odoo import (
     addons_path,
-    confirmed_receipt,
+    analyze_receipt_tables,
+    bench_parser,
+    committed_receipt,
     ensure_database,
     odoo_generate,
     peak_rss_mib,
     reset_peak_rss,
-    serial_product,
     setup_odoo,
 )
 
@@ -197,22 +198,15 @@ def worker(args):
         if args.case == "prepare":
             # As in real life, the receipt exists before it is validated: created
             # and committed by a process of its own (its memory is not measured).
-            product = serial_product(env, tag, scheme=fast)
-            picking = confirmed_receipt(env, product, args.units)
-            cr.commit()
-            cr.execute("ANALYZE stock_lot, stock_move_line, stock_move, stock_quant")
+            picking = committed_receipt(env, tag, args.units, scheme=fast)
             result["picking_id"] = picking.id
         elif args.case == "receipt":
             if args.picking:
                 picking = env["stock.picking"].browse(args.picking)
                 product = picking.move_ids.product_id
             else:
-                product = serial_product(env, tag, scheme=fast)
-                picking = confirmed_receipt(env, product, args.units)
-                cr.commit()
-                cr.execute(
-                    "ANALYZE stock_lot, stock_move_line, stock_move, stock_quant"
-                )
+                picking = committed_receipt(env, tag, args.units, scheme=fast)
+                product = picking.move_ids.product_id
             reset_peak_rss()
             with profiled(args, result):
                 start = time.perf_counter()
@@ -240,13 +234,13 @@ def worker(args):
             result["units_in_stock"] = product.qty_available
             cr.rollback()
         elif args.case == "stock":
-            product = serial_product(env, tag, scheme=True)
-            receipt = confirmed_receipt(env, product, args.stock)
+            receipt = committed_receipt(env, tag, args.stock, scheme=True)
+            product = receipt.move_ids.product_id
             receipt.move_ids.action_serial_generate_from_scheme(create_units=False)
             receipt.move_ids.picked = True
             receipt.with_context(serial_background_validation=True).button_validate()
             cr.commit()
-            cr.execute("ANALYZE stock_lot, stock_move_line, stock_move, stock_quant")
+            analyze_receipt_tables(cr)
             result["product_id"] = product.id
             result["units_in_stock"] = product.qty_available
         else:
@@ -334,13 +328,9 @@ def run_one(
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--units", type=int, default=10_000)
-    parser.add_argument("--big", type=int, default=100_000)
-    parser.add_argument("--stock", type=int, default=50_000)
-    parser.add_argument("--deliver", type=int, default=5_000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser = bench_parser(
+        __doc__, units=10_000, big=100_000, stock=50_000, deliver=5_000, runs=3
+    )
     parser.add_argument("--odoo-runs", type=int, default=None)
     parser.add_argument("--cases", default="receipt,big,delivery")
     parser.add_argument(

@@ -41,13 +41,12 @@
   (``serial_tracking_sale_scan/tools/order_totals.py``).
 """
 
-import argparse
 import os
 import statistics
 import time
 import uuid
 
-from _odoo import addons_path, ensure_database, warehouse_of
+from _odoo import addons_path, bench_parser, ensure_database, warehouse_of
 from bench_scan import load_units, percentile
 
 
@@ -463,14 +462,15 @@ def report_scans(scans, order_lines, results, queries, ours_line_write):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--units", type=int, default=100_000)
-    parser.add_argument("--lines", type=int, default=200)
-    parser.add_argument("--count-units", type=int, default=5000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--scans", type=int, default=1000)
-    parser.add_argument("--order-lines", type=int, default=200)
+    parser = bench_parser(
+        __doc__,
+        units=100_000,
+        lines=200,
+        count_units=5000,
+        runs=3,
+        scans=1000,
+        order_lines=200,
+    )
     parser.add_argument(
         "--tax-rounding", choices=("round_globally", "round_per_line"), default=None
     )

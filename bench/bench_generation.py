@@ -37,12 +37,12 @@ import tracemalloc
 
 from _odoo import (
     addons_path,
-    confirmed_receipt,
+    analyze_receipt_tables,
+    committed_receipt,
     ensure_database,
     odoo_generate,
     peak_rss_mib,
     reset_peak_rss,
-    serial_product,
 )
 
 ADDONS = "serial_tracking_capture"
@@ -64,14 +64,12 @@ class Bench:
         """A confirmed receipt of ``size`` units of a new serial product (committed)."""
         self.seq += 1
         code = f"B{self.seq}"
+        gtin13 = self.gtin13(self.seq)
         with self.registry.cursor() as cr:
-            env = self.env(cr)
-            gtin13 = self.gtin13(self.seq)
-            product = serial_product(env, code, scheme=with_scheme, barcode=gtin13)
-            picking = confirmed_receipt(env, product, size)
+            picking = committed_receipt(
+                self.env(cr), code, size, scheme=with_scheme, barcode=gtin13
+            )
             picking_id = picking.id
-            cr.commit()
-        self.analyze()
         return picking_id, "0" + gtin13
 
     @staticmethod
@@ -96,7 +94,7 @@ class Bench:
 
     def analyze(self):
         with self.registry.cursor() as cr:
-            cr.execute("ANALYZE stock_lot, stock_move_line, stock_move, stock_quant")
+            analyze_receipt_tables(cr)
 
     # ---- the measured steps ---------------------------------------------------------
     def measure(self, func):

@@ -22,7 +22,6 @@ the medians and their ratio are printed.
         [--zpl-labels 10000] [--runs 3] [--zpl-runs 7] [--gs1] [--reset]
 """
 
-import argparse
 import contextlib
 import os
 import signal
@@ -31,7 +30,14 @@ import sys
 import time
 import urllib.request
 
-from _odoo import addons_path, ensure_database, environment, median, setup_odoo
+from _odoo import (
+    addons_path,
+    bench_parser,
+    ensure_database,
+    environment,
+    median,
+    setup_odoo,
+)
 
 PRODUCT_CODE = "BENCH-LABEL"
 OURS_PDF = "serial_tracking_label.action_report_serial_label_a4_3x7"
@@ -156,11 +162,9 @@ def compare(env, name, ours, odoo_side, runs):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", default="st_label_bench")
-    parser.add_argument("--pdf-labels", type=int, default=1000)
-    parser.add_argument("--zpl-labels", type=int, default=10000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser = bench_parser(
+        __doc__, db="st_label_bench", pdf_labels=1000, zpl_labels=10_000, runs=3
+    )
     parser.add_argument("--zpl-runs", type=int, default=7, help="ZPL is quick: more")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8189")))
     parser.add_argument("--gs1", action="store_true", help="also GS1 DataMatrix PDFs")

@@ -34,7 +34,6 @@
   by headless Chromium, as PNG files in DIR.
 """
 
-import argparse
 import http.client
 import os
 import random
@@ -48,7 +47,14 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 
-from _odoo import addons_path, ensure_database, environment, psql, setup_odoo
+from _odoo import (
+    addons_path,
+    bench_parser,
+    ensure_database,
+    environment,
+    psql,
+    setup_odoo,
+)
 
 GTIN = "5410000000118"  # EAN-13 of the benchmark product
 UNKNOWN_GTIN = "09506000134352"
@@ -485,14 +491,16 @@ def load_average():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
-    parser.add_argument("--db", default="st_h14_bench")
-    parser.add_argument("--units", type=int, default=100000)
-    parser.add_argument("--port", type=int, default=8215)
-    parser.add_argument("--requests", type=int, default=1000)
-    parser.add_argument("--clients", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--max-seconds", type=float, default=60)
+    parser = bench_parser(
+        __doc__,
+        db="st_h14_bench",
+        units=100_000,
+        port=8215,
+        requests=1000,
+        clients=2,
+        rounds=3,
+        max_seconds=60.0,
+    )
     parser.add_argument("--reset", action="store_true")
     parser.add_argument("--screenshots")
     args = parser.parse_args()

@@ -46,7 +46,7 @@ import sys
 import time
 import uuid
 
-from _odoo import REPO, addons_path, ensure_database, setup_odoo
+from _odoo import REPO, addons_path, bench_parser, ensure_database, setup_odoo
 from bench_scan_data import (
     load_units,
     make_picking,
@@ -296,11 +296,7 @@ def report(results, baseline_label):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--units", type=int, default=100_000)
-    parser.add_argument("--lines", type=int, default=200)
-    parser.add_argument("--per-line", type=int, default=5)
+    parser = bench_parser(__doc__, units=100_000, lines=200, per_line=5)
     parser.add_argument("--flows", default=",".join(FLOWS))
     parser.add_argument(
         "--receive-standard",

@@ -21,7 +21,6 @@ Targets: zero serialization failures with different serials, p95 < 50 ms
 with two clients, every race won exactly once.
 """
 
-import argparse
 import http.client
 import json
 import os
@@ -31,7 +30,7 @@ import threading
 import time
 import uuid
 
-from _odoo import addons_path, ensure_database, warehouse_of
+from _odoo import addons_path, bench_parser, ensure_database, warehouse_of
 from bench_lookup import start_server, stop_server
 
 
@@ -210,11 +209,7 @@ def failures(log, offset):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--port", type=int, default=8269)
-    parser.add_argument("--scans", type=int, default=200)
-    parser.add_argument("--races", type=int, default=50)
+    parser = bench_parser(__doc__, port=8269, scans=200, races=50)
     args = parser.parse_args()
 
     import odoo

@@ -22,6 +22,7 @@ import time
 
 from _odoo import (
     addons_path,
+    analyze_receipt_tables,
     confirmed_receipt,
     ensure_database,
     environment,
@@ -56,7 +57,7 @@ def main():
             [picking.id],
         )
         env.invalidate_all()
-        env.cr.execute("ANALYZE stock_lot, stock_move_line, stock_move, stock_quant")
+        analyze_receipt_tables(env.cr)
         print(
             f"{args.units:,} units, serial_tracking "
             f"{'installed' if installed else 'not installed'}: validating...",
