@@ -3,20 +3,16 @@ import { animationFrame, click, edit, queryAllTexts, waitFor } from "@odoo/hoot-
 import { getService, onRpc } from "@web/../tests/web_test_helpers";
 import {
     defineScanActions,
+    onScanRpc,
     openScanAction,
     scanWithScanner,
-    stepErrorSound,
     stepWindowClose,
 } from "@serial_tracking_barcode/../tests/scan_test_helpers";
 
-defineScanActions([
-    {
-        id: 4242,
-        name: "Dispatch",
-        tag: "serial_tracking_barcode.dispatch",
-        params: { picking_id: 7 },
-    },
-]);
+defineScanActions(
+    [{ id: 4242, name: "Dispatch", tag: "serial_tracking_barcode.dispatch", params: { picking_id: 7 } }],
+    { errorSound: true }
+);
 
 let lines;
 let canOverride;
@@ -74,13 +70,8 @@ async function openScreen() {
 beforeEach(() => {
     lines = [drill(), cable()];
     canOverride = false;
-    localStorage.clear();
     onRpc("stock.picking", "serial_dispatch_state", () => pickingState());
-    onRpc("stock.picking", "serial_dispatch_scan", ({ args }) => {
-        const [ids, code, scanUid, override] = args;
-        expect.step(override ? `override ${code}` : `scan ${code}`);
-        expect(ids).toEqual([7]);
-        expect(scanUid.length).toBeGreaterThan(8);
+    onScanRpc("stock.picking", "serial_dispatch_scan", 7, (code, override) => {
         if (code === "SN-1") {
             lines[0] = drill(1, ["SN-1"]);
             return {
@@ -114,7 +105,6 @@ beforeEach(() => {
             lines: [],
         };
     });
-    stepErrorSound();
 });
 
 test("shows the order lines and records a scanner scan", async () => {

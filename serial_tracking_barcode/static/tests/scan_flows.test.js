@@ -54,7 +54,6 @@ function state(extra = {}) {
 }
 
 beforeEach(() => {
-    localStorage.clear();
     lines = [line(1, "Drill", "serial", 2), line(2, "Saw", "serial", 1)];
 });
 

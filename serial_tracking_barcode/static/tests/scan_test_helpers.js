@@ -1,10 +1,11 @@
 import { defineMailModels } from "@mail/../tests/mail_test_helpers";
-import { describe, expect } from "@odoo/hoot";
+import { beforeEach, describe, expect, test } from "@odoo/hoot";
 import { animationFrame, click, waitFor } from "@odoo/hoot-dom";
 import {
     defineActions,
     getService,
     mountWithCleanup,
+    onRpc,
     patchWithCleanup,
 } from "@web/../tests/web_test_helpers";
 import { WebClient } from "@web/webclient/webclient";
@@ -12,11 +13,17 @@ import { scanSound } from "@serial_tracking_barcode/scan/scan_session";
 
 /**
  * Shared set-up of the scan screens' Hoot suites (dispatch, receive, transfer, count,
- * sell): a desktop suite with the mail models, and the screens' client actions.
+ * sell): a desktop suite with the mail models, and the screens' client actions; before
+ * each test, no scan saved by an earlier one (the queue's local storage).
  *
  * @param {Object[]} actions `{id, name, tag, params?, context?}` of each client action
+ * @param {Object} [options]
+ * @param {boolean} [options.errorSound] every error sound is the step "error sound"
+ * @param {Object} [options.back] `{open, prefix, xmlId}`: the test that the back button
+ *   of the screen `open()` opens, with no screen to go back to, the screen's own list
+ *   (see `expectBackTo`)
  */
-export function defineScanActions(actions) {
+export function defineScanActions(actions, { errorSound = false, back = null } = {}) {
     describe.current.tags("desktop");
     defineMailModels();
     defineActions(
@@ -27,6 +34,33 @@ export function defineScanActions(actions) {
             ...action,
         }))
     );
+    beforeEach(() => {
+        localStorage.clear();
+        if (errorSound) {
+            stepErrorSound();
+        }
+    });
+    if (back) {
+        test(`Back, with no screen to return to, opens ${back.xmlId}`, async () => {
+            await back.open();
+            await expectBackTo(back.prefix, back.xmlId);
+        });
+    }
+}
+
+/**
+ * Stubs the scan method `method` of `model` (arguments `[[recordId], code, scanUid,
+ * override]`): each call is the step `scan <code>` (`override <code>` with an override)
+ * and carries a scan key; it answers `answer(code, override)`.
+ */
+export function onScanRpc(model, method, recordId, answer) {
+    onRpc(model, method, ({ args }) => {
+        const [ids, code, scanUid, override] = args;
+        expect.step(override ? `override ${code}` : `scan ${code}`);
+        expect(ids).toEqual([recordId]);
+        expect(scanUid.length).toBeGreaterThan(8);
+        return answer(code, override);
+    });
 }
 
 /** Opens client action `actionId` in a web client and waits for `selector`. */

@@ -4,20 +4,22 @@ import { onRpc } from "@web/../tests/web_test_helpers";
 import { countLine } from "@serial_tracking_count/count_scan/count_scan";
 import {
     defineScanActions,
-    expectBackTo,
+    onScanRpc,
     openScanAction,
     scanWithScanner,
-    stepErrorSound,
 } from "@serial_tracking_barcode/../tests/scan_test_helpers";
 
-defineScanActions([
+defineScanActions(
+    [{ id: 4343, name: "Count", tag: "serial_tracking_count.count_scan", params: { count_id: 3 } }],
     {
-        id: 4343,
-        name: "Count",
-        tag: "serial_tracking_count.count_scan",
-        params: { count_id: 3 },
-    },
-]);
+        errorSound: true,
+        back: {
+            open: openScreen,
+            prefix: "o_serial_count",
+            xmlId: "serial_tracking_count.serial_count_action",
+        },
+    }
+);
 
 function meter(found = 0, missing = 2, unexpected = 0) {
     return {
@@ -87,16 +89,8 @@ async function openScreen() {
 
 beforeEach(() => {
     state = "draft";
-    localStorage.clear();
     onRpc("serial.count", "get_summary", () => summary());
-    onRpc("serial.count", "action_scan", ({ args }) => {
-        const [ids, code, scanUid] = args;
-        expect.step(`scan ${code}`);
-        expect(ids).toEqual([3]);
-        expect(scanUid.length).toBeGreaterThan(8);
-        return answers[code];
-    });
-    stepErrorSound();
+    onScanRpc("serial.count", "action_scan", 3, (code) => answers[code]);
 });
 
 test("a product row becomes a line card", () => {
@@ -157,9 +151,4 @@ test("Apply asks for confirmation, then the screen shows the count applied", asy
     expect(".o_serial_count_manual_input").toHaveCount(0);
     scanWithScanner("H1");
     expect.verifySteps([]); // an applied count takes no scan
-});
-
-test("Back, with no screen to return to, opens the list of counts", async () => {
-    await openScreen();
-    await expectBackTo("o_serial_count", "serial_tracking_count.serial_count_action");
 });

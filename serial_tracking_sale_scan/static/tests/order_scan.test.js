@@ -3,25 +3,26 @@ import { click, edit, waitFor } from "@odoo/hoot-dom";
 import { onRpc } from "@web/../tests/web_test_helpers";
 import {
     defineScanActions,
-    expectBackTo,
+    onScanRpc,
     openScanAction,
     scanWithScanner,
-    stepErrorSound,
 } from "@serial_tracking_barcode/../tests/scan_test_helpers";
 
-defineScanActions([
+const tag = "serial_tracking_sale_scan.order_scan";
+defineScanActions(
+    [
+        { id: 4444, name: "Scan to Order", tag },
+        { id: 4445, name: "Scan Units", tag, params: { order_id: 21 } },
+    ],
     {
-        id: 4444,
-        name: "Scan to Order",
-        tag: "serial_tracking_sale_scan.order_scan",
-    },
-    {
-        id: 4445,
-        name: "Scan Units",
-        tag: "serial_tracking_sale_scan.order_scan",
-        params: { order_id: 21 },
-    },
-]);
+        errorSound: true,
+        back: {
+            open: openOrder,
+            prefix: "o_serial_order",
+            xmlId: "sale.action_quotations_with_onboarding",
+        },
+    }
+);
 
 let order;
 
@@ -45,7 +46,6 @@ async function openOrder() {
 }
 
 beforeEach(() => {
-    localStorage.clear();
     order = {
         id: 21,
         name: "S00021",
@@ -56,11 +56,7 @@ beforeEach(() => {
         lines: [],
     };
     onRpc("sale.order", "scan_order_state", () => JSON.parse(JSON.stringify(order)));
-    onRpc("sale.order", "action_scan_unit", ({ args }) => {
-        const [ids, code, scanUid] = args;
-        expect.step(`scan ${code}`);
-        expect(ids).toEqual([21]);
-        expect(scanUid.length).toBeGreaterThan(8);
+    onScanRpc("sale.order", "action_scan_unit", 21, (code) => {
         if (code === "S1") {
             order.lines = [phoneLine(["S1"])];
             const { serials, ...line } = phoneLine(["S1"]);
@@ -73,7 +69,6 @@ beforeEach(() => {
         }
         return { status: "error", message: "Serial S9 is already on order S00007.", lines: [] };
     });
-    stepErrorSound();
 });
 
 test("the customer first: a scanned customer code starts a quotation", async () => {
@@ -146,9 +141,4 @@ test("removing a serial frees it; Confirm confirms the order", async () => {
     await waitFor(".o_serial_order_confirmed");
     expect.verifySteps(["remove S2", "confirm"]);
     expect(".o_serial_order_manual_input").toHaveCount(0);
-});
-
-test("Back, with no screen to return to, opens the quotations", async () => {
-    await openOrder();
-    await expectBackTo("o_serial_order", "sale.action_quotations_with_onboarding");
 });

@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { scan, screenshot } from "./scan_tour_helpers";
+import { feedback, scan, scanAnswer, scanReady, screenshot } from "./scan_tour_helpers";
 
 function lineQty(product, scanned) {
     return `.o_serial_dispatch_line[data-product="${product}"][data-scanned="${scanned}"]`;
@@ -12,20 +12,9 @@ registry.category("web_tour.tours").add("serial_tracking_barcode_dispatch_tour",
             trigger: ".o_form_view button[name='action_serial_dispatch']",
             run: "click",
         },
-        {
-            content: "The screen invites to scan",
-            trigger: ".o_serial_dispatch_prompt:contains('Start scanning now!')",
-        },
-        scan("OTH0001"),
-        {
-            content: "A product that is not on the order is refused",
-            trigger: ".o_serial_dispatch_feedback_danger:contains('is not on this delivery')",
-        },
-        scan("DSP0007"),
-        {
-            content: "An unreserved serial is accepted (the reservation is swapped)",
-            trigger: ".o_serial_dispatch_feedback_success:contains('DSP0007')",
-        },
+        scanReady("dispatch"),
+        ...scanAnswer("OTH0001", feedback("dispatch", "danger", "is not on this delivery"), "A product that is not on the order is refused"),
+        ...scanAnswer("DSP0007", feedback("dispatch", "success", "DSP0007"), "An unreserved serial is accepted (the reservation is swapped)"),
         { content: "Drill line counts 1", trigger: lineQty("Dispatch Drill", 1) },
         {
             content: "Changing a quantity by hand pauses scanning",
@@ -55,21 +44,12 @@ registry.category("web_tour.tours").add("serial_tracking_barcode_dispatch_tour",
         { content: "Confirm rescan", trigger: ".modal .modal-footer .btn-primary", run: "click" },
         { content: "Drill line is back to 0", trigger: lineQty("Dispatch Drill", 0) },
         { content: "Cable line is back to 0", trigger: lineQty("Dispatch Cable", 0) },
-        scan("DSP0000"),
-        { content: "Drill 1", trigger: lineQty("Dispatch Drill", 1) },
-        scan("(01)07612345001012(21)DSP0001"),
-        { content: "Drill 2 (GS1)", trigger: lineQty("Dispatch Drill", 2) },
-        scan("https://id.gs1.org/01/07612345001012/21/DSP0009"),
-        { content: "Drill 3 (Digital Link)", trigger: lineQty("Dispatch Drill", 3) },
-        scan("DSP0002"),
-        {
-            content: "A fourth serial is refused: the line is complete",
-            trigger: ".o_serial_dispatch_feedback_danger:contains('already scanned')",
-        },
-        scan("7612345001029"),
-        { content: "Cable 1", trigger: lineQty("Dispatch Cable", 1) },
-        scan("7612345001029"),
-        { content: "Cable 2", trigger: lineQty("Dispatch Cable", 2) },
+        ...scanAnswer("DSP0000", lineQty("Dispatch Drill", 1), "Drill 1"),
+        ...scanAnswer("(01)07612345001012(21)DSP0001", lineQty("Dispatch Drill", 2), "Drill 2 (GS1)"),
+        ...scanAnswer("https://id.gs1.org/01/07612345001012/21/DSP0009", lineQty("Dispatch Drill", 3), "Drill 3 (Digital Link)"),
+        ...scanAnswer("DSP0002", feedback("dispatch", "danger", "already scanned"), "A fourth serial is refused: the line is complete"),
+        ...scanAnswer("7612345001029", lineQty("Dispatch Cable", 1), "Cable 1"),
+        ...scanAnswer("7612345001029", lineQty("Dispatch Cable", 2), "Cable 2"),
         ...screenshot("desktop", ".o_serial_dispatch_line_complete[data-product='Dispatch Cable']"),
         { content: "Dispatch", trigger: ".o_serial_dispatch_dispatch", run: "click" },
         {
@@ -98,17 +78,9 @@ registry.category("web_tour.tours").add("serial_tracking_barcode_phone_tour", {
                 ".o_kanban_record:contains('Dispatch Phone Customer') button[name='action_serial_dispatch']",
             run: "click",
         },
-        {
-            content: "The screen invites to scan",
-            trigger: ".o_serial_dispatch_prompt:contains('Start scanning now!')",
-        },
-        scan("DSP0001"),
-        { content: "Drill 1", trigger: lineQty("Dispatch Drill", 1) },
-        scan("NOPE-404"),
-        {
-            content: "Unknown code",
-            trigger: ".o_serial_dispatch_feedback_danger:contains('Unknown barcode')",
-        },
+        scanReady("dispatch"),
+        ...scanAnswer("DSP0001", lineQty("Dispatch Drill", 1), "Drill 1"),
+        ...scanAnswer("NOPE-404", feedback("dispatch", "danger", "Unknown barcode"), "Unknown code"),
         ...screenshot("phone", ".o_serial_dispatch_feedback_danger"),
     ],
 });

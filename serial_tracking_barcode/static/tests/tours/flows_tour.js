@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { scan, screenshot } from "./scan_tour_helpers";
+import { feedback, scan, scanAnswer, scanReady, screenshot } from "./scan_tour_helpers";
 
 function receiveLine(product, scanned) {
     return `.o_serial_receive_line[data-product="${product}"][data-scanned="${scanned}"]`;
@@ -12,10 +12,7 @@ function openReceive() {
             trigger: ".o_form_view button.o_serial_receive_button",
             run: "click",
         },
-        {
-            content: "The screen invites to scan",
-            trigger: ".o_serial_receive_prompt:contains('Start scanning now!')",
-        },
+        scanReady("receive"),
     ];
 }
 
@@ -39,17 +36,10 @@ function validateTransfer() {
 registry.category("web_tour.tours").add("serial_tracking_barcode_receive_tour", {
     steps: () => [
         ...openReceive(),
-        scan("7612345001012"),
-        {
-            content: "The product's own barcode is not a serial",
-            trigger: ".o_serial_receive_feedback_danger:contains('product barcode of Dispatch Drill')",
-        },
-        scan("RCV-0001"),
-        { content: "Drill 1", trigger: receiveLine("Dispatch Drill", 1) },
-        scan("(01)07612345001012(21)RCV-0002(17)271231"),
-        { content: "Drill 2 (GS1)", trigger: receiveLine("Dispatch Drill", 2) },
-        scan("RCV-0009"),
-        { content: "Drill 3: the wrong unit", trigger: receiveLine("Dispatch Drill", 3) },
+        ...scanAnswer("7612345001012", feedback("receive", "danger", "product barcode of Dispatch Drill"), "The product's own barcode is not a serial"),
+        ...scanAnswer("RCV-0001", receiveLine("Dispatch Drill", 1), "Drill 1"),
+        ...scanAnswer("(01)07612345001012(21)RCV-0002(17)271231", receiveLine("Dispatch Drill", 2), "Drill 2 (GS1)"),
+        ...scanAnswer("RCV-0009", receiveLine("Dispatch Drill", 3), "Drill 3: the wrong unit"),
         {
             content: "Remove the wrong unit",
             trigger: ".o_serial_receive_serial[data-serial='RCV-0009'] .o_serial_receive_unscan",
@@ -64,13 +54,8 @@ registry.category("web_tour.tours").add("serial_tracking_barcode_receive_tour", 
             trigger: ".o_serial_receive_prompt",
             run: "click",
         },
-        scan("RCV-0001"),
-        {
-            content: "A serial scanned twice is refused",
-            trigger: ".o_serial_receive_feedback_danger:contains('already scanned')",
-        },
-        scan("7612345001029"),
-        { content: "Cable 1", trigger: receiveLine("Dispatch Cable", 1) },
+        ...scanAnswer("RCV-0001", feedback("receive", "danger", "already scanned"), "A serial scanned twice is refused"),
+        ...scanAnswer("7612345001029", receiveLine("Dispatch Cable", 1), "Cable 1"),
         ...screenshot("receive_desktop", receiveLine("Dispatch Cable", 1)),
         { content: "Validate", trigger: ".o_serial_receive_validate", run: "click" },
         {
@@ -88,13 +73,8 @@ registry.category("web_tour.tours").add("serial_tracking_barcode_receive_tour", 
 registry.category("web_tour.tours").add("serial_tracking_barcode_receive_phone_tour", {
     steps: () => [
         ...openReceive(),
-        scan("RCV-0003"),
-        { content: "Drill 1", trigger: receiveLine("Dispatch Drill", 1) },
-        scan("07612345001012"),
-        {
-            content: "The product's barcode (GTIN-14 form) is refused",
-            trigger: ".o_serial_receive_feedback_danger:contains('product barcode')",
-        },
+        ...scanAnswer("RCV-0003", receiveLine("Dispatch Drill", 1), "Drill 1"),
+        ...scanAnswer("07612345001012", feedback("receive", "danger", "product barcode"), "The product's barcode (GTIN-14 form) is refused"),
         ...screenshot("receive_phone", ".o_serial_receive_feedback_danger"),
     ],
 });
@@ -102,11 +82,7 @@ registry.category("web_tour.tours").add("serial_tracking_barcode_receive_phone_t
 registry.category("web_tour.tours").add("serial_tracking_barcode_transfer_tour", {
     steps: () => [
         transferReady(),
-        scan("DSP0005"),
-        {
-            content: "A unit before any location is refused",
-            trigger: ".o_serial_transfer_feedback_danger:contains('Scan a location first')",
-        },
+        ...scanAnswer("DSP0005", feedback("transfer", "danger", "Scan a location first"), "A unit before any location is refused"),
         scan("LOC-B"),
         {
             content: "Shelf B is where the units go",
@@ -136,11 +112,7 @@ registry.category("web_tour.tours").add("serial_tracking_barcode_transfer_tour",
             trigger: ".o_serial_transfer_prompt",
             run: "click",
         },
-        scan("DSP0000"),
-        {
-            content: "A unit reserved on a delivery is refused",
-            trigger: ".o_serial_transfer_feedback_danger:contains('reserved for')",
-        },
+        ...scanAnswer("DSP0000", feedback("transfer", "danger", "reserved for"), "A unit reserved on a delivery is refused"),
         ...screenshot("transfer_desktop", ".o_serial_transfer_feedback_danger"),
         ...validateTransfer(),
     ],

@@ -1,5 +1,10 @@
-import { registry } from "@web/core/registry";
-import { scan, screenshot } from "@serial_tracking_barcode/../tests/tours/scan_tour_helpers";
+import {
+    addScanTours,
+    feedback,
+    scanAnswer,
+    scanReady,
+    screenshot,
+} from "@serial_tracking_barcode/../tests/tours/scan_tour_helpers";
 
 function countSteps(shot) {
     return [
@@ -8,32 +13,17 @@ function countSteps(shot) {
             trigger: ".o_form_view button[name=action_open_scan]",
             run: "click",
         },
-        {
-            content: "The screen invites to scan",
-            trigger: ".o_serial_count_prompt:contains('Start scanning now!')",
-        },
+        scanReady("count"),
         {
             content: "Two units are recorded here, none found yet",
             trigger: ".o_serial_count_missing:contains(2)",
         },
-        scan("CNT-HERE"),
-        {
-            content: "Found: green, on its product's card",
-            trigger: ".o_serial_count_feedback_success:contains(CNT-HERE)",
-        },
+        ...scanAnswer("CNT-HERE", feedback("count", "success", "CNT-HERE"), "Found: green, on its product's card"),
         {
             trigger: ".o_serial_count_line[data-scanned='1']:contains(Handheld Scanner)",
         },
-        scan("CNT-HERE"),
-        {
-            content: "Scanned again: refused",
-            trigger: ".o_serial_count_feedback_danger:contains(already counted)",
-        },
-        scan("CNT-THERE"),
-        {
-            content: "A unit recorded elsewhere: unexpected, orange",
-            trigger: ".o_serial_count_feedback_warning:contains(CNT-THERE)",
-        },
+        ...scanAnswer("CNT-HERE", feedback("count", "danger", "already counted"), "Scanned again: refused"),
+        ...scanAnswer("CNT-THERE", feedback("count", "warning", "CNT-THERE"), "A unit recorded elsewhere: unexpected, orange"),
         { trigger: ".o_serial_count_unexpected:contains(1)" },
         { content: "One unit is still missing", trigger: ".o_serial_count_missing:contains(1)" },
         ...screenshot(shot, ".o_serial_count_line_last"),
@@ -54,10 +44,7 @@ function countSteps(shot) {
     ];
 }
 
-registry.category("web_tour.tours").add("serial_tracking_count_tour", {
-    steps: () => countSteps("count_desktop"),
-});
-
-registry.category("web_tour.tours").add("serial_tracking_count_phone_tour", {
-    steps: () => countSteps("count_phone"),
+addScanTours(countSteps, {
+    serial_tracking_count_tour: "count_desktop",
+    serial_tracking_count_phone_tour: "count_phone",
 });

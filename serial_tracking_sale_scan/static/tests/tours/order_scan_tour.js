@@ -1,5 +1,9 @@
-import { registry } from "@web/core/registry";
-import { scan, screenshot } from "@serial_tracking_barcode/../tests/tours/scan_tour_helpers";
+import {
+    addScanTours,
+    feedback,
+    scanAnswer,
+    screenshot,
+} from "@serial_tracking_barcode/../tests/tours/scan_tour_helpers";
 
 function orderSteps(shot) {
     return [
@@ -22,16 +26,8 @@ function orderSteps(shot) {
             content: "A quotation for the customer",
             trigger: ".o_serial_order_header:contains(Tour Buyer)",
         },
-        scan("TOUR-HELD"),
-        {
-            content: "A unit of another quotation: refused, with why",
-            trigger: ".o_serial_order_feedback_danger:contains(already on order)",
-        },
-        scan("TOUR-1"),
-        {
-            content: "It is a line of the order, with its serial",
-            trigger: ".o_serial_order_feedback_success:contains(TOUR-1)",
-        },
+        ...scanAnswer("TOUR-HELD", feedback("order", "danger", "already on order"), "A unit of another quotation: refused, with why"),
+        ...scanAnswer("TOUR-1", feedback("order", "success", "TOUR-1"), "It is a line of the order, with its serial"),
         {
             trigger: ".o_serial_order_line .o_serial_order_serial[data-serial='TOUR-1']",
         },
@@ -48,10 +44,7 @@ function orderSteps(shot) {
     ];
 }
 
-registry.category("web_tour.tours").add("serial_tracking_sale_scan_tour", {
-    steps: () => orderSteps("sell_desktop"),
-});
-
-registry.category("web_tour.tours").add("serial_tracking_sale_scan_phone_tour", {
-    steps: () => orderSteps("sell_phone"),
+addScanTours(orderSteps, {
+    serial_tracking_sale_scan_tour: "sell_desktop",
+    serial_tracking_sale_scan_phone_tour: "sell_phone",
 });
