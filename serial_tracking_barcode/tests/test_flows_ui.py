@@ -3,14 +3,11 @@ from datetime import datetime
 from odoo.tests import HttpCase, tagged
 
 from .flows_common import SerialFlowsCommon
-from .test_dispatch_ui import screenshots_on_request
-
-PHONE = "360x740"
-DESKTOP = "1366x900"
+from .tour_common import DESKTOP, PHONE, ScanTourMixin
 
 
 @tagged("post_install", "-at_install", "serial_tracking")
-class TestFlowsUi(SerialFlowsCommon, HttpCase):
+class TestFlowsUi(ScanTourMixin, SerialFlowsCommon, HttpCase):
     """Receive and transfer by scan in headless Chromium, at phone and desktop width;
     screenshots go to ``.local/artefacts/dispatch/``."""
 
@@ -23,14 +20,7 @@ class TestFlowsUi(SerialFlowsCommon, HttpCase):
         )
 
     def tour(self, url, name, size, shots):
-        self.browser_size = size
-        self.touch_enabled = size == PHONE
-        with screenshots_on_request() as taken:
-            self.start_tour(url, name, login=self.user.login)
-        self.assertEqual(
-            [path.name for path in taken], [f"{shot}.png" for shot in shots]
-        )
-        self.env.invalidate_all()
+        self.scan_tour(url, name, size, shots, login=self.user.login)
 
     def receipt_url(self):
         return f"/odoo/action-stock.action_picking_tree_all/{self.small_receipt.id}"

@@ -1,20 +1,18 @@
 from odoo.tests import HttpCase, no_retry, tagged
 
 from odoo.addons.serial_tracking.tests.hoot import HootSuiteCase
-from odoo.addons.serial_tracking_barcode.tests.test_dispatch_ui import (
-    screenshots_on_request,
-)
+from odoo.addons.serial_tracking_barcode.tests.tour_common import PHONE, ScanTourMixin
 
 from .common import SerialCountCommon
 
 
 @tagged("post_install", "-at_install", "serial_tracking")
-class TestCountScanUi(HttpCase, SerialCountCommon):
+class TestCountScanUi(ScanTourMixin, HttpCase, SerialCountCommon):
     """The count screen in the browser, at desktop width: a found unit, a refused
     double scan, an unexpected unit, the missing unit live, Apply after
     confirmation; a screenshot in ``.local/artefacts/dispatch/``."""
 
-    browser_size = "1366x768"
+    size = "1366x768"
     shot = "count_desktop"
     tour = "serial_tracking_count_tour"
 
@@ -30,13 +28,12 @@ class TestCountScanUi(HttpCase, SerialCountCommon):
         count = self.env["serial.count"].create(
             {"name": "Tour count", "location_id": shelf.id}
         )
-        with screenshots_on_request() as taken:
-            self.start_tour(
-                f"/odoo/action-serial_tracking_count.serial_count_action/{count.id}",
-                self.tour,
-                login="admin",
-            )
-        self.assertEqual([path.stem for path in taken], [self.shot])
+        self.scan_tour(
+            f"/odoo/action-serial_tracking_count.serial_count_action/{count.id}",
+            self.tour,
+            self.size,
+            [self.shot],
+        )
         self.assertEqual(count.state, "done")
         lots = self.env["stock.lot"].search([("name", "like", "CNT-")])
         where = {
@@ -51,8 +48,7 @@ class TestCountScanUi(HttpCase, SerialCountCommon):
 class TestCountScanUiPhone(TestCountScanUi):
     """The same count on a 360 px phone: Scan is the form's visible button."""
 
-    browser_size = "360x740"
-    touch_enabled = True
+    size = PHONE
     shot = "count_phone"
     tour = "serial_tracking_count_phone_tour"
 

@@ -2,18 +2,16 @@ from odoo.tests import HttpCase, no_retry, tagged
 
 from odoo.addons.serial_tracking.tests.common import SerialTrackingCommon
 from odoo.addons.serial_tracking.tests.hoot import HootSuiteCase
-from odoo.addons.serial_tracking_barcode.tests.test_dispatch_ui import (
-    screenshots_on_request,
-)
+from odoo.addons.serial_tracking_barcode.tests.tour_common import PHONE, ScanTourMixin
 
 
 @tagged("post_install", "-at_install", "serial_tracking")
-class TestOrderScanUi(HttpCase, SerialTrackingCommon):
+class TestOrderScanUi(ScanTourMixin, HttpCase, SerialTrackingCommon):
     """The Scan to Order screen driven in the browser at desktop width: customer, a
     refused scan, an accepted one, Confirm; the delivery reserves the scanned unit.
     A screenshot goes to ``.local/artefacts/dispatch/``."""
 
-    browser_size = "1366x768"
+    size = "1366x768"
     shot = "sell_desktop"
     tour = "serial_tracking_sale_scan_tour"
 
@@ -39,13 +37,12 @@ class TestOrderScanUi(HttpCase, SerialTrackingCommon):
 
     def test_order_scan_tour(self):
         lots = self._receive_tour_units()
-        with screenshots_on_request() as taken:
-            self.start_tour(
-                "/odoo/action-serial_tracking_sale_scan.action_order_scan",
-                self.tour,
-                login="admin",
-            )
-        self.assertEqual([path.stem for path in taken], [self.shot])
+        self.scan_tour(
+            "/odoo/action-serial_tracking_sale_scan.action_order_scan",
+            self.tour,
+            self.size,
+            [self.shot],
+        )
         order = self.env["sale.order"].search([("partner_id", "=", self.buyer.id)])
         self.assertEqual(order.state, "sale")
         tour_1 = lots.filtered(lambda lot: lot.name == "TOUR-1")
@@ -54,8 +51,7 @@ class TestOrderScanUi(HttpCase, SerialTrackingCommon):
 
 @tagged("post_install", "-at_install", "serial_tracking")
 class TestOrderScanUiPhone(TestOrderScanUi):
-    browser_size = "360x740"
-    touch_enabled = True
+    size = PHONE
     shot = "sell_phone"
     tour = "serial_tracking_sale_scan_phone_tour"
 
