@@ -1,50 +1,28 @@
 from datetime import datetime
 
-from odoo.tests import BaseCase, tagged
+from odoo.tests import tagged
 
 from ..tools.scan_decision import (
     Decision,
     Move,
     MoveLine,
-    Refusal,
-    Unit,
     decide_count,
     decide_dispatch,
 )
+from .decision_common import BLOCKED, NOW, DecisionCase, unit
 
-NOW = datetime(2026, 6, 1, 12, 0)
-BLOCKED = ("quarantined", "recalled")
 DELIVERY = 10
 ONE_LINE = (Move(20, 3),)
 
 
-def unit(**values):
-    return Unit(
-        **{
-            "id": 1,
-            "name": "S1",
-            "product_id": 7,
-            "unit_state": "in_stock",
-            "quant_id": 100,
-            **values,
-        }
-    )
-
-
 @tagged("post_install", "-at_install", "serial_tracking")
-class TestScanDecision(BaseCase):
+class TestScanDecision(DecisionCase):
     """The scan engine's decisions, in plain Python: no database."""
 
     def decide(self, the_unit, moves=ONE_LINE, allow_expired=False):
         return decide_dispatch(
             DELIVERY, the_unit, list(moves), "Drill", BLOCKED, NOW, allow_expired
         )
-
-    def assertRefusal(self, reason, func, *args, **kwargs):
-        with self.assertRaises(Refusal) as caught:
-            func(*args, **kwargs)
-        self.assertEqual(caught.exception.reason, reason)
-        return caught.exception
 
     def test_reserved_unit_is_picked_on_its_own_line(self):
         reserved = unit(lines=(MoveLine(50, DELIVERY, 21, False),))

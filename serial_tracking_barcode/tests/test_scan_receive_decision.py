@@ -1,35 +1,26 @@
 from datetime import datetime
+from functools import partial
 
-from odoo.tests import BaseCase, tagged
+from odoo.tests import tagged
 
-from ..tools.scan_decision import Move, MoveLine, Refusal, Unit
+from ..tools.scan_decision import Move, MoveLine
 from ..tools.scan_receive import (
     decide_receive_count,
     decide_receive_serial,
     decide_transfer_unit,
 )
+from . import decision_common
+from .decision_common import BLOCKED, NOW, DecisionCase
 
-NOW = datetime(2026, 6, 1, 12, 0)
-BLOCKED = ("quarantined", "recalled")
 RECEIPT = 30
 MOVES = (Move(40, 2),)
-
-
-def unit(**values):
-    return Unit(
-        **{"id": 1, "name": "S1", "product_id": 7, "unit_state": "draft", **values}
-    )
+# a unit not received yet: no state of stock, no quant
+unit = partial(decision_common.unit, unit_state="draft", quant_id=None)
 
 
 @tagged("post_install", "-at_install", "serial_tracking")
-class TestScanReceiveDecision(BaseCase):
+class TestScanReceiveDecision(DecisionCase):
     """The receive and transfer flows' decisions, in plain Python: no database."""
-
-    def assertRefusal(self, reason, func, *args, **kwargs):
-        with self.assertRaises(Refusal) as caught:
-            func(*args, **kwargs)
-        self.assertEqual(caught.exception.reason, reason)
-        return caught.exception
 
     def test_receive_serial(self):
         decision = decide_receive_serial("S1", "Drill", MOVES, own_picking=RECEIPT)
