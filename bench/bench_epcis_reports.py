@@ -34,7 +34,7 @@ import tempfile
 import time
 from datetime import timedelta
 
-from _odoo import environment, median, setup_odoo
+from _odoo import bench_parser, environment, median, setup_odoo
 
 
 def vm_kib(field):
@@ -236,10 +236,7 @@ def open_times(env, model, context, runs):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser = bench_parser(__doc__, events=1_000_000, runs=3)
     parser.add_argument("--child", choices=["export", "orm"])
     parser.add_argument("--skip-export", action="store_true")
     parser.add_argument("--skip-reports", action="store_true")

@@ -30,7 +30,6 @@ The database is created with the addons installed when missing; ANALYZE runs aft
 each setup so timings do not suffer from stale statistics.
 """
 
-import argparse
 import statistics
 import time
 import tracemalloc
@@ -38,6 +37,7 @@ import tracemalloc
 from _odoo import (
     addons_path,
     analyze_receipt_tables,
+    bench_parser,
     committed_receipt,
     ensure_database,
     odoo_generate,
@@ -199,13 +199,10 @@ def fmt(seconds):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", required=True)
+    parser = bench_parser(
+        __doc__, runs=3, odoo_max=10000, validate_max=10000, capture_max=100000
+    )
     parser.add_argument("--sizes", default="10000,100000")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--odoo-max", type=int, default=10000)
-    parser.add_argument("--validate-max", type=int, default=10000)
-    parser.add_argument("--capture-max", type=int, default=100000)
     parser.add_argument("--addons-path", default=None)
     parser.add_argument("--paths", default="ours_names,ours_units,odoo,capture")
     parser.add_argument(

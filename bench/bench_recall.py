@@ -41,14 +41,13 @@
   with every run.
 """
 
-import argparse
 import os
 import statistics
 import sys
 import time as clock
 from datetime import datetime, time, timedelta
 
-from _odoo import environment
+from _odoo import bench_parser, environment
 from million_db import ensure_million_db
 
 
@@ -171,10 +170,9 @@ def report(layout, results):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", default="st_million")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--quarantine-runs", type=int, default=3)
+    parser = bench_parser(
+        __doc__, db="st_million", runs=3, quarantine_runs=3, standard_budget=300.0
+    )
     parser.add_argument(
         "--quarantine-units",
         type=int,
@@ -200,7 +198,6 @@ def main():
     parser.add_argument(
         "--odoo-move-runs", type=int, default=1, help="runs of Odoo's path (at most)"
     )
-    parser.add_argument("--standard-budget", type=float, default=300)
     parser.add_argument(
         "--standard-sample",
         type=int,

@@ -16,7 +16,6 @@ Each run works in a transaction that is rolled back. Target: the spreadsheet in 
 ``-i`` on a copy of the million database: ``createdb -T``).
 """
 
-import argparse
 import json
 import os
 import sys
@@ -24,7 +23,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _odoo import environment, median, setup_odoo
+from _odoo import bench_parser, environment, median, setup_odoo
 
 
 def _largest_batch(env):
@@ -40,9 +39,7 @@ def _largest_batch(env):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--runs", type=int, default=3)
+    parser = bench_parser(__doc__, runs=3)
     args = parser.parse_args()
     setup_odoo()
     results = {"xlsx": [], "csv": [], "drill": []}

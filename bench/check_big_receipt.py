@@ -15,7 +15,6 @@ Creates the database with ``--modules`` when missing; the receipt is rolled back
 Prints the validation time (or the error) and the peak memory of the process.
 """
 
-import argparse
 import resource
 import sys
 import time
@@ -23,6 +22,7 @@ import time
 from _odoo import (
     addons_path,
     analyze_receipt_tables,
+    bench_parser,
     confirmed_receipt,
     ensure_database,
     environment,
@@ -31,10 +31,8 @@ from _odoo import (
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", required=True)
+    parser = bench_parser(__doc__, units=100_000)
     parser.add_argument("--modules", default="serial_tracking")
-    parser.add_argument("--units", type=int, default=100_000)
     args = parser.parse_args()
     ensure_database(args.db, args.modules, path=addons_path())
     setup_odoo()

@@ -42,7 +42,6 @@ Not generated: Odoo's negative quants at the vendor location, accounting entries
 sale orders (the sale bridge values deliveries without an order at the list price).
 """
 
-import argparse
 import json
 import os
 import subprocess
@@ -51,7 +50,15 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _odoo import REPO, addons_path, environment, psql, setup_odoo, warehouse_of
+from _odoo import (
+    REPO,
+    addons_path,
+    bench_parser,
+    environment,
+    psql,
+    setup_odoo,
+    warehouse_of,
+)
 
 LAYOUT_KEY = "bench.million_db.layout"
 LAYOUT_VERSION = 1
@@ -926,10 +933,7 @@ def _load(env, units, products):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", default="st_million")
-    parser.add_argument("--units", type=int, default=1_000_000)
-    parser.add_argument("--products", type=int, default=50)
+    parser = bench_parser(__doc__, db="st_million", units=1_000_000, products=50)
     parser.add_argument("--reset", action="store_true")
     parser.add_argument("--info", action="store_true", help="print the layout")
     args = parser.parse_args()
