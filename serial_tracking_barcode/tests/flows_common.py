@@ -2,8 +2,6 @@ import uuid
 
 from odoo import Command
 
-from odoo.addons.mail.tests.common import mail_new_test_user
-
 from .common import SerialDispatchCommon
 
 
@@ -23,11 +21,8 @@ class SerialFlowsCommon(SerialDispatchCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.manager = mail_new_test_user(
-            cls.env,
-            login="st_flows_manager",
-            name="Flows Manager",
-            groups="stock.group_stock_manager",
+        cls.manager = cls._stock_user(
+            "st_flows_manager", groups="stock.group_stock_manager"
         )
         cls.product_lot = cls.env["product.product"].create(
             {

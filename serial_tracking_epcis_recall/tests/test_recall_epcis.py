@@ -1,7 +1,7 @@
 import json
 
 from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from odoo.addons.serial_tracking_epcis.tests.common import EpcisCommon
 from odoo.addons.serial_tracking_recall.tests.common import RecallCommon
@@ -15,11 +15,7 @@ class TestRecallEpcis(HttpCase, RecallCommon, EpcisCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user = new_test_user(
-            cls.env,
-            login="epcis_recall_user",
-            groups="stock.group_stock_user,stock.group_production_lot",
-        )
+        cls.user = cls._stock_user("epcis_recall_user")
 
     def _download(self, recall):
         action = recall.action_epcis_download()
