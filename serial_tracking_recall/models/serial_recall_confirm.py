@@ -36,10 +36,7 @@ class SerialRecallConfirm(models.AbstractModel):
                         "Recall %(recall)s is already confirmed.", recall=recall.name
                     )
                 )
-            recall._serial_recall_flush()
-            total = recall.env.execute_query(
-                SQL("SELECT COUNT(*) FROM (%s) s", recall._serial_recall_lots_sql())
-            )[0][0]
+            total = recall._serial_recall_unit_count()
             if not total:
                 raise UserError(
                     self.env._(

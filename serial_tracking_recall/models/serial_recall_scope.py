@@ -216,6 +216,14 @@ class SerialRecallScope(models.AbstractModel):
             self.env.cr.execute(SQL("SET LOCAL work_mem = '64MB'"))
         self.env.cr.execute(SQL("SET LOCAL random_page_cost = 1.1"))
 
+    def _serial_recall_unit_count(self):
+        """How many units the scope holds now (pending writes flushed first)."""
+        self.ensure_one()
+        self._serial_recall_flush()
+        return self.env.execute_query(
+            SQL("SELECT COUNT(*) FROM (%s) s", self._serial_recall_lots_sql())
+        )[0][0]
+
     def _serial_recall_flush(self):
         for model in (
             "stock.lot",

@@ -89,17 +89,14 @@ class SerialRecallRecordExport(models.AbstractModel):
         """``(back, forward)``: lists of row tuples in ``TRACE_COLUMNS`` order; a
         clear error when the recall has no unit."""
         self.ensure_one()
-        self._serial_recall_flush()
-        self._serial_record_check_units()
+        self._serial_record_check_units()  # flushes the pending writes too
         rows = self.env.execute_query(self._serial_trace_sql())
         back = [row for row in rows if row[0] == "back"]
         forward = [row for row in rows if row[0] == "forward"]
         return back, forward
 
     def _serial_record_check_units(self):
-        count = self.env.execute_query(
-            SQL("SELECT COUNT(*) FROM (%s) s", self._serial_recall_lots_sql())
-        )[0][0]
+        count = self._serial_recall_unit_count()
         if not count:
             raise UserError(
                 self.env._(
