@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools.related_counts import set_related_counts
+
 
 class SerialBatch(models.Model):
     """A production run or supplier batch that groups serial units.
@@ -49,13 +51,7 @@ class SerialBatch(models.Model):
 
     @api.depends("lot_ids")
     def _compute_unit_count(self):
-        counts = dict(
-            self.env["stock.lot"]._read_group(
-                [("batch_id", "in", self.ids)], ["batch_id"], ["__count"]
-            )
-        )
-        for batch in self:
-            batch.unit_count = counts.get(batch, 0)
+        set_related_counts(self, "unit_count", "stock.lot", "batch_id")
 
     def action_view_units(self):
         self.ensure_one()

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.serial_tracking.tools.related_counts import set_related_counts
+
 
 class SerialRootCause(models.Model):
     """What several complaints have in common once investigated: a faulty component
@@ -52,13 +54,7 @@ class SerialRootCause(models.Model):
 
     @api.depends("complaint_ids")
     def _compute_complaint_count(self):
-        counts = dict(
-            self.env["serial.complaint"]._read_group(
-                [("root_cause_id", "in", self.ids)], ["root_cause_id"], ["__count"]
-            )
-        )
-        for cause in self:
-            cause.complaint_count = counts.get(cause, 0)
+        set_related_counts(self, "complaint_count", "serial.complaint", "root_cause_id")
 
     @api.depends("complaint_ids.lot_id")
     def _compute_lot_ids(self):

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from odoo.addons.serial_tracking.tools.related_counts import set_related_counts
+
 
 class StockLot(models.Model):
     _inherit = "stock.lot"
@@ -9,13 +11,7 @@ class StockLot(models.Model):
     complaint_count = fields.Integer(compute="_compute_complaint_count")
 
     def _compute_complaint_count(self):
-        counts = dict(
-            self.env["serial.complaint"]._read_group(
-                [("lot_id", "in", self.ids)], ["lot_id"], ["__count"]
-            )
-        )
-        for lot in self:
-            lot.complaint_count = counts.get(lot, 0)
+        set_related_counts(self, "complaint_count", "serial.complaint", "lot_id")
 
     def action_new_complaint(self):
         self.ensure_one()

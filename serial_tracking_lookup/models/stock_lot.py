@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from odoo.addons.serial_tracking.tools.related_counts import set_related_counts
+
 WARRANTY_STATES = [
     ("active", "Under warranty"),
     ("expired", "Warranty expired"),
@@ -25,13 +27,7 @@ class StockLot(models.Model):
     _serial_lookup_product_name_index = models.Index("(product_id, name)")
 
     def _compute_lookup_count(self):
-        counts = dict(
-            self.env["serial.lookup.log"]._read_group(
-                [("lot_id", "in", self.ids)], ["lot_id"], ["__count"]
-            )
-        )
-        for lot in self:
-            lot.lookup_count = counts.get(lot, 0)
+        set_related_counts(self, "lookup_count", "serial.lookup.log", "lot_id")
 
     def action_view_lookups(self):
         self.ensure_one()

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.serial_tracking.tools.related_counts import related_counts
+
 from ..tools.recall_sql import HELD_POSITIONS
 from .serial_recall_scope import SCOPE_FIELDS
 
@@ -142,11 +144,7 @@ class SerialRecall(models.Model):
             ["recall_id", "position", "status"],
             ["lot_id:count_distinct", "cost_value:sum"],
         )
-        customers = dict(
-            self.env["serial.recall.customer"]._read_group(
-                [("recall_id", "in", self.ids)], ["recall_id"], ["__count"]
-            )
-        )
+        customers = related_counts(self, "serial.recall.customer", "recall_id")
         totals = {}
         for recall, position, status, count, value in groups:
             total = totals.setdefault(recall.id, dict.fromkeys(range(6), 0))
