@@ -61,7 +61,6 @@ import sys
 import time
 
 from _odoo import (
-    addons_path,
     analyze_receipt_tables,
     bench_parser,
     committed_receipt,
@@ -352,7 +351,7 @@ def main():
     args = parser.parse_args()
     if args.worker:
         return worker(args)
-    ensure_database(args.db, ADDONS, path=addons_path())
+    ensure_database(args.db, ADDONS)
     print(f"load at start: {os.getloadavg()}", file=sys.stderr, flush=True)
     cases = args.cases.split(",")
     odoo_runs = args.runs if args.odoo_runs is None else args.odoo_runs

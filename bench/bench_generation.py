@@ -34,16 +34,7 @@ import statistics
 import time
 import tracemalloc
 
-from _odoo import (
-    addons_path,
-    analyze_receipt_tables,
-    bench_parser,
-    committed_receipt,
-    ensure_database,
-    odoo_generate,
-    peak_rss_mib,
-    reset_peak_rss,
-)
+import _odoo
 
 ADDONS = "serial_tracking_capture"
 
@@ -66,7 +57,7 @@ class Bench:
         code = f"B{self.seq}"
         gtin13 = self.gtin13(self.seq)
         with self.registry.cursor() as cr:
-            picking = committed_receipt(
+            picking = _odoo.committed_receipt(
                 self.env(cr), code, size, scheme=with_scheme, barcode=gtin13
             )
             picking_id = picking.id
@@ -94,11 +85,11 @@ class Bench:
 
     def analyze(self):
         with self.registry.cursor() as cr:
-            analyze_receipt_tables(cr)
+            _odoo.analyze_receipt_tables(cr)
 
     # ---- the measured steps ---------------------------------------------------------
     def measure(self, func):
-        reset_peak_rss()
+        _odoo.reset_peak_rss()
         if self.args.tracemalloc_run:
             tracemalloc.start()
         start = time.perf_counter()
@@ -108,7 +99,7 @@ class Bench:
         if self.args.tracemalloc_run:
             py_peak = tracemalloc.get_traced_memory()[1] / 2**20
             tracemalloc.stop()
-        return elapsed, peak_rss_mib(), py_peak
+        return elapsed, _odoo.peak_rss_mib(), py_peak
 
     def ours_units(self, picking_id, _gtin):
         return self._ours(picking_id, create_units=True)
@@ -131,7 +122,7 @@ class Bench:
         def run():
             with self.registry.cursor() as cr:
                 env = self.env(cr)
-                odoo_generate(env, env["stock.picking"].browse(picking_id))
+                _odoo.odoo_generate(env, env["stock.picking"].browse(picking_id))
                 env.flush_all()
                 cr.commit()
 
@@ -199,7 +190,7 @@ def fmt(seconds):
 
 
 def main():
-    parser = bench_parser(
+    parser = _odoo.bench_parser(
         __doc__, runs=3, odoo_max=10000, validate_max=10000, capture_max=100000
     )
     parser.add_argument("--sizes", default="10000,100000")
@@ -216,8 +207,8 @@ def main():
     )
     args = parser.parse_args()
     args.tracemalloc_run = False
-    path = args.addons_path or addons_path()
-    ensure_database(args.db, ADDONS, path=path)
+    path = args.addons_path or _odoo.addons_path()
+    _odoo.ensure_database(args.db, ADDONS, path=path)
 
     import odoo.service.server
     from odoo.modules.registry import Registry

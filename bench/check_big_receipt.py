@@ -20,7 +20,6 @@ import sys
 import time
 
 from _odoo import (
-    addons_path,
     analyze_receipt_tables,
     bench_parser,
     confirmed_receipt,
@@ -34,7 +33,7 @@ def main():
     parser = bench_parser(__doc__, units=100_000)
     parser.add_argument("--modules", default="serial_tracking")
     args = parser.parse_args()
-    ensure_database(args.db, args.modules, path=addons_path())
+    ensure_database(args.db, args.modules)
     setup_odoo()
     with environment(args.db) as env:
         installed = env["ir.module.module"].search_count(
