@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..tools.related_counts import set_related_counts
+from ..tools.smart_buttons import related_action, set_related_counts
 
 
 class SerialBatch(models.Model):
@@ -54,13 +54,9 @@ class SerialBatch(models.Model):
         set_related_counts(self, "unit_count", "stock.lot", "batch_id")
 
     def action_view_units(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "serial_tracking.stock_lot_action_serial_units"
+        return related_action(
+            self,
+            "serial_tracking.stock_lot_action_serial_units",
+            "batch_id",
+            default_product_id=self.product_id.id,
         )
-        action["domain"] = [("batch_id", "=", self.id)]
-        action["context"] = {
-            "default_batch_id": self.id,
-            "default_product_id": self.product_id.id,
-        }
-        return action

@@ -7,6 +7,7 @@ from odoo.tools import SQL
 from odoo.tools.sql import column_exists
 
 from ..tools import gs1
+from ..tools.smart_buttons import related_action
 from ..tools.unit_state import (
     BLOCKED_UNIT_STATES,
     CLOSED_STATES,
@@ -273,13 +274,12 @@ class StockLot(models.Model):
         }
 
     def action_view_events(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "serial_tracking.serial_event_action"
+        return related_action(
+            self,
+            "serial_tracking.serial_event_action",
+            "lot_id",
+            default_event_type="note",
         )
-        action["domain"] = [("lot_id", "=", self.id)]
-        action["context"] = {"default_lot_id": self.id, "default_event_type": "note"}
-        return action
 
     def action_log_note(self):
         self.ensure_one()

@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 
-from odoo.addons.serial_tracking.tools.related_counts import set_related_counts
+from odoo.addons.serial_tracking.tools.smart_buttons import (
+    related_action,
+    set_related_counts,
+)
 
 
 class SerialRootCause(models.Model):
@@ -75,10 +78,6 @@ class SerialRootCause(models.Model):
             )
 
     def action_view_complaints(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "serial_tracking_complaint.serial_complaint_action"
+        return related_action(
+            self, "serial_tracking_complaint.serial_complaint_action", "root_cause_id"
         )
-        action["domain"] = [("root_cause_id", "=", self.id)]
-        action["context"] = {"default_root_cause_id": self.id}
-        return action

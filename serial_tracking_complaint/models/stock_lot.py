@@ -1,7 +1,10 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from odoo.addons.serial_tracking.tools.related_counts import set_related_counts
+from odoo.addons.serial_tracking.tools.smart_buttons import (
+    related_action,
+    set_related_counts,
+)
 
 
 class StockLot(models.Model):
@@ -28,16 +31,12 @@ class StockLot(models.Model):
         }
 
     def action_view_complaints(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "serial_tracking_complaint.serial_complaint_action"
+        return related_action(
+            self,
+            "serial_tracking_complaint.serial_complaint_action",
+            "lot_id",
+            default_partner_id=self.customer_id.id,
         )
-        action["domain"] = [("lot_id", "=", self.id)]
-        action["context"] = {
-            "default_lot_id": self.id,
-            "default_partner_id": self.customer_id.id,
-        }
-        return action
 
     def _complaint_upstream(self):
         """{unit id: ids of the unit and of every lot built into it}. Without

@@ -1,7 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from odoo.addons.serial_tracking.tools.related_counts import set_related_counts
+from odoo.addons.serial_tracking.tools.smart_buttons import (
+    related_action,
+    set_related_counts,
+)
 
 WARRANTY_STATES = [
     ("active", "Under warranty"),
@@ -30,13 +33,13 @@ class StockLot(models.Model):
         set_related_counts(self, "lookup_count", "serial.lookup.log", "lot_id")
 
     def action_view_lookups(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "serial_tracking_lookup.serial_lookup_log_action"
+        # the log is written by the lookup only: no default for a new row
+        return related_action(
+            self,
+            "serial_tracking_lookup.serial_lookup_log_action",
+            "lot_id",
+            default_lot_id=False,
         )
-        action["domain"] = [("lot_id", "=", self.id)]
-        action["context"] = {}
-        return action
 
     def action_clear_clone_flag(self):
         if not self.env.user.has_group("stock.group_stock_manager"):

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.serial_tracking.tools.related_counts import related_counts
+from odoo.addons.serial_tracking.tools.smart_buttons import related_counts
 
 from ..tools.recall_sql import HELD_POSITIONS
 from .serial_recall_scope import SCOPE_FIELDS

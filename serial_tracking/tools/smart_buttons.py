@@ -1,5 +1,5 @@
-"""Counts of related records, as Odoo's smart buttons show them: one grouped query
-for a whole recordset."""
+"""What Odoo's smart buttons need: the count of a record's related rows (one grouped
+query for a whole recordset) and the action listing them."""
 
 
 def related_counts(records, model, field):
@@ -18,3 +18,14 @@ def set_related_counts(records, count_field, model, field):
     counts = related_counts(records, model, field)
     for record in records:
         record[count_field] = counts.get(record, 0)
+
+
+def related_action(record, xml_id, field, **context):
+    """Odoo's window action ``xml_id`` (the smart button's) listing the rows whose
+    many2one ``field`` is ``record``; a new row defaults to it (``context`` adds or
+    overrides keys)."""
+    record.ensure_one()
+    action = record.env["ir.actions.act_window"]._for_xml_id(xml_id)
+    action["domain"] = [(field, "=", record.id)]
+    action["context"] = {f"default_{field}": record.id, **context}
+    return action
