@@ -1,5 +1,5 @@
 import { defineMailModels } from "@mail/../tests/mail_test_helpers";
-import { beforeEach, describe, expect, test } from "@odoo/hoot";
+import { beforeEach, describe, expect } from "@odoo/hoot";
 import { animationFrame, click, waitFor } from "@odoo/hoot-dom";
 import {
     defineActions,
@@ -19,11 +19,8 @@ import { scanSound } from "@serial_tracking_barcode/scan/scan_session";
  * @param {Object[]} actions `{id, name, tag, params?, context?}` of each client action
  * @param {Object} [options]
  * @param {boolean} [options.errorSound] every error sound is the step "error sound"
- * @param {Object} [options.back] `{open, prefix, xmlId}`: the test that the back button
- *   of the screen `open()` opens, with no screen to go back to, the screen's own list
- *   (see `expectBackTo`)
  */
-export function defineScanActions(actions, { errorSound = false, back = null } = {}) {
+export function defineScanActions(actions, { errorSound = false } = {}) {
     describe.current.tags("desktop");
     defineMailModels();
     defineActions(
@@ -40,12 +37,6 @@ export function defineScanActions(actions, { errorSound = false, back = null } =
             stepErrorSound();
         }
     });
-    if (back) {
-        test(`Back, with no screen to return to, opens ${back.xmlId}`, async () => {
-            await back.open();
-            await expectBackTo(back.prefix, back.xmlId);
-        });
-    }
 }
 
 /**

@@ -2,23 +2,12 @@ import { beforeEach, expect, test } from "@odoo/hoot";
 import { click, waitFor } from "@odoo/hoot-dom";
 import { onRpc } from "@web/../tests/web_test_helpers";
 import { countLine } from "@serial_tracking_count/count_scan/count_scan";
-import {
-    defineScanActions,
-    onScanRpc,
-    openScanAction,
-    scanWithScanner,
-} from "@serial_tracking_barcode/../tests/scan_test_helpers";
+// the scan screens' shared test kit
+import * as scanTest from "@serial_tracking_barcode/../tests/scan_test_helpers";
 
-defineScanActions(
+scanTest.defineScanActions(
     [{ id: 4343, name: "Count", tag: "serial_tracking_count.count_scan", params: { count_id: 3 } }],
-    {
-        errorSound: true,
-        back: {
-            open: openScreen,
-            prefix: "o_serial_count",
-            xmlId: "serial_tracking_count.serial_count_action",
-        },
-    }
+    { errorSound: true }
 );
 
 function meter(found = 0, missing = 2, unexpected = 0) {
@@ -84,13 +73,13 @@ const answers = {
 };
 
 async function openScreen() {
-    await openScanAction(4343, ".o_serial_count_line");
+    await scanTest.openScanAction(4343, ".o_serial_count_line");
 }
 
 beforeEach(() => {
     state = "draft";
     onRpc("serial.count", "get_summary", () => summary());
-    onScanRpc("serial.count", "action_scan", 3, (code) => answers[code]);
+    scanTest.onScanRpc("serial.count", "action_scan", 3, (code) => answers[code]);
 });
 
 test("a product row becomes a line card", () => {
@@ -108,7 +97,7 @@ test("shows the live result and counts a found unit", async () => {
     await openScreen();
     expect(".o_serial_count_prompt").toHaveText("Start scanning now!");
     expect(".o_serial_count_missing").toHaveText("2\nMissing");
-    scanWithScanner("H1");
+    scanTest.scanWithScanner("H1");
     await waitFor(".o_serial_count_feedback_success");
     expect.verifySteps(["scan H1"]);
     expect(".o_serial_count_feedback").toHaveText("Meter H1 counted.");
@@ -122,10 +111,10 @@ test("shows the live result and counts a found unit", async () => {
 
 test("an unexpected unit is orange, a refused scan red with the error sound", async () => {
     await openScreen();
-    scanWithScanner("T1");
+    scanTest.scanWithScanner("T1");
     await waitFor(".o_serial_count_feedback_warning");
     expect(".o_serial_count_unexpected").toHaveText("1\nUnexpected");
-    scanWithScanner("NOPE");
+    scanTest.scanWithScanner("NOPE");
     await waitFor(".o_serial_count_feedback_danger");
     expect.verifySteps(["scan T1", "scan NOPE", "error sound"]);
     expect(".o_serial_count_feedback").toHaveText("Unknown barcode NOPE.");
@@ -149,6 +138,11 @@ test("Apply asks for confirmation, then the screen shows the count applied", asy
     expect.verifySteps(["apply 3"]);
     expect(".o_serial_count_prompt").toHaveCount(0);
     expect(".o_serial_count_manual_input").toHaveCount(0);
-    scanWithScanner("H1");
+    scanTest.scanWithScanner("H1");
     expect.verifySteps([]); // an applied count takes no scan
+});
+
+test("Back, with no screen to return to, opens the list of counts", async () => {
+    await openScreen();
+    await scanTest.expectBackTo("o_serial_count", "serial_tracking_count.serial_count_action");
 });

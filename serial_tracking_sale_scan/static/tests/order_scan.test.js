@@ -1,27 +1,16 @@
 import { beforeEach, expect, test } from "@odoo/hoot";
 import { click, edit, waitFor } from "@odoo/hoot-dom";
 import { onRpc } from "@web/../tests/web_test_helpers";
-import {
-    defineScanActions,
-    onScanRpc,
-    openScanAction,
-    scanWithScanner,
-} from "@serial_tracking_barcode/../tests/scan_test_helpers";
+// the scan screens' shared test kit
+import * as scanTest from "@serial_tracking_barcode/../tests/scan_test_helpers";
 
 const tag = "serial_tracking_sale_scan.order_scan";
-defineScanActions(
+scanTest.defineScanActions(
     [
         { id: 4444, name: "Scan to Order", tag },
         { id: 4445, name: "Scan Units", tag, params: { order_id: 21 } },
     ],
-    {
-        errorSound: true,
-        back: {
-            open: openOrder,
-            prefix: "o_serial_order",
-            xmlId: "sale.action_quotations_with_onboarding",
-        },
-    }
+    { errorSound: true }
 );
 
 let order;
@@ -42,7 +31,7 @@ function phoneLine(serials) {
 }
 
 async function openOrder() {
-    await openScanAction(4445, ".o_serial_order_header:contains(S00021)");
+    await scanTest.openScanAction(4445, ".o_serial_order_header:contains(S00021)");
 }
 
 beforeEach(() => {
@@ -56,7 +45,7 @@ beforeEach(() => {
         lines: [],
     };
     onRpc("sale.order", "scan_order_state", () => JSON.parse(JSON.stringify(order)));
-    onScanRpc("sale.order", "action_scan_unit", 21, (code) => {
+    scanTest.onScanRpc("sale.order", "action_scan_unit", 21, (code) => {
         if (code === "S1") {
             order.lines = [phoneLine(["S1"])];
             const { serials, ...line } = phoneLine(["S1"]);
@@ -80,8 +69,8 @@ test("the customer first: a scanned customer code starts a quotation", async () 
         expect.step(`create ${args[0]}`);
         return 21;
     });
-    await openScanAction(4444, ".o_serial_order_manual_input[placeholder='Scan or type the customer']");
-    scanWithScanner("CUST-5");
+    await scanTest.openScanAction(4444, ".o_serial_order_manual_input[placeholder='Scan or type the customer']");
+    scanTest.scanWithScanner("CUST-5");
     await waitFor(".o_serial_order_header:contains(S00021)");
     expect.verifySteps(["customer CUST-5", "create 5"]);
     expect(".o_serial_order_feedback_success").toHaveText("New quotation for Azure Interior");
@@ -98,7 +87,7 @@ test("a typed name lists the customers to choose from", async () => {
     }));
     onRpc("res.partner", "search_read", () => [{ id: 5, display_name: "Azure Interior" }]);
     onRpc("sale.order", "scan_create_order", () => 21);
-    await openScanAction(4444, ".o_serial_order_manual_input");
+    await scanTest.openScanAction(4444, ".o_serial_order_manual_input");
     await click(".o_serial_order_manual_input");
     await edit("Azure");
     await click(".o_serial_order_manual_add");
@@ -110,11 +99,11 @@ test("a typed name lists the customers to choose from", async () => {
 
 test("a scanned unit is a line with its serial, a refused one is red", async () => {
     await openOrder();
-    scanWithScanner("S1");
+    scanTest.scanWithScanner("S1");
     await waitFor(".o_serial_order_serial[data-serial='S1']");
     expect(".o_serial_order_feedback_success").toHaveText("Phone S1 added at 321.0.");
     expect(".o_serial_order_header").toHaveText(/\$ 321\.00/);
-    scanWithScanner("S9");
+    scanTest.scanWithScanner("S9");
     await waitFor(".o_serial_order_feedback_danger");
     expect.verifySteps(["scan S1", "scan S9", "error sound"]);
     expect(".o_serial_order_line").toHaveCount(1);
@@ -141,4 +130,9 @@ test("removing a serial frees it; Confirm confirms the order", async () => {
     await waitFor(".o_serial_order_confirmed");
     expect.verifySteps(["remove S2", "confirm"]);
     expect(".o_serial_order_manual_input").toHaveCount(0);
+});
+
+test("Back, with no screen to return to, opens the quotations", async () => {
+    await openOrder();
+    await scanTest.expectBackTo("o_serial_order", "sale.action_quotations_with_onboarding");
 });
