@@ -16,7 +16,7 @@
   A = this addon, the split as the recall shows it before anything is written:
       ``serial.recall._serial_recall_split_groups`` (the scope read in the split's
       own pass over ``stock_lot``; for each unit where it is or who has it; units
-      by position, by warehouse and location, by customer, aggregated in SQL).
+      counted by position, as the preview shows them, aggregated in SQL).
       ``A rows`` is the same question answered unit by unit, every delivery read
       (``split_sql``, what confirming inserts), fetched into Python.
       The product question is whole days, ``date_from`` 00:00 to the end of
