@@ -20,7 +20,10 @@ from odoo.tools import SQL
 # The columns of ``units_sql``'s rows the count does not decide on (its
 # ``decide_stock_count`` reads the unit's product and whether a quant holds it
 # here): NULL, for ``serial.scan.service._scan_unit_rows``.
-UNDECIDED = ("moves", "scanned_on", "lines", "reserved_quantity", "removal_date")
+UNDECIDED = SQL(", ").join(
+    SQL("NULL AS %s", SQL.identifier(name))
+    for name in ("moves", "scanned_on", "lines", "reserved_quantity", "removal_date")
+)
 
 
 def count_units_sql(serial, lang):
@@ -53,9 +56,7 @@ def count_units_sql(serial, lang):
          WHERE (lot.company_id = p.company_id OR lot.company_id IS NULL)
            AND lot.name = %(serial)s
         """,
-        undecided=SQL(", ").join(
-            SQL("NULL AS %s", SQL.identifier(name)) for name in UNDECIDED
-        ),
+        undecided=UNDECIDED,
         lang=lang,
         serial=serial,
     )
