@@ -3,7 +3,7 @@
 
     python3 bench/bench_count_sell.py --db st_h11_bench [--units 100000]
                                       [--count-units 5000] [--runs 3] [--scans 1000]
-                                      [--order-lines 200]
+                                      [--order-lines 200] [--flows count,sell]
 
 * Creates the database with ``serial_tracking_count`` and
   ``serial_tracking_sale_scan`` (so ``sale_stock``) when missing, and loads
@@ -35,6 +35,7 @@
   check, a one-row write, the commit with its fsync): the fixed part both sides pay.
   ``std p50 / floor p50`` is the ratio a scan costing nothing more would reach.
   ``SQL``: the median number of queries of a scan, its commit excluded.
+  ``--flows count``: time only the count scans (and the floor).
   ``--tax-rounding``: the company's tax rounding for the sell scans (both sides;
   by default the database's, Odoo's default ``round_globally``). With
   ``round_per_line`` a repeat scan moves the order's totals by its line's change
@@ -48,6 +49,9 @@ import uuid
 
 from _odoo import addons_path, bench_parser, ensure_database, warehouse_of
 from bench_scan import load_units, percentile
+
+# The steps of a scan round: the floor, then each flow's A and B.
+FLOWS = ("floor", "count", "sell")
 
 
 def fresh_units(env, tag, count_units):
@@ -344,7 +348,9 @@ def floor_scan(env, count):
     )
 
 
-def bench_scans(registry, product_ids, scans, order_lines, tax_rounding=None):
+def bench_scans(
+    registry, product_ids, scans, order_lines, tax_rounding=None, flows=FLOWS
+):
     from odoo import SUPERUSER_ID, api
 
     # Both sides in one context, as the web client sends it (``lang``). The first
@@ -377,18 +383,21 @@ def bench_scans(registry, product_ids, scans, order_lines, tax_rounding=None):
             [{"partner_id": partner.id, "order_line": lines}] * 2
         )
         cr.commit()
-        flows = ("floor", "count", "sell")
-        results = {flow: ([], []) for flow in flows}
-        queries = {flow: ([], []) for flow in flows}
+        results = {flow: ([], []) for flow in FLOWS}
+        queries = {flow: ([], []) for flow in FLOWS}
         ours_line_write = []
         for i in range(scans):
             c_a, c_b, s_a, s_b = names[4 * i : 4 * i + 4]
-            steps = (
-                ("floor", 0, lambda: floor_scan(env, count)),
-                ("count", 0, lambda c=c_a: count.action_scan(c)),
-                ("count", 1, lambda c=c_b: std_count_scan(env, stock, c)),
-                ("sell", 0, lambda c=s_a: orders[0].action_scan_unit(c)),
-                ("sell", 1, lambda c=s_b: std_sell_scan(env, orders[1], stock, c)),
+            steps = tuple(
+                step
+                for step in (
+                    ("floor", 0, lambda: floor_scan(env, count)),
+                    ("count", 0, lambda c=c_a: count.action_scan(c)),
+                    ("count", 1, lambda c=c_b: std_count_scan(env, stock, c)),
+                    ("sell", 0, lambda c=s_a: orders[0].action_scan_unit(c)),
+                    ("sell", 1, lambda c=s_b: std_sell_scan(env, orders[1], stock, c)),
+                )
+                if step[0] in flows
             )
             # Each step in turn first: the step right after the sell scans (and
             # their commits) pays more for its first statement, whichever it is.
@@ -414,10 +423,10 @@ def bench_scans(registry, product_ids, scans, order_lines, tax_rounding=None):
         company.tax_calculation_rounding_method = rounding
         cr.commit()
     print(f"\ntaxes rounded: {tax_rounding or rounding}")
-    report_scans(scans, order_lines, results, queries, ours_line_write)
+    report_scans(scans, order_lines, results, queries, ours_line_write, flows)
 
 
-def report_scans(scans, order_lines, results, queries, ours_line_write):
+def report_scans(scans, order_lines, results, queries, ours_line_write, flows):
     print(
         f"\nServer time per scan (ms), {scans} scans each, cold cache to commit; "
         f"sell: quotations of {order_lines} lines to start with, the units of each "
@@ -428,7 +437,8 @@ def report_scans(scans, order_lines, results, queries, ours_line_write):
         f"{'p95':>7} {'SQL':>4} | {'x p50':>6} {'x p95':>6}"
     )
     floor_50 = statistics.median(results["floor"][0])
-    for flow in ("count", "sell"):
+    measured = [flow for flow in ("count", "sell") if flow in flows]
+    for flow in measured:
         ours, std = results[flow]
         a50, a95 = statistics.median(ours), percentile(ours, 95)
         b50, b95 = statistics.median(std), percentile(std, 95)
@@ -444,12 +454,15 @@ def report_scans(scans, order_lines, results, queries, ours_line_write):
         f"{statistics.median(queries['floor'][0]):4.0f} | a no-op scan timed the same "
         "way (cold cache, write access check, one-row write, commit with its fsync)"
     )
-    for flow in ("count", "sell"):
+    for flow in measured:
         ours, std = (statistics.median(side) - floor_50 for side in results[flow])
         print(
             f"{flow}, above the floor (p50): ours {ours:.2f} ms, std {std:.2f} ms, "
             f"x {std / ours if ours > 0 else float('inf'):.2f}"
         )
+    if "sell" not in flows:
+        print(f"load {os.getloadavg()}")
+        return
     sell = results["sell"][0]
     engine = [total - write for total, write in zip(sell, ours_line_write, strict=True)]
     print(
@@ -476,6 +489,11 @@ def main():
     )
     parser.add_argument("--skip-apply", action="store_true")
     parser.add_argument("--skip-scans", action="store_true")
+    parser.add_argument(
+        "--flows",
+        default=",".join(FLOWS[1:]),
+        help="the scan flows timed, comma-separated: count, sell (the floor always)",
+    )
     args = parser.parse_args()
 
     import odoo
@@ -499,7 +517,12 @@ def main():
         bench_apply(registry, args.runs, args.count_units)
     if not args.skip_scans:
         bench_scans(
-            registry, product_ids, args.scans, args.order_lines, args.tax_rounding
+            registry,
+            product_ids,
+            args.scans,
+            args.order_lines,
+            args.tax_rounding,
+            ("floor", *args.flows.split(",")),
         )
 
 

@@ -7,7 +7,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
-from odoo.addons.serial_tracking.tools.gs1 import looks_like_gs1
 
 from ..tools.dispatch_lines import line_update_dicts, line_updates_sql
 from ..tools.move_line_sql import sql_write_allowed, write_scanned_line
@@ -87,7 +86,7 @@ class SerialScanDispatch(models.AbstractModel):
                 scan_uid=scan_uid,
             )
         # A plain code is most often a serial: looked up with the lock.
-        serial = None if looks_like_gs1(code) else code
+        serial = service._scan_serial_code(code)
         info = service._scan_lock_picking(picking, "share", scan_uid, serial=serial)
         if info["type_code"] != "outgoing":
             raise UserError(

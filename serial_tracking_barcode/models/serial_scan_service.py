@@ -144,23 +144,50 @@ class SerialScanService(models.AbstractModel):
             raise MissingError(self.env._("This operation no longer exists."))
         info = rows[0]
         info["lang"] = lang
-        if serial is not None:
-            info["serial_units"] = (serial, self._scan_unit_rows(info.pop("units")))
+        self._scan_serial_units(info, serial)
         return info
 
     @api.model
-    def _scan_lock_record(self, record, query):
+    def _scan_lock_record(self, record, query, serial=None, savepoint=None):
         """For flows on another record than a transfer (a count, a quotation): run
         ``query``, which locks ``record``'s row (alias ``p``, the user's write rules
         from ``_scan_write_rules_sql`` in its WHERE) and reads what a scan needs;
         its row is the scan's ``info``, with no operation (``id`` None: a unit's
-        ``moves`` stay empty) and the user's language."""
+        ``moves`` stay empty) and the user's language. ``serial``: the code the
+        query looked up as a serial (``_scan_serial_units``). ``savepoint``: run
+        it in a new savepoint of that prefix (``_scan_in_savepoint``: a lock query
+        that writes), named in ``info["savepoint"]``; None when a concurrent
+        transaction's commit made it fail."""
         self.env.flush_all()
-        rows = self.env.execute_query_dict(query)
+        if savepoint:
+            savepoint, rows = self._scan_in_savepoint(query, savepoint)
+            if rows is None:
+                return None
+        else:
+            rows = self.env.execute_query_dict(query)
         if not rows:
             record.check_access("write")
             raise MissingError(self.env._("This record no longer exists."))
-        return {**rows[0], "id": None, "lang": self.env.lang or "en_US"}
+        info = {**rows[0], "id": None, "lang": self.env.lang or "en_US"}
+        if savepoint:
+            info["savepoint"] = savepoint
+        self._scan_serial_units(info, serial)
+        return info
+
+    @staticmethod
+    def _scan_serial_code(code):
+        """The code a flow's lock looks up as a serial in its round trip: a plain
+        code is most often one; a GS1 string never is (``_resolve_gs1`` reads it)."""
+        return None if looks_like_gs1(code) else code
+
+    @api.model
+    def _scan_serial_units(self, info, serial):
+        """With ``serial`` (the code the lock looked up as a serial), the lock's
+        ``units`` (JSON rows of ``units_sql``, or of a flow's own lookup with its
+        columns) become ``info["serial_units"]``, which ``_resolve_serial``
+        answers from without a query."""
+        if serial is not None:
+            info["serial_units"] = (serial, self._scan_unit_rows(info.pop("units")))
 
     @api.model
     def _scan_write_rules_sql(self, picking):

@@ -1,8 +1,7 @@
 from odoo import api, models
-from odoo.exceptions import MissingError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.serial_tracking.tools.gs1 import looks_like_gs1
 from odoo.addons.serial_tracking_barcode.tools.scan_decision import (
     Refusal,
     decide_stock_count,
@@ -93,31 +92,23 @@ class SerialScanCount(models.AbstractModel):
         writes the scan row of a single serial unit (``counted``), in a savepoint
         (``savepoint``) that takes it back when the decision differs."""
         service = self.env["serial.scan.service"]
-        lang = self.env.lang or "en_US"
-        if serial is not None and looks_like_gs1(serial):
-            serial = None
+        if serial is not None:
+            serial = service._scan_serial_code(serial)
         query = lock_count_sql(
             count.id,
             scan_uid,
             service._scan_write_rules_sql(count),
             serial,
-            lang,
+            self.env.lang or "en_US",
             self.env.uid,
         )
-        if serial is None:
-            return service._scan_lock_record(count, query)
-        self.env.flush_all()
-        savepoint, rows = service._scan_in_savepoint(query, "count_scan")
-        if rows is None:
+        savepoint = serial is not None and "count_scan"
+        info = service._scan_lock_record(count, query, serial, savepoint)
+        if info is None:
             # A unit another transaction just counted (the unique index): the
             # plain path answers it from a savepoint of its own.
             return self._scan_lock(count, scan_uid)
-        if not rows:
-            count.check_access("write")
-            raise MissingError(self.env._("This record no longer exists."))
-        info = {**rows[0], "id": None, "lang": lang, "savepoint": savepoint}
-        info["serial_units"] = (serial, service._scan_unit_rows(info.pop("units")))
-        if info["counted"]:
+        if info.get("counted"):
             self.env["serial.count.line"].invalidate_model()
             count.invalidate_recordset(["line_ids"])
         return info
