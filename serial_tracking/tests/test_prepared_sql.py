@@ -35,11 +35,8 @@ class TestPreparedSql(TransactionCase):
         return cr.fetchall()
 
     def _known(self, cr):
-        return (
-            prepared_sql._PREPARED[cr._cnx]["names"]
-            if cr._cnx in prepared_sql._PREPARED
-            else {}
-        )
+        state = prepared_sql._PREPARED.get(prepared_sql._real_cursor(cr))
+        return state["names"] if state else {}
 
     def _statements(self, cr):
         cr.execute(
@@ -115,6 +112,20 @@ class TestPreparedSql(TransactionCase):
                 self.assertEqual(other.fetchall(), [(dbname, 42)])
                 execute_prepared(other, query)
                 self.assertEqual(other.fetchall(), [(dbname, 42)])
+
+    def test_a_new_cursor_on_a_pooled_connection_prepares_again(self):
+        # Odoo's pool resets a connection it lends again (psycopg2's reset():
+        # DISCARD ALL): the statements of the cursor before are gone.
+        # (The pool closes connections to "postgres": this database's are kept.)
+        query = SQL("SELECT %s::int + 1", 41)
+        lent = []
+        for _run in range(3):
+            with db_connect(self.env.cr.dbname).cursor() as other:
+                lent.append(other._cnx)
+                for _call in range(2):
+                    execute_prepared(other, query)
+                    self.assertEqual(other.fetchall(), [(42,)])
+        self.assertIs(lent[1], lent[0], "the pool lends its idle connection again")
 
     def test_reconnection_prepares_again(self):
         query = SQL("SELECT %s::int + 1", 41)

@@ -4,32 +4,34 @@ A scan's lookup is one query of many joins and sub-selects that reads a handful
 of index rows: PostgreSQL spends more time *planning* it (about 2 ms of 3) than
 running it, and plans it again at every scan, since psycopg2 sends every query
 as text. :func:`execute_prepared` sends such a query as ``PREPARE`` once per
-database connection and ``EXECUTE`` afterwards: after its first five runs
-PostgreSQL keeps one generic plan for the statement (``plan_cache_mode =
-auto``; it goes back to a plan per run only when a plan per run is estimated
-much cheaper), so a scan pays the execution and no planning.
+Odoo cursor and ``EXECUTE`` afterwards: after its first five runs PostgreSQL
+keeps one generic plan for the statement (``plan_cache_mode = auto``; it goes
+back to a plan per run only when a plan per run is estimated much cheaper), so
+later runs pay the execution and no planning.
 
 The statements live in the PostgreSQL session, not in a transaction: a
 ``ROLLBACK`` (of the transaction or of a savepoint) keeps them; DDL on the
-tables they read makes PostgreSQL re-plan them by itself. So the helper keeps,
-per psycopg2 connection (Odoo's pool reuses its connections across requests
-and cursors: ``cr._cnx``), which queries it prepared there:
+tables they read makes PostgreSQL re-plan them by itself. But Odoo's connection
+pool resets a connection each time it lends it to a new cursor
+(``ConnectionPool.borrow`` calls psycopg2's ``connection.reset()``, which sends
+``DISCARD ALL``): a statement lives as long as the Odoo cursor that prepared it,
+one HTTP request or one cron run, never longer. So the helper keeps what it
+prepared per Odoo cursor (the real one under a test cursor), in a
+``WeakKeyDictionary``: a new cursor, on a new or a reused connection, another
+worker, thread or database, prepares its own and never uses a name it did not
+prepare; a closed cursor takes its entry with it.
 
-* keyed by the connection object, in a ``WeakKeyDictionary``: a connection the
-  pool closes or drops takes its statements with it; another connection (another
-  worker, thread or database) prepares its own, never uses a name it did not
-  prepare;
-* with the connection's backend process id: a connection whose server session
-  changed (a new backend after a reconnection) starts from nothing again;
-* a name is recorded once the round trip that prepared it succeeded; when that
-  round trip fails (the ``EXECUTE`` after the ``PREPARE``, or the ``PREPARE``
-  itself), the next call prepares under a fresh name, never a name that might
-  exist already (a left-over statement costs a little session memory, never an
-  error).
+What it buys is therefore the planning of the second and later runs *within one
+cursor*: a loop sending one query shape many times (a long job, a batch of
+scans in one request, a benchmark holding one cursor). A request that runs the
+query once pays its planning as before (``PREPARE`` and ``EXECUTE`` go out in
+one round trip, the first ``EXECUTE`` is planned like the plain query).
 
-Nothing in Odoo sends ``DISCARD ALL`` or ``DEALLOCATE``; code that did, on a
-connection of the pool, would have to drop the connection's entry
-(:func:`forget`).
+A name is recorded once the round trip that prepared it succeeded; when that
+round trip fails (the ``EXECUTE`` after the ``PREPARE``, or the ``PREPARE``
+itself), the next call prepares under a fresh name, never a name that might
+exist already (a left-over statement costs a little session memory until the
+connection's next reset, never an error).
 
 The query is an ``odoo.tools.SQL`` as for ``cr.execute``: the same rows, the
 same one statement in the query count (the first run sends ``PREPARE`` and
@@ -44,12 +46,13 @@ helper only for queries of a few fixed shapes.
 import re
 import weakref
 
+from odoo.sql_db import Cursor
 from odoo.tools import SQL
 
 # psycopg2's placeholders in an SQL object's code: "%%" a percent sign, "%s" a value
 _PLACEHOLDER = re.compile(r"%[%s]")
 
-# connection -> {"pid": backend pid, "names": {statement text: name}, "count": n}
+# Odoo cursor -> {"names": {statement text: name}, "count": statements prepared}
 _PREPARED = weakref.WeakKeyDictionary()
 
 
@@ -59,7 +62,7 @@ def execute_prepared(cr, query, prefix=None, log_exceptions=True):
     after ``cr.execute``. ``prefix``: an ``SQL`` sent before it in the same round
     trip (e.g. a ``SAVEPOINT``); ``log_exceptions``: ``cr.execute``'s."""
     text, args = _statement(query)
-    state = _connection_state(cr)
+    state = _cursor_state(cr)
     name = state["names"].get(text)
     parts = []
     if name is None:
@@ -80,22 +83,18 @@ def execute_prepared(cr, query, prefix=None, log_exceptions=True):
 
 
 def forget(cr):
-    """Forget what was prepared on ``cr``'s connection (after code deallocated
-    its statements behind the helper's back)."""
-    _PREPARED.pop(_connection(cr), None)
+    """Forget what was prepared on ``cr`` (after code deallocated its
+    statements behind the helper's back)."""
+    _PREPARED.pop(_real_cursor(cr), None)
 
 
-def _connection(cr):
-    return cr._cnx  # a TestCursor hands over its real cursor's
+def _real_cursor(cr):
+    """The Odoo cursor that borrowed the connection (a test cursor's own)."""
+    return cr if isinstance(cr, Cursor) else cr._cursor
 
 
-def _connection_state(cr):
-    connection = _connection(cr)
-    pid = connection.get_backend_pid()  # libpq's copy: no round trip
-    state = _PREPARED.get(connection)
-    if state is None or state["pid"] != pid:
-        state = _PREPARED[connection] = {"pid": pid, "names": {}, "count": 0}
-    return state
+def _cursor_state(cr):
+    return _PREPARED.setdefault(_real_cursor(cr), {"names": {}, "count": 0})
 
 
 def _statement(query):
