@@ -4,7 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from .stock_lot import CLOSED_STATES, INTERNAL_USAGES, STATE_BY_EXIT_USAGE
+from ..tools.pending_receipts import pending_receipts_sql
+from .stock_lot import INTERNAL_USAGES, STATE_BY_EXIT_USAGE
 
 # The timeline event of a unit leaving our stock: named after the state it ends in,
 # but a unit sent back to its vendor is a return, not a delivery.
@@ -361,52 +362,13 @@ class StockMoveLine(models.Model):
         :param exclude_moves: ``stock.move`` records whose lines do not count (the
             move being captured, which has its own message)
 
-        One query for all serials.
+        One query for all serials (``tools/pending_receipts.py``).
         """
-        assert field in ("name", "manufacturer_serial")
         serials = list({serial for serial in serials if serial})
         if not serials:
             return {}
-        conditions = [
-            SQL("picking.state NOT IN %s", CLOSED_STATES),
-            SQL("line.state NOT IN %s", CLOSED_STATES),
-            SQL("ptype.code = 'incoming'"),
-            SQL("line.company_id = %s", company.id),
-        ]
-        if not any_product:
-            conditions.append(SQL("line.product_id = %s", product.id))
-        if exclude_moves:
-            conditions.append(
-                SQL("COALESCE(line.move_id, 0) <> ALL(%s)", list(exclude_moves.ids))
-            )
-        where = SQL(" AND ").join(conditions)
-        by_lot_name = (
-            SQL(
-                " UNION ALL SELECT line.lot_name, line.picking_id"
-                " FROM stock_move_line line"
-                " JOIN stock_picking picking ON picking.id = line.picking_id"
-                " JOIN stock_picking_type ptype ON ptype.id = picking.picking_type_id"
-                " WHERE line.lot_id IS NULL AND line.lot_name = ANY(%s) AND %s",
-                serials,
-                where,
-            )
-            if field == "name"
-            else SQL()
-        )
-        query = SQL(
-            "SELECT DISTINCT ON (serial) serial, picking_id FROM ("
-            " SELECT lot.%s AS serial, line.picking_id"
-            " FROM stock_move_line line"
-            " JOIN stock_lot lot ON lot.id = line.lot_id"
-            " JOIN stock_picking picking ON picking.id = line.picking_id"
-            " JOIN stock_picking_type ptype ON ptype.id = picking.picking_type_id"
-            " WHERE lot.%s = ANY(%s) AND %s%s"
-            ") found ORDER BY serial, picking_id",
-            SQL.identifier(field),
-            SQL.identifier(field),
-            serials,
-            where,
-            by_lot_name,
+        query = pending_receipts_sql(
+            serials, product.id, company.id, field, any_product, exclude_moves
         )
         self.env.flush_all()
         rows = self.env.execute_query(query)

@@ -3,7 +3,6 @@ from . import test_hoot
 from . import test_multi_company
 from . import test_pending_receipts
 from . import test_product_barcode
-from . import test_prepared_sql
 from . import test_query_settings
 from . import test_serial_batch
 from . import test_serial_event

@@ -2,7 +2,7 @@ from . import bulk_update
 from . import columns
 from . import constraints
 from . import gs1
-from . import prepared_sql
+from . import pending_receipts
 from . import query_settings
 from . import serial_charset
 from . import text

@@ -2,6 +2,7 @@ from . import serial_dispatch_scan
 from . import serial_scan_service
 from . import serial_scan_dispatch
 from . import serial_scan_placement
+from . import serial_scan_placement_new_line
 from . import serial_scan_flow
 from . import serial_scan_receive
 from . import serial_scan_receive_placement

@@ -6,7 +6,11 @@ from odoo.tools import SQL
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
 from odoo.addons.serial_tracking.tools.gs1 import looks_like_gs1
 
-from ..tools.receive_sql import receive_lookup_sql, receive_units_sql
+from ..tools.receive_sql import (
+    NEW_UNIT_READS,
+    receive_lookup_sql,
+    receive_units_sql,
+)
 from ..tools.scan_decision import Move, Refusal
 from ..tools.scan_receive import decide_receive_count, decide_receive_serial
 from ..tools.scan_sql import products_sql
@@ -202,9 +206,6 @@ class SerialScanReceive(models.AbstractModel):
         first = SQL() if savepoint.opened else savepoint.sql()
         self.env.cr.execute(SQL("%s %s", first, query))
         facts = self.env.cr.dictfetchall()[0]
-        now = facts.pop("now")
-        if self.env.cr._now is None:  # what cr.now() would read, one query later
-            self.env.cr._now = now
         # What the ORM reads next (the core's busy check of a line's write, the
         # new unit's company check, the line's expiry dates), known already.
         picking = self.env["stock.picking"].browse(info["id"])
@@ -217,7 +218,23 @@ class SerialScanReceive(models.AbstractModel):
             (picking_type, "use_create_lots", info["use_create_lots"]),
             (company, "parent_path", facts.pop("company_path")),
         ]
-        facts["product_name"] = facts.pop("product")
+        facts["product_name"] = None
+        if product := facts.pop("product"):
+            facts["product_name"], *values = product
+        if product and not facts["products"]:
+            # What putting a unit of the product on its line reads of the
+            # product (NEW_UNIT_READS). Not for a product barcode's count: a part
+            # of a record in the cache splits the ORM's prefetch of the rest.
+            records = {
+                "product.product": self.env["product.product"].browse(
+                    facts["product_ids"][0]
+                ),
+                "product.template": self.env["product.template"].browse(values[0]),
+            }
+            known += [
+                (records[model], name, value)
+                for (model, name), value in zip(NEW_UNIT_READS, values, strict=True)
+            ]
         for record, name, value in known:
             if record.id not in record._fields[name]._get_cache(self.env):
                 record._fields[name]._insert_cache(record, [value])

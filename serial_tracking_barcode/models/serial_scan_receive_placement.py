@@ -1,4 +1,3 @@
-import uuid
 from datetime import datetime, time
 
 import psycopg2.errors
@@ -127,16 +126,11 @@ class SerialScanReceivePlacement(models.AbstractModel):
             ["move_id", "picked", "lot_id", "lot_name", "quantity"]
         )
         self.env["stock.move"].flush_model(["picked"])
-        cr = self.env.cr
-        name = SQL.identifier(f"free_{uuid.uuid4().hex}")
-        try:
-            cr.execute(
-                SQL("SAVEPOINT %s; %s", name, free_line_sql(move.id)),
-                log_exceptions=False,
-            )
-            return cr.fetchall()[0]
-        except psycopg2.errors.SerializationFailure:
-            cr.execute(SQL("ROLLBACK TO SAVEPOINT %s", name))
+        _savepoint, rows = self.env["serial.scan.service"]._scan_in_savepoint(
+            free_line_sql(move.id), "free_line"
+        )
+        if rows is not None:
+            return tuple(rows[0].values())
         rows = self.env.execute_query(free_line_sql(move.id, lock=False))
         placement = self.env["serial.scan.placement"]
         for row in rows:

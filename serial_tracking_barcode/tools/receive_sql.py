@@ -3,6 +3,20 @@
 from odoo.tools import SQL
 
 from odoo.addons.serial_tracking.models.stock_lot import CLOSED_STATES
+from odoo.addons.serial_tracking.tools.pending_receipts import pending_receipts_sql
+
+# What Odoo's stock.lot.create (and the core's computes it triggers) reads of the
+# new unit's product: plain columns, read by the lookup for the ORM cache
+# (``serial.scan.receive._receive_lookup``). One missing here is fetched by the
+# ORM as usual (a query more, nothing else).
+NEW_UNIT_READS = (
+    ("product.product", "product_tmpl_id"),  # the product's template fields
+    ("product.product", "lot_properties_definition"),  # lot_properties' defaults
+    ("product.template", "company_id"),  # the unit's company check
+    ("product.template", "use_expiration_date"),  # product_expiry's dates
+    ("product.template", "warranty_months"),  # the core's warranty end
+)
+_ALIASES = {"product.product": "pp", "product.template": "pt"}
 
 
 def receive_lookup_sql(code, info, move_id, forms, units, products, moves):
@@ -18,15 +32,15 @@ def receive_lookup_sql(code, info, move_id, forms, units, products, moves):
       ``forms``, archived ones included), ``other_company`` (another company has
       a unit of that name), ``product_ids`` (the receipt's open serial products,
       of the tapped line ``move_id`` when given), and for the first of them
-      ``product`` (its name), ``moves``
+      ``product`` (``[name, *NEW_UNIT_READS]``: its name and what creating
+      its unit reads of it), ``moves``
       (the SQL of ``_scan_moves_sql`` on ``(SELECT MIN(id) FROM products)``)
-      and ``pending_on``: the first other
-      open receipt of the company whose line carries ``code`` as a serial still
-      to create (``lot_name``; ``stock.move.line._serial_pending_receipts``'
-      rule for a serial without unit);
+      and ``pending_on``: the first open receipt of the company ``code`` is
+      pending on (the core's rule, ``stock.move.line._serial_pending_receipts``,
+      its SQL embedded: its part for a serial without unit, the only case the
+      flow reads it for);
     * ``picking``: the receipt's ``[serial_validation_state, picking_type_id]``,
-      ``company_path``: its company's ``parent_path`` (for the ORM cache);
-    * ``now``: the transaction's timestamp (the cursor's ``now()``)."""
+      ``company_path``: its company's ``parent_path`` (for the ORM cache)."""
     return SQL(
         """
         WITH products AS (
@@ -48,27 +62,18 @@ def receive_lookup_sql(code, info, move_id, forms, units, products, moves):
                           AND lot.company_id IS DISTINCT FROM %(company)s)
                    AS other_company,
                (SELECT ARRAY_AGG(id ORDER BY id) FROM products) AS product_ids,
-               (SELECT COALESCE(pt.name->>%(lang)s, pt.name->>'en_US')
+               (SELECT JSON_BUILD_ARRAY(
+                           COALESCE(pt.name->>%(lang)s, pt.name->>'en_US'),
+                           %(unit_reads)s)
                   FROM product_product pp
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
                  WHERE pp.id = (SELECT MIN(id) FROM products)) AS product,
                (%(moves)s) AS moves,
-               (SELECT MIN(line.picking_id)
-                  FROM stock_move_line line
-                  JOIN stock_picking picking ON picking.id = line.picking_id
-                  JOIN stock_picking_type ptype
-                    ON ptype.id = picking.picking_type_id
-                 WHERE line.lot_id IS NULL AND line.lot_name = %(code)s
-                   AND line.product_id = (SELECT MIN(id) FROM products)
-                   AND line.company_id = %(company)s
-                   AND line.state NOT IN %(closed)s
-                   AND picking.state NOT IN %(closed)s
-                   AND ptype.code = 'incoming') AS pending_on,
+               (SELECT MIN(picking_id) FROM (%(pending)s) pending) AS pending_on,
                (SELECT JSON_BUILD_ARRAY(serial_validation_state, picking_type_id)
                   FROM stock_picking WHERE id = %(picking)s) AS picking,
                (SELECT parent_path FROM res_company
-                 WHERE id = %(company)s) AS company_path,
-               NOW() AT TIME ZONE 'UTC' AS now
+                 WHERE id = %(company)s) AS company_path
         """,
         picking=info["id"],
         closed=CLOSED_STATES,
@@ -80,6 +85,16 @@ def receive_lookup_sql(code, info, move_id, forms, units, products, moves):
         company=info["company_id"],
         lang=info["lang"],
         moves=moves,
+        pending=pending_receipts_sql(
+            [code],
+            SQL("(SELECT MIN(id) FROM products)"),
+            info["company_id"],
+            units=False,  # read when no unit of that name is ours or shared
+        ),
+        unit_reads=SQL(", ").join(
+            SQL("%s.%s", SQL.identifier(_ALIASES[model]), SQL.identifier(name))
+            for model, name in NEW_UNIT_READS
+        ),
     )
 
 
