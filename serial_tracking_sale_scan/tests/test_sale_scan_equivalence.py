@@ -267,6 +267,8 @@ class TestSaleScanTotals(TestSaleScanEquivalence):
         self.assertEqual(order.order_line[-1:].price_unit, 40.0)
 
     def test_round_globally_keeps_odoo_computation(self):
+        """Rounded globally, the fixed tax of a line keeps Odoo's computation
+        (other taxes: ``test_sale_scan_global.py``)."""
         self.env.company.tax_calculation_rounding_method = "round_globally"
         self._compare_counting(self.pricelists[1], 4, self.other_lines, computed=4)
 
