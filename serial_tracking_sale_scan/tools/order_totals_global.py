@@ -202,14 +202,25 @@ def set_totals(order, found):
     if not _rounds_alike(base_lines, sums.values(), found["lines"], currency):
         return False
     Tax._round_base_lines_tax_details(base_lines, company)
-    summary = Tax._get_tax_totals_summary(base_lines, currency, company)
+    # The global amounts of ``_get_tax_totals_summary`` (its first part: the rest,
+    # per tax group, reads the groups for the widget, and no cash rounding here).
+    values = Tax._aggregate_base_lines_aggregated_values(
+        Tax._aggregate_base_lines_tax_details(base_lines, _global_grouping)
+    ).values()
+    untaxed = sum(value["total_excluded_currency"] for value in values)
+    tax = sum(value["tax_amount_currency"] for value in values)
     context = env.context
     if not (context.get("tracking_disable") or context.get("mail_notrack")):
         order._track_prepare(TOTAL_FIELDS)
-    order.amount_untaxed = currency.round(summary["base_amount_currency"])
-    order.amount_tax = currency.round(summary["tax_amount_currency"])
-    order.amount_total = currency.round(summary["total_amount_currency"])
+    order.amount_untaxed = currency.round(untaxed)
+    order.amount_tax = currency.round(tax)
+    order.amount_total = currency.round(untaxed + tax)
     return True
+
+
+def _global_grouping(base_line, tax_data):
+    """``_get_tax_totals_summary``'s ``global_grouping_function``."""
+    return True if tax_data else None
 
 
 def _rounds_alike(base_lines, entries, lines, currency):
