@@ -7,13 +7,13 @@ from odoo.tests import tagged
 
 from odoo.addons.sale.models.sale_order import SaleOrder
 
-from .test_sale_scan_equivalence import TestSaleScanEquivalence
+from . import test_sale_scan_equivalence
 
 TOTALS = ("amount_untaxed", "amount_tax", "amount_total")
 
 
 @tagged("post_install", "-at_install", "serial_tracking")
-class TestSaleScanGlobal(TestSaleScanEquivalence):
+class TestSaleScanGlobal(test_sale_scan_equivalence.TestSaleScanEquivalence):
     """With taxes rounded globally (Odoo's default), a scan sets the order's
     totals from the sums of the lines' bases per set of taxes, through Odoo's
     own engine on one line per set (``tools/order_totals_global.py``): the lines
@@ -22,12 +22,9 @@ class TestSaleScanGlobal(TestSaleScanEquivalence):
     scan falls back to Odoo's computation outside that case and at a half cent.
     The equivalence tests of the parent class run here under this rounding."""
 
-    repeat_scan_queries = 14
-
     @classmethod
     def setUpClass(cls):
-        super().setUpClass()
-        cls.env.company.tax_calculation_rounding_method = "round_globally"
+        super().setUpClass()  # taxes rounded globally
         Tax = cls.env["account.tax"]
 
         def tax(name, amount, **values):
