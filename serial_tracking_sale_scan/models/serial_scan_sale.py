@@ -160,8 +160,10 @@ class SerialScanSale(models.AbstractModel):
         ``_scan_price_fields``) does not recompute the price: Odoo recomputes the
         line's amounts only. The order's totals move by the line's change (a new
         line's amounts, or one more unit's) when they are the sums of the lines'
-        (``tools/order_totals.py``; else Odoo computes them). A concurrent scan
-        that took the unit leaves nothing written."""
+        (``tools/order_totals.py``), or come from the sums of the lines' bases per
+        set of taxes when taxes are rounded globally
+        (``tools/order_totals_global.py``); else Odoo computes them. A concurrent
+        scan that took the unit leaves nothing written."""
         globally = order_totals_global.bases(self.env, info)
         totals = order_totals.total_fields(
             self.env, info
