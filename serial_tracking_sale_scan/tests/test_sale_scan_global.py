@@ -166,6 +166,23 @@ class TestSaleScanGlobal(test_sale_scan_equivalence.TestSaleScanEquivalence):
             self.pricelists[1], 3, [*self.other_lines, fixed], computed=3
         )
 
+    def test_group_of_taxes_keeps_odoo_computation(self):
+        group = self.env["account.tax"].create(
+            {
+                "name": "G group",
+                "amount_type": "group",
+                "type_tax_use": "sale",
+                "children_tax_ids": [Command.set(self.taxes["5.5"].ids)],
+            }
+        )
+        grouped = {
+            "product_id": self.products[1].id,
+            "tax_ids": [Command.set(group.ids)],
+        }
+        self._compare_counting(
+            self.pricelists[1], 2, [*self.other_lines, grouped], computed=2
+        )
+
     def test_early_payment_discount_keeps_odoo_computation(self):
         term = self.env["account.payment.term"].create(
             {
