@@ -100,6 +100,9 @@ REPRODUCED = {
             "_round_tax_details_tax_amounts",
             "_round_tax_details_base_lines",
             "_round_tax_details_tax_amounts_from_tax_lines",
+            "_aggregate_base_line_tax_details",
+            "_aggregate_base_lines_tax_details",
+            "_aggregate_base_lines_aggregated_values",
         )
     },
 }
