@@ -39,7 +39,9 @@
   ``--tax-rounding``: the company's tax rounding for the sell scans (both sides;
   by default the database's, Odoo's default ``round_globally``). With
   ``round_per_line`` a repeat scan moves the order's totals by its line's change
-  (``serial_tracking_sale_scan/tools/order_totals.py``).
+  (``serial_tracking_sale_scan/tools/order_totals.py``); with ``round_globally``
+  it computes them from the lines' bases summed per set of taxes
+  (``…/tools/order_totals_global.py``).
 """
 
 import os

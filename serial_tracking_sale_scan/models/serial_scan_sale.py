@@ -7,7 +7,7 @@ from odoo.addons.serial_tracking_barcode.tools.scan_decision import (
     decide_sale,
 )
 
-from ..tools import order_totals
+from ..tools import order_totals, order_totals_global
 from ..tools.sale_scan_sql import lock_order_sql
 
 # Fields of an order line that depend on its quantity only through its pricelist
@@ -107,6 +107,7 @@ class SerialScanSale(models.AbstractModel):
             service._scan_write_rules_sql(order),
             self.env.lang or "en_US",
             serial,
+            order_totals_global.global_bases_sql(self.env),
         )
         info = service._scan_lock_record(order, query)
         if serial is not None:
@@ -159,26 +160,36 @@ class SerialScanSale(models.AbstractModel):
         ``_scan_price_fields``) does not recompute the price: Odoo recomputes the
         line's amounts only. The order's totals move by the line's change (a new
         line's amounts, or one more unit's) when they are the sums of the lines'
-        (``tools/order_totals.py``; else Odoo computes them). A concurrent scan
-        that took the unit leaves nothing written."""
-        totals = order_totals.total_fields(self.env, info)
+        (``tools/order_totals.py``), or come from the sums of the lines' bases per
+        set of taxes when taxes are rounded globally
+        (``tools/order_totals_global.py``); else Odoo computes them. A concurrent
+        scan that took the unit leaves nothing written."""
+        globally = order_totals_global.bases(self.env, info)
+        totals = order_totals.total_fields(
+            self.env, info
+        ) or order_totals_global.total_fields(self.env, globally)
         if decision.line_id:
             line = self.env["sale.order.line"].browse(decision.line_id)
             # The hold row first: when another scan holds the unit, nothing is written.
             if not self._scan_insert(order, line, decision, scan_uid, info):
                 raise Refusal("just_taken", serial=row["name"])
             kept = self._scan_price_fields() if row["keeps_price"] else []
-            with self.env.protecting(kept, line), self.env.protecting(totals, order):
-                subtotal, total = line.price_subtotal, line.price_total
-                line.product_uom_qty += 1
-                if totals:
-                    order_totals.add_line_change(
+            with self.env.protecting(kept, line):
+                with self.env.protecting(totals, order):
+                    subtotal, total = line.price_subtotal, line.price_total
+                    before = order_totals_global.line_base(line) if globally else None
+                    line.product_uom_qty += 1
+                    moved = self._scan_move_totals(
                         order,
                         info,
-                        line.price_subtotal - subtotal,
-                        line.price_total - total,
+                        line,
+                        globally,
+                        before,
+                        (line.price_subtotal - subtotal, line.price_total - total),
                     )
-                self.env.flush_all()
+                    if moved:
+                        self.env.flush_all()
+                self._scan_compute_totals(order, totals, moved)
             return line
         try:
             with self.env.cr.savepoint():
@@ -190,17 +201,49 @@ class SerialScanSale(models.AbstractModel):
                             "product_uom_qty": 1,
                         }
                     )
-                    if totals:
-                        order_totals.add_line_change(
-                            order, info, line.price_subtotal, line.price_total
-                        )
-                    self.env.flush_all()
+                    moved = self._scan_move_totals(
+                        order,
+                        info,
+                        line,
+                        globally,
+                        None,
+                        (line.price_subtotal, line.price_total),
+                    )
+                    if moved:
+                        self.env.flush_all()
+                self._scan_compute_totals(order, totals, moved)
                 if not self._scan_insert(order, line, decision, scan_uid, info):
                     raise Refusal("just_taken", serial=row["name"])
         except Refusal:
             self.env.invalidate_all()
             raise
         return line
+
+    @api.model
+    def _scan_move_totals(self, order, info, line, globally, before, change):
+        """Set the order's totals (protected) after its ``line`` changed, and
+        say whether it did: by the line's ``change`` of subtotal and total when
+        they are the sums of the lines' (``tools/order_totals.py``), from the sums
+        of the lines' bases ``globally`` moved by the line's change from
+        ``before`` (``tools/order_totals_global.py``). False when Odoo must
+        compute them."""
+        if globally is not None:
+            after = order_totals_global.line_base(line)
+            order_totals_global.move(globally, before, after)
+            return order_totals_global.set_totals(order, globally)
+        if order_totals.total_fields(self.env, info):
+            order_totals.add_line_change(order, info, *change)
+            return True
+        return False
+
+    @api.model
+    def _scan_compute_totals(self, order, totals, moved):
+        """Unless the scan set them (``moved``), let Odoo compute the order's
+        ``totals`` fields, protected while the line changed, and write all."""
+        if not moved:
+            for field in totals:
+                self.env.add_to_compute(field, order)
+        self.env.flush_all()
 
     @api.model
     def _scan_price_fields(self):

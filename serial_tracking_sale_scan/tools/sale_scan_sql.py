@@ -50,11 +50,12 @@ QUANTITY_PRICED = """
 """
 
 
-def lock_order_sql(order_id, scan_uid, allowed, lang, serial=None):
+def lock_order_sql(order_id, scan_uid, allowed, lang, serial=None, totals=None):
     """``(query, columns)``: the order's row locked ``FOR NO KEY UPDATE`` (alias
     ``p``; ``allowed``, the user's write rules on it) with its warehouse's stock
     location, ``previous`` (the order of the scan key ``scan_uid``), the pricing
-    and totals facts; with ``serial``, its lookup as a serial (``units``, JSON
+    and totals facts (with ``totals``, further columns of them); with ``serial``,
+    its lookup as a serial (``units``, JSON
     of the engine's ``units_sql`` rows with ``columns``). ``columns``: the unit
     lookup's columns of this flow (``info["unit_columns"]``)."""
     columns = SQL(
@@ -85,7 +86,7 @@ def lock_order_sql(order_id, scan_uid, allowed, lang, serial=None):
                COALESCE(wl.complete_name, wl.name) AS location_name,
                (SELECT s.order_id FROM sale_scan_unit s
                  WHERE s.scan_uid = %(scan_uid)s) AS previous,
-               %(quantity_priced)s, %(totals_add_up)s %(units)s
+               %(quantity_priced)s, %(totals_add_up)s %(totals)s %(units)s
           FROM sale_order p
           JOIN stock_warehouse w ON w.id = p.warehouse_id
           JOIN stock_location wl ON wl.id = w.lot_stock_id
@@ -97,6 +98,7 @@ def lock_order_sql(order_id, scan_uid, allowed, lang, serial=None):
         allowed=allowed,
         quantity_priced=SQL(QUANTITY_PRICED),
         totals_add_up=TOTALS_ADD_UP,
+        totals=SQL(", %s", totals) if totals else SQL(),
         units=units,
     )
     return query, columns
