@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.serial_tracking.tools.gs1 import looks_like_gs1
 from odoo.addons.serial_tracking_barcode.tools.scan_decision import (
     Refusal,
     decide_sale,
@@ -99,8 +98,8 @@ class SerialScanSale(models.AbstractModel):
         plain code) its lookup as a serial, in the same round trip. The user's
         record rules for writing orders are part of the query."""
         service = self.env["serial.scan.service"]
-        if serial is not None and looks_like_gs1(serial):
-            serial = None
+        if serial is not None:
+            serial = service._scan_serial_code(serial)
         query, columns = lock_order_sql(
             order.id,
             scan_uid,
@@ -109,9 +108,7 @@ class SerialScanSale(models.AbstractModel):
             serial,
             order_totals_global.global_bases_sql(self.env),
         )
-        info = service._scan_lock_record(order, query)
-        if serial is not None:
-            info["serial_units"] = (serial, service._scan_unit_rows(info.pop("units")))
+        info = service._scan_lock_record(order, query, serial)
         return {**info, "unit_columns": columns}
 
     @api.model
@@ -130,7 +127,7 @@ class SerialScanSale(models.AbstractModel):
             if len(units) > 1:
                 raise Refusal("several_units", code=code, count=len(units))
             return units[0]
-        raise self.env["serial.scan.service"]._scan_no_unit_refusal(code, match, gs1)
+        raise service._scan_no_unit_refusal(code, match, gs1)
 
     @api.model
     def _scan_check_other_company(self, code, info):
