@@ -6,7 +6,7 @@ from odoo.addons.serial_tracking_barcode.tools.scan_decision import (
     decide_sale,
 )
 
-from ..tools import order_totals, order_totals_global
+from ..tools import order_totals_global, scan_totals
 from ..tools.sale_scan_sql import lock_order_sql
 
 # Fields of an order line that depend on its quantity only through its pricelist
@@ -156,15 +156,10 @@ class SerialScanSale(models.AbstractModel):
         One more unit on a line whose price it keeps (``row["keeps_price"]``, see
         ``_scan_price_fields``) does not recompute the price: Odoo recomputes the
         line's amounts only. The order's totals move by the line's change (a new
-        line's amounts, or one more unit's) when they are the sums of the lines'
-        (``tools/order_totals.py``), or come from the sums of the lines' bases per
-        set of taxes when taxes are rounded globally
-        (``tools/order_totals_global.py``); else Odoo computes them. A concurrent
-        scan that took the unit leaves nothing written."""
-        globally = order_totals_global.bases(self.env, info)
-        totals = order_totals.total_fields(
-            self.env, info
-        ) or order_totals_global.total_fields(self.env, globally)
+        line's amounts, or one more unit's) when Odoo's computation allows it
+        (``tools/scan_totals.py``); else Odoo computes them. A concurrent scan that
+        took the unit leaves nothing written."""
+        globally, totals = scan_totals.plan(self.env, info)
         if decision.line_id:
             line = self.env["sale.order.line"].browse(decision.line_id)
             # The hold row first: when another scan holds the unit, nothing is written.
@@ -176,7 +171,8 @@ class SerialScanSale(models.AbstractModel):
                     subtotal, total = line.price_subtotal, line.price_total
                     before = order_totals_global.line_base(line) if globally else None
                     line.product_uom_qty += 1
-                    moved = self._scan_move_totals(
+                    moved = scan_totals.move(
+                        self.env,
                         order,
                         info,
                         line,
@@ -184,9 +180,7 @@ class SerialScanSale(models.AbstractModel):
                         before,
                         (line.price_subtotal - subtotal, line.price_total - total),
                     )
-                    if moved:
-                        self.env.flush_all()
-                self._scan_compute_totals(order, totals, moved)
+                scan_totals.compute(self.env, order, totals, moved)
             return line
         try:
             with self.env.cr.savepoint():
@@ -198,7 +192,8 @@ class SerialScanSale(models.AbstractModel):
                             "product_uom_qty": 1,
                         }
                     )
-                    moved = self._scan_move_totals(
+                    moved = scan_totals.move(
+                        self.env,
                         order,
                         info,
                         line,
@@ -206,41 +201,13 @@ class SerialScanSale(models.AbstractModel):
                         None,
                         (line.price_subtotal, line.price_total),
                     )
-                    if moved:
-                        self.env.flush_all()
-                self._scan_compute_totals(order, totals, moved)
+                scan_totals.compute(self.env, order, totals, moved)
                 if not self._scan_insert(order, line, decision, scan_uid, info):
                     raise Refusal("just_taken", serial=row["name"])
         except Refusal:
             self.env.invalidate_all()
             raise
         return line
-
-    @api.model
-    def _scan_move_totals(self, order, info, line, globally, before, change):
-        """Set the order's totals (protected) after its ``line`` changed, and
-        say whether it did: by the line's ``change`` of subtotal and total when
-        they are the sums of the lines' (``tools/order_totals.py``), from the sums
-        of the lines' bases ``globally`` moved by the line's change from
-        ``before`` (``tools/order_totals_global.py``). False when Odoo must
-        compute them."""
-        if globally is not None:
-            after = order_totals_global.line_base(line)
-            order_totals_global.move(globally, before, after)
-            return order_totals_global.set_totals(order, globally)
-        if order_totals.total_fields(self.env, info):
-            order_totals.add_line_change(order, info, *change)
-            return True
-        return False
-
-    @api.model
-    def _scan_compute_totals(self, order, totals, moved):
-        """Unless the scan set them (``moved``), let Odoo compute the order's
-        ``totals`` fields, protected while the line changed, and write all."""
-        if not moved:
-            for field in totals:
-                self.env.add_to_compute(field, order)
-        self.env.flush_all()
 
     @api.model
     def _scan_price_fields(self):

@@ -1,2 +1,3 @@
 from . import order_totals
 from . import sale_scan_sql
+from . import scan_totals
