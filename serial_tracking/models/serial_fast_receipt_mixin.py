@@ -7,7 +7,7 @@ from odoo.addons.stock.models.stock_move_line import (
     StockMoveLine as OdooStockMoveLine,
 )
 
-from ..tools import columns, constraints, transfer_date, unit_state
+from ..tools import columns, constraints, lot_vals, transfer_date, unit_state
 
 # Lines of a fast receipt done together: units, lines and quants of one chunk at a
 # time (the background validation reports its progress after each).
@@ -148,20 +148,31 @@ class SerialFastReceiptMixin(models.AbstractModel):
         new_lot_ids = set()
         if to_create:
             Lot = self.env["stock.lot"]
-            usage = {loc.id: loc.usage for loc in to_create.location_id}
-            vals_list = []
-            for line in to_create:
-                received = unit_state.unit_values(
-                    True, False, (usage[line.location_id.id], None, None, now, None)
+            sources = columns.cache_values(to_create, "location_id")
+            usage = {
+                loc.id: loc.usage
+                for loc in self.env["stock.location"].browse(set(sources))
+            }
+            states = {
+                source_id: unit_state.unit_values(
+                    True, False, (usage[source_id], None, None, now, None)
+                )["unit_state"]
+                for source_id in usage
+            }
+            vals_list = [
+                {
+                    **vals,
+                    "unit_state": states[source_id],
+                    "receipt_date": now,
+                    "location_id": dest_id,
+                }
+                for vals, source_id, dest_id in zip(
+                    lot_vals.new_lot_vals(to_create),
+                    sources,
+                    columns.cache_values(to_create, "location_dest_id"),
+                    strict=True,
                 )
-                vals_list.append(
-                    {
-                        **line._prepare_new_lot_vals(),
-                        "unit_state": received["unit_state"],
-                        "receipt_date": now,
-                        "location_id": line.location_dest_id.id,
-                    }
-                )
+            ]
             if Lot._serial_can_create_as_odoo():
                 new_lots = Lot._serial_create_as_odoo(vals_list)
             else:
@@ -228,8 +239,17 @@ class SerialFastReceiptMixin(models.AbstractModel):
         lines = self.browse([line_id for line_id, _lot_id in assign])
         lines.check_access("write")
         lines.modified(["lot_id"], before=True)
-        for line_id, lot_id in assign:
-            field.write(lines.browse(line_id), Lot.browse(lot_id))
+        if self.pool.field_inverses[field]:
+            for line_id, lot_id in assign:
+                field.write(lines.browse(line_id), Lot.browse(lot_id))
+        else:
+            # The field's write per line, for all lines at once: no inverse
+            # one2many to update, the lines' cached values differ (see above).
+            self.env.remove_to_compute(field, lines)
+            cache = field._get_cache(self.env)
+            for line_id, lot_id in assign:
+                cache[line_id] = lot_id
+            self.env._field_dirty[field].update(lines._ids)
         lines.modified(["lot_id"])
         lines._serial_skip_idle_dates()
         lines._serial_validate_lots()

@@ -4,7 +4,7 @@ from odoo import models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..tools import bulk_update, transfer_date
+from ..tools import bulk_update, pending, transfer_date
 
 # How _serial_fill_lines writes each field on the move lines: SET clause, type of the
 # array of values, fields written.
@@ -31,7 +31,13 @@ class StockMove(models.Model):
             # at the next flush): computed now, it goes to the database with the
             # lines' other pending updates of the validation (their unit, date...),
             # in one UPDATE of every line instead of two.
-            self.move_line_ids.mapped("state")
+            if transfer_date.pinned(self.env):
+                # A fast path: one cache write per move; the lines, picked
+                # already, stay picked (see tools/pending.py).
+                pending.line_states(self)
+                pending.skip_picked(self.move_line_ids)
+            else:
+                self.move_line_ids.mapped("state")
         if vals.get("state") == "done" or "date" in vals:
             # The date of done moves (validation, then the transfer's date of
             # transfer) changes the transfer's scheduled date (computed now, as

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from ..tools.columns import cache_values
 from .stock_lot import CLOSED_STATES, INTERNAL_USAGES, STATE_BY_EXIT_USAGE
 
 # The timeline event of a unit leaving our stock: named after the state it ends in,
@@ -310,7 +311,7 @@ class StockMoveLine(models.Model):
                 )
             )
         }
-        lot_ids = {line.id: line.lot_id.id for line in self}
+        lot_ids = dict(zip(self._ids, cache_values(self, "lot_id"), strict=True))
         lot_company = {}
         if lot_by_company:
             Lot.flush_model(["company_id"])
@@ -323,14 +324,15 @@ class StockMoveLine(models.Model):
                 )
             )
         representatives = {}
-        for line in self:
-            lot_id = lot_ids[line.id]
+        # Records (prefetching together) only when the key reads more of them.
+        lines = list(self) if others else self._ids
+        for line, (line_id, lot_id) in zip(lines, lot_ids.items(), strict=True):
             key = (
-                rows[line.id],
+                rows[line_id],
                 ("company", lot_company.get(lot_id)) if lot_by_company else lot_id,
                 tuple(line[name]._ids for name in others),
             )
-            representatives.setdefault(key, line.id)
+            representatives.setdefault(key, line_id)
         self.browse(list(representatives.values()))._check_company()
 
     @api.model
