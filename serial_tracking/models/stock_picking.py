@@ -131,9 +131,13 @@ class StockPicking(models.Model):
         # line again: so the lines are written to the database once, not twice.
         done_move_ids = []
         # A fast path pins the date of transfer (see tools/transfer_date.py).
-        ctx = {"serial_units_after_transfer": done_move_ids, transfer_date.KEY: {}}
+        holder = {}
+        ctx = {"serial_units_after_transfer": done_move_ids, transfer_date.KEY: holder}
         res = super(StockPicking, self.with_context(**ctx))._action_done()
-        self.env["stock.move"].browse(done_move_ids)._serial_units_done()
+        # With the fast path's record of the units it settled.
+        self.env["stock.move"].with_context(**{transfer_date.KEY: holder}).browse(
+            done_move_ids
+        )._serial_units_done()
         return res
 
     def _serial_check_blocked_units(self):

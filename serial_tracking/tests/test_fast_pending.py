@@ -1,9 +1,12 @@
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
+from ..models.serial_unit_state_mixin import SerialUnitStateMixin
 from ..tools import bulk_insert, bulk_update, lot_vals, pending
 from .common import SerialTrackingCommon
+from .fast_validation_common import FastValidationCommon
 
 
 @tagged("post_install", "-at_install", "serial_tracking")
@@ -142,3 +145,33 @@ class TestFastPending(SerialTrackingCommon):
                 [field.get_column_update(line) for line in lines],
                 fname,
             )
+
+
+@tagged("post_install", "-at_install", "serial_tracking")
+class TestFastSettledUnits(FastValidationCommon):
+    """Units the fast receipt creates are created settled: the refresh of unit
+    states after the transfer leaves them out (it would compute the values they
+    have), and refreshes units that existed before."""
+
+    def test_new_units_not_refreshed(self):
+        product = self._twins()[0]
+        existing = self.env["stock.lot"].create(
+            {"name": "SETTLED-0", "product_id": product.id}
+        )
+        picking = self._named_receipt(product, ["SETTLED-0", "SETTLED-1", "SETTLED-2"])
+        refreshed = []
+        refresh = SerialUnitStateMixin._serial_refresh_existing_units
+
+        def spy(lots):
+            refreshed.extend(lots.ids)
+            return refresh(lots)
+
+        with patch.object(SerialUnitStateMixin, "_serial_refresh_existing_units", spy):
+            self._validate(picking, fast=True)
+        lots = picking.move_line_ids.lot_id
+        self.assertEqual(len(lots), 3)
+        self.assertEqual(refreshed, existing.ids)
+        self.assertEqual(set(lots.mapped("unit_state")), {"in_stock"})
+        self.assertEqual(
+            set(lots.mapped("receipt_date")), {picking.date_done}, "date of transfer"
+        )

@@ -142,15 +142,16 @@ def _converter(model):
     memo = {}
 
     def convert(name, value, vals):
-        key = (name, value)
-        try:
+        by_value = not isinstance(value, (list, dict))
+        if by_value:
+            key = (name, value)
             # Only values of the types above are memoised.
-            return memo[key]
-        except (KeyError, TypeError):  # not yet, or not hashable (a list)
-            pass
+            column = memo.get(key, memo)
+            if column is not memo:
+                return column
         field = fields_[name]
         column = field.convert_to_column_insert(value, model, vals)
-        if field.type in BY_VALUE_TYPES and not isinstance(value, (list, dict)):
+        if by_value and field.type in BY_VALUE_TYPES:
             memo[key] = column
         return column
 
