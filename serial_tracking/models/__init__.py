@@ -4,6 +4,7 @@ from . import res_partner
 from . import serial_background_validation_mixin
 from . import serial_batch
 from . import serial_event
+from . import serial_fast_common_mixin
 from . import serial_fast_delivery_mixin
 from . import serial_fast_internal_mixin
 from . import serial_fast_receipt_mixin

@@ -7,7 +7,14 @@ from odoo.addons.stock.models.stock_move_line import (
     StockMoveLine as OdooStockMoveLine,
 )
 
-from ..tools import columns, constraints, transfer_date, unit_state
+from ..tools import (
+    columns,
+    constraints,
+    lot_vals,
+    pending,
+    transfer_date,
+    unit_state,
+)
 
 # Lines of a fast receipt done together: units, lines and quants of one chunk at a
 # time (the background validation reports its progress after each).
@@ -148,22 +155,36 @@ class SerialFastReceiptMixin(models.AbstractModel):
         new_lot_ids = set()
         if to_create:
             Lot = self.env["stock.lot"]
-            usage = {loc.id: loc.usage for loc in to_create.location_id}
-            vals_list = []
-            for line in to_create:
-                received = unit_state.unit_values(
-                    True, False, (usage[line.location_id.id], None, None, now, None)
+            sources = columns.cache_values(to_create, "location_id")
+            usage = {
+                loc.id: loc.usage
+                for loc in self.env["stock.location"].browse(set(sources))
+            }
+            states = {
+                source_id: unit_state.unit_values(
+                    True, False, (usage[source_id], None, None, now, None)
+                )["unit_state"]
+                for source_id in usage
+            }
+            vals_list = [
+                {
+                    **vals,
+                    "unit_state": states[source_id],
+                    "receipt_date": now,
+                    "location_id": dest_id,
+                }
+                for vals, source_id, dest_id in zip(
+                    lot_vals.new_lot_vals(to_create),
+                    sources,
+                    columns.cache_values(to_create, "location_dest_id"),
+                    strict=True,
                 )
-                vals_list.append(
-                    {
-                        **line._prepare_new_lot_vals(),
-                        "unit_state": received["unit_state"],
-                        "receipt_date": now,
-                        "location_id": line.location_dest_id.id,
-                    }
-                )
+            ]
             if Lot._serial_can_create_as_odoo():
                 new_lots = Lot._serial_create_as_odoo(vals_list)
+                # Their one move is this line's (into our stock, from outside):
+                # the refresh after the transfer would give them these values.
+                transfer_date.settle(self.env, new_lots.ids)
             else:
                 new_lots = Lot.create(vals_list)
             new_lot_ids = set(new_lots.ids)
@@ -228,10 +249,19 @@ class SerialFastReceiptMixin(models.AbstractModel):
         lines = self.browse([line_id for line_id, _lot_id in assign])
         lines.check_access("write")
         lines.modified(["lot_id"], before=True)
-        for line_id, lot_id in assign:
-            field.write(lines.browse(line_id), Lot.browse(lot_id))
+        if self.pool.field_inverses[field]:
+            for line_id, lot_id in assign:
+                field.write(lines.browse(line_id), Lot.browse(lot_id))
+        else:
+            # The field's write per line, for all lines at once: no inverse
+            # one2many to update, the lines' cached values differ (see above).
+            self.env.remove_to_compute(field, lines)
+            cache = field._get_cache(self.env)
+            for line_id, lot_id in assign:
+                cache[line_id] = lot_id
+            self.env._field_dirty[field].update(lines._ids)
         lines.modified(["lot_id"])
-        lines._serial_skip_idle_dates()
+        pending.skip_idle_dates(lines)
         lines._serial_validate_lots()
 
     def _serial_validate_lots(self):
@@ -268,67 +298,6 @@ class SerialFastReceiptMixin(models.AbstractModel):
             },
         )
 
-    def _serial_skip_idle_dates(self):
-        """Drop the pending recomputation of the expiration and removal dates
-        (product_expiry) of the lines of ``self`` on which it changes nothing: their
-        product does not use expiration dates and neither the line nor its unit has
-        such a date (then Odoo's computation leaves them empty). Recomputing
-        100,000 lines for nothing costs seconds; it is asked for when their unit is
-        set and again when their move is done (the transfer's scheduled date)."""
-        Lot = self.env["stock.lot"]
-        dates = [
-            fname
-            for fname in ("expiration_date", "removal_date")
-            if fname in self._fields and fname in Lot._fields
-        ]
-        if not dates or not self:
-            return
-        fields_ = [self._fields[fname] for fname in dates]
-        pending = set()
-        for field in fields_:
-            pending.update(self.env.records_to_compute(field)._ids)
-        lines = self.browse([line_id for line_id in self._ids if line_id in pending])
-        if not lines:
-            return
-        dated_lines = _ids_with_any(lines, dates)
-        line_lots = columns.cache_values(lines, "lot_id")
-        lots = Lot.browse({lot_id for lot_id in line_lots if lot_id})
-        # Units whose dates are being computed are read (computed) by the ORM; the
-        # others as written so far, without reading 100,000 units into the cache.
-        computing = set()
-        for fname in dates:
-            computing.update(self.env.records_to_compute(Lot._fields[fname])._ids)
-        pending_lots = lots.browse(
-            [lot_id for lot_id in lots._ids if lot_id in computing]
-        )
-        dated_lots = set(
-            pending_lots.filtered(lambda lot: any(lot[fname] for fname in dates))._ids
-        )
-        dated_lots |= _ids_with_any(lots - pending_lots, dates)
-        line_products = columns.cache_values(lines, "product_id")
-        expiring = {
-            product.id
-            for product in self.env["product.product"].browse(
-                {product_id for product_id in line_products if product_id}
-            )
-            if product.use_expiration_date
-        }
-        idle = lines.browse(
-            [
-                line_id
-                for line_id, lot_id, product_id in zip(
-                    lines._ids, line_lots, line_products, strict=True
-                )
-                if not (
-                    line_id in dated_lines
-                    or lot_id in dated_lots
-                    or product_id in expiring
-                )
-            ]
-        )
-        for field in fields_:
-            self.env.remove_to_compute(field, idle)
-
     def _serial_lock_products(self, products):
         """Serialise the creation of units of ``products`` between transactions: the
         unique-serial check only sees committed units, so two receipts naming the
@@ -343,36 +312,3 @@ class SerialFastReceiptMixin(models.AbstractModel):
                 products.ids,
             )
         )
-
-
-def _ids_with_any(records, fnames):
-    """Ids of ``records`` on which one of the stored fields ``fnames`` is set, as
-    written so far: pending writes from the cache, the rest from the database,
-    without flushing nor computing what is pending."""
-    env = records.env
-    fields_ = [records._fields[fname] for fname in fnames]
-    dirty = set()
-    for field in fields_:
-        dirty.update(env._field_dirty.get(field, ()))
-    ids = set(records._ids)
-    found = {
-        record_id
-        for record_id in ids & dirty
-        if any(field._get_cache(env).get(record_id) for field in fields_)
-    }
-    rest = [record_id for record_id in ids if record_id not in dirty]
-    if not rest:
-        return found
-    return found | {
-        record_id
-        for (record_id,) in env.execute_query(
-            SQL(
-                "SELECT id FROM %s WHERE id = ANY(%s) AND (%s)",
-                SQL.identifier(records._table),
-                rest,
-                SQL(" OR ").join(
-                    SQL("%s IS NOT NULL", SQL.identifier(fname)) for fname in fnames
-                ),
-            )
-        )
-    }

@@ -330,26 +330,28 @@ class SerialUnitStateMixin(models.AbstractModel):
 
     def _serial_existing_units(self):
         """The units of ``self`` that exist and are of products tracked by serial: a
-        few (a scan) through the ORM and its cache, many in one query."""
+        few (a scan) through the ORM and its cache, many by one query of their
+        products (in the order of their ids), whose tracking the ORM reads. Not
+        joined to the products in SQL: with statistics that do not know a big
+        receipt's new units yet, PostgreSQL reads every product for each unit
+        (10,000 units: half a second on a busy machine)."""
         if len(self) <= SMALL_BATCH:
             return self.exists().filtered(
                 lambda lot: lot.product_id.tracking == "serial"
             )
-        self.flush_model(["product_id"])
+        units = self._serial_product_company(self.ids)
+        serial = {
+            product.id
+            for product in self.env["product.product"]
+            .sudo()
+            .browse({product_id for product_id, _company_id in units.values()})
+            if product.tracking == "serial"
+        }
         return self.browse(
-            lot_id
-            for (lot_id,) in self.env.execute_query(
-                SQL(
-                    """
-                    SELECT lot.id
-                      FROM stock_lot lot
-                      JOIN product_product p ON p.id = lot.product_id
-                      JOIN product_template t ON t.id = p.product_tmpl_id
-                     WHERE lot.id = ANY(%s) AND t.tracking = 'serial'
-                     ORDER BY lot.id
-                    """,
-                    list(self.ids),
-                )
+            sorted(
+                lot_id
+                for lot_id, (product_id, _company_id) in units.items()
+                if product_id in serial
             )
         )
 

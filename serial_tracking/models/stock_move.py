@@ -4,7 +4,8 @@ from odoo import models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..tools import bulk_update, transfer_date
+from ..tools import bulk_update, pending, transfer_date
+from ..tools.columns import cache_values
 
 # How _serial_fill_lines writes each field on the move lines: SET clause, type of the
 # array of values, fields written.
@@ -31,7 +32,13 @@ class StockMove(models.Model):
             # at the next flush): computed now, it goes to the database with the
             # lines' other pending updates of the validation (their unit, date...),
             # in one UPDATE of every line instead of two.
-            self.move_line_ids.mapped("state")
+            if transfer_date.pinned(self.env):
+                # A fast path: one cache write per move; the lines, picked
+                # already, stay picked (see tools/pending.py).
+                pending.line_states(self)
+                pending.skip_picked(self.move_line_ids)
+            else:
+                self.move_line_ids.mapped("state")
         if vals.get("state") == "done" or "date" in vals:
             # The date of done moves (validation, then the transfer's date of
             # transfer) changes the transfer's scheduled date (computed now, as
@@ -40,7 +47,7 @@ class StockMove(models.Model):
             done = self.filtered(lambda move: move.state == "done")
             if done:
                 done.picking_id.mapped("scheduled_date")
-                done.move_line_ids._serial_skip_idle_dates()
+                pending.skip_idle_dates(done.move_line_ids)
         return res
 
     def _check_quantity(self):
@@ -58,30 +65,41 @@ class StockMove(models.Model):
         more than one unit either way. The quants that Odoo's check groups (units
         of lines with a quantity) are among these, by the same key, so with the
         same sums; a unit more only widens the search. One query, rules
-        aside as Odoo's check (superuser); the units are joined from an array
-        (as a filter, ``= ANY`` of 100,000 ids is read through for every quant
-        when the statistics do not know the new quants yet)."""
+        aside as Odoo's check (superuser); the quants are looked up unit by unit
+        from an array of the units (``OFFSET 0`` keeps PostgreSQL from flattening
+        the lookup: as a filter or a join, statistics that do not know the new
+        quants yet made it read every quant of the table)."""
         if not self:
             return True
         # The lines' units from the cache, where the validation left them (the
         # lines go to the database once, with their date of transfer), read for
         # all lines at once.
-        lot_ids = self.sudo().move_line_ids.lot_id.ids
+        moves = self.sudo()
+        lot_ids = list(
+            {lot_id for lot_id in cache_values(moves.move_line_ids, "lot_id") if lot_id}
+        )
+        # The products tracked by serial, read by the ORM: joined in SQL, stale
+        # statistics made PostgreSQL read every product for each quant.
+        products = moves.product_id.filtered(lambda p: p.tracking == "serial")
+        if not products or not lot_ids:
+            return True
         self.env["stock.quant"].flush_model(
             ["product_id", "location_id", "lot_id", "quantity"]
         )
         self.env["stock.location"].flush_model(["parent_path"])
-        self.env["product.template"].flush_model(["tracking"])
         return not self.env.execute_query(
             SQL(
                 """
                 SELECT 1
                   FROM unnest(%(lots)s::int[]) AS u(lot_id)
-                  JOIN stock_quant q ON q.lot_id = u.lot_id
+                 CROSS JOIN LATERAL (
+                       SELECT product_id, location_id, lot_id, quantity
+                         FROM stock_quant
+                        WHERE lot_id = u.lot_id
+                       OFFSET 0
+                       ) q
                   JOIN stock_location l ON l.id = q.location_id
-                  JOIN product_product p ON p.id = q.product_id
-                  JOIN product_template t ON t.id = p.product_tmpl_id
-                 WHERE q.product_id = ANY(%(products)s) AND t.tracking = 'serial'
+                 WHERE q.product_id = ANY(%(products)s)
                    AND EXISTS (SELECT 1 FROM stock_location d
                                 WHERE d.id = ANY(%(dests)s)
                                   AND l.parent_path LIKE d.parent_path || '%%')
@@ -89,7 +107,7 @@ class StockMove(models.Model):
                 HAVING abs(sum(q.quantity)) > 1
                  LIMIT 1
                 """,
-                products=self.product_id.ids,
+                products=products.ids,
                 lots=lot_ids,
                 dests=self.location_dest_id.ids,
             )
@@ -119,7 +137,13 @@ class StockMove(models.Model):
         lines = self._serial_done_unit_lines()
         if lines:
             lines._serial_log_done_events()
-            lines.lot_id._serial_refresh_existing_units()
+            # Units a fast path created settled need no refresh (their state,
+            # holder and dates are those the refresh would compute).
+            settled = transfer_date.settled(self.env)
+            lots = lines.lot_id
+            lots.browse(
+                [lot_id for lot_id in lots._ids if lot_id not in settled]
+            )._serial_refresh_existing_units()
 
     def _serial_done_unit_lines(self):
         """The done lines of ``self`` that moved a serial unit (a unit, a positive

@@ -1,5 +1,3 @@
-from collections import namedtuple
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
@@ -13,41 +11,12 @@ EXIT_EVENT_BY_USAGE = {**STATE_BY_EXIT_USAGE, "supplier": "vendor_return"}
 REFRESH_FIELDS = {"lot_id", "quantity", "location_id", "location_dest_id"}
 
 
-# Below this many move lines Odoo's own loop is fast enough: the fast path is not tried.
-FAST_MIN_LINES_PARAM = "serial_tracking.fast_validation_min_lines"
-FAST_MIN_LINES_DEFAULT = 200
-
-
-# What the fast paths read of each move line (one query, see
-# StockMoveLine._serial_fast_common_checks): ids of the line and its records, the
-# serial name, and the product of its unit (if any).
-FastLine = namedtuple(
-    "FastLine",
-    "id move_id product_id lot_id lot_name location_id location_dest_id lot_product_id",
-)
-
-
-FAST_LINE_COLUMNS = [
-    "move_id",
-    "product_id",
-    "lot_id",
-    "lot_name",
-    "location_id",
-    "location_dest_id",
-    "company_id",
-    "quantity",
-    "product_uom_id",
-    "package_id",
-    "result_package_id",
-    "owner_id",
-]
-
-
 class StockMoveLine(models.Model):
     # The fast paths of validation are mixins of their own.
     _name = "stock.move.line"
     _inherit = (
         "stock.move.line",
+        "serial.fast.common.mixin",
         "serial.fast.receipt.mixin",
         "serial.fast.delivery.mixin",
         "serial.fast.internal.mixin",
@@ -208,131 +177,6 @@ class StockMoveLine(models.Model):
         if reserved is not None:
             return self._serial_fast_internal_done(reserved)
         return super()._action_done()
-
-    @api.model
-    def _serial_fast_min_lines(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(FAST_MIN_LINES_PARAM)
-        try:
-            return int(value) if value else FAST_MIN_LINES_DEFAULT
-        except ValueError:
-            return FAST_MIN_LINES_DEFAULT
-
-    def _serial_fast_common_checks(self):
-        """What both fast paths ask of every line: one unit (quantity 1 in the
-        product's own unit) of a storable product tracked by serial, no package, no
-        owner, on a move that is no inventory nor scrap; one company per batch.
-
-        Returns the lines' :data:`FastLine` rows (read in one query, in the order of
-        ``self``) when they all qualify, else ``None``."""
-        if (
-            self.env.context.get("serial_fast_off")
-            or len(self) < self._serial_fast_min_lines()
-        ):
-            return None
-        if not self.env["stock.quant"]._serial_can_create_in_batch():
-            return None
-        # Only what the query reads: the lines' other pending updates (e.g. picked)
-        # go with the next flush, in one UPDATE with the unit the fast path writes.
-        self.flush_model(FAST_LINE_COLUMNS)
-        self.env["stock.lot"].flush_model(["product_id"])
-        self.env["product.product"].flush_model(["product_tmpl_id"])
-        self.env["product.template"].flush_model(["uom_id", "tracking", "is_storable"])
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT ml.id, ml.move_id, ml.product_id, ml.lot_id, ml.lot_name,
-                       ml.location_id, ml.location_dest_id, lot.product_id,
-                       ml.company_id, ml.quantity = 1 AND ml.product_uom_id = t.uom_id
-                       AND t.tracking = 'serial' AND t.is_storable
-                       AND ml.package_id IS NULL AND ml.result_package_id IS NULL
-                       AND ml.owner_id IS NULL AND ml.move_id IS NOT NULL
-                  FROM stock_move_line ml
-                  JOIN product_product p ON p.id = ml.product_id
-                  JOIN product_template t ON t.id = p.product_tmpl_id
-             LEFT JOIN stock_lot lot ON lot.id = ml.lot_id
-                 WHERE ml.id = ANY(%s)
-                """,
-                list(self.ids),
-            )
-        )
-        if len(rows) != len(self) or not all(row[-1] for row in rows):
-            return None
-        if len({row[8] for row in rows}) != 1:
-            return None
-        position = {line_id: i for i, line_id in enumerate(self.ids)}
-        rows.sort(key=lambda row: position[row[0]])
-        moves = self.env["stock.move"].browse({row[1] for row in rows})
-        if any(move.is_inventory or move.scrap_id for move in moves):
-            return None
-        return [FastLine(*row[:8]) for row in rows]
-
-    def _serial_fast_crossing(self, rows, into_stock):
-        """Whether every line of ``rows`` (:data:`FastLine`) crosses the border of
-        our stock the same way: from locations that bypass reservation (vendor,
-        customer, inventory...) into internal ones that do not (``into_stock``), or
-        the other way round."""
-        Location = self.env["stock.location"]
-        sources = Location.browse({row.location_id for row in rows})
-        destinations = Location.browse({row.location_dest_id for row in rows})
-        inside, outside = (
-            (destinations, sources) if into_stock else (sources, destinations)
-        )
-        return self._serial_inside_stock(inside) and all(
-            loc.should_bypass_reservation() for loc in outside
-        )
-
-    def _serial_check_company(self):
-        """Odoo's ``_check_company()`` of the lines, run on one line per distinct
-        combination of what it looks at: the line's company and the records of its
-        company-checked fields, a unit counting by its company (the check's domain
-        on units only reads their company, unless stock.lot changes it). Same
-        outcome, a handful of lines checked instead of every one. The combinations
-        are read in one query (the unit from the cache, where the fast receipt
-        puts it)."""
-        Lot = self.env["stock.lot"]
-        lot_by_company = (
-            type(Lot)._check_company_domain is models.BaseModel._check_company_domain
-        )
-        names = [
-            name
-            for name, field in self._fields.items()
-            if field.relational and field.check_company and name != "lot_id"
-        ]
-        columns = [name for name in names if self._fields[name].column_type]
-        others = [name for name in names if name not in columns]
-        self.flush_model(columns)
-        rows = {
-            row[0]: row[1:]
-            for row in self.env.execute_query(
-                SQL(
-                    "SELECT id, company_id, %s FROM stock_move_line WHERE id = ANY(%s)",
-                    SQL(", ").join(SQL.identifier(name) for name in columns),
-                    list(self.ids),
-                )
-            )
-        }
-        lot_ids = {line.id: line.lot_id.id for line in self}
-        lot_company = {}
-        if lot_by_company:
-            Lot.flush_model(["company_id"])
-            lot_company = dict(
-                self.env.execute_query(
-                    SQL(
-                        "SELECT id, company_id FROM stock_lot WHERE id = ANY(%s)",
-                        list({lot_id for lot_id in lot_ids.values() if lot_id}),
-                    )
-                )
-            )
-        representatives = {}
-        for line in self:
-            lot_id = lot_ids[line.id]
-            key = (
-                rows[line.id],
-                ("company", lot_company.get(lot_id)) if lot_by_company else lot_id,
-                tuple(line[name]._ids for name in others),
-            )
-            representatives.setdefault(key, line.id)
-        self.browse(list(representatives.values()))._check_company()
 
     @api.model
     def _serial_pending_receipts(

@@ -108,6 +108,22 @@ class StockPicking(models.Model):
         self._serial_check_blocked_units()
         return super()._pre_action_done_hook()
 
+    def _check_expired_lots(self):
+        """Product_expiry's transfers with an expired unit (alert) or line
+        (removal date passed): none when no line has a unit or a removal date,
+        told from their values read from the cache in bulk (a big receipt's lines
+        get their units at validation: Odoo reads them line by line, 10,000 lines
+        0.1-0.2 s). Else, and on Odoo's own path of validation (context
+        ``serial_fast_off``), Odoo's own check."""
+        if self.env.context.get("serial_fast_off"):
+            return super()._check_expired_lots()
+        lines = self.move_line_ids
+        if not any(columns.cache_values(lines, "lot_id")) and not any(
+            columns.cache_values(lines, "removal_date")
+        ):
+            return self.browse()
+        return super()._check_expired_lots()
+
     def _action_done(self):
         self._serial_check_blocked_units()
         # The timeline events and unit states of the moves done here are written
@@ -115,9 +131,13 @@ class StockPicking(models.Model):
         # line again: so the lines are written to the database once, not twice.
         done_move_ids = []
         # A fast path pins the date of transfer (see tools/transfer_date.py).
-        ctx = {"serial_units_after_transfer": done_move_ids, transfer_date.KEY: {}}
+        holder = {}
+        ctx = {"serial_units_after_transfer": done_move_ids, transfer_date.KEY: holder}
         res = super(StockPicking, self.with_context(**ctx))._action_done()
-        self.env["stock.move"].browse(done_move_ids)._serial_units_done()
+        # With the fast path's record of the units it settled.
+        self.env["stock.move"].with_context(**{transfer_date.KEY: holder}).browse(
+            done_move_ids
+        )._serial_units_done()
         return res
 
     def _serial_check_blocked_units(self):

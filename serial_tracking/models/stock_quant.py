@@ -3,7 +3,7 @@ from odoo.tools import SQL
 
 from odoo.addons.stock.models.stock_quant import StockQuant as OdooStockQuant
 
-from ..tools import bulk_insert, constraints
+from ..tools import bulk_insert, columns, constraints
 from .serial_fast_internal_mixin import BATCH_RESERVATIONS
 
 # What differs from one quant to the next of a fast validation: the rest (product,
@@ -11,6 +11,9 @@ from .serial_fast_internal_mixin import BATCH_RESERVATIONS
 # too (a unit moved within our stock keeps its own): one prototype serves units of
 # every date (what depends on a varying field is recomputed for the batch).
 VARYING = ("lot_id", "quantity", "in_date")
+# Field types that read() gives as cached, but None as False (the record format and
+# the read format of Odoo's base field): product_expiry's dates of a unit.
+PLAIN_READ_TYPES = ("date", "datetime", "selection")
 
 
 class StockQuant(models.Model):
@@ -198,10 +201,25 @@ class StockQuant(models.Model):
         ):
             return []
         values = {
-            row["id"]: row for row in lots.read(list(related.values()), load=None)
+            name: dict(zip(lots._ids, _read_values(lots, path), strict=True))
+            for name, path in related.items()
         }
         for vals in vals_list:
-            row = values.get(vals.get("lot_id"))
-            for name, path in related.items():
-                vals[name] = row[path] if row else False
+            lot_id = vals.get("lot_id")
+            for name, by_lot in values.items():
+                vals[name] = by_lot[lot_id] if lot_id else False
         return list(related)
+
+
+def _read_values(records, fname):
+    """``records.read([fname], load=None)``'s values of ``fname``, in order: of
+    the plain field types read as cached (``None`` read as ``False``) straight
+    from the cache (:func:`~odoo.addons.serial_tracking.tools.columns.cache_values`,
+    without ``read``'s formatting of every record), of the others by ``read``."""
+    if records._fields[fname].type in PLAIN_READ_TYPES:
+        return [
+            False if value is None else value
+            for value in columns.cache_values(records, fname)
+        ]
+    rows = {row["id"]: row[fname] for row in records.read([fname], load=None)}
+    return [rows[record_id] for record_id in records._ids]

@@ -22,3 +22,4 @@ from . import test_fast_batch_checks
 from . import test_bulk_update
 from . import test_unit_history
 from . import test_sanity_check_lines
+from . import test_fast_pending

@@ -2,6 +2,8 @@ from . import bulk_update
 from . import columns
 from . import constraints
 from . import gs1
+from . import lot_vals
+from . import pending
 from . import pending_receipts
 from . import query_settings
 from . import serial_charset

@@ -10,6 +10,7 @@ Constraint checks stay with the caller, which knows what its records need.
 """
 
 from collections import defaultdict
+from operator import itemgetter
 
 from odoo.tools import SQL, split_every
 
@@ -57,9 +58,10 @@ def create_records(model, vals_list, varying, prototype):
     ]
     varying_index = [(name, columns.index(name)) for name in varying]
     convert = _converter(model)
+    rest_of = _rest_getter(varying)
     prototypes, rows = {}, []
     for vals in vals_list:
-        key = tuple(sorted((k, v) for k, v in vals.items() if k not in varying))
+        key = rest_of(vals)
         proto = prototypes.get(key)
         if proto is None:
             record = prototype(dict(vals))
@@ -111,6 +113,26 @@ def _cache_followed(model, records, columns, rows, written):
         fields_[name]._insert_cache(records, [row[i] for row in rows])
 
 
+def _rest_getter(varying):
+    """``rest_of(vals)``: a hashable key of the values of ``vals`` but those of
+    the fields ``varying``, the same for equal values whatever the order of the
+    keys (the names of the rest, sorted, and their values): one sort per
+    distinct set of keys, not one per row."""
+    varying = set(varying)
+    getters = {}
+
+    def rest_of(vals):
+        names = tuple(vals)
+        getter = getters.get(names)
+        if getter is None:
+            rest = tuple(sorted(name for name in names if name not in varying))
+            getter = getters[names] = (rest, itemgetter(*rest) if rest else None)
+        rest, get = getter
+        return rest, get(vals) if rest else ()
+
+    return rest_of
+
+
 def _converter(model):
     """``convert(name, value, vals)``: the field's ``convert_to_column_insert`` of
     ``value``, computed once per distinct value for the types whose conversion
@@ -120,13 +142,18 @@ def _converter(model):
     memo = {}
 
     def convert(name, value, vals):
+        by_value = not isinstance(value, (list, dict))
+        if by_value:
+            key = (name, value)
+            # Only values of the types above are memoised.
+            column = memo.get(key, memo)
+            if column is not memo:
+                return column
         field = fields_[name]
-        if field.type not in BY_VALUE_TYPES or isinstance(value, (list, dict)):
-            return field.convert_to_column_insert(value, model, vals)
-        key = (name, value)
-        if key not in memo:
-            memo[key] = field.convert_to_column_insert(value, model, vals)
-        return memo[key]
+        column = field.convert_to_column_insert(value, model, vals)
+        if by_value and field.type in BY_VALUE_TYPES:
+            memo[key] = column
+        return column
 
     return convert
 

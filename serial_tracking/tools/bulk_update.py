@@ -17,6 +17,8 @@ from collections import defaultdict
 
 from odoo.tools import SQL, split_every
 
+from .bulk_insert import BY_VALUE_TYPES
+
 BATCH = 20000
 
 
@@ -70,9 +72,7 @@ def _update(model, fields_, ids):
     names = [field.name for field in fields_]
     arrays = [SQL("%s::int[]", ids)]
     for field in fields_:
-        values = [
-            field.get_column_update(model.browse((record_id,))) for record_id in ids
-        ]
+        values = _column_values(model, field, ids)
         arrays.append(SQL("%s::%s[]", values, SQL(field.column_type[1])))
     assignments = [
         SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name)) for name in names
@@ -97,3 +97,27 @@ def _update(model, fields_, ids):
             ids,
         )
     )
+
+
+def _column_values(model, field, ids):
+    """The cached values of ``field`` of the records ``ids`` as the ORM's flush
+    writes them (``get_column_update``): converted once per distinct value for
+    the types whose conversion depends on the value alone (a validation's
+    10,000 lines have one state, one date, a few locations)."""
+    if field.type not in BY_VALUE_TYPES:
+        return [
+            field.get_column_update(model.browse((record_id,))) for record_id in ids
+        ]
+    cache = field._get_cache(model.env)
+    converted = {}
+    values = []
+    for record_id in ids:
+        value = cache[record_id]
+        try:
+            values.append(converted[value])
+        except KeyError:
+            converted[value] = column = field.get_column_update(
+                model.browse((record_id,))
+            )
+            values.append(column)
+    return values

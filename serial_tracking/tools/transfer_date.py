@@ -8,6 +8,11 @@ pins the moment it starts (:func:`pin`) in a dict of the context that
 ``stock.move._action_done`` and ``stock.picking._action_done`` provide
 (:data:`KEY`), and their ``write`` give that date (:func:`pinned`) to the moves
 and the transfer: every row of the validation carries one date of transfer.
+
+The same dict holds the units a fast path creates already settled
+(:func:`settle`): with the state, holder and dates that the end of the
+validation gives them, which their refresh after the transfer then need not
+recompute (:func:`settled`).
 """
 
 KEY = "serial_transfer_date"
@@ -36,3 +41,18 @@ def with_pinned(env, vals, fname):
     if date and vals.get(fname):
         return {**vals, fname: date}
     return vals
+
+
+def settle(env, lot_ids):
+    """Record that the units ``lot_ids`` were created by the validation running in
+    ``env`` with the state, holder and dates its end gives them (see
+    ``serial.fast.receipt.mixin``); nothing outside a validation."""
+    holder = env.context.get(KEY)
+    if holder is not None:
+        holder.setdefault("settled", set()).update(lot_ids)
+
+
+def settled(env):
+    """The ids of the units :func:`settle` recorded for the validation running in
+    ``env`` (a set, empty outside a validation)."""
+    return (env.context.get(KEY) or {}).get("settled", set())
