@@ -1,5 +1,6 @@
 import { beforeEach, expect, test } from "@odoo/hoot";
-import { click, edit, waitFor } from "@odoo/hoot-dom";
+import { click, dblclick, edit, runAllTimers, waitFor } from "@odoo/hoot-dom";
+import { router } from "@web/core/browser/router";
 import { onRpc } from "@web/../tests/web_test_helpers";
 import {
     defineScanActions,
@@ -151,4 +152,32 @@ test("removing a serial frees it; Confirm confirms the order", async () => {
 test("Back, with no screen to return to, opens the quotations", async () => {
     await openOrder();
     await expectBackTo("o_serial_order", "sale.action_quotations_with_onboarding");
+});
+
+test("a started quotation is in the URL: a reload or going back resumes it", async () => {
+    onRpc("sale.order", "scan_find_customer", () => ({
+        status: "ok",
+        partner_id: 5,
+        name: "Azure Interior",
+    }));
+    onRpc("sale.order", "scan_create_order", () => 21);
+    await openScanAction(4444, ".o_serial_order_manual_input");
+    scanWithScanner("CUST-5");
+    await waitFor(".o_serial_order_header:contains(S00021)");
+    await runAllTimers(); // the router's debounced push
+    expect(router.current.active_id).toBe(21);
+});
+
+test("a double tap on Confirm confirms once", async () => {
+    order.lines = [phoneLine(["S1"])];
+    onRpc("sale.order", "action_confirm", () => {
+        expect.step("confirm");
+        order.state = "sale";
+        order.state_label = "Sales Order";
+        return true;
+    });
+    await openOrder();
+    await dblclick(".o_serial_order_confirm");
+    await waitFor(".o_serial_order_confirmed");
+    expect.verifySteps(["confirm"]);
 });

@@ -13,6 +13,7 @@ export class OrderScan extends ScanScreen {
     static template = "serial_tracking_sale_scan.OrderScan";
     static recordParam = "order_id";
     static queueKey = "serial_tracking_sale_scan.order_queue";
+    static onceMethods = [...ScanScreen.onceMethods, "onChooseCustomer", "onConfirm"];
 
     setup() {
         super.setup();
@@ -81,6 +82,8 @@ export class OrderScan extends ScanScreen {
             partnerId,
         ]);
         this.state.customers = [];
+        // In the URL: a reload, or going back to this screen, resumes this quotation.
+        this.props.updateActionState?.({ active_id: this.state.orderId });
         await this.load();
     }
 
