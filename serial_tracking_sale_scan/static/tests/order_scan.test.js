@@ -1,7 +1,9 @@
 import { beforeEach, expect, test } from "@odoo/hoot";
 import { click, dblclick, edit, runAllTimers, waitFor } from "@odoo/hoot-dom";
 import { router } from "@web/core/browser/router";
-import { onRpc } from "@web/../tests/web_test_helpers";
+import { Component, xml } from "@odoo/owl";
+import { registry } from "@web/core/registry";
+import { getService, onRpc } from "@web/../tests/web_test_helpers";
 import {
     defineScanActions,
     expectBackTo,
@@ -17,6 +19,11 @@ defineScanActions([
         tag: "serial_tracking_sale_scan.order_scan",
     },
     {
+        id: 4446,
+        name: "Elsewhere",
+        tag: "serial_tracking_sale_scan.test_elsewhere",
+    },
+    {
         id: 4445,
         name: "Scan Units",
         tag: "serial_tracking_sale_scan.order_scan",
@@ -25,6 +32,12 @@ defineScanActions([
 ]);
 
 let order;
+
+class Elsewhere extends Component {
+    static template = xml`<div class="o_st_test_elsewhere">Elsewhere</div>`;
+    static props = ["*"];
+}
+registry.category("actions").add("serial_tracking_sale_scan.test_elsewhere", Elsewhere);
 
 function phoneLine(serials) {
     return {
@@ -165,7 +178,13 @@ test("a started quotation is in the URL: a reload or going back resumes it", asy
     scanWithScanner("CUST-5");
     await waitFor(".o_serial_order_header:contains(S00021)");
     await runAllTimers(); // the router's debounced push
-    expect(router.current.active_id).toBe(21);
+    expect(router.current.resId).toBe(21);
+    // Elsewhere, then back with the breadcrumbs: the same quotation.
+    await getService("action").doAction(4446);
+    await waitFor(".o_st_test_elsewhere");
+    await getService("action").restore();
+    await waitFor(".o_serial_order_header:contains(S00021)");
+    expect.verifySteps([]);
 });
 
 test("a double tap on Confirm confirms once", async () => {

@@ -1,6 +1,7 @@
 import { useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
+import { useSetupAction } from "@web/search/action_hook";
 import { ScanScreen } from "@serial_tracking_barcode/scan/scan_screen";
 
 /**
@@ -17,12 +18,16 @@ export class OrderScan extends ScanScreen {
 
     setup() {
         super.setup();
+        // The quotation started here comes back with the screen: from the URL on a
+        // reload (`resId`), from the breadcrumbs after "Open order" (`props.state`).
+        const { state: saved, resId } = this.props;
         this.state = useState({
-            orderId: this.recordId,
+            orderId: this.recordId || saved?.orderId || resId || false,
             order: null,
             customers: [],
             lastLineId: false,
         });
+        useSetupAction({ getLocalState: () => ({ orderId: this.state.orderId }) });
         this.texts = {
             customer: _t("Scan or type the customer"),
             unit: _t("Scan or type a unit's serial"),
@@ -82,8 +87,7 @@ export class OrderScan extends ScanScreen {
             partnerId,
         ]);
         this.state.customers = [];
-        // In the URL: a reload, or going back to this screen, resumes this quotation.
-        this.props.updateActionState?.({ active_id: this.state.orderId });
+        this.props.updateActionState?.({ resId: this.state.orderId }); // in the URL
         await this.load();
     }
 
