@@ -15,3 +15,5 @@ from . import test_flow_queries
 from . import test_flow_unscan
 from . import test_transfer_sql_equivalence
 from . import test_receive_sql_equivalence
+from . import test_scan_messages
+from . import test_dispatch_views

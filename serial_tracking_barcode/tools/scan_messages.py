@@ -14,7 +14,9 @@ def refusal_message(env, refusal, nouns, flow_messages=None):
         return flow_messages[refusal.reason]()
     p = refusal.params
     if refusal.reason == "unit_blocked":
-        lot = env["stock.lot"].browse(p["lot_id"])
+        # sudo: a flow's user may not read units (a salesperson scanning to order);
+        # the message only names the serial and why it is blocked.
+        lot = env["stock.lot"].sudo().browse(p["lot_id"])
         return lot._serial_block_messages()[lot.id]
     if "picking_id" in p and refusal.reason in (
         "already_scanned",
@@ -62,7 +64,7 @@ def refusal_message(env, refusal, nouns, flow_messages=None):
         ),
         "unit_expired": lambda: env._(
             "Serial %(serial)s expired on %(date)s: it must not be shipped. A "
-            "stock manager may ship it anyway with Override.",
+            'stock manager may still ship it with "Ship anyway".',
             **p,
         ),
         "already_scanned": lambda: (

@@ -1,5 +1,5 @@
 import { beforeEach, expect, test } from "@odoo/hoot";
-import { click, waitFor } from "@odoo/hoot-dom";
+import { animationFrame, click, dblclick, waitFor } from "@odoo/hoot-dom";
 import { onRpc } from "@web/../tests/web_test_helpers";
 import { countLine } from "@serial_tracking_count/count_scan/count_scan";
 // the scan screens' shared test kit
@@ -145,4 +145,12 @@ test("Apply asks for confirmation, then the screen shows the count applied", asy
 test("Back, with no screen to return to, opens the list of counts", async () => {
     await openScreen();
     await scanTest.expectBackTo("o_serial_count", "serial_tracking_count.serial_count_action");
+});
+
+test("a double tap on Apply asks once", async () => {
+    await openScreen();
+    await dblclick(".o_serial_count_apply");
+    await waitFor(".modal");
+    await animationFrame();
+    expect(".modal").toHaveCount(1);
 });

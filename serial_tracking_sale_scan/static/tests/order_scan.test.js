@@ -1,6 +1,9 @@
 import { beforeEach, expect, test } from "@odoo/hoot";
-import { click, edit, waitFor } from "@odoo/hoot-dom";
-import { onRpc } from "@web/../tests/web_test_helpers";
+import { click, dblclick, edit, runAllTimers, waitFor } from "@odoo/hoot-dom";
+import { Component, xml } from "@odoo/owl";
+import { router } from "@web/core/browser/router";
+import { registry } from "@web/core/registry";
+import { getService, onRpc } from "@web/../tests/web_test_helpers";
 // the scan screens' shared test kit
 import * as scanTest from "@serial_tracking_barcode/../tests/scan_test_helpers";
 
@@ -8,12 +11,19 @@ const tag = "serial_tracking_sale_scan.order_scan";
 scanTest.defineScanActions(
     [
         { id: 4444, name: "Scan to Order", tag },
+        { id: 4446, name: "Elsewhere", tag: "serial_tracking_sale_scan.test_elsewhere" },
         { id: 4445, name: "Scan Units", tag, params: { order_id: 21 } },
     ],
     { errorSound: true }
 );
 
 let order;
+
+class Elsewhere extends Component {
+    static template = xml`<div class="o_st_test_elsewhere">Elsewhere</div>`;
+    static props = ["*"];
+}
+registry.category("actions").add("serial_tracking_sale_scan.test_elsewhere", Elsewhere);
 
 function phoneLine(serials) {
     return {
@@ -135,4 +145,38 @@ test("removing a serial frees it; Confirm confirms the order", async () => {
 test("Back, with no screen to return to, opens the quotations", async () => {
     await openOrder();
     await scanTest.expectBackTo("o_serial_order", "sale.action_quotations_with_onboarding");
+});
+
+test("a started quotation is in the URL: a reload or going back resumes it", async () => {
+    onRpc("sale.order", "scan_find_customer", () => ({
+        status: "ok",
+        partner_id: 5,
+        name: "Azure Interior",
+    }));
+    onRpc("sale.order", "scan_create_order", () => 21);
+    await scanTest.openScanAction(4444, ".o_serial_order_manual_input");
+    scanTest.scanWithScanner("CUST-5");
+    await waitFor(".o_serial_order_header:contains(S00021)");
+    await runAllTimers(); // the router's debounced push
+    expect(router.current.resId).toBe(21);
+    // Elsewhere, then back with the breadcrumbs: the same quotation.
+    await getService("action").doAction(4446);
+    await waitFor(".o_st_test_elsewhere");
+    await getService("action").restore();
+    await waitFor(".o_serial_order_header:contains(S00021)");
+    expect.verifySteps([]);
+});
+
+test("a double tap on Confirm confirms once", async () => {
+    order.lines = [phoneLine(["S1"])];
+    onRpc("sale.order", "action_confirm", () => {
+        expect.step("confirm");
+        order.state = "sale";
+        order.state_label = "Sales Order";
+        return true;
+    });
+    await openOrder();
+    await dblclick(".o_serial_order_confirm");
+    await waitFor(".o_serial_order_confirmed");
+    expect.verifySteps(["confirm"]);
 });

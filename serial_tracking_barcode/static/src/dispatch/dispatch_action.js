@@ -19,6 +19,13 @@ export class DispatchAction extends ScanScreen {
     static template = "serial_tracking_barcode.DispatchAction";
     static recordParam = "picking_id";
     static queueKey = "serial_tracking_barcode.dispatch_queue";
+    static onceMethods = [
+        ...ScanScreen.onceMethods,
+        "onOverride",
+        "onRescan",
+        "onDispatch",
+        "onDeliver",
+    ];
 
     setup() {
         super.setup();
@@ -120,7 +127,7 @@ export class DispatchAction extends ScanScreen {
         if (!this.session.ensureIdle()) {
             return;
         }
-        this.dialog.add(ConfirmationDialog, {
+        return this.addDialog(ConfirmationDialog, {
             title: _t("Rescan"),
             body: _t("Forget everything scanned on this delivery and start over?"),
             confirmLabel: _t("Rescan"),
@@ -144,7 +151,7 @@ export class DispatchAction extends ScanScreen {
         const summary = await this.orm.call("stock.picking", "serial_dispatch_summary", [
             [this.pickingId],
         ]);
-        this.dialog.add(DispatchSummaryDialog, {
+        return this.addDialog(DispatchSummaryDialog, {
             title: _t("Dispatch %s", this.state.picking.name),
             summary,
             confirm: async () => {

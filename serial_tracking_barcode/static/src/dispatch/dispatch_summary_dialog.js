@@ -21,6 +21,9 @@ export class DispatchSummaryDialog extends Component {
     }
 
     async onConfirm() {
+        if (this.state.busy) {
+            return; // a double tap: the first one is on its way
+        }
         this.state.busy = true;
         try {
             await this.props.confirm();

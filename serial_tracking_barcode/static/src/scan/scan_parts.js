@@ -125,6 +125,25 @@ export class ScanEntry extends Component {
         this.props.session.enqueue(code);
     }
 
+    /**
+     * Text pasted with line breaks (a list of serials copied from a sheet or a mail):
+     * each line is one scan, where a text field would have joined them into one code.
+     */
+    onPaste(ev) {
+        const text = ev.clipboardData?.getData("text/plain") || "";
+        const codes = text
+            .split(/\r\n|\r|\n/)
+            .map((code) => code.trim())
+            .filter(Boolean);
+        if (codes.length < 2) {
+            return; // one code: in the field, sent with Add as when typed
+        }
+        ev.preventDefault();
+        for (const code of codes) {
+            this.props.session.enqueue(code);
+        }
+    }
+
     async openCamera() {
         let code;
         try {

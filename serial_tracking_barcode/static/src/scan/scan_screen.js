@@ -22,6 +22,10 @@ import { useScanSession } from "./scan_session";
  * `scanRecordId`: `onUnscan(serial)` and `onValidate()` call them and hand the answer
  * to `onUnscanResult(result)` / `onValidateResult(result)` (null when Odoo's wizard,
  * e.g. the backorder choice, was shown and closed).
+ *
+ * The methods named in `static onceMethods` (the screen's buttons) run one at a time:
+ * a double tap, or a tap while a previous one still waits for the server or for its
+ * dialog (`addDialog`), does nothing.
  */
 export class ScanScreen extends Component {
     static components = SCAN_PARTS;
@@ -29,8 +33,14 @@ export class ScanScreen extends Component {
     static recordParam = "";
     static queueKey = "";
     static fromActiveId = true;
+    static onceMethods = ["onUnscan", "onValidate"];
 
     setup() {
+        this.busy = false;
+        for (const name of this.constructor.onceMethods) {
+            const method = this[name].bind(this);
+            this[name] = (...args) => this.runOnce(() => method(...args));
+        }
         this.orm = useService("orm");
         this.actionService = useService("action");
         this.dialog = useService("dialog");
@@ -48,6 +58,24 @@ export class ScanScreen extends Component {
 
     get isDone() {
         return false;
+    }
+
+    /** `fn()` unless a button's action is still running (a double tap): then nothing. */
+    async runOnce(fn) {
+        if (this.busy) {
+            return;
+        }
+        this.busy = true;
+        try {
+            return await fn();
+        } finally {
+            this.busy = false;
+        }
+    }
+
+    /** Opens a dialog; the promise resolves when it closes (see `onceMethods`). */
+    addDialog(Dialog, props) {
+        return new Promise((resolve) => this.dialog.add(Dialog, props, { onClose: resolve }));
     }
 
     get scanRecordId() {

@@ -54,6 +54,7 @@ export class CountScan extends ScanScreen {
     static template = "serial_tracking_count.CountScan";
     static recordParam = "count_id";
     static queueKey = "serial_tracking_count.count_queue";
+    static onceMethods = [...ScanScreen.onceMethods, "onApply"];
 
     setup() {
         super.setup();
@@ -129,7 +130,7 @@ export class CountScan extends ScanScreen {
             return;
         }
         const { found, missing, unexpected } = this.state.summary;
-        this.dialog.add(ConfirmationDialog, {
+        return this.addDialog(ConfirmationDialog, {
             title: _t("Apply the count"),
             body: _t(
                 "%(found)s found, %(missing)s missing, %(unexpected)s unexpected. Missing units go to inventory loss, unexpected units are moved or counted in here. Apply?",

@@ -1,6 +1,7 @@
 import { useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
+import { useSetupAction } from "@web/search/action_hook";
 import { ScanScreen } from "@serial_tracking_barcode/scan/scan_screen";
 
 /**
@@ -13,15 +14,20 @@ export class OrderScan extends ScanScreen {
     static template = "serial_tracking_sale_scan.OrderScan";
     static recordParam = "order_id";
     static queueKey = "serial_tracking_sale_scan.order_queue";
+    static onceMethods = [...ScanScreen.onceMethods, "onChooseCustomer", "onConfirm"];
 
     setup() {
         super.setup();
+        // The quotation started here comes back with the screen: from the URL on a
+        // reload (`resId`), from the breadcrumbs after "Open order" (`props.state`).
+        const { state: saved, resId } = this.props;
         this.state = useState({
-            orderId: this.recordId,
+            orderId: this.recordId || saved?.orderId || resId || false,
             order: null,
             customers: [],
             lastLineId: false,
         });
+        useSetupAction({ getLocalState: () => ({ orderId: this.state.orderId }) });
         this.texts = {
             customer: _t("Scan or type the customer"),
             unit: _t("Scan or type a unit's serial"),
@@ -81,6 +87,7 @@ export class OrderScan extends ScanScreen {
             partnerId,
         ]);
         this.state.customers = [];
+        this.props.updateActionState?.({ resId: this.state.orderId }); // in the URL
         await this.load();
     }
 
