@@ -67,6 +67,13 @@ class TestReceiveScan(SerialFlowsCommon):
         self.assertRefused(self.receive("DSP0001"), "already_in_stock", "DSP0001")
         self.assertEqual(len(self.lines_of(self.product_serial)), 1)
 
+    def test_quarantined_unit_on_a_shelf_is_in_stock(self):
+        """A unit blocked in our stock is still in stock: scanning it on a receipt
+        is refused as capture refuses it, and nothing is put on a line."""
+        self.lots[2]._set_sticky_state("quarantined", "quarantined")
+        self.assertRefused(self.receive("DSP0002"), "already_in_stock", "DSP0002")
+        self.assertFalse(self.lines_of(self.product_serial))
+
     def test_wrong_product_and_over_quantity(self):
         self.assertRefused(
             self.receive(f"(01)0{self.GTIN_OTHER}(21)X1"),

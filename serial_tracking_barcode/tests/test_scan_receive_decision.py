@@ -47,7 +47,15 @@ class TestScanReceiveDecision(DecisionCase):
             self.assertRefusal(
                 "already_in_stock", decide, "S1", "Drill", MOVES, unit(unit_state=state)
             )
-        # A unit delivered or returned before may come back in.
+        # Held in our stock whatever its state (a quarantined unit on a shelf).
+        self.assertRefusal(
+            "already_in_stock",
+            decide,
+            *("S1", "Drill", MOVES),
+            unit(unit_state="quarantined", quant_id=5),
+        )
+        # A unit delivered or returned before may come back in, recalled or not.
+        self.assertTrue(decide("S1", "Drill", MOVES, unit(unit_state="recalled")))
         self.assertTrue(decide("S1", "Drill", MOVES, unit(unit_state="delivered")))
 
     def test_receive_count(self):

@@ -103,8 +103,9 @@ def receive_units_sql(code, info, moves):
     receipt's company or of none, with what a receive scan decides on: the
     columns of :func:`~.scan_sql.units_sql` the receive decisions read
     (``moves``: the SQL of ``_scan_moves_sql`` on ``lot.product_id``; the open
-    scan holding the unit), the others NULL: a receipt takes no quant, and
-    which open lines carry the unit is ``_serial_pending_receipts``' question.
+    scan holding the unit; ``quant_id``: a quant of an internal location holding
+    it, whichever its state), the others NULL: which open lines carry the unit
+    is ``_serial_pending_receipts``' question.
     Lighter to plan than the full lookup of units, in the query every receive
     scan sends."""
     return SQL(
@@ -117,7 +118,12 @@ def receive_units_sql(code, info, moves):
                (SELECT s.picking_id FROM serial_dispatch_scan s
                  WHERE s.lot_id = lot.id AND s.state = 'open'
                  LIMIT 1) AS scanned_on,
-               NULL AS lines, NULL AS quant_id, NULL AS location_id,
+               NULL AS lines,
+               (SELECT q.id FROM stock_quant q
+                  JOIN stock_location l ON l.id = q.location_id
+                 WHERE q.lot_id = lot.id AND q.quantity > 0
+                   AND l.usage = 'internal'
+                 LIMIT 1) AS quant_id, NULL AS location_id,
                NULL AS package_id, NULL AS owner_id, NULL AS reserved_quantity
           FROM stock_lot lot
           JOIN product_product pp ON pp.id = lot.product_id

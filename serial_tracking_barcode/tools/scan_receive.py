@@ -29,7 +29,8 @@ def decide_receive_serial(
     ``pending_on``: the receipt (id) another open receipt line already carries the
     serial on (``stock.move.line._serial_pending_receipts``); ``own_picking``: this
     receipt's id. Refused: a product not on the receipt, a serial already on this or
-    another receipt, a unit already in stock, a complete line (over quantity).
+    another receipt, a unit already in stock (by its state, or a quant of an
+    internal location holds it: ``unit.quant_id``), a complete line (over quantity).
     """
     receive_moves(moves, product_name)
     if unit and unit.scanned_on:
@@ -38,7 +39,9 @@ def decide_receive_serial(
         if pending_on == own_picking:
             raise Refusal("already_scanned", serial=serial, picking_id=pending_on)
         raise Refusal("pending_elsewhere", serial=serial, picking_id=pending_on)
-    if unit and unit.unit_state in IN_STOCK_STATES:
+    # In stock by its state, or held in one of our locations whatever its state
+    # (a quarantined unit on a shelf), as capture checks it.
+    if unit and (unit.unit_state in IN_STOCK_STATES or unit.quant_id):
         raise Refusal("already_in_stock", serial=serial)
     move_id = first_open_move(moves, product_name)
     return Decision("receive", move_id)
