@@ -1,10 +1,11 @@
 import { beforeEach, describe, expect, test } from "@odoo/hoot";
 import { animationFrame, click, edit, queryAllTexts, waitFor } from "@odoo/hoot-dom";
-import { onRpc } from "@web/../tests/web_test_helpers";
+import { makeServerError, onRpc } from "@web/../tests/web_test_helpers";
 import {
     defineScanActions,
     openScanAction,
     scanWithScanner,
+    stepErrorSound,
     stepWindowClose,
 } from "@serial_tracking_barcode/../tests/scan_test_helpers";
 
@@ -140,6 +141,26 @@ describe("receive", () => {
         await click(".o_serial_receive_validate");
         await animationFrame();
         expect.verifySteps(["state 9", "validate 9", "backorder wizard"]);
+    });
+
+    test("a receipt expecting nothing says so", async () => {
+        lines = [];
+        await openScanAction(5151, ".o_serial_receive_lines");
+        await waitFor(".o_serial_receive_lines:contains('This receipt expects no products')");
+        expect.verifySteps(["state 9"]);
+    });
+
+    test("Validate refused (nothing scanned yet) is red feedback, not a dialog", async () => {
+        onRpc("serial.scan.receive", "serial_receive_validate", () => {
+            expect.step("validate");
+            throw makeServerError({ message: "Nothing has been scanned yet." });
+        });
+        await openScanAction(5151, ".o_serial_receive_line");
+        stepErrorSound();
+        await click(".o_serial_receive_validate");
+        await waitFor(".o_serial_receive_feedback:contains('Nothing has been scanned yet.')");
+        expect.verifySteps(["state 9", "validate", "error sound"]);
+        expect(".o_dialog").toHaveCount(0);
     });
 });
 

@@ -1,8 +1,11 @@
 import { Component, onWillStart } from "@odoo/owl";
+import { RPCError } from "@web/core/network/rpc";
 import { useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 import { SCAN_PARTS } from "./scan_parts";
 import { useScanSession } from "./scan_session";
+
+const USER_ERROR = "odoo.exceptions.UserError";
 
 /**
  * Base of the scan screens (client actions dispatch, receive, transfer, count, sell).
@@ -21,7 +24,8 @@ import { useScanSession } from "./scan_session";
  * `static scanModel`, `static unscanMethod`, `static validateMethod` and
  * `scanRecordId`: `onUnscan(serial)` and `onValidate()` call them and hand the answer
  * to `onUnscanResult(result)` / `onValidateResult(result)` (null when Odoo's wizard,
- * e.g. the backorder choice, was shown and closed).
+ * e.g. the backorder choice, was shown and closed). A `UserError` of Validate (nothing
+ * scanned yet...) is shown as the screen's red feedback, with the error sound.
  *
  * The methods named in `static onceMethods` (the screen's buttons) run one at a time:
  * a double tap, or a tap while a previous one still waits for the server or for its
@@ -105,7 +109,18 @@ export class ScanScreen extends Component {
             return;
         }
         const { scanModel, validateMethod } = this.constructor;
-        const result = await this.orm.call(scanModel, validateMethod, [this.scanRecordId]);
+        let result;
+        try {
+            result = await this.orm.call(scanModel, validateMethod, [this.scanRecordId]);
+        } catch (error) {
+            // A refusal of the user's own doing (nothing scanned yet, closed meanwhile)
+            // is the screen's red feedback, not a dialog over a phone's whole screen.
+            if (error instanceof RPCError && error.exceptionName === USER_ERROR) {
+                this.session.setFeedback("danger", error.data.message);
+                return;
+            }
+            throw error;
+        }
         if (result.status === "action") {
             await this.actionService.doAction(result.action, {
                 onClose: () => this.onValidateResult(null),
