@@ -34,16 +34,24 @@ from odoo.addons.serial_tracking_barcode.tools.move_line_sql import (
     sql_write_allowed,
 )
 
+# The order's (alias ``p``) payment term adds no lines of its own to the totals:
+# no early payment discount computed on the *mixed* basis.
+NO_MIXED_EARLY_DISCOUNT = SQL(
+    """
+    NOT EXISTS (
+        SELECT 1 FROM account_payment_term t
+         WHERE t.id = p.payment_term_id AND t.early_discount
+           AND t.early_pay_discount_computation = 'mixed'
+           AND COALESCE(t.discount_percentage, 0) != 0)
+    """
+)
+
 # A boolean column of the order's lock query (alias ``p``, a sale_order row).
 TOTALS_ADD_UP = SQL(
     """
     (SELECT c.tax_calculation_rounding_method = 'round_per_line'
        FROM res_company c WHERE c.id = p.company_id)
-    AND NOT EXISTS (
-        SELECT 1 FROM account_payment_term t
-         WHERE t.id = p.payment_term_id AND t.early_discount
-           AND t.early_pay_discount_computation = 'mixed'
-           AND COALESCE(t.discount_percentage, 0) != 0)
+    AND %(no_mixed_discount)s
     AND (SELECT COALESCE(SUM(sol.price_subtotal), 0) = p.amount_untaxed
                 AND COALESCE(SUM(sol.price_total), 0) = p.amount_total
                 AND p.amount_total - p.amount_untaxed = p.amount_tax
@@ -51,7 +59,8 @@ TOTALS_ADD_UP = SQL(
            FROM sale_order_line sol
           WHERE sol.order_id = p.id AND sol.display_type IS NULL)
     AS totals_add_up, p.amount_untaxed, p.amount_total
-    """
+    """,
+    no_mixed_discount=NO_MIXED_EARLY_DISCOUNT,
 )
 
 _ACCOUNT_TAX = ("odoo.addons.account.models.account_tax",)

@@ -44,8 +44,8 @@ from odoo.addons.serial_tracking_barcode.tools.move_line_sql import (
     sql_write_allowed,
 )
 
+from .order_totals import NO_MIXED_EARLY_DISCOUNT, TOTAL_FIELDS
 from .order_totals import REPRODUCED as PER_LINE_REPRODUCED
-from .order_totals import TOTAL_FIELDS
 
 # Columns of the order's lock query (alias ``p``): whether the order may take the
 # fast totals (``globally``), its priced lines' bases per set of taxes
@@ -54,11 +54,7 @@ from .order_totals import TOTAL_FIELDS
 GLOBAL_BASES = """
     (SELECT c.tax_calculation_rounding_method = 'round_globally'
        FROM res_company c WHERE c.id = p.company_id)
-    AND NOT EXISTS (
-        SELECT 1 FROM account_payment_term t
-         WHERE t.id = p.payment_term_id AND t.early_discount
-           AND t.early_pay_discount_computation = 'mixed'
-           AND COALESCE(t.discount_percentage, 0) != 0)
+    AND %(no_mixed_discount)s
     AND NOT EXISTS (
         SELECT 1 FROM sale_order_line sol
          WHERE sol.order_id = p.id AND sol.display_type IS NULL
@@ -121,6 +117,7 @@ def global_bases_sql(env):
         tax=SQL.identifier(field.column2),
         relation=SQL.identifier(field.relation),
         line=SQL.identifier(field.column1),
+        no_mixed_discount=NO_MIXED_EARLY_DISCOUNT,
     )
 
 
