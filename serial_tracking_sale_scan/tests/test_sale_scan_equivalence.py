@@ -139,6 +139,26 @@ class TestSaleScanEquivalence(SerialTrackingCommon):
         self.assertEqual(self._values(ours, ORDER_SKIP), self._values(odoo, ORDER_SKIP))
         return ours
 
+    def _mixed_early_discount_term(self):
+        """The customer's payment term: 2 % early discount computed on the mixed
+        basis (its lines add to the totals: Odoo computes them)."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "2/7 net 30",
+                "early_discount": True,
+                "discount_percentage": 2.0,
+                "discount_days": 7,
+                "early_pay_discount_computation": "mixed",
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": 100.0, "nb_days": 30}
+                    )
+                ],
+            }
+        )
+        self.customer.property_payment_term_id = term
+        return term
+
     def test_kept_price_percent_rule_with_discount(self):
         order = self._compare(self.pricelists[0])
         self.assertEqual(order.order_line.discount, 12.5)
@@ -274,21 +294,7 @@ class TestSaleScanTotals(TestSaleScanEquivalence):
         self._compare_counting(self.pricelists[1], 4, self.other_lines, computed=4)
 
     def test_early_payment_discount_keeps_odoo_computation(self):
-        term = self.env["account.payment.term"].create(
-            {
-                "name": "2/7 net 30",
-                "early_discount": True,
-                "discount_percentage": 2.0,
-                "discount_days": 7,
-                "early_pay_discount_computation": "mixed",
-                "line_ids": [
-                    Command.create(
-                        {"value": "percent", "value_amount": 100.0, "nb_days": 30}
-                    )
-                ],
-            }
-        )
-        self.customer.property_payment_term_id = term
+        term = self._mixed_early_discount_term()
         order = self._compare_counting(
             self.pricelists[1], 3, self.other_lines, computed=3
         )

@@ -184,21 +184,7 @@ class TestSaleScanGlobal(test_sale_scan_equivalence.TestSaleScanEquivalence):
         )
 
     def test_early_payment_discount_keeps_odoo_computation(self):
-        term = self.env["account.payment.term"].create(
-            {
-                "name": "2/7 net 30",
-                "early_discount": True,
-                "discount_percentage": 2.0,
-                "discount_days": 7,
-                "early_pay_discount_computation": "mixed",
-                "line_ids": [
-                    Command.create(
-                        {"value": "percent", "value_amount": 100.0, "nb_days": 30}
-                    )
-                ],
-            }
-        )
-        self.customer.property_payment_term_id = term
+        self._mixed_early_discount_term()
         self._compare_counting(self.pricelists[1], 3, self.other_lines, computed=3)
 
     def test_half_cent_keeps_odoo_computation(self):
